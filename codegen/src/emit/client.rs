@@ -1,0 +1,229 @@
+//! One `Client` method per operation, and a constant describing each operation.
+
+use std::collections::BTreeSet;
+
+use heck::ToShoutySnakeCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::models::format_ident_raw;
+use super::types::{borrowed, rust_type, uses_secret};
+use super::doc;
+use crate::ir::{Api, Credential, Model, Operation, Param, ParamLocation, PathSegment, Type};
+
+pub fn emit(api: &Api) -> TokenStream {
+    let methods = api.operations.iter().map(|operation| method(operation, api));
+    let constants = api.operations.iter().map(constant);
+    let imports = imports(api);
+    quote! {
+        //! One method per operation of the spec; each builds a `Request` and hands
+        //! it to the runtime, which authenticates, sends and decodes it.
+        #imports
+
+        impl Client {
+            #(#methods)*
+        }
+
+        #(#constants)*
+    }
+}
+
+fn imports(api: &Api) -> TokenStream {
+    let mut models = BTreeSet::new();
+    for operation in &api.operations {
+        models.extend(operation.body.iter().chain(&operation.params_struct).cloned());
+        collect_names(&operation.response, &mut models);
+        for param in &operation.required_params {
+            collect_names(&param.ty, &mut models);
+        }
+    }
+    let models = models.iter().map(|name| format_ident!("{name}"));
+    let mut runtime = vec![quote! { Call }, quote! { Operation }, quote! { Request }];
+    if api.operations.iter().any(|operation| operation.credential.is_some()) {
+        runtime.push(quote! { Credential });
+    }
+    if api.operations.iter().any(|operation| operation.forwarded_for.is_some()) {
+        runtime.push(quote! { ForwardedFor });
+    }
+    if api.operations.iter().flat_map(|operation| &operation.required_params).any(|param| uses_secret(&param.ty)) {
+        runtime.push(quote! { Secret });
+    }
+    quote! {
+        use reqwest::Method;
+
+        use super::Host;
+        use super::models::{#(#models),*};
+        use crate::Client;
+        use crate::runtime::{#(#runtime),*};
+    }
+}
+
+fn collect_names(ty: &Type, out: &mut BTreeSet<String>) {
+    match ty {
+        Type::Named(name) => {
+            out.insert(name.clone());
+        }
+        Type::List(inner) | Type::Map(inner) => collect_names(inner, out),
+        _ => {}
+    }
+}
+
+fn constant_name(operation: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}", operation.method_name.trim_start_matches("r#").to_shouty_snake_case())
+}
+
+fn constant(operation: &Operation) -> TokenStream {
+    let name = constant_name(operation);
+    let id = &operation.id;
+    let method = format_ident!("{}", operation.http_method.as_str());
+    let host = format_ident!("{}", operation.host);
+    let credential = match &operation.credential {
+        None => quote! { None },
+        Some(Credential::Bearer) => quote! { Some(Credential::Bearer) },
+        Some(Credential::ApiKeyHeader(header)) => quote! { Some(Credential::ApiKey { header: #header }) },
+    };
+    let forwarded_for = match &operation.forwarded_for {
+        None => quote! { None },
+        Some(header) => {
+            let (wire, required) = (&header.wire_name, header.required);
+            quote! { Some(ForwardedFor { header: #wire, required: #required }) }
+        }
+    };
+    let idempotency_key = match &operation.idempotency_key {
+        None => quote! { None },
+        Some(header) => {
+            let wire = &header.wire_name;
+            quote! { Some(#wire) }
+        }
+    };
+    quote! {
+        const #name: Operation = Operation {
+            id: #id,
+            method: Method::#method,
+            host: Host::#host,
+            credential: #credential,
+            forwarded_for: #forwarded_for,
+            idempotency_key: #idempotency_key,
+        };
+    }
+}
+
+fn method(operation: &Operation, api: &Api) -> TokenStream {
+    let taken: Vec<&str> = operation.required_params.iter().map(|param| param.rust_name.as_str()).collect();
+    let local = |base: &str| {
+        let mut name = base.to_owned();
+        while taken.contains(&name.as_str()) {
+            name.push('_');
+        }
+        format_ident!("{name}")
+    };
+    let (request, body, params) = (local("request"), local("body"), local("params"));
+
+    let mut arguments = Vec::new();
+    let mut statements = Vec::new();
+    for param in &operation.required_params {
+        let name = format_ident_raw(&param.rust_name);
+        let ty = borrowed(&param.ty);
+        arguments.push(quote! { #name: #ty });
+        let wire = &param.wire_name;
+        let value = if by_value(&param.ty) { quote! { &#name } } else { quote! { #name } };
+        match param.location {
+            ParamLocation::Path => {}
+            ParamLocation::Query => statements.push(quote! { #request.query(#wire, #value); }),
+            ParamLocation::Header => statements.push(quote! { #request.header(#wire, #value); }),
+        }
+    }
+    if let Some(name) = &operation.body {
+        let ty = format_ident!("{name}");
+        arguments.push(quote! { #body: &#ty });
+        statements.push(quote! { #request.body(#body); });
+    }
+    if let Some(name) = &operation.params_struct {
+        let ty = format_ident!("{name}");
+        arguments.push(quote! { #params: &#ty });
+        statements.push(quote! { #request.validate(#params); });
+        let fields = api.models.iter().find_map(|model| match model {
+            Model::Struct(model) if model.name == *name => Some(&model.fields),
+            _ => None,
+        });
+        for field in fields.into_iter().flatten() {
+            let (field_name, wire) = (format_ident_raw(&field.rust_name), &field.wire_name);
+            statements.push(match field.location {
+                Some(ParamLocation::Header) => quote! { #request.header(#wire, &#params.#field_name); },
+                _ => quote! { #request.query(#wire, &#params.#field_name); },
+            });
+        }
+    }
+
+    let segments = operation.path.segments.iter().map(|segment| match segment {
+        PathSegment::Literal(text) => quote! { #text },
+        PathSegment::Param(wire) => {
+            let param = path_param(operation, wire);
+            let name = format_ident_raw(&param.rust_name);
+            match &param.ty {
+                Type::String | Type::Digits { .. } => quote! { #name },
+                Type::Named(_) => quote! { #name.as_str() },
+                _ => quote! { &#name.to_string() },
+            }
+        }
+    });
+    let constant = constant_name(operation);
+    let method_name = format_ident_raw(&operation.method_name);
+    let response = rust_type(&operation.response);
+    let doc = doc(&method_doc(operation));
+    let mutable = (!statements.is_empty()).then(|| quote! { mut });
+    quote! {
+        #doc
+        pub fn #method_name(&self, #(#arguments),*) -> Call<'_, #response> {
+            let #mutable #request = Request::new(&#constant, &[#(#segments),*]);
+            #(#statements)*
+            self.call(#request)
+        }
+    }
+}
+
+fn path_param<'a>(operation: &'a Operation, wire: &str) -> &'a Param {
+    operation
+        .required_params
+        .iter()
+        .find(|param| param.location == ParamLocation::Path && param.wire_name == wire)
+        .expect("lowering checks that every path segment has a parameter")
+}
+
+/// Numbers and booleans are taken by value and lent to the request.
+fn by_value(ty: &Type) -> bool {
+    matches!(ty, Type::Integer(_) | Type::Number | Type::Boolean)
+}
+
+/// Summary, description, then what the call sends and how it authenticates.
+fn method_doc(operation: &Operation) -> String {
+    let mut parts: Vec<String> = operation.summary.iter().chain(&operation.description).map(|text| text.trim().to_owned()).collect();
+    let credential = match &operation.credential {
+        None => "no credential".to_owned(),
+        Some(Credential::Bearer) => "the bearer token (`Authorization: Bearer`)".to_owned(),
+        Some(Credential::ApiKeyHeader(header)) => format!("the API key (header `{header}`)"),
+    };
+    parts.push(format!(
+        "Sends `{} {}` to [`Host::{}`](crate::Host::{}) with {credential}.",
+        operation.http_method.as_str(),
+        operation.path.template,
+        operation.host,
+        operation.host
+    ));
+    if let Some(header) = &operation.forwarded_for {
+        let need = if header.required { "required" } else { "sent when set" };
+        parts.push(format!("`{}` ({need}) comes from the client's default or `Call::forwarded_for`.", header.wire_name));
+    }
+    if let Some(header) = &operation.idempotency_key {
+        parts.push(format!("`{}` is a fresh UUID v4 unless `Call::idempotency_key` sets one.", header.wire_name));
+    }
+    let documented: Vec<String> = operation
+        .required_params
+        .iter()
+        .filter_map(|param| param.doc.as_ref().map(|doc| format!("- `{}`: {}", param.rust_name.trim_start_matches("r#"), doc.trim())))
+        .collect();
+    if !documented.is_empty() {
+        parts.push(format!("# Arguments\n{}", documented.join("\n")));
+    }
+    parts.join("\n\n")
+}

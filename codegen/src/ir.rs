@@ -1,0 +1,220 @@
+//! The intermediate model: everything the emitters need, and nothing of OpenAPI.
+//!
+//! Lowering (`crate::lower`) resolves references, names inline types, checks
+//! what the generator supports and settles the spec's quirks; emitters
+//! (`crate::emit`) only read these types.
+
+/// The whole API, in spec order.
+#[derive(Debug)]
+pub struct Api {
+    pub hosts: Vec<Host>,
+    pub models: Vec<Model>,
+    pub operations: Vec<Operation>,
+}
+
+/// One server group, e.g. the tokenization host, with its URL per environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Host {
+    /// Rust variant name, e.g. `Token`.
+    pub name: String,
+    /// The spec's `x-host` value, e.g. `token`.
+    pub key: String,
+    pub sandbox_url: String,
+    pub production_url: String,
+}
+
+#[derive(Debug)]
+pub enum Model {
+    Struct(Struct),
+    Enum(Enum),
+}
+
+impl Model {
+    pub fn name(&self) -> &str {
+        match self {
+            Model::Struct(model) => &model.name,
+            Model::Enum(model) => &model.name,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Struct {
+    pub name: String,
+    pub doc: Option<String>,
+    pub fields: Vec<Field>,
+    pub role: StructRole,
+    /// Reachable from a request, so it is validated before sending.
+    pub sent: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StructRole {
+    /// A JSON object from `components/schemas` or inline in one.
+    Schema,
+    /// The optional parameters of one operation; never serialized as JSON.
+    Params,
+}
+
+#[derive(Debug)]
+pub struct Field {
+    pub rust_name: String,
+    pub wire_name: String,
+    pub doc: Option<String>,
+    pub ty: Type,
+    pub required: bool,
+    pub constraints: Constraints,
+    /// Where the field is sent, for the optional-parameter structs.
+    pub location: Option<ParamLocation>,
+}
+
+/// The declared bounds of a value, checked before a request is sent.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Constraints {
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+/// A string enum; it always keeps unknown values instead of failing.
+#[derive(Debug)]
+pub struct Enum {
+    pub name: String,
+    pub doc: Option<String>,
+    pub variants: Vec<Variant>,
+    /// Used as a query or header parameter.
+    pub in_params: bool,
+}
+
+#[derive(Debug)]
+pub struct Variant {
+    pub rust_name: String,
+    pub wire_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Type {
+    String,
+    /// A string that must not show in `Debug` output.
+    Secret,
+    /// Documented both as a string and as a number; decoded as a string,
+    /// left-padded with zeros to `pad` digits when it arrives as a number.
+    Digits { pad: Option<u64> },
+    Integer(IntegerWidth),
+    Number,
+    Boolean,
+    /// Any JSON value.
+    Json,
+    Named(String),
+    List(Box<Type>),
+    Map(Box<Type>),
+    /// No response body.
+    Unit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntegerWidth {
+    I32,
+    I64,
+}
+
+#[derive(Debug)]
+pub struct Operation {
+    /// The spec's `operationId`, used in errors.
+    pub id: String,
+    /// Rust method name, snake_case.
+    pub method_name: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub http_method: HttpMethod,
+    pub path: PathTemplate,
+    /// Rust name of the host variant.
+    pub host: String,
+    pub credential: Option<Credential>,
+    /// Required path, query and header parameters, in spec order.
+    pub required_params: Vec<Param>,
+    /// Name of the optional-parameter struct, if any parameter is optional.
+    pub params_struct: Option<String>,
+    pub forwarded_for: Option<ContextHeader>,
+    pub idempotency_key: Option<ContextHeader>,
+    /// Name of the request body struct.
+    pub body: Option<String>,
+    pub response: Type,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+}
+
+/// The credential an operation's `security` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+    /// An API key sent in the named header.
+    ApiKeyHeader(String),
+}
+
+/// A header the runtime supplies from client settings or per-call options,
+/// rather than a method argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContextHeader {
+    pub wire_name: String,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    pub rust_name: String,
+    pub wire_name: String,
+    pub location: ParamLocation,
+    pub ty: Type,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+/// A path such as `/v1/charges/{chargeId}`, parsed once into its pieces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathTemplate {
+    pub template: String,
+    pub segments: Vec<PathSegment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSegment {
+    Literal(String),
+    /// The wire name of a path parameter.
+    Param(String),
+}

@@ -1,0 +1,65 @@
+//! The generator behind `cargo xtask generate`: an OpenAPI 3.0 document in,
+//! the formatted Rust source of `clover-api/src/generated/` out.
+//!
+//! The pipeline is `parse` (YAML → `openapiv3`), [`lower`] (checks and
+//! resolves the spec into the small model in [`ir`]), `emit` (model → tokens,
+//! one module per file) and `format` (tokens → `syn::File` → `prettyplease`).
+//! It is a pure function: nothing here touches the file system.
+
+mod emit;
+pub mod error;
+mod format;
+pub mod ir;
+pub mod lower;
+mod names;
+
+use openapiv3::OpenAPI;
+
+pub use error::{Error, Pointer, SpecError};
+
+/// The command a maintainer runs to regenerate, named in every file header.
+pub const COMMAND: &str = "cargo xtask generate";
+
+/// One file of `clover-api/src/generated/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// File name inside the output folder, e.g. `models.rs`.
+    pub name: &'static str,
+    pub contents: String,
+}
+
+/// Generates every file from the text of a spec.
+///
+/// `source_name` is how the header line names the spec (a file name, so the
+/// output does not depend on where the spec sits). Either every file is
+/// produced, or none is.
+pub fn generate(spec_text: &str, source_name: &str) -> Result<Vec<GeneratedFile>, Error> {
+    let spec = parse(spec_text)?;
+    let api = lower::lower(&spec).map_err(Error::Spec)?;
+    let header = format::header(spec_text, source_name);
+    emit::emit(&api)
+        .into_iter()
+        .map(|file| {
+            let contents = format::render(&header, file.tokens)
+                .map_err(|source| Error::Emit { file: file.name.to_owned(), source })?;
+            Ok(GeneratedFile { name: file.name, contents })
+        })
+        .collect()
+}
+
+/// Reads YAML (or JSON) into the `openapiv3` model, locating structural errors.
+pub fn parse(spec_text: &str) -> Result<OpenAPI, Error> {
+    let deserializer = serde_yaml_ng::Deserializer::from_str(spec_text);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let pointer = error.path().iter().fold(Pointer::root(), |pointer, segment| match segment {
+            serde_path_to_error::Segment::Seq { index } => pointer.join(index),
+            serde_path_to_error::Segment::Map { key } => pointer.join(key),
+            serde_path_to_error::Segment::Enum { variant } => pointer.join(variant),
+            serde_path_to_error::Segment::Unknown => pointer,
+        });
+        match error.into_inner() {
+            inner if pointer == Pointer::root() && inner.location().is_some() && spec_text.trim().is_empty() => Error::Yaml(inner),
+            inner => Error::Structure { pointer, message: inner.to_string() },
+        }
+    })
+}

@@ -1,0 +1,107 @@
+//! Spec → intermediate model. Every check on the spec happens here, so the
+//! emitters can trust what they read.
+
+mod hosts;
+mod operations;
+mod schemas;
+mod security;
+
+use std::collections::{HashMap, HashSet};
+
+use openapiv3::{OpenAPI, ReferenceOr};
+
+use crate::error::{Pointer, SpecError};
+use crate::ir::{Api, Model, Type};
+
+/// Lowers a parsed spec, collecting every problem rather than stopping at the first.
+pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
+    let mut lowering = Lowering { spec, models: Vec::new(), model_origins: HashMap::new(), hosts: hosts::Hosts::default(), errors: Vec::new() };
+    if !spec.openapi.starts_with("3.0.") {
+        lowering.errors.push(SpecError::new(
+            &Pointer::root().join("openapi"),
+            format!("expected an OpenAPI 3.0.x document, found version {:?}", spec.openapi),
+        ));
+    }
+    lowering.components();
+    let operations = lowering.operations();
+    if !lowering.errors.is_empty() {
+        return Err(lowering.errors);
+    }
+    let mut models = lowering.models;
+    schemas::mark_sent(&mut models, &operations);
+    Ok(Api { hosts: lowering.hosts.into_list(), models, operations })
+}
+
+struct Lowering<'a> {
+    spec: &'a OpenAPI,
+    models: Vec<Model>,
+    /// Where each model name was first defined, to report clashes.
+    model_origins: HashMap<String, Pointer>,
+    hosts: hosts::Hosts,
+    errors: Vec<SpecError>,
+}
+
+impl<'a> Lowering<'a> {
+    /// Runs a step, keeping its error and going on.
+    fn attempt<T>(&mut self, result: Result<T, SpecError>) -> Option<T> {
+        result.map_err(|error| self.errors.push(error)).ok()
+    }
+
+    /// Registers a model, refusing a second model of the same Rust name.
+    fn add_model(&mut self, model: Model, pointer: &Pointer) -> Result<(), SpecError> {
+        if let Some(first) = self.model_origins.get(model.name()) {
+            return Err(SpecError::new(
+                pointer,
+                format!("the Rust type name `{}` is already used by {first}", model.name()),
+            ));
+        }
+        self.model_origins.insert(model.name().to_owned(), pointer.clone());
+        self.models.push(model);
+        Ok(())
+    }
+
+    fn model_mut(&mut self, name: &str) -> Option<&mut Model> {
+        self.models.iter_mut().find(|model| model.name() == name)
+    }
+}
+
+/// Resolves a local `$ref` into `components/<section>`, or returns the inline item.
+fn resolve<'s, T>(
+    item: &'s ReferenceOr<T>,
+    section: &str,
+    components: impl Fn(&str) -> Option<&'s ReferenceOr<T>>,
+    pointer: &Pointer,
+) -> Result<(&'s T, Pointer), SpecError> {
+    match item {
+        ReferenceOr::Item(value) => Ok((value, pointer.clone())),
+        ReferenceOr::Reference { reference } => {
+            let prefix = format!("#/components/{section}/");
+            let target = reference
+                .strip_prefix(&prefix)
+                .and_then(|name| components(name).map(|found| (name, found)));
+            match target {
+                Some((name, ReferenceOr::Item(value))) => {
+                    Ok((value, Pointer::root().join("components").join(section).join(name)))
+                }
+                Some((_, ReferenceOr::Reference { .. })) => {
+                    Err(SpecError::unsupported(pointer, format!("`$ref` {reference} to another `$ref`")))
+                }
+                None => Err(SpecError::new(
+                    pointer,
+                    format!("unresolved `$ref` {reference}: expected a name under #/components/{section}"),
+                )),
+            }
+        }
+    }
+}
+
+/// Names reachable from a type, used to find what a request sends.
+fn named_types(ty: &Type, out: &mut HashSet<String>) {
+    match ty {
+        Type::Named(name) => {
+            out.insert(name.clone());
+        }
+        Type::List(inner) | Type::Map(inner) => named_types(inner, out),
+        _ => {}
+    }
+}
