@@ -1,1 +1,55 @@
+//! A typed async client for Clover's Ecommerce payments API (US and Canada):
+//! OAuth, the PAKMS key, card tokenization, charges, captures and refunds.
+//!
+//! The models and one method per operation are generated from a hand-curated
+//! OpenAPI spec (`src/generated/`, never edited by hand); configuration,
+//! environments, credentials and errors are a small hand-written runtime.
+//!
+//! # Quick start
+//!
+//! ```no_run
+//! use clover_api::models::{CardDetails, CardTokenRequest, CreateChargeRequest};
+//! use clover_api::{Client, Environment};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::builder()
+//!     .environment(Environment::sandbox())
+//!     .access_token(std::env::var("CLOVER_ACCESS_TOKEN")?)
+//!     .forwarded_for("203.0.113.7".parse()?) // the shopper's IP address
+//!     .build()?;
+//!
+//! // 1. The merchant's public key for tokenization (fetch once, then store it).
+//! let key = client.get_api_access_key().await?;
+//! let client = client.with_api_key(key.api_access_key.ok_or("no apiAccessKey")?);
+//!
+//! // 2. Card → single-use `clv_…` token, on the token host.
+//! let mut card = CardDetails::new("12", "2030", "123");
+//! card.number = Some("4242424242424242".into());
+//! let token = client.create_card_token(&CardTokenRequest::new(card)).await?;
+//!
+//! // 3. Charge $18.00 on the ecommerce host; an idempotency key is generated.
+//! let charge = client.create_charge(&CreateChargeRequest::new(1800, "usd", token.id)).await?;
+//! println!("{} {:?}", charge.id, charge.status);
+//! # Ok(()) }
+//! ```
+//!
+//! # Errors
+//!
+//! Every call returns [`Error`], which tells apart a call refused before
+//! sending ([`Error::Refused`]: missing credential, invalid input), a
+//! transport failure that may or may not have reached Clover
+//! ([`Error::Transport`]), Clover's own error with its `type`, `code`,
+//! `decline_code`, `message` and `param` ([`Error::Api`]), and a success body
+//! that does not match the spec ([`Error::Decode`]).
+//!
+//! Secrets (tokens, keys, card number, CVV) are [`Secret`]s: `Debug` shows
+//! them as `[redacted]`.
 
+mod generated;
+mod runtime;
+
+pub use generated::{Host, models};
+pub use runtime::{
+    ApiError, BuildError, Call, Client, ClientBuilder, CredentialKind, Environment, Error, InvalidBaseUrl, InvalidInput,
+    RawBody, Refusal, Secret,
+};

@@ -474,28 +474,28 @@ pub struct TokenCard {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::optional_digits::<2>"
+        deserialize_with = "lenient::Digits::<2>::optional"
     )]
     pub exp_month: Option<String>,
     /// Four-digit expiry year.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::optional_digits::<0>"
+        deserialize_with = "lenient::Digits::<0>::optional"
     )]
     pub exp_year: Option<String>,
     /// First six digits of the card number.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::optional_digits::<6>"
+        deserialize_with = "lenient::Digits::<6>::optional"
     )]
     pub first6: Option<String>,
     /// Last four digits of the card number.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::optional_digits::<4>"
+        deserialize_with = "lenient::Digits::<4>::optional"
     )]
     pub last4: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1576,14 +1576,14 @@ pub struct Charge {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::optional_digits::<0>"
+        deserialize_with = "lenient::Digits::<0>::optional"
     )]
     pub ref_num: Option<String>,
     /// Issuer authorization code.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::optional_digits::<0>"
+        deserialize_with = "lenient::Digits::<0>::optional"
     )]
     pub auth_code: Option<String>,
     /// ID of the order Clover created for the charge.
@@ -1674,28 +1674,28 @@ pub struct ChargeSource {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::optional_digits::<2>"
+        deserialize_with = "lenient::Digits::<2>::optional"
     )]
     pub exp_month: Option<String>,
     /// Four-digit expiry year.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::optional_digits::<0>"
+        deserialize_with = "lenient::Digits::<0>::optional"
     )]
     pub exp_year: Option<String>,
     /// First six digits of the card number.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::optional_digits::<6>"
+        deserialize_with = "lenient::Digits::<6>::optional"
     )]
     pub first6: Option<String>,
     /// Last four digits of the card number.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::optional_digits::<4>"
+        deserialize_with = "lenient::Digits::<4>::optional"
     )]
     pub last4: Option<String>,
     /// Result of the street-address verification.

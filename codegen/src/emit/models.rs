@@ -98,8 +98,8 @@ fn emit_field(field: &Field, role: StructRole) -> TokenStream {
             serde.push(quote! { default, skip_serializing_if = "Option::is_none" });
         }
         if let Type::Digits { pad } = field.ty {
-            let function = if field.required { "required_digits" } else { "optional_digits" };
-            let path = format!("lenient::{function}::<{}>", pad.unwrap_or(0));
+            let function = if field.required { "required" } else { "optional" };
+            let path = format!("lenient::Digits::<{}>::{function}", pad.unwrap_or(0));
             serde.push(quote! { deserialize_with = #path });
         }
     }

@@ -1,0 +1,220 @@
+//! A request as plain data, and the `Call` handle that sends it.
+//!
+//! Generated methods describe an operation with a constant [`Operation`] and
+//! fill a [`Request`]; nothing is sent until the returned [`Call`] is awaited.
+
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::net::IpAddr;
+use std::pin::Pin;
+use std::time::Duration;
+
+use reqwest::Method;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::error::{Error, Refusal};
+use super::secret::Secret;
+use super::validate::Validate;
+use crate::{Client, Host};
+
+/// What the spec says about one operation.
+#[derive(Debug)]
+pub(crate) struct Operation {
+    /// The spec's `operationId`, named in every error.
+    pub id: &'static str,
+    pub method: Method,
+    pub host: Host,
+    pub credential: Option<Credential>,
+    pub forwarded_for: Option<ForwardedFor>,
+    /// The idempotency header, when the operation declares one.
+    pub idempotency_key: Option<&'static str>,
+}
+
+/// Which configured credential an operation sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Credential {
+    /// `Authorization: Bearer`, from [`ClientBuilder::access_token`](crate::ClientBuilder::access_token).
+    Bearer,
+    /// An API key header, from [`ClientBuilder::api_key`](crate::ClientBuilder::api_key).
+    ApiKey { header: &'static str },
+}
+
+/// The shopper's IP header an operation declares.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ForwardedFor {
+    pub header: &'static str,
+    pub required: bool,
+}
+
+/// Path, query, headers and body of one call, before credentials and context.
+pub(crate) struct Request {
+    pub(crate) operation: &'static Operation,
+    pub(crate) path: Vec<String>,
+    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Option<Vec<u8>>,
+    /// Set when the input is invalid; the call then fails without sending.
+    pub(crate) refusal: Option<Refusal>,
+}
+
+impl Request {
+    pub(crate) fn new(operation: &'static Operation, path: &[&str]) -> Self {
+        Request {
+            operation,
+            path: path.iter().map(|segment| (*segment).to_owned()).collect(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            refusal: None,
+        }
+    }
+
+    pub(crate) fn query<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
+        value.append_to(name, &mut self.query);
+    }
+
+    #[allow(dead_code, reason = "emitted for header parameters; the current spec has none besides the context headers")]
+    pub(crate) fn header<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
+        value.append_to(name, &mut self.headers);
+    }
+
+    pub(crate) fn validate<V: Validate>(&mut self, value: &V) {
+        if self.refusal.is_none() {
+            self.refusal = value.validate("").err().map(Refusal::InvalidInput);
+        }
+    }
+
+    pub(crate) fn body<B: Serialize + Validate>(&mut self, body: &B) {
+        self.validate(body);
+        self.body = Some(serde_json::to_vec(body).expect("generated models serialize to JSON"));
+    }
+}
+
+/// A value that can be sent as a query or header parameter.
+pub(crate) trait ParamValue {
+    fn append_to(&self, name: &'static str, out: &mut Vec<(&'static str, String)>);
+}
+
+impl ParamValue for str {
+    fn append_to(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
+        out.push((name, self.to_owned()));
+    }
+}
+
+impl ParamValue for String {
+    fn append_to(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
+        self.as_str().append_to(name, out);
+    }
+}
+
+impl ParamValue for Secret {
+    fn append_to(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
+        self.expose().append_to(name, out);
+    }
+}
+
+macro_rules! display_param {
+    ($($ty:ty),*) => {$(
+        impl ParamValue for $ty {
+            fn append_to(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
+                out.push((name, self.to_string()));
+            }
+        }
+    )*};
+}
+
+display_param!(i32, i64, f64, bool);
+
+impl<T: ParamValue> ParamValue for Option<T> {
+    fn append_to(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
+        if let Some(value) = self {
+            value.append_to(name, out);
+        }
+    }
+}
+
+/// A list is sent as the parameter repeated (`expand=a&expand=b`).
+impl<T: ParamValue> ParamValue for [T] {
+    fn append_to(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
+        for value in self {
+            value.append_to(name, out);
+        }
+    }
+}
+
+impl<T: ParamValue> ParamValue for Vec<T> {
+    fn append_to(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
+        self.as_slice().append_to(name, out);
+    }
+}
+
+/// Per-call settings that override the client's.
+#[derive(Debug, Default)]
+pub(crate) struct CallOptions {
+    pub forwarded_for: Option<IpAddr>,
+    pub idempotency_key: Option<String>,
+    pub timeout: Option<Duration>,
+}
+
+/// One API call, ready to send: `.await` it, after any per-call settings.
+///
+/// ```no_run
+/// # async fn run(client: clover_api::Client, request: clover_api::models::CreateChargeRequest) -> Result<(), clover_api::Error> {
+/// let charge = client
+///     .create_charge(&request)
+///     .forwarded_for("203.0.113.7".parse().unwrap())
+///     .idempotency_key("9d7c8a0e-2f37-4a55-9a2e-0b3b6e4a1c11")
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Call<'a, T> {
+    client: &'a Client,
+    request: Request,
+    options: CallOptions,
+    output: PhantomData<fn() -> T>,
+}
+
+impl<'a, T> Call<'a, T> {
+    pub(crate) fn new(client: &'a Client, request: Request) -> Self {
+        Call { client, request, options: CallOptions::default(), output: PhantomData }
+    }
+
+    /// The shopper's IP address for this call, instead of the client's default.
+    /// Only for operations that declare the header.
+    pub fn forwarded_for(mut self, address: IpAddr) -> Self {
+        self.options.forwarded_for = Some(address);
+        self
+    }
+
+    /// The idempotency key to send instead of a fresh UUID v4. Reuse the key
+    /// of a call whose outcome is unknown to retry it without charging twice.
+    /// Only for operations that declare the header.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+
+    /// The time allowed for this call, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+}
+
+impl<T> fmt::Debug for Call<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call").field("operation", &self.request.operation.id).field("options", &self.options).finish_non_exhaustive()
+    }
+}
+
+impl<'a, T: DeserializeOwned + 'a> IntoFuture for Call<'a, T> {
+    type Output = Result<T, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.client.execute(self.request, self.options))
+    }
+}

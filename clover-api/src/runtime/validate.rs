@@ -1,0 +1,102 @@
+//! Checks of the spec's declared bounds, run before a request is sent.
+//!
+//! Generated `Validate` impls call these helpers; a failure names the field by
+//! its wire path (`soft_descriptor.dba_name`), the way Clover's `param` does,
+//! and never repeats the value, which may be a secret.
+
+use std::fmt;
+
+/// A request value outside the bounds the spec declares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidInput {
+    /// Wire path of the field, e.g. `level3.level3_line_items[0].product_code`.
+    pub field: String,
+    /// What is wrong, without the value itself.
+    pub problem: String,
+}
+
+impl fmt::Display for InvalidInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` {}", self.field, self.problem)
+    }
+}
+
+/// Implemented by every generated type that a request sends.
+pub(crate) trait Validate {
+    /// Checks the value; `path` is the wire path of the value itself ("" at the top).
+    fn validate(&self, _path: &str) -> Result<(), InvalidInput> {
+        Ok(())
+    }
+}
+
+/// `parent.field`, or `field` at the top level.
+pub(crate) fn join(path: &str, field: &str) -> String {
+    if path.is_empty() { field.to_owned() } else { format!("{path}.{field}") }
+}
+
+/// `parent.field[index]`.
+pub(crate) fn join_index(path: &str, field: &str, index: usize) -> String {
+    format!("{}[{index}]", join(path, field))
+}
+
+/// Length in characters, as the spec's `minLength`/`maxLength` count it.
+pub(crate) fn length(value: &str, min: Option<u64>, max: Option<u64>, path: &str, field: &str) -> Result<(), InvalidInput> {
+    let length = value.chars().count() as u64;
+    check(length, min, max, path, field, |bound| format!("is {length} characters long; {bound} allowed"))
+}
+
+pub(crate) fn range(value: i64, min: Option<i64>, max: Option<i64>, path: &str, field: &str) -> Result<(), InvalidInput> {
+    check(value, min, max, path, field, |bound| format!("is {value}; {bound} allowed"))
+}
+
+#[allow(dead_code, reason = "emitted for `minItems`/`maxItems`; the current spec declares none")]
+pub(crate) fn items(count: usize, min: Option<u64>, max: Option<u64>, path: &str, field: &str) -> Result<(), InvalidInput> {
+    let count = count as u64;
+    check(count, min, max, path, field, |bound| format!("has {count} items; {bound} allowed"))
+}
+
+fn check<T: PartialOrd + fmt::Display + Copy>(
+    value: T,
+    min: Option<T>,
+    max: Option<T>,
+    path: &str,
+    field: &str,
+    describe: impl Fn(String) -> String,
+) -> Result<(), InvalidInput> {
+    let bound = match (min, max) {
+        (Some(min), _) if value < min => format!("at least {min}"),
+        (_, Some(max)) if value > max => format!("at most {max}"),
+        _ => return Ok(()),
+    };
+    Err(InvalidInput { field: join(path, field), problem: describe(bound) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_name_the_field_and_not_the_value() {
+        let error = length("4242424242424242", None, Some(12), "card", "number").unwrap_err();
+        assert_eq!(error.field, "card.number");
+        assert_eq!(error.to_string(), "`card.number` is 16 characters long; at most 12 allowed");
+        assert!(!error.to_string().contains("4242"));
+        assert_eq!(range(0, Some(1), Some(100), "", "limit").unwrap_err().to_string(), "`limit` is 0; at least 1 allowed");
+        assert_eq!(items(3, None, Some(2), "level3", "items").unwrap_err().field, "level3.items");
+    }
+
+    #[test]
+    fn values_on_the_bounds_pass() {
+        assert!(length("usd", Some(3), Some(3), "", "currency").is_ok());
+        assert!(length("ü", Some(1), Some(1), "", "x").is_ok(), "length counts characters, not bytes");
+        assert!(range(100, Some(1), Some(100), "", "limit").is_ok());
+        assert!(items(0, None, Some(2), "", "items").is_ok());
+    }
+
+    #[test]
+    fn paths_nest_with_dots_and_indexes() {
+        assert_eq!(join("", "amount"), "amount");
+        assert_eq!(join("level3", "service_code"), "level3.service_code");
+        assert_eq!(join_index("level3", "level3_line_items", 2), "level3.level3_line_items[2]");
+    }
+}
