@@ -45,11 +45,12 @@
 //! Secrets (tokens, keys, card number, CVV) are [`Secret`]s: `Debug` shows
 //! them as `[redacted]`.
 
+#[rustfmt::skip]
 mod generated;
 mod runtime;
 
 pub use generated::{Host, models};
 pub use runtime::{
-    ApiError, BuildError, Call, Client, ClientBuilder, CredentialKind, Environment, Error, InvalidBaseUrl, InvalidInput,
-    RawBody, Refusal, Secret,
+    ApiError, BuildError, Call, Client, ClientBuilder, CredentialKind, Environment, Error,
+    InvalidBaseUrl, InvalidInput, RawBody, Refusal, Secret,
 };

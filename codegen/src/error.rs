@@ -46,7 +46,10 @@ pub struct SpecError {
 
 impl SpecError {
     pub fn new(pointer: &Pointer, message: impl Into<String>) -> Self {
-        SpecError { pointer: pointer.clone(), message: message.into() }
+        SpecError {
+            pointer: pointer.clone(),
+            message: message.into(),
+        }
     }
 
     /// A construct that is valid OpenAPI but that the generator does not handle yet.
@@ -58,9 +61,7 @@ impl SpecError {
 /// Why generation failed. Nothing is written when any of these occurs.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("the spec is not valid YAML: {0}")]
-    Yaml(#[from] serde_yaml_ng::Error),
-    #[error("the spec is not an OpenAPI 3.0 document: {pointer}: {message}")]
+    #[error("the spec does not read as an OpenAPI 3.0 document: {pointer}: {message}")]
     Structure { pointer: Pointer, message: String },
     #[error("the spec has {} problem(s):\n{}", .0.len(), render_list(.0))]
     Spec(Vec<SpecError>),
@@ -69,7 +70,11 @@ pub enum Error {
 }
 
 fn render_list(errors: &[SpecError]) -> String {
-    errors.iter().map(|error| format!("  - {error}")).collect::<Vec<_>>().join("\n")
+    errors
+        .iter()
+        .map(|error| format!("  - {error}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl From<SpecError> for Error {

@@ -108,7 +108,9 @@ pub enum Type {
     Secret,
     /// Documented both as a string and as a number; decoded as a string,
     /// left-padded with zeros to `pad` digits when it arrives as a number.
-    Digits { pad: Option<u64> },
+    Digits {
+        pad: Option<u64>,
+    },
     Integer(IntegerWidth),
     Number,
     Boolean,

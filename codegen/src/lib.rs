@@ -40,26 +40,33 @@ pub fn generate(spec_text: &str, source_name: &str) -> Result<Vec<GeneratedFile>
     emit::emit(&api)
         .into_iter()
         .map(|file| {
-            let contents = format::render(&header, file.tokens)
-                .map_err(|source| Error::Emit { file: file.name.to_owned(), source })?;
-            Ok(GeneratedFile { name: file.name, contents })
+            let contents = format::render(&header, file.tokens).map_err(|source| Error::Emit {
+                file: file.name.to_owned(),
+                source,
+            })?;
+            Ok(GeneratedFile {
+                name: file.name,
+                contents,
+            })
         })
         .collect()
 }
 
-/// Reads YAML (or JSON) into the `openapiv3` model, locating structural errors.
+/// Reads YAML (or JSON) into the `openapiv3` model. Errors carry the pointer
+/// of the deepest node serde can name (untagged `$ref`-or-item nodes stop it
+/// at their parent) and, for YAML syntax errors, the line and column.
 pub fn parse(spec_text: &str) -> Result<OpenAPI, Error> {
     let deserializer = serde_yaml_ng::Deserializer::from_str(spec_text);
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let pointer = error.path().iter().fold(Pointer::root(), |pointer, segment| match segment {
-            serde_path_to_error::Segment::Seq { index } => pointer.join(index),
-            serde_path_to_error::Segment::Map { key } => pointer.join(key),
-            serde_path_to_error::Segment::Enum { variant } => pointer.join(variant),
-            serde_path_to_error::Segment::Unknown => pointer,
-        });
-        match error.into_inner() {
-            inner if pointer == Pointer::root() && inner.location().is_some() && spec_text.trim().is_empty() => Error::Yaml(inner),
-            inner => Error::Structure { pointer, message: inner.to_string() },
-        }
+        let pointer = error
+            .path()
+            .iter()
+            .fold(Pointer::root(), |pointer, segment| match segment {
+                serde_path_to_error::Segment::Seq { index } => pointer.join(index),
+                serde_path_to_error::Segment::Map { key } => pointer.join(key),
+                serde_path_to_error::Segment::Enum { variant } => pointer.join(variant),
+                serde_path_to_error::Segment::Unknown => pointer,
+            });
+        Error::Structure { pointer, message: error.into_inner().to_string() }
     })
 }

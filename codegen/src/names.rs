@@ -24,7 +24,11 @@ pub fn field_name(wire: &str) -> Option<String> {
     if !is_identifier(&snake) {
         return None;
     }
-    Some(if RAW_KEYWORDS.contains(&snake.as_str()) { format!("r#{snake}") } else { snake })
+    Some(if RAW_KEYWORDS.contains(&snake.as_str()) {
+        format!("r#{snake}")
+    } else {
+        snake
+    })
 }
 
 /// A type or variant name: `soft_descriptor` → `SoftDescriptor`.
@@ -55,21 +59,36 @@ mod tests {
 
     #[test]
     fn field_names_follow_rust_conventions() {
-        assert_eq!(field_name("apiAccessKey").as_deref(), Some("api_access_key"));
+        assert_eq!(
+            field_name("apiAccessKey").as_deref(),
+            Some("api_access_key")
+        );
         assert_eq!(field_name("created.gt").as_deref(), Some("created_gt"));
-        assert_eq!(field_name("x-forwarded-for").as_deref(), Some("x_forwarded_for"));
+        assert_eq!(
+            field_name("x-forwarded-for").as_deref(),
+            Some("x_forwarded_for")
+        );
         assert_eq!(field_name("type").as_deref(), Some("r#type"));
         assert_eq!(field_name("self").as_deref(), Some("self_"));
-        assert_eq!(field_name("magnetic_Stripe_Ind").as_deref(), Some("magnetic_stripe_ind"));
+        assert_eq!(
+            field_name("magnetic_Stripe_Ind").as_deref(),
+            Some("magnetic_stripe_ind")
+        );
         assert_eq!(field_name("3ds"), None);
         assert_eq!(field_name(""), None);
     }
 
     #[test]
     fn type_names_are_upper_camel_case() {
-        assert_eq!(type_name("save_credential_on_file").as_deref(), Some("SaveCredentialOnFile"));
+        assert_eq!(
+            type_name("save_credential_on_file").as_deref(),
+            Some("SaveCredentialOnFile")
+        );
         assert_eq!(type_name("NON_CLOVER").as_deref(), Some("NonClover"));
-        assert_eq!(type_name("com.clover.tender.cash").as_deref(), Some("ComCloverTenderCash"));
+        assert_eq!(
+            type_name("com.clover.tender.cash").as_deref(),
+            Some("ComCloverTenderCash")
+        );
         assert_eq!(type_name("2").as_deref(), Some("V2"));
         assert_eq!(type_name("").as_deref(), None);
     }

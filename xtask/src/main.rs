@@ -35,7 +35,9 @@ enum Task {
 
 fn main() -> ExitCode {
     let Task::Generate { check, spec, out } = Cli::parse().task;
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace");
     let spec = spec.unwrap_or_else(|| root.join("spec/clover-ecommerce.yaml"));
     let out = out.unwrap_or_else(|| root.join("clover-api/src/generated"));
     match generate(&spec, &out, check) {
@@ -48,10 +50,15 @@ fn main() -> ExitCode {
 }
 
 fn generate(spec: &Path, out: &Path, check: bool) -> Result<ExitCode, String> {
-    let text = fs::read_to_string(spec).map_err(|error| format!("cannot read {}: {error}", spec.display()))?;
-    let source_name = spec.file_name().map_or_else(|| spec.display().to_string(), |name| name.to_string_lossy().into_owned());
+    let text = fs::read_to_string(spec)
+        .map_err(|error| format!("cannot read {}: {error}", spec.display()))?;
+    let source_name = spec.file_name().map_or_else(
+        || spec.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    );
     let started = Instant::now();
-    let files = codegen::generate(&text, &source_name).map_err(|error| format!("{}: {error}\nNothing was written.", spec.display()))?;
+    let files = codegen::generate(&text, &source_name)
+        .map_err(|error| format!("{}: {error}\nNothing was written.", spec.display()))?;
     let elapsed = started.elapsed();
     let lines: usize = files.iter().map(|file| file.contents.lines().count()).sum();
 
@@ -62,16 +69,33 @@ fn generate(spec: &Path, out: &Path, check: bool) -> Result<ExitCode, String> {
             let current = fs::read_to_string(&path).unwrap_or_default();
             if current != file.contents {
                 let diff = TextDiff::from_lines(&current, &file.contents);
-                print!("{}", diff.unified_diff().context_radius(3).header(&format!("{} (checked in)", path.display()), &format!("{} (from the spec)", path.display())));
+                print!(
+                    "{}",
+                    diff.unified_diff().context_radius(3).header(
+                        &format!("{} (checked in)", path.display()),
+                        &format!("{} (from the spec)", path.display())
+                    )
+                );
                 stale.push(path.display().to_string());
             }
         }
-        stale.extend(extra_files(out, &files).into_iter().map(|path| format!("{} (not generated any more)", path.display())));
+        stale.extend(
+            extra_files(out, &files)
+                .into_iter()
+                .map(|path| format!("{} (not generated any more)", path.display())),
+        );
         if stale.is_empty() {
-            println!("up to date: {} files, {lines} lines, match {}", files.len(), spec.display());
+            println!(
+                "up to date: {} files, {lines} lines, match {}",
+                files.len(),
+                spec.display()
+            );
             return Ok(ExitCode::SUCCESS);
         }
-        eprintln!("out of date, run `cargo xtask generate`:\n  {}", stale.join("\n  "));
+        eprintln!(
+            "out of date, run `cargo xtask generate`:\n  {}",
+            stale.join("\n  ")
+        );
         return Ok(ExitCode::FAILURE);
     }
 
@@ -83,24 +107,39 @@ fn generate(spec: &Path, out: &Path, check: bool) -> Result<ExitCode, String> {
             println!("unchanged {}", path.display());
         } else {
             write_atomically(&path, &file.contents)?;
-            println!("wrote     {} ({} lines)", path.display(), file.contents.lines().count());
+            println!(
+                "wrote     {} ({} lines)",
+                path.display(),
+                file.contents.lines().count()
+            );
         }
     }
     for path in extra_files(out, &files) {
-        fs::remove_file(&path).map_err(|error| format!("cannot remove {}: {error}", path.display()))?;
+        fs::remove_file(&path)
+            .map_err(|error| format!("cannot remove {}: {error}", path.display()))?;
         println!("removed   {}", path.display());
     }
-    println!("generated {} files, {lines} lines, in {:.1} ms", files.len(), elapsed.as_secs_f64() * 1000.0);
+    println!(
+        "generated {} files, {lines} lines, in {:.1} ms",
+        files.len(),
+        elapsed.as_secs_f64() * 1000.0
+    );
     Ok(ExitCode::SUCCESS)
 }
 
 /// `.rs` files in the output folder that the spec no longer produces.
 fn extra_files(out: &Path, files: &[codegen::GeneratedFile]) -> Vec<PathBuf> {
-    let Ok(entries) = fs::read_dir(out) else { return Vec::new() };
+    let Ok(entries) = fs::read_dir(out) else {
+        return Vec::new();
+    };
     let mut extra: Vec<PathBuf> = entries
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
         .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
-        .filter(|path| !files.iter().any(|file| path.file_name().is_some_and(|name| name == file.name)))
+        .filter(|path| {
+            !files
+                .iter()
+                .any(|file| path.file_name().is_some_and(|name| name == file.name))
+        })
         .collect();
     extra.sort();
     extra
@@ -110,7 +149,10 @@ fn extra_files(out: &Path, files: &[codegen::GeneratedFile]) -> Vec<PathBuf> {
 fn write_atomically(path: &Path, contents: &str) -> Result<(), String> {
     let temporary = path.with_extension("rs.tmp");
     let result = fs::File::create(&temporary)
-        .and_then(|mut file| file.write_all(contents.as_bytes()).and_then(|()| file.sync_all()))
+        .and_then(|mut file| {
+            file.write_all(contents.as_bytes())
+                .and_then(|()| file.sync_all())
+        })
         .and_then(|()| fs::rename(&temporary, path));
     result.map_err(|error| {
         let _ = fs::remove_file(&temporary);

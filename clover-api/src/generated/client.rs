@@ -2,26 +2,35 @@
 
 //! One method per operation of the spec; each builds a `Request` and hands
 //! it to the runtime, which authenticates, sends and decodes it.
+
 use reqwest::Method;
 use super::Host;
 use super::models::{
+
     ApiAccessKey, CaptureChargeRequest, CardToken, CardTokenRequest, Charge, ChargeList,
     CreateChargeRequest, CreateRefundRequest, ExchangeOauthCodeParams, LegacyOauthToken,
     ListChargesParams, OauthRefreshRequest, OauthTokenRequest, OauthTokens, Refund,
 };
+
 use crate::Client;
 use crate::runtime::{Call, Operation, Request, Credential, ForwardedFor, Secret};
+
 impl Client {
     /// Exchange an authorization code for a legacy access token
     ///
-    /// Legacy (v1) OAuth step that trades the `code` received on the app's redirect for a non-expiring access token. The token can then be used as a Bearer credential on the Ecommerce host, for example to fetch the PAKMS key. New integrations in North America must use the expiring-token flow (`exchangeOauthCode`) instead; this call only remains for apps that have not migrated.
+    /// Legacy (v1) OAuth step that trades the `code` received on the app's redirect for a
+    /// non-expiring access token. The token can then be used as a Bearer credential on the
+    /// Ecommerce host, for example to fetch the PAKMS key. New integrations in North America must
+    /// use the expiring-token flow (`exchangeOauthCode`) instead; this call only remains for apps
+    /// that have not migrated.
     ///
     /// Sends `GET /oauth/token` to [`Host::Web`](crate::Host::Web) with no credential.
     ///
     /// # Arguments
     /// - `client_id`: The app ID shown in the developer dashboard.
     /// - `client_secret`: The app secret shown on the app settings page.
-    /// - `code`: Authorization code taken from the redirect URL after the merchant installed or approved the app.
+    /// - `code`: Authorization code taken from the redirect URL after the merchant installed or
+    ///   approved the app.
     pub fn exchange_legacy_oauth_code(
         &self,
         client_id: &str,
@@ -34,9 +43,13 @@ impl Client {
         request.query("code", code);
         self.call(request)
     }
+
     /// Exchange an authorization code for expiring tokens
     ///
-    /// OAuth v2 step that trades an authorization code for a short-lived access token and a single-use refresh token. High-trust (server-side) apps send their client secret; PKCE apps send the `code_verifier` instead. Lifetimes and token lengths vary, so rely on the returned expiration timestamps rather than fixed values.
+    /// OAuth v2 step that trades an authorization code for a short-lived access token and a
+    /// single-use refresh token. High-trust (server-side) apps send their client secret; PKCE
+    /// apps send the `code_verifier` instead. Lifetimes and token lengths vary, so rely on the
+    /// returned expiration timestamps rather than fixed values.
     ///
     /// Sends `POST /oauth/v2/token` to [`Host::Api`](crate::Host::Api) with no credential.
     pub fn exchange_oauth_code(
@@ -50,9 +63,13 @@ impl Client {
         request.query("no_refresh_token", &params.no_refresh_token);
         self.call(request)
     }
+
     /// Rotate an expiring access token
     ///
-    /// Uses a refresh token to obtain a fresh access token and a new refresh token. A refresh token works only once; after the call the previous one is invalid, and Clover also retires the oldest refresh tokens when too many are active for the same app and merchant. Persist the new pair before using it.
+    /// Uses a refresh token to obtain a fresh access token and a new refresh token. A refresh
+    /// token works only once; after the call the previous one is invalid, and Clover also retires
+    /// the oldest refresh tokens when too many are active for the same app and merchant. Persist
+    /// the new pair before using it.
     ///
     /// Sends `POST /oauth/v2/refresh` to [`Host::Api`](crate::Host::Api) with no credential.
     pub fn refresh_oauth_token(
@@ -66,30 +83,44 @@ impl Client {
         request.body(body);
         self.call(request)
     }
+
     /// Get the merchant's public tokenization key
     ///
-    /// Returns the PAKMS `apiAccessKey` for the merchant and app identified by the Bearer token, creating one on first use. The key does not expire (Clover can disable a key it considers misused), so fetch it once per merchant and store it; it is the `apikey` header value for card tokenization. Requires the Online payments permission.
+    /// Returns the PAKMS `apiAccessKey` for the merchant and app identified by the Bearer token,
+    /// creating one on first use. The key does not expire (Clover can disable a key it considers
+    /// misused), so fetch it once per merchant and store it; it is the `apikey` header value for
+    /// card tokenization. Requires the Online payments permission.
     ///
-    /// Sends `GET /pakms/apikey` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer token (`Authorization: Bearer`).
+    /// Sends `GET /pakms/apikey` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
+    /// token (`Authorization: Bearer`).
     pub fn get_api_access_key(&self) -> Call<'_, ApiAccessKey> {
         let request = Request::new(&GET_API_ACCESS_KEY, &["pakms", "apikey"]);
         self.call(request)
     }
+
     /// Tokenize a card
     ///
-    /// Exchanges card details for a `clv_`-prefixed source token that can be charged exactly once. Authenticate with the `apikey` header (the PAKMS key or the merchant's Ecommerce public key); no Authorization header is sent. Create a new token for every payment.
+    /// Exchanges card details for a `clv_`-prefixed source token that can be charged exactly
+    /// once. Authenticate with the `apikey` header (the PAKMS key or the merchant's Ecommerce
+    /// public key); no Authorization header is sent. Create a new token for every payment.
     ///
-    /// Sends `POST /v1/tokens` to [`Host::Token`](crate::Host::Token) with the API key (header `apikey`).
+    /// Sends `POST /v1/tokens` to [`Host::Token`](crate::Host::Token) with the API key (header
+    /// `apikey`).
     pub fn create_card_token(&self, body: &CardTokenRequest) -> Call<'_, CardToken> {
         let mut request = Request::new(&CREATE_CARD_TOKEN, &["v1", "tokens"]);
         request.body(body);
         self.call(request)
     }
+
     /// List charges
     ///
-    /// Returns one page of charges, newest first. Page with the `starting_after` and `ending_before` cursors (charge IDs) and keep requesting while `has_more` is true. Clover's examples suggest the cursor charge itself is included in the next page, unlike some other payment APIs, so de-duplicate by ID. Requires the Read payments permission.
+    /// Returns one page of charges, newest first. Page with the `starting_after` and
+    /// `ending_before` cursors (charge IDs) and keep requesting while `has_more` is true.
+    /// Clover's examples suggest the cursor charge itself is included in the next page, unlike
+    /// some other payment APIs, so de-duplicate by ID. Requires the Read payments permission.
     ///
-    /// Sends `GET /v1/charges` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer token (`Authorization: Bearer`).
+    /// Sends `GET /v1/charges` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
+    /// token (`Authorization: Bearer`).
     pub fn list_charges(&self, params: &ListChargesParams) -> Call<'_, ChargeList> {
         let mut request = Request::new(&LIST_CHARGES, &["v1", "charges"]);
         request.validate(params);
@@ -103,11 +134,17 @@ impl Client {
         request.query("created.lte", &params.created_lte);
         self.call(request)
     }
+
     /// Create a charge
     ///
-    /// Charges a payment source: a single-use card token, a card-on-file customer ID, a multi-pay token (with `stored_credentials`) or the literal `alternate_tender` (with `tender`). With `capture` set to false the call only authorizes the amount and the charge must later be captured. Clover rejects requests that lack the `x-forwarded-for` header. Send an `idempotency-key` so that a retried request cannot charge the customer twice.
+    /// Charges a payment source: a single-use card token, a card-on-file customer ID, a multi-pay
+    /// token (with `stored_credentials`) or the literal `alternate_tender` (with `tender`). With
+    /// `capture` set to false the call only authorizes the amount and the charge must later be
+    /// captured. Clover rejects requests that lack the `x-forwarded-for` header. Send an
+    /// `idempotency-key` so that a retried request cannot charge the customer twice.
     ///
-    /// Sends `POST /v1/charges` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer token (`Authorization: Bearer`).
+    /// Sends `POST /v1/charges` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
+    /// token (`Authorization: Bearer`).
     ///
     /// `x-forwarded-for` (required) comes from the client's default or `Call::forwarded_for`.
     ///
@@ -117,11 +154,13 @@ impl Client {
         request.body(body);
         self.call(request)
     }
+
     /// Retrieve a charge
     ///
     /// Fetches a single charge by ID. The response is one charge object.
     ///
-    /// Sends `GET /v1/charges/{chargeId}` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer token (`Authorization: Bearer`).
+    /// Sends `GET /v1/charges/{chargeId}` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the
+    /// bearer token (`Authorization: Bearer`).
     ///
     /// # Arguments
     /// - `charge_id`: ID of the charge (13-character Clover ID).
@@ -129,13 +168,19 @@ impl Client {
         let request = Request::new(&GET_CHARGE, &["v1", "charges", charge_id]);
         self.call(request)
     }
+
     /// Capture an authorized charge
     ///
-    /// Settles a charge that was created with `capture: false`. Omit `amount` to capture the whole authorization or pass a smaller amount for a partial capture. A charge can be captured only once; a second attempt fails with `charge_already_captured` and must not be retried. Requires the Read and Write payments and Online payments permissions.
+    /// Settles a charge that was created with `capture: false`. Omit `amount` to capture the
+    /// whole authorization or pass a smaller amount for a partial capture. A charge can be
+    /// captured only once; a second attempt fails with `charge_already_captured` and must not be
+    /// retried. Requires the Read and Write payments and Online payments permissions.
     ///
-    /// Sends `POST /v1/charges/{chargeId}/capture` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer token (`Authorization: Bearer`).
+    /// Sends `POST /v1/charges/{chargeId}/capture` to [`Host::Ecommerce`](crate::Host::Ecommerce)
+    /// with the bearer token (`Authorization: Bearer`).
     ///
-    /// `x-forwarded-for` (sent when set) comes from the client's default or `Call::forwarded_for`.
+    /// `x-forwarded-for` (sent when set) comes from the client's default or
+    /// `Call::forwarded_for`.
     ///
     /// `idempotency-key` is a fresh UUID v4 unless `Call::idempotency_key` sets one.
     ///
@@ -153,13 +198,19 @@ impl Client {
         request.body(body);
         self.call(request)
     }
+
     /// Refund a charge
     ///
-    /// Returns money for a charge made through `/v1/charges` (order payments are refunded through the orders API instead). Leave out `amount` for a full refund. Partial refunds are refused when the charge carries tax, a tip or more than one line item. Before the charge settles, Clover processes the request as a void.
+    /// Returns money for a charge made through `/v1/charges` (order payments are refunded through
+    /// the orders API instead). Leave out `amount` for a full refund. Partial refunds are refused
+    /// when the charge carries tax, a tip or more than one line item. Before the charge settles,
+    /// Clover processes the request as a void.
     ///
-    /// Sends `POST /v1/refunds` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer token (`Authorization: Bearer`).
+    /// Sends `POST /v1/refunds` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
+    /// token (`Authorization: Bearer`).
     ///
-    /// `x-forwarded-for` (sent when set) comes from the client's default or `Call::forwarded_for`.
+    /// `x-forwarded-for` (sent when set) comes from the client's default or
+    /// `Call::forwarded_for`.
     ///
     /// `idempotency-key` is a fresh UUID v4 unless `Call::idempotency_key` sets one.
     pub fn create_refund(&self, body: &CreateRefundRequest) -> Call<'_, Refund> {
@@ -167,11 +218,13 @@ impl Client {
         request.body(body);
         self.call(request)
     }
+
     /// Retrieve a refund
     ///
     /// Fetches a single refund by ID. Requires the Read payments permission.
     ///
-    /// Sends `GET /v1/refunds/{refundId}` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer token (`Authorization: Bearer`).
+    /// Sends `GET /v1/refunds/{refundId}` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the
+    /// bearer token (`Authorization: Bearer`).
     ///
     /// # Arguments
     /// - `refund_id`: ID of the refund.
@@ -180,6 +233,7 @@ impl Client {
         self.call(request)
     }
 }
+
 const EXCHANGE_LEGACY_OAUTH_CODE: Operation = Operation {
     id: "exchangeLegacyOauthCode",
     method: Method::GET,
@@ -188,6 +242,7 @@ const EXCHANGE_LEGACY_OAUTH_CODE: Operation = Operation {
     forwarded_for: None,
     idempotency_key: None,
 };
+
 const EXCHANGE_OAUTH_CODE: Operation = Operation {
     id: "exchangeOauthCode",
     method: Method::POST,
@@ -196,6 +251,7 @@ const EXCHANGE_OAUTH_CODE: Operation = Operation {
     forwarded_for: None,
     idempotency_key: None,
 };
+
 const REFRESH_OAUTH_TOKEN: Operation = Operation {
     id: "refreshOauthToken",
     method: Method::POST,
@@ -204,6 +260,7 @@ const REFRESH_OAUTH_TOKEN: Operation = Operation {
     forwarded_for: None,
     idempotency_key: None,
 };
+
 const GET_API_ACCESS_KEY: Operation = Operation {
     id: "getApiAccessKey",
     method: Method::GET,
@@ -212,6 +269,7 @@ const GET_API_ACCESS_KEY: Operation = Operation {
     forwarded_for: None,
     idempotency_key: None,
 };
+
 const CREATE_CARD_TOKEN: Operation = Operation {
     id: "createCardToken",
     method: Method::POST,
@@ -222,6 +280,7 @@ const CREATE_CARD_TOKEN: Operation = Operation {
     forwarded_for: None,
     idempotency_key: None,
 };
+
 const LIST_CHARGES: Operation = Operation {
     id: "listCharges",
     method: Method::GET,
@@ -230,6 +289,7 @@ const LIST_CHARGES: Operation = Operation {
     forwarded_for: None,
     idempotency_key: None,
 };
+
 const CREATE_CHARGE: Operation = Operation {
     id: "createCharge",
     method: Method::POST,
@@ -241,6 +301,7 @@ const CREATE_CHARGE: Operation = Operation {
     }),
     idempotency_key: Some("idempotency-key"),
 };
+
 const GET_CHARGE: Operation = Operation {
     id: "getCharge",
     method: Method::GET,
@@ -249,6 +310,7 @@ const GET_CHARGE: Operation = Operation {
     forwarded_for: None,
     idempotency_key: None,
 };
+
 const CAPTURE_CHARGE: Operation = Operation {
     id: "captureCharge",
     method: Method::POST,
@@ -260,6 +322,7 @@ const CAPTURE_CHARGE: Operation = Operation {
     }),
     idempotency_key: Some("idempotency-key"),
 };
+
 const CREATE_REFUND: Operation = Operation {
     id: "createRefund",
     method: Method::POST,
@@ -271,6 +334,7 @@ const CREATE_REFUND: Operation = Operation {
     }),
     idempotency_key: Some("idempotency-key"),
 };
+
 const GET_REFUND: Operation = Operation {
     id: "getRefund",
     method: Method::GET,

@@ -5,13 +5,17 @@
 pub enum Host {
     /// `https://sandbox.dev.clover.com` in the sandbox, `https://www.clover.com` in production.
     Web,
-    /// `https://apisandbox.dev.clover.com` in the sandbox, `https://api.clover.com` in production.
+    /// `https://apisandbox.dev.clover.com` in the sandbox, `https://api.clover.com` in
+    /// production.
     Api,
-    /// `https://scl-sandbox.dev.clover.com` in the sandbox, `https://scl.clover.com` in production.
+    /// `https://scl-sandbox.dev.clover.com` in the sandbox, `https://scl.clover.com` in
+    /// production.
     Ecommerce,
-    /// `https://token-sandbox.dev.clover.com` in the sandbox, `https://token.clover.com` in production.
+    /// `https://token-sandbox.dev.clover.com` in the sandbox, `https://token.clover.com` in
+    /// production.
     Token,
 }
+
 impl Host {
     /// Every host, in the order the spec first names them.
     pub const ALL: [Host; 4usize] = [Host::Web, Host::Api, Host::Ecommerce, Host::Token];
@@ -24,6 +28,7 @@ impl Host {
             Host::Token => "token",
         }
     }
+
     /// Base URL in Clover's sandbox.
     pub fn sandbox_url(self) -> &'static str {
         match self {
@@ -33,6 +38,7 @@ impl Host {
             Host::Token => "https://token-sandbox.dev.clover.com",
         }
     }
+
     /// Base URL in production.
     pub fn production_url(self) -> &'static str {
         match self {

@@ -65,12 +65,18 @@ impl Client {
     /// A copy of this client that also holds the API key, e.g. once the
     /// PAKMS key has been fetched with [`Client::get_api_access_key`].
     pub fn with_api_key(&self, api_key: impl Into<Secret>) -> Client {
-        Client { api_key: Some(api_key.into()), ..self.clone() }
+        Client {
+            api_key: Some(api_key.into()),
+            ..self.clone()
+        }
     }
 
     /// A copy of this client with another bearer token, e.g. after a refresh.
     pub fn with_access_token(&self, access_token: impl Into<Secret>) -> Client {
-        Client { access_token: Some(access_token.into()), ..self.clone() }
+        Client {
+            access_token: Some(access_token.into()),
+            ..self.clone()
+        }
     }
 
     pub fn environment(&self) -> &Environment {
@@ -82,20 +88,31 @@ impl Client {
     }
 
     /// Authenticates, adds context headers, sends, and decodes one request.
-    pub(crate) async fn execute<T: DeserializeOwned>(&self, request: Request, options: CallOptions) -> Result<T, Error> {
+    pub(crate) async fn execute<T: DeserializeOwned>(
+        &self,
+        request: Request,
+        options: CallOptions,
+    ) -> Result<T, Error> {
         let operation = request.operation;
-        let refused = |reason| Error::Refused { operation: operation.id, reason };
+        let refused = |reason| Error::Refused {
+            operation: operation.id,
+            reason,
+        };
         let prepared = self.prepare(request, options).map_err(refused)?;
         let idempotency_key = prepared.idempotency_key;
-        let response = prepared.builder.send().await.map_err(|error| match error.is_builder() {
-            true => refused(Refusal::InvalidRequest(error.without_url().to_string())),
-            false => Error::Transport {
-                operation: operation.id,
-                may_have_reached_server: !error.is_connect(),
-                idempotency_key: idempotency_key.clone(),
-                source: error.without_url(),
-            },
-        })?;
+        let response = prepared
+            .builder
+            .send()
+            .await
+            .map_err(|error| match error.is_builder() {
+                true => refused(Refusal::InvalidRequest(error.without_url().to_string())),
+                false => Error::Transport {
+                    operation: operation.id,
+                    may_have_reached_server: !error.is_connect(),
+                    idempotency_key: idempotency_key.clone(),
+                    source: error.without_url(),
+                },
+            })?;
         let status = response.status();
         let request_id = REQUEST_ID_HEADERS
             .iter()
@@ -110,17 +127,22 @@ impl Client {
         })?;
         if !status.is_success() {
             let error = ApiError::from_response(status.as_u16(), request_id, body.to_vec());
-            return Err(Error::Api { operation: operation.id, error: Box::new(error) });
+            return Err(Error::Api {
+                operation: operation.id,
+                error: Box::new(error),
+            });
         }
         // An empty body decodes as JSON `null`, which is what `()` expects.
         let json: &[u8] = if body.is_empty() { b"null" } else { &body };
-        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(json)).map_err(|error| Error::Decode {
-            operation: operation.id,
-            status: status.as_u16(),
-            path: error.path().to_string(),
-            body: RawBody(body.to_vec()),
-            source: error.into_inner(),
-        })
+        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(json)).map_err(
+            |error| Error::Decode {
+                operation: operation.id,
+                status: status.as_u16(),
+                path: error.path().to_string(),
+                body: RawBody(body.to_vec()),
+                source: error.into_inner(),
+            },
+        )
     }
 
     /// Everything that can be refused is decided here, before any I/O.
@@ -136,27 +158,51 @@ impl Client {
         match operation.credential {
             None => {}
             Some(Credential::Bearer) => {
-                let token = self.access_token.as_ref().ok_or(Refusal::MissingCredential(CredentialKind::BearerToken))?;
-                headers.push((AUTHORIZATION, sensitive_header(&format!("Bearer {}", token.expose()))?));
+                let token = self
+                    .access_token
+                    .as_ref()
+                    .ok_or(Refusal::MissingCredential(CredentialKind::BearerToken))?;
+                headers.push((
+                    AUTHORIZATION,
+                    sensitive_header(&format!("Bearer {}", token.expose()))?,
+                ));
             }
             Some(Credential::ApiKey { header }) => {
-                let key = self.api_key.as_ref().ok_or(Refusal::MissingCredential(CredentialKind::ApiKey))?;
-                headers.push((HeaderName::from_static(header), sensitive_header(key.expose())?));
+                let key = self
+                    .api_key
+                    .as_ref()
+                    .ok_or(Refusal::MissingCredential(CredentialKind::ApiKey))?;
+                headers.push((
+                    HeaderName::from_static(header),
+                    sensitive_header(key.expose())?,
+                ));
             }
         }
-        match (operation.forwarded_for, options.forwarded_for.or(self.forwarded_for)) {
+        match (
+            operation.forwarded_for,
+            options.forwarded_for.or(self.forwarded_for),
+        ) {
             (Some(declared), Some(address)) => {
-                headers.push((HeaderName::from_static(declared.header), header_value(&address.to_string())?));
+                headers.push((
+                    HeaderName::from_static(declared.header),
+                    header_value(&address.to_string())?,
+                ));
             }
-            (Some(declared), None) if declared.required => return Err(Refusal::MissingHeader(declared.header)),
-            (None, _) if options.forwarded_for.is_some() => return Err(Refusal::NotAccepted("a forwarded-for address")),
+            (Some(declared), None) if declared.required => {
+                return Err(Refusal::MissingHeader(declared.header));
+            }
+            (None, _) if options.forwarded_for.is_some() => {
+                return Err(Refusal::NotAccepted("a forwarded-for address"));
+            }
             _ => {}
         }
         let idempotency_key = match (operation.idempotency_key, options.idempotency_key) {
             (Some(header), key) => {
                 let key = key.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
                 if key.is_empty() {
-                    return Err(Refusal::InvalidRequest("the idempotency key is empty".to_owned()));
+                    return Err(Refusal::InvalidRequest(
+                        "the idempotency key is empty".to_owned(),
+                    ));
                 }
                 headers.push((HeaderName::from_static(header), header_value(&key)?));
                 Some(key)
@@ -169,21 +215,34 @@ impl Client {
         }
 
         let url = self.url(&request)?;
-        let mut builder = self.http.request(operation.method.clone(), url).timeout(options.timeout.unwrap_or(self.timeout));
+        let mut builder = self
+            .http
+            .request(operation.method.clone(), url)
+            .timeout(options.timeout.unwrap_or(self.timeout));
         for (name, value) in headers {
             builder = builder.header(name, value);
         }
         if let Some(body) = request.body {
-            builder = builder.header(CONTENT_TYPE, HeaderValue::from_static("application/json")).body(body);
+            builder = builder
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .body(body);
         }
-        Ok(Prepared { builder, idempotency_key })
+        Ok(Prepared {
+            builder,
+            idempotency_key,
+        })
     }
 
     /// Base URL of the operation's host + percent-encoded path segments + query.
     fn url(&self, request: &Request) -> Result<Url, Refusal> {
         let mut url = self.environment.base_url(request.operation.host).clone();
         url.path_segments_mut()
-            .map_err(|()| Refusal::InvalidRequest(format!("the base URL of the {} host cannot take a path", request.operation.host)))?
+            .map_err(|()| {
+                Refusal::InvalidRequest(format!(
+                    "the base URL of the {} host cannot take a path",
+                    request.operation.host
+                ))
+            })?
             .pop_if_empty()
             .extend(&request.path);
         if !request.query.is_empty() {
@@ -210,7 +269,9 @@ struct Prepared {
 }
 
 fn header_value(value: &str) -> Result<HeaderValue, Refusal> {
-    HeaderValue::from_str(value).map_err(|_| Refusal::InvalidRequest("a header value contains characters HTTP does not allow".to_owned()))
+    HeaderValue::from_str(value).map_err(|_| {
+        Refusal::InvalidRequest("a header value contains characters HTTP does not allow".to_owned())
+    })
 }
 
 /// A header value that HTTP/2 must not index and `Debug` must not show.
@@ -275,10 +336,14 @@ impl ClientBuilder {
     }
 
     pub fn build(self) -> Result<Client, BuildError> {
-        let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| BuildError::UserAgent)?;
+        let user_agent =
+            HeaderValue::from_str(&self.user_agent).map_err(|_| BuildError::UserAgent)?;
         let http = match self.http {
             Some(client) => client,
-            None => reqwest::Client::builder().connect_timeout(self.connect_timeout).build().map_err(BuildError::Http)?,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .map_err(BuildError::Http)?,
         };
         Ok(Client {
             http,

@@ -29,14 +29,20 @@ impl Environment {
     }
 
     fn from_fn(url_of: fn(Host) -> &'static str) -> Self {
-        let base_urls = Host::ALL.iter().map(|host| Url::parse(url_of(*host)).expect("the spec's server URLs are absolute")).collect();
+        let base_urls = Host::ALL
+            .iter()
+            .map(|host| Url::parse(url_of(*host)).expect("the spec's server URLs are absolute"))
+            .collect();
         Environment { base_urls }
     }
 
     /// Sends every call for `host` to `url` instead (an absolute http(s) URL; a
     /// path in it is kept as a prefix).
     pub fn with_base_url(mut self, host: Host, url: &str) -> Result<Self, InvalidBaseUrl> {
-        let invalid = |reason: &str| InvalidBaseUrl { url: url.to_owned(), reason: reason.to_owned() };
+        let invalid = |reason: &str| InvalidBaseUrl {
+            url: url.to_owned(),
+            reason: reason.to_owned(),
+        };
         let parsed = Url::parse(url).map_err(|error| invalid(&error.to_string()))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
             return Err(invalid("expected an absolute http or https URL"));
@@ -51,7 +57,10 @@ impl Environment {
 }
 
 fn index(host: Host) -> usize {
-    Host::ALL.iter().position(|known| *known == host).expect("Host::ALL lists every host")
+    Host::ALL
+        .iter()
+        .position(|known| *known == host)
+        .expect("Host::ALL lists every host")
 }
 
 /// A base URL that cannot carry API paths.
@@ -74,21 +83,44 @@ mod tests {
 
     #[test]
     fn sandbox_and_production_use_the_spec_urls() {
-        assert_eq!(Environment::sandbox().base_url(Host::Token).as_str(), "https://token-sandbox.dev.clover.com/");
-        assert_eq!(Environment::production().base_url(Host::Ecommerce).as_str(), "https://scl.clover.com/");
+        assert_eq!(
+            Environment::sandbox().base_url(Host::Token).as_str(),
+            "https://token-sandbox.dev.clover.com/"
+        );
+        assert_eq!(
+            Environment::production().base_url(Host::Ecommerce).as_str(),
+            "https://scl.clover.com/"
+        );
     }
 
     #[test]
     fn one_host_can_move_without_the_others() {
-        let environment = Environment::sandbox().with_base_url(Host::Token, "http://127.0.0.1:9000/prefix").unwrap();
-        assert_eq!(environment.base_url(Host::Token).as_str(), "http://127.0.0.1:9000/prefix");
-        assert_eq!(environment.base_url(Host::Ecommerce).as_str(), "https://scl-sandbox.dev.clover.com/");
+        let environment = Environment::sandbox()
+            .with_base_url(Host::Token, "http://127.0.0.1:9000/prefix")
+            .unwrap();
+        assert_eq!(
+            environment.base_url(Host::Token).as_str(),
+            "http://127.0.0.1:9000/prefix"
+        );
+        assert_eq!(
+            environment.base_url(Host::Ecommerce).as_str(),
+            "https://scl-sandbox.dev.clover.com/"
+        );
     }
 
     #[test]
     fn unusable_base_urls_are_refused() {
-        assert!(Environment::sandbox().with_base_url(Host::Api, "not a url").is_err());
-        let error = Environment::sandbox().with_base_url(Host::Api, "mailto:ops@example.com").unwrap_err();
-        assert!(error.to_string().contains("absolute http or https"), "{error}");
+        assert!(
+            Environment::sandbox()
+                .with_base_url(Host::Api, "not a url")
+                .is_err()
+        );
+        let error = Environment::sandbox()
+            .with_base_url(Host::Api, "mailto:ops@example.com")
+            .unwrap_err();
+        assert!(
+            error.to_string().contains("absolute http or https"),
+            "{error}"
+        );
     }
 }

@@ -14,7 +14,10 @@ use crate::models::{ErrorDetail, ErrorType};
 pub enum Error {
     /// Refused before anything was sent: nothing reached Clover.
     #[error("{operation}: refused before sending: {reason}")]
-    Refused { operation: &'static str, reason: Refusal },
+    Refused {
+        operation: &'static str,
+        reason: Refusal,
+    },
 
     /// The request failed on the way. If `may_have_reached_server` is true,
     /// the operation may have taken effect: retry a payment only with the
@@ -30,7 +33,10 @@ pub enum Error {
 
     /// Clover answered with an error status.
     #[error("{operation}: {error}")]
-    Api { operation: &'static str, error: Box<ApiError> },
+    Api {
+        operation: &'static str,
+        error: Box<ApiError>,
+    },
 
     /// Clover answered with success, but the body does not match the spec.
     #[error("{operation}: HTTP {status} response does not decode at `{path}`: {source}")]
@@ -111,7 +117,10 @@ impl ApiError {
         let detail = match serde_json::from_slice::<Value>(&body) {
             Ok(Value::Object(mut fields)) => match fields.remove("error") {
                 Some(nested @ Value::Object(_)) => {
-                    summary = fields.get("message").and_then(Value::as_str).map(str::to_owned);
+                    summary = fields
+                        .get("message")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned);
                     serde_json::from_value(nested).unwrap_or_default()
                 }
                 other => {
@@ -123,14 +132,27 @@ impl ApiError {
             },
             _ => ErrorDetail::default(),
         };
-        ApiError { status, detail, summary, request_id, body: RawBody(body) }
+        ApiError {
+            status,
+            detail,
+            summary,
+            request_id,
+            body: RawBody(body),
+        }
     }
 
     /// Worth retrying later: rate limits, Clover-side failures, and
     /// `processing_error`. Retry a payment only with its idempotency key.
     pub fn is_retryable(&self) -> bool {
-        let retryable_type = matches!(self.detail.r#type, Some(ErrorType::RateLimitError | ErrorType::ApiConnectionError | ErrorType::ApiError));
-        let retryable_code = self.detail.code.as_ref().is_some_and(|code| matches!(code.as_str(), "processing_error" | "rate_limit"));
+        let retryable_type = matches!(
+            self.detail.r#type,
+            Some(ErrorType::RateLimitError | ErrorType::ApiConnectionError | ErrorType::ApiError)
+        );
+        let retryable_code = self
+            .detail
+            .code
+            .as_ref()
+            .is_some_and(|code| matches!(code.as_str(), "processing_error" | "rate_limit"));
         self.status == 429 || self.status >= 500 || retryable_type || retryable_code
     }
 }
@@ -150,7 +172,9 @@ impl fmt::Display for ApiError {
         }
         match detail.message.as_ref().or(self.summary.as_ref()) {
             Some(message) => write!(f, ": {message}")?,
-            None if detail == &ErrorDetail::default() => write!(f, ": {} bytes of unrecognised body", self.body.0.len())?,
+            None if detail == &ErrorDetail::default() => {
+                write!(f, ": {} bytes of unrecognised body", self.body.0.len())?
+            }
             None => {}
         }
         if let Some(param) = &detail.param {

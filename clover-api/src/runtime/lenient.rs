@@ -19,7 +19,9 @@ impl<const PAD: usize> Digits<PAD> {
         deserializer.deserialize_any(DigitsVisitor::<PAD>)
     }
 
-    pub(crate) fn optional<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    pub(crate) fn optional<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<String>, D::Error> {
         deserializer.deserialize_option(OptionalDigits::<PAD>(PhantomData))
     }
 }
@@ -111,13 +113,21 @@ mod tests {
     #[test]
     fn absent_and_null_optional_fields_are_none() {
         assert_eq!(card(r#"{"last4": "1111"}"#).exp_month, None);
-        assert_eq!(card(r#"{"last4": "1111", "exp_month": null}"#).exp_month, None);
+        assert_eq!(
+            card(r#"{"last4": "1111", "exp_month": null}"#).exp_month,
+            None
+        );
     }
 
     #[test]
     fn other_json_types_are_refused() {
         let error = serde_json::from_str::<Card>(r#"{"last4": true}"#).unwrap_err();
-        assert!(error.to_string().contains("a string or a non-negative integer"), "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains("a string or a non-negative integer"),
+            "{error}"
+        );
         assert!(serde_json::from_str::<Card>(r#"{"last4": -4}"#).is_err());
     }
 }

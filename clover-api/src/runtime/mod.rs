@@ -13,8 +13,11 @@ pub use client::{BuildError, Client, ClientBuilder};
 pub use environment::{Environment, InvalidBaseUrl};
 pub use error::{ApiError, CredentialKind, Error, RawBody, Refusal};
 pub use request::Call;
-pub(crate) use request::{Credential, ForwardedFor, Operation, Request};
-#[allow(unused_imports, reason = "generated code uses it for enum-typed parameters; the current spec has none")]
+#[allow(
+    unused_imports,
+    reason = "generated code uses it for enum-typed parameters; the current spec has none"
+)]
 pub(crate) use request::ParamValue;
+pub(crate) use request::{Credential, ForwardedFor, Operation, Request};
 pub use secret::Secret;
 pub use validate::InvalidInput;

@@ -75,7 +75,10 @@ impl Request {
         value.append_to(name, &mut self.query);
     }
 
-    #[allow(dead_code, reason = "emitted for header parameters; the current spec has none besides the context headers")]
+    #[allow(
+        dead_code,
+        reason = "emitted for header parameters; the current spec has none besides the context headers"
+    )]
     pub(crate) fn header<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
         value.append_to(name, &mut self.headers);
     }
@@ -179,7 +182,12 @@ pub struct Call<'a, T> {
 
 impl<'a, T> Call<'a, T> {
     pub(crate) fn new(client: &'a Client, request: Request) -> Self {
-        Call { client, request, options: CallOptions::default(), output: PhantomData }
+        Call {
+            client,
+            request,
+            options: CallOptions::default(),
+            output: PhantomData,
+        }
     }
 
     /// The shopper's IP address for this call, instead of the client's default.
@@ -206,7 +214,10 @@ impl<'a, T> Call<'a, T> {
 
 impl<T> fmt::Debug for Call<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Call").field("operation", &self.request.operation.id).field("options", &self.options).finish_non_exhaustive()
+        f.debug_struct("Call")
+            .field("operation", &self.request.operation.id)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
     }
 }
 

@@ -50,7 +50,10 @@ mod tests {
     fn debug_hides_the_value_but_serde_carries_it() {
         let secret = Secret::from("4242424242424242");
         assert_eq!(format!("{secret:?}"), "Secret([redacted])");
-        assert_eq!(serde_json::to_string(&secret).unwrap(), "\"4242424242424242\"");
+        assert_eq!(
+            serde_json::to_string(&secret).unwrap(),
+            "\"4242424242424242\""
+        );
         let back: Secret = serde_json::from_str("\"abc\"").unwrap();
         assert_eq!(back.expose(), "abc");
     }

@@ -31,7 +31,11 @@ pub(crate) trait Validate {
 
 /// `parent.field`, or `field` at the top level.
 pub(crate) fn join(path: &str, field: &str) -> String {
-    if path.is_empty() { field.to_owned() } else { format!("{path}.{field}") }
+    if path.is_empty() {
+        field.to_owned()
+    } else {
+        format!("{path}.{field}")
+    }
 }
 
 /// `parent.field[index]`.
@@ -40,19 +44,46 @@ pub(crate) fn join_index(path: &str, field: &str, index: usize) -> String {
 }
 
 /// Length in characters, as the spec's `minLength`/`maxLength` count it.
-pub(crate) fn length(value: &str, min: Option<u64>, max: Option<u64>, path: &str, field: &str) -> Result<(), InvalidInput> {
+pub(crate) fn length(
+    value: &str,
+    min: Option<u64>,
+    max: Option<u64>,
+    path: &str,
+    field: &str,
+) -> Result<(), InvalidInput> {
     let length = value.chars().count() as u64;
-    check(length, min, max, path, field, |bound| format!("is {length} characters long; {bound} allowed"))
+    check(length, min, max, path, field, |bound| {
+        format!("is {length} characters long; {bound} allowed")
+    })
 }
 
-pub(crate) fn range(value: i64, min: Option<i64>, max: Option<i64>, path: &str, field: &str) -> Result<(), InvalidInput> {
-    check(value, min, max, path, field, |bound| format!("is {value}; {bound} allowed"))
+pub(crate) fn range(
+    value: i64,
+    min: Option<i64>,
+    max: Option<i64>,
+    path: &str,
+    field: &str,
+) -> Result<(), InvalidInput> {
+    check(value, min, max, path, field, |bound| {
+        format!("is {value}; {bound} allowed")
+    })
 }
 
-#[allow(dead_code, reason = "emitted for `minItems`/`maxItems`; the current spec declares none")]
-pub(crate) fn items(count: usize, min: Option<u64>, max: Option<u64>, path: &str, field: &str) -> Result<(), InvalidInput> {
+#[allow(
+    dead_code,
+    reason = "emitted for `minItems`/`maxItems`; the current spec declares none"
+)]
+pub(crate) fn items(
+    count: usize,
+    min: Option<u64>,
+    max: Option<u64>,
+    path: &str,
+    field: &str,
+) -> Result<(), InvalidInput> {
     let count = count as u64;
-    check(count, min, max, path, field, |bound| format!("has {count} items; {bound} allowed"))
+    check(count, min, max, path, field, |bound| {
+        format!("has {count} items; {bound} allowed")
+    })
 }
 
 fn check<T: PartialOrd + fmt::Display + Copy>(
@@ -68,7 +99,10 @@ fn check<T: PartialOrd + fmt::Display + Copy>(
         (_, Some(max)) if value > max => format!("at most {max}"),
         _ => return Ok(()),
     };
-    Err(InvalidInput { field: join(path, field), problem: describe(bound) })
+    Err(InvalidInput {
+        field: join(path, field),
+        problem: describe(bound),
+    })
 }
 
 #[cfg(test)]
@@ -79,16 +113,32 @@ mod tests {
     fn bounds_name_the_field_and_not_the_value() {
         let error = length("4242424242424242", None, Some(12), "card", "number").unwrap_err();
         assert_eq!(error.field, "card.number");
-        assert_eq!(error.to_string(), "`card.number` is 16 characters long; at most 12 allowed");
+        assert_eq!(
+            error.to_string(),
+            "`card.number` is 16 characters long; at most 12 allowed"
+        );
         assert!(!error.to_string().contains("4242"));
-        assert_eq!(range(0, Some(1), Some(100), "", "limit").unwrap_err().to_string(), "`limit` is 0; at least 1 allowed");
-        assert_eq!(items(3, None, Some(2), "level3", "items").unwrap_err().field, "level3.items");
+        assert_eq!(
+            range(0, Some(1), Some(100), "", "limit")
+                .unwrap_err()
+                .to_string(),
+            "`limit` is 0; at least 1 allowed"
+        );
+        assert_eq!(
+            items(3, None, Some(2), "level3", "items")
+                .unwrap_err()
+                .field,
+            "level3.items"
+        );
     }
 
     #[test]
     fn values_on_the_bounds_pass() {
         assert!(length("usd", Some(3), Some(3), "", "currency").is_ok());
-        assert!(length("ü", Some(1), Some(1), "", "x").is_ok(), "length counts characters, not bytes");
+        assert!(
+            length("ü", Some(1), Some(1), "", "x").is_ok(),
+            "length counts characters, not bytes"
+        );
         assert!(range(100, Some(1), Some(100), "", "limit").is_ok());
         assert!(items(0, None, Some(2), "", "items").is_ok());
     }
@@ -97,6 +147,9 @@ mod tests {
     fn paths_nest_with_dots_and_indexes() {
         assert_eq!(join("", "amount"), "amount");
         assert_eq!(join("level3", "service_code"), "level3.service_code");
-        assert_eq!(join_index("level3", "level3_line_items", 2), "level3.level3_line_items[2]");
+        assert_eq!(
+            join_index("level3", "level3_line_items", 2),
+            "level3.level3_line_items[2]"
+        );
     }
 }

@@ -6,13 +6,16 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::doc;
 use super::models::format_ident_raw;
 use super::types::{borrowed, rust_type, uses_secret};
-use super::doc;
 use crate::ir::{Api, Credential, Model, Operation, Param, ParamLocation, PathSegment, Type};
 
 pub fn emit(api: &Api) -> TokenStream {
-    let methods = api.operations.iter().map(|operation| method(operation, api));
+    let methods = api
+        .operations
+        .iter()
+        .map(|operation| method(operation, api));
     let constants = api.operations.iter().map(constant);
     let imports = imports(api);
     quote! {
@@ -31,7 +34,13 @@ pub fn emit(api: &Api) -> TokenStream {
 fn imports(api: &Api) -> TokenStream {
     let mut models = BTreeSet::new();
     for operation in &api.operations {
-        models.extend(operation.body.iter().chain(&operation.params_struct).cloned());
+        models.extend(
+            operation
+                .body
+                .iter()
+                .chain(&operation.params_struct)
+                .cloned(),
+        );
         collect_names(&operation.response, &mut models);
         for param in &operation.required_params {
             collect_names(&param.ty, &mut models);
@@ -39,13 +48,26 @@ fn imports(api: &Api) -> TokenStream {
     }
     let models = models.iter().map(|name| format_ident!("{name}"));
     let mut runtime = vec![quote! { Call }, quote! { Operation }, quote! { Request }];
-    if api.operations.iter().any(|operation| operation.credential.is_some()) {
+    if api
+        .operations
+        .iter()
+        .any(|operation| operation.credential.is_some())
+    {
         runtime.push(quote! { Credential });
     }
-    if api.operations.iter().any(|operation| operation.forwarded_for.is_some()) {
+    if api
+        .operations
+        .iter()
+        .any(|operation| operation.forwarded_for.is_some())
+    {
         runtime.push(quote! { ForwardedFor });
     }
-    if api.operations.iter().flat_map(|operation| &operation.required_params).any(|param| uses_secret(&param.ty)) {
+    if api
+        .operations
+        .iter()
+        .flat_map(|operation| &operation.required_params)
+        .any(|param| uses_secret(&param.ty))
+    {
         runtime.push(quote! { Secret });
     }
     quote! {
@@ -69,7 +91,13 @@ fn collect_names(ty: &Type, out: &mut BTreeSet<String>) {
 }
 
 fn constant_name(operation: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}", operation.method_name.trim_start_matches("r#").to_shouty_snake_case())
+    format_ident!(
+        "{}",
+        operation
+            .method_name
+            .trim_start_matches("r#")
+            .to_shouty_snake_case()
+    )
 }
 
 fn constant(operation: &Operation) -> TokenStream {
@@ -80,7 +108,9 @@ fn constant(operation: &Operation) -> TokenStream {
     let credential = match &operation.credential {
         None => quote! { None },
         Some(Credential::Bearer) => quote! { Some(Credential::Bearer) },
-        Some(Credential::ApiKeyHeader(header)) => quote! { Some(Credential::ApiKey { header: #header }) },
+        Some(Credential::ApiKeyHeader(header)) => {
+            quote! { Some(Credential::ApiKey { header: #header }) }
+        }
     };
     let forwarded_for = match &operation.forwarded_for {
         None => quote! { None },
@@ -109,7 +139,11 @@ fn constant(operation: &Operation) -> TokenStream {
 }
 
 fn method(operation: &Operation, api: &Api) -> TokenStream {
-    let taken: Vec<&str> = operation.required_params.iter().map(|param| param.rust_name.as_str()).collect();
+    let taken: Vec<&str> = operation
+        .required_params
+        .iter()
+        .map(|param| param.rust_name.as_str())
+        .collect();
     let local = |base: &str| {
         let mut name = base.to_owned();
         while taken.contains(&name.as_str()) {
@@ -126,7 +160,11 @@ fn method(operation: &Operation, api: &Api) -> TokenStream {
         let ty = borrowed(&param.ty);
         arguments.push(quote! { #name: #ty });
         let wire = &param.wire_name;
-        let value = if by_value(&param.ty) { quote! { &#name } } else { quote! { #name } };
+        let value = if by_value(&param.ty) {
+            quote! { &#name }
+        } else {
+            quote! { #name }
+        };
         match param.location {
             ParamLocation::Path => {}
             ParamLocation::Query => statements.push(quote! { #request.query(#wire, #value); }),
@@ -149,7 +187,9 @@ fn method(operation: &Operation, api: &Api) -> TokenStream {
         for field in fields.into_iter().flatten() {
             let (field_name, wire) = (format_ident_raw(&field.rust_name), &field.wire_name);
             statements.push(match field.location {
-                Some(ParamLocation::Header) => quote! { #request.header(#wire, &#params.#field_name); },
+                Some(ParamLocation::Header) => {
+                    quote! { #request.header(#wire, &#params.#field_name); }
+                }
                 _ => quote! { #request.query(#wire, &#params.#field_name); },
             });
         }
@@ -197,7 +237,12 @@ fn by_value(ty: &Type) -> bool {
 
 /// Summary, description, then what the call sends and how it authenticates.
 fn method_doc(operation: &Operation) -> String {
-    let mut parts: Vec<String> = operation.summary.iter().chain(&operation.description).map(|text| text.trim().to_owned()).collect();
+    let mut parts: Vec<String> = operation
+        .summary
+        .iter()
+        .chain(&operation.description)
+        .map(|text| text.trim().to_owned())
+        .collect();
     let credential = match &operation.credential {
         None => "no credential".to_owned(),
         Some(Credential::Bearer) => "the bearer token (`Authorization: Bearer`)".to_owned(),
@@ -211,16 +256,34 @@ fn method_doc(operation: &Operation) -> String {
         operation.host
     ));
     if let Some(header) = &operation.forwarded_for {
-        let need = if header.required { "required" } else { "sent when set" };
-        parts.push(format!("`{}` ({need}) comes from the client's default or `Call::forwarded_for`.", header.wire_name));
+        let need = if header.required {
+            "required"
+        } else {
+            "sent when set"
+        };
+        parts.push(format!(
+            "`{}` ({need}) comes from the client's default or `Call::forwarded_for`.",
+            header.wire_name
+        ));
     }
     if let Some(header) = &operation.idempotency_key {
-        parts.push(format!("`{}` is a fresh UUID v4 unless `Call::idempotency_key` sets one.", header.wire_name));
+        parts.push(format!(
+            "`{}` is a fresh UUID v4 unless `Call::idempotency_key` sets one.",
+            header.wire_name
+        ));
     }
     let documented: Vec<String> = operation
         .required_params
         .iter()
-        .filter_map(|param| param.doc.as_ref().map(|doc| format!("- `{}`: {}", param.rust_name.trim_start_matches("r#"), doc.trim())))
+        .filter_map(|param| {
+            param.doc.as_ref().map(|doc| {
+                format!(
+                    "- `{}`: {}",
+                    param.rust_name.trim_start_matches("r#"),
+                    doc.trim()
+                )
+            })
+        })
         .collect();
     if !documented.is_empty() {
         parts.push(format!("# Arguments\n{}", documented.join("\n")));

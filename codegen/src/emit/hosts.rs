@@ -10,10 +10,16 @@ pub fn emit(hosts: &[Host]) -> TokenStream {
     let count = hosts.len();
     let variants = hosts.iter().map(|host| {
         let name = format_ident!("{}", host.name);
-        let doc = doc(&format!("`{}` in the sandbox, `{}` in production.", host.sandbox_url, host.production_url));
+        let doc = doc(&format!(
+            "`{}` in the sandbox, `{}` in production.",
+            host.sandbox_url, host.production_url
+        ));
         quote! { #doc #name }
     });
-    let names: Vec<_> = hosts.iter().map(|host| format_ident!("{}", host.name)).collect();
+    let names: Vec<_> = hosts
+        .iter()
+        .map(|host| format_ident!("{}", host.name))
+        .collect();
     let keys = hosts.iter().map(|host| &host.key);
     let sandbox = hosts.iter().map(|host| &host.sandbox_url);
     let production = hosts.iter().map(|host| &host.production_url);

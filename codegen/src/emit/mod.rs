@@ -18,10 +18,22 @@ pub struct EmittedFile {
 
 pub fn emit(api: &Api) -> Vec<EmittedFile> {
     vec![
-        EmittedFile { name: "mod.rs", tokens: module_root() },
-        EmittedFile { name: "hosts.rs", tokens: hosts::emit(&api.hosts) },
-        EmittedFile { name: "models.rs", tokens: models::emit(&api.models) },
-        EmittedFile { name: "client.rs", tokens: client::emit(api) },
+        EmittedFile {
+            name: "mod.rs",
+            tokens: module_root(),
+        },
+        EmittedFile {
+            name: "hosts.rs",
+            tokens: hosts::emit(&api.hosts),
+        },
+        EmittedFile {
+            name: "models.rs",
+            tokens: models::emit(&api.models),
+        },
+        EmittedFile {
+            name: "client.rs",
+            tokens: client::emit(api),
+        },
     ]
 }
 
@@ -36,14 +48,47 @@ fn module_root() -> TokenStream {
     }
 }
 
+/// Width at which doc text is wrapped, so generated docs read like written ones.
+const DOC_WIDTH: usize = 90;
+
 /// `#[doc]` attributes, one per line, so prettyplease prints `///` comments.
 pub(crate) fn doc(text: &str) -> TokenStream {
-    let lines = text.trim().lines().map(|line| {
-        let line = line.trim_end();
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+    let lines = text.trim().lines().flat_map(|line| wrap(line.trim_end(), DOC_WIDTH)).map(|line| {
+        let line = if line.is_empty() { line } else { format!(" {line}") };
         quote! { #[doc = #line] }
     });
     quote! { #(#lines)* }
+}
+
+/// Splits a line at spaces to fit `width`; list items keep a hanging indent.
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    let indent = if line.starts_with("- ") { "  " } else { "" };
+    let mut lines = vec![String::new()];
+    for word in line.split(' ') {
+        let current = lines.last_mut().expect("starts with one line");
+        if !current.trim().is_empty() && current.len() + 1 + word.len() > width {
+            lines.push(format!("{indent}{word}"));
+        } else {
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn long_lines_wrap_at_spaces_and_list_items_hang() {
+        assert_eq!(wrap("one two three four", 9), ["one two", "three", "four"]);
+        assert_eq!(wrap("- item with words", 10), ["- item", "  with", "  words"]);
+        assert_eq!(wrap("", 10), [""]);
+        assert_eq!(wrap("unbreakable-long-word", 5), ["unbreakable-long-word"]);
+    }
 }
 
 /// Like [`doc`], for an optional description.

@@ -32,10 +32,12 @@ pub fn emit(models: &[Model]) -> TokenStream {
 
 /// Only what the models use, so the file compiles without unused imports.
 fn imports(models: &[Model]) -> TokenStream {
-    let structs = || models.iter().filter_map(|model| match model {
-        Model::Struct(model) => Some(model),
-        Model::Enum(_) => None,
-    });
+    let structs = || {
+        models.iter().filter_map(|model| match model {
+            Model::Struct(model) => Some(model),
+            Model::Enum(_) => None,
+        })
+    };
     let fields = || structs().flat_map(|model| &model.fields);
     let mut out = TokenStream::new();
     if !models.is_empty() {
@@ -44,7 +46,10 @@ fn imports(models: &[Model]) -> TokenStream {
     if models.iter().any(|model| matches!(model, Model::Enum(_))) {
         out.extend(quote! { use std::fmt; });
     }
-    if models.iter().any(|model| matches!(model, Model::Enum(model) if model.in_params)) {
+    if models
+        .iter()
+        .any(|model| matches!(model, Model::Enum(model) if model.in_params))
+    {
         out.extend(quote! { use crate::runtime::ParamValue; });
     }
     if fields().any(|field| uses_secret(&field.ty)) {
@@ -69,7 +74,10 @@ fn emit_struct(model: &Struct, validated: &HashSet<&str>) -> TokenStream {
         StructRole::Schema => quote! { #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)] },
         StructRole::Params => quote! { #[derive(Debug, Clone, Default, PartialEq)] },
     };
-    let fields = model.fields.iter().map(|field| emit_field(field, model.role));
+    let fields = model
+        .fields
+        .iter()
+        .map(|field| emit_field(field, model.role));
     let constructor = constructor(model);
     let validation = model.sent.then(|| validation(model, validated));
     quote! {
@@ -87,7 +95,11 @@ fn emit_field(field: &Field, role: StructRole) -> TokenStream {
     let name = format_ident_raw(&field.rust_name);
     let doc = doc_opt(field.doc.as_deref());
     let ty = rust_type(&field.ty);
-    let ty = if field.required { ty } else { quote! { Option<#ty> } };
+    let ty = if field.required {
+        ty
+    } else {
+        quote! { Option<#ty> }
+    };
     let mut serde = Vec::new();
     if role == StructRole::Schema {
         if serde_name(&field.rust_name) != field.wire_name {
@@ -98,7 +110,11 @@ fn emit_field(field: &Field, role: StructRole) -> TokenStream {
             serde.push(quote! { default, skip_serializing_if = "Option::is_none" });
         }
         if let Type::Digits { pad } = field.ty {
-            let function = if field.required { "required" } else { "optional" };
+            let function = if field.required {
+                "required"
+            } else {
+                "optional"
+            };
             let path = format!("lenient::Digits::<{}>::{function}", pad.unwrap_or(0));
             serde.push(quote! { deserialize_with = #path });
         }
@@ -138,7 +154,11 @@ fn constructor(model: &Struct) -> Option<TokenStream> {
 /// `Validate`: every declared bound, and every nested struct, checked before sending.
 fn validation(model: &Struct, validated: &HashSet<&str>) -> TokenStream {
     let name = format_ident!("{}", model.name);
-    let checks: Vec<TokenStream> = model.fields.iter().filter_map(|field| field_checks(field, validated)).collect();
+    let checks: Vec<TokenStream> = model
+        .fields
+        .iter()
+        .filter_map(|field| field_checks(field, validated))
+        .collect();
     if checks.is_empty() {
         return quote! { impl Validate for #name {} };
     }
@@ -153,12 +173,15 @@ fn validation(model: &Struct, validated: &HashSet<&str>) -> TokenStream {
 }
 
 fn field_checks(field: &Field, validated: &HashSet<&str>) -> Option<TokenStream> {
-    let is_validated = |ty: &Type| matches!(ty, Type::Named(name) if validated.contains(name.as_str()));
+    let is_validated =
+        |ty: &Type| matches!(ty, Type::Named(name) if validated.contains(name.as_str()));
     let wire = &field.wire_name;
     let value = quote! { value };
     let mut checks = bound_checks(&field.constraints, &field.ty, &value, wire);
     match &field.ty {
-        ty if is_validated(ty) => checks.push(quote! { value.validate(&validate::join(path, #wire))?; }),
+        ty if is_validated(ty) => {
+            checks.push(quote! { value.validate(&validate::join(path, #wire))?; })
+        }
         Type::List(item) if is_validated(item) => checks.push(quote! {
             for (index, item) in value.iter().enumerate() {
                 item.validate(&validate::join_index(path, #wire, index))?;
@@ -178,7 +201,12 @@ fn field_checks(field: &Field, validated: &HashSet<&str>) -> Option<TokenStream>
 }
 
 /// Length, range and item-count checks; enum-typed and nested fields have none.
-fn bound_checks(constraints: &Constraints, ty: &Type, value: &TokenStream, wire: &str) -> Vec<TokenStream> {
+fn bound_checks(
+    constraints: &Constraints,
+    ty: &Type,
+    value: &TokenStream,
+    wire: &str,
+) -> Vec<TokenStream> {
     let bound = |bound: Option<u64>| match bound.map(Literal::u64_unsuffixed) {
         Some(bound) => quote! { Some(#bound) },
         None => quote! { None },
@@ -210,13 +238,23 @@ fn bound_checks(constraints: &Constraints, ty: &Type, value: &TokenStream, wire:
 fn emit_enum(model: &Enum) -> TokenStream {
     let name = format_ident!("{}", model.name);
     let enum_doc = doc_opt(model.doc.as_deref());
-    let variants: Vec<_> = model.variants.iter().map(|variant| format_ident!("{}", variant.rust_name)).collect();
-    let wires: Vec<_> = model.variants.iter().map(|variant| &variant.wire_name).collect();
+    let variants: Vec<_> = model
+        .variants
+        .iter()
+        .map(|variant| format_ident!("{}", variant.rust_name))
+        .collect();
+    let wires: Vec<_> = model
+        .variants
+        .iter()
+        .map(|variant| &variant.wire_name)
+        .collect();
     let variant_docs = wires.iter().map(|wire| doc(&format!("`{wire}`")));
-    let param_value = model.in_params.then(|| quote! {
-        impl ParamValue for #name {
-            fn append_to(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
-                out.push((name, self.as_str().to_owned()));
+    let param_value = model.in_params.then(|| {
+        quote! {
+            impl ParamValue for #name {
+                fn append_to(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
+                    out.push((name, self.as_str().to_owned()));
+                }
             }
         }
     });

@@ -35,7 +35,9 @@ pub fn rust_type(ty: &Type) -> TokenStream {
 /// into the field's type.
 pub fn argument(ty: &Type, name: &TokenStream) -> (TokenStream, TokenStream) {
     match ty {
-        Type::String | Type::Digits { .. } => (quote! { impl Into<String> }, quote! { #name.into() }),
+        Type::String | Type::Digits { .. } => {
+            (quote! { impl Into<String> }, quote! { #name.into() })
+        }
         Type::Secret => (quote! { impl Into<Secret> }, quote! { #name.into() }),
         other => (rust_type(other), quote! { #name }),
     }

@@ -14,7 +14,11 @@ pub(super) struct Hosts {
 
 impl Hosts {
     /// Reads one `servers` list and returns the Rust name of the host it names.
-    pub(super) fn register(&mut self, servers: &[Server], pointer: &Pointer) -> Result<String, SpecError> {
+    pub(super) fn register(
+        &mut self,
+        servers: &[Server],
+        pointer: &Pointer,
+    ) -> Result<String, SpecError> {
         let mut key = None;
         let (mut sandbox, mut production) = (None, None);
         for (index, server) in servers.iter().enumerate() {
@@ -22,26 +26,61 @@ impl Hosts {
             let host = extension_str(server, "x-host", &at)?;
             let environment = extension_str(server, "x-environment", &at)?;
             if *key.get_or_insert(host) != host {
-                return Err(SpecError::new(&at, format!("`x-host: {host}` differs from the other servers of this list, which name `{}`", key.unwrap_or_default())));
+                return Err(SpecError::new(
+                    &at,
+                    format!(
+                        "`x-host: {host}` differs from the other servers of this list, which name `{}`",
+                        key.unwrap_or_default()
+                    ),
+                ));
             }
             let slot = match environment {
                 "sandbox" => &mut sandbox,
                 "production" => &mut production,
-                other => return Err(SpecError::new(&at, format!("`x-environment` must be `sandbox` or `production`, found `{other}`"))),
+                other => {
+                    return Err(SpecError::new(
+                        &at,
+                        format!(
+                            "`x-environment` must be `sandbox` or `production`, found `{other}`"
+                        ),
+                    ));
+                }
             };
-            if slot.replace(server.url.trim_end_matches('/').to_owned()).is_some() {
-                return Err(SpecError::new(&at, format!("a second `{environment}` server for the same host")));
+            if slot
+                .replace(server.url.trim_end_matches('/').to_owned())
+                .is_some()
+            {
+                return Err(SpecError::new(
+                    &at,
+                    format!("a second `{environment}` server for the same host"),
+                ));
             }
         }
-        let (Some(key), Some(sandbox_url), Some(production_url)) = (key, sandbox, production) else {
-            return Err(SpecError::new(pointer, "needs one `sandbox` and one `production` server naming the same `x-host`"));
+        let (Some(key), Some(sandbox_url), Some(production_url)) = (key, sandbox, production)
+        else {
+            return Err(SpecError::new(
+                pointer,
+                "needs one `sandbox` and one `production` server naming the same `x-host`",
+            ));
         };
-        let name = names::type_name(key).ok_or_else(|| SpecError::new(pointer, format!("`x-host: {key}` does not make a Rust name")))?;
-        let host = Host { name: name.clone(), key: key.to_owned(), sandbox_url, production_url };
+        let name = names::type_name(key).ok_or_else(|| {
+            SpecError::new(
+                pointer,
+                format!("`x-host: {key}` does not make a Rust name"),
+            )
+        })?;
+        let host = Host {
+            name: name.clone(),
+            key: key.to_owned(),
+            sandbox_url,
+            production_url,
+        };
         match self.hosts.iter().find(|(known, _)| known.key == host.key) {
             Some((known, first)) if *known != host => Err(SpecError::new(
                 pointer,
-                format!("host `{key}` has other URLs than at {first}: every server list of one host must agree"),
+                format!(
+                    "host `{key}` has other URLs than at {first}: every server list of one host must agree"
+                ),
             )),
             Some(_) => Ok(name),
             None => {
@@ -56,10 +95,19 @@ impl Hosts {
     }
 }
 
-fn extension_str<'s>(server: &'s Server, name: &str, pointer: &Pointer) -> Result<&'s str, SpecError> {
+fn extension_str<'s>(
+    server: &'s Server,
+    name: &str,
+    pointer: &Pointer,
+) -> Result<&'s str, SpecError> {
     server
         .extensions
         .get(name)
         .and_then(|value| value.as_str())
-        .ok_or_else(|| SpecError::new(pointer, format!("server {} has no string `{name}` extension", server.url)))
+        .ok_or_else(|| {
+            SpecError::new(
+                pointer,
+                format!("server {} has no string `{name}` extension", server.url),
+            )
+        })
 }

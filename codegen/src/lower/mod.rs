@@ -15,11 +15,20 @@ use crate::ir::{Api, Model, Type};
 
 /// Lowers a parsed spec, collecting every problem rather than stopping at the first.
 pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
-    let mut lowering = Lowering { spec, models: Vec::new(), model_origins: HashMap::new(), hosts: hosts::Hosts::default(), errors: Vec::new() };
+    let mut lowering = Lowering {
+        spec,
+        models: Vec::new(),
+        model_origins: HashMap::new(),
+        hosts: hosts::Hosts::default(),
+        errors: Vec::new(),
+    };
     if !spec.openapi.starts_with("3.0.") {
         lowering.errors.push(SpecError::new(
             &Pointer::root().join("openapi"),
-            format!("expected an OpenAPI 3.0.x document, found version {:?}", spec.openapi),
+            format!(
+                "expected an OpenAPI 3.0.x document, found version {:?}",
+                spec.openapi
+            ),
         ));
     }
     lowering.components();
@@ -29,7 +38,11 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
     }
     let mut models = lowering.models;
     schemas::mark_sent(&mut models, &operations);
-    Ok(Api { hosts: lowering.hosts.into_list(), models, operations })
+    Ok(Api {
+        hosts: lowering.hosts.into_list(),
+        models,
+        operations,
+    })
 }
 
 struct Lowering<'a> {
@@ -52,10 +65,14 @@ impl<'a> Lowering<'a> {
         if let Some(first) = self.model_origins.get(model.name()) {
             return Err(SpecError::new(
                 pointer,
-                format!("the Rust type name `{}` is already used by {first}", model.name()),
+                format!(
+                    "the Rust type name `{}` is already used by {first}",
+                    model.name()
+                ),
             ));
         }
-        self.model_origins.insert(model.name().to_owned(), pointer.clone());
+        self.model_origins
+            .insert(model.name().to_owned(), pointer.clone());
         self.models.push(model);
         Ok(())
     }
@@ -80,15 +97,19 @@ fn resolve<'s, T>(
                 .strip_prefix(&prefix)
                 .and_then(|name| components(name).map(|found| (name, found)));
             match target {
-                Some((name, ReferenceOr::Item(value))) => {
-                    Ok((value, Pointer::root().join("components").join(section).join(name)))
-                }
-                Some((_, ReferenceOr::Reference { .. })) => {
-                    Err(SpecError::unsupported(pointer, format!("`$ref` {reference} to another `$ref`")))
-                }
+                Some((name, ReferenceOr::Item(value))) => Ok((
+                    value,
+                    Pointer::root().join("components").join(section).join(name),
+                )),
+                Some((_, ReferenceOr::Reference { .. })) => Err(SpecError::unsupported(
+                    pointer,
+                    format!("`$ref` {reference} to another `$ref`"),
+                )),
                 None => Err(SpecError::new(
                     pointer,
-                    format!("unresolved `$ref` {reference}: expected a name under #/components/{section}"),
+                    format!(
+                        "unresolved `$ref` {reference}: expected a name under #/components/{section}"
+                    ),
                 )),
             }
         }

@@ -10,8 +10,8 @@ use super::schemas::constraints;
 use super::{Lowering, resolve};
 use crate::error::{Pointer, SpecError};
 use crate::ir::{
-    ContextHeader, Field, HttpMethod, Model, Operation, Param, ParamLocation, PathSegment, PathTemplate, Struct,
-    StructRole, Type,
+    ContextHeader, Field, HttpMethod, Model, Operation, Param, ParamLocation, PathSegment,
+    PathTemplate, Struct, StructRole, Type,
 };
 use crate::names;
 
@@ -27,16 +27,22 @@ impl<'a> Lowering<'a> {
         for (path, item) in &spec.paths.paths {
             let pointer = paths.join(path);
             let ReferenceOr::Item(item) = item else {
-                self.errors.push(SpecError::unsupported(&pointer, "a path item `$ref`"));
+                self.errors
+                    .push(SpecError::unsupported(&pointer, "a path item `$ref`"));
                 continue;
             };
-            let Some(template) = self.attempt(parse_template(path, &pointer)) else { continue };
+            let Some(template) = self.attempt(parse_template(path, &pointer)) else {
+                continue;
+            };
             for (method, operation) in item.iter() {
                 let at = pointer.join(method);
                 let lowered = self.operation(&template, item, method, operation, &at);
                 if let Some(operation) = self.attempt(lowered) {
                     if !ids.insert(operation.method_name.clone()) {
-                        self.errors.push(SpecError::new(&at.join("operationId"), format!("`{}` is used by another operation", operation.id)));
+                        self.errors.push(SpecError::new(
+                            &at.join("operationId"),
+                            format!("`{}` is used by another operation", operation.id),
+                        ));
                     }
                     operations.push(operation);
                 }
@@ -53,8 +59,16 @@ impl<'a> Lowering<'a> {
         operation: &'a openapiv3::Operation,
         pointer: &Pointer,
     ) -> Result<Operation, SpecError> {
-        let id = operation.operation_id.clone().ok_or_else(|| SpecError::new(pointer, "operation has no `operationId`"))?;
-        let method_name = names::field_name(&id).ok_or_else(|| SpecError::new(&pointer.join("operationId"), format!("`{id}` does not make a Rust method name")))?;
+        let id = operation
+            .operation_id
+            .clone()
+            .ok_or_else(|| SpecError::new(pointer, "operation has no `operationId`"))?;
+        let method_name = names::field_name(&id).ok_or_else(|| {
+            SpecError::new(
+                &pointer.join("operationId"),
+                format!("`{id}` does not make a Rust method name"),
+            )
+        })?;
         let type_prefix = names::type_name(&id).unwrap_or_default();
         let http_method = match method {
             "get" => HttpMethod::Get,
@@ -62,15 +76,28 @@ impl<'a> Lowering<'a> {
             "put" => HttpMethod::Put,
             "patch" => HttpMethod::Patch,
             "delete" => HttpMethod::Delete,
-            other => return Err(SpecError::unsupported(pointer, format!("the HTTP method `{other}`"))),
+            other => {
+                return Err(SpecError::unsupported(
+                    pointer,
+                    format!("the HTTP method `{other}`"),
+                ));
+            }
         };
         let host = match (operation.servers.is_empty(), item.servers.is_empty()) {
-            (false, _) => self.hosts.register(&operation.servers, &pointer.join("servers"))?,
+            (false, _) => self
+                .hosts
+                .register(&operation.servers, &pointer.join("servers"))?,
             (true, false) => {
                 let path_pointer = pointer.parent();
-                self.hosts.register(&item.servers, &path_pointer.join("servers"))?
+                self.hosts
+                    .register(&item.servers, &path_pointer.join("servers"))?
             }
-            (true, true) => return Err(SpecError::new(pointer, "operation has no host: add `servers` to the operation or its path")),
+            (true, true) => {
+                return Err(SpecError::new(
+                    pointer,
+                    "operation has no host: add `servers` to the operation or its path",
+                ));
+            }
         };
         let credential = self.credential(operation.security.as_ref(), pointer)?;
 
@@ -96,36 +123,77 @@ impl<'a> Lowering<'a> {
         }
         for segment in &path.segments {
             if let PathSegment::Param(name) = segment {
-                if !lowered.required_params.iter().any(|param| param.location == ParamLocation::Path && param.wire_name == *name) {
-                    return Err(SpecError::new(pointer, format!("the path names `{{{name}}}` but no path parameter declares it")));
+                if !lowered
+                    .required_params
+                    .iter()
+                    .any(|param| param.location == ParamLocation::Path && param.wire_name == *name)
+                {
+                    return Err(SpecError::new(
+                        pointer,
+                        format!("the path names `{{{name}}}` but no path parameter declares it"),
+                    ));
                 }
             }
         }
         if !optional.is_empty() {
             let name = format!("{type_prefix}Params");
-            let doc = Some(format!("Optional parameters of [`Client::{}`](crate::Client::{}).", lowered.method_name, lowered.method_name));
-            self.add_model(Model::Struct(Struct { name: name.clone(), doc, fields: optional, role: StructRole::Params, sent: true }), &pointer.join("parameters"))?;
+            let doc = Some(format!(
+                "Optional parameters of [`Client::{}`](crate::Client::{}).",
+                lowered.method_name, lowered.method_name
+            ));
+            self.add_model(
+                Model::Struct(Struct {
+                    name: name.clone(),
+                    doc,
+                    fields: optional,
+                    role: StructRole::Params,
+                    sent: true,
+                }),
+                &pointer.join("parameters"),
+            )?;
             lowered.params_struct = Some(name);
         }
         if let Some(body) = &operation.request_body {
-            lowered.body = Some(self.request_body(body, &type_prefix, &pointer.join("requestBody"))?);
+            lowered.body =
+                Some(self.request_body(body, &type_prefix, &pointer.join("requestBody"))?);
         }
         lowered.response = self.success_response(operation, &type_prefix, pointer)?;
         Ok(lowered)
     }
 
     /// Path-level parameters overlaid by the operation's own, resolved.
-    fn parameters(&self, item: &'a PathItem, operation: &'a openapiv3::Operation, pointer: &Pointer) -> Result<Vec<(&'a Parameter, Pointer)>, SpecError> {
+    fn parameters(
+        &self,
+        item: &'a PathItem,
+        operation: &'a openapiv3::Operation,
+        pointer: &Pointer,
+    ) -> Result<Vec<(&'a Parameter, Pointer)>, SpecError> {
         let spec: &'a openapiv3::OpenAPI = self.spec;
-        let components = spec.components.as_ref().map(|components| &components.parameters);
+        let components = spec
+            .components
+            .as_ref()
+            .map(|components| &components.parameters);
         let lookup = |name: &str| components.and_then(|parameters| parameters.get(name));
         let path_pointer = pointer.parent();
         let mut resolved: Vec<(&Parameter, Pointer)> = Vec::new();
-        let inherited = item.parameters.iter().enumerate().map(|(index, p)| (p, path_pointer.join("parameters").join(index)));
-        let own = operation.parameters.iter().enumerate().map(|(index, p)| (p, pointer.join("parameters").join(index)));
+        let inherited = item
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(index, p)| (p, path_pointer.join("parameters").join(index)));
+        let own = operation
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(index, p)| (p, pointer.join("parameters").join(index)));
         for (parameter, at) in inherited.chain(own) {
             let (parameter, at) = resolve(parameter, "parameters", lookup, &at)?;
-            let key = |p: &Parameter| (p.parameter_data_ref().name.clone(), std::mem::discriminant(p));
+            let key = |p: &Parameter| {
+                (
+                    p.parameter_data_ref().name.clone(),
+                    std::mem::discriminant(p),
+                )
+            };
             resolved.retain(|(existing, _)| key(existing) != key(parameter));
             resolved.push((parameter, at));
         }
@@ -145,27 +213,58 @@ impl<'a> Lowering<'a> {
             Parameter::Path { .. } => ParamLocation::Path,
             Parameter::Query { .. } => ParamLocation::Query,
             Parameter::Header { .. } => ParamLocation::Header,
-            Parameter::Cookie { .. } => return Err(SpecError::unsupported(pointer, "a cookie parameter")),
+            Parameter::Cookie { .. } => {
+                return Err(SpecError::unsupported(pointer, "a cookie parameter"));
+            }
         };
-        let wire_name = if location == ParamLocation::Header { data.name.to_ascii_lowercase() } else { data.name.clone() };
+        let wire_name = if location == ParamLocation::Header {
+            data.name.to_ascii_lowercase()
+        } else {
+            data.name.clone()
+        };
         if let Some(role) = data.extensions.get(CONTEXT_EXTENSION) {
-            let header = ContextHeader { wire_name, required: data.required };
+            let header = ContextHeader {
+                wire_name,
+                required: data.required,
+            };
             let slot = match (location, role.as_str()) {
                 (ParamLocation::Header, Some("forwarded-for")) => &mut operation.forwarded_for,
                 (ParamLocation::Header, Some("idempotency-key")) => &mut operation.idempotency_key,
-                _ => return Err(SpecError::new(&pointer.join(CONTEXT_EXTENSION), format!("`{CONTEXT_EXTENSION}` must be `forwarded-for` or `idempotency-key` on a header parameter, found {role}"))),
+                _ => {
+                    return Err(SpecError::new(
+                        &pointer.join(CONTEXT_EXTENSION),
+                        format!(
+                            "`{CONTEXT_EXTENSION}` must be `forwarded-for` or `idempotency-key` on a header parameter, found {role}"
+                        ),
+                    ));
+                }
             };
             *slot = Some(header);
             return Ok(());
         }
         let ParameterSchemaOrContent::Schema(schema) = &data.format else {
-            return Err(SpecError::unsupported(pointer, "a parameter with `content` instead of `schema`"));
+            return Err(SpecError::unsupported(
+                pointer,
+                "a parameter with `content` instead of `schema`",
+            ));
         };
-        let rust_name = names::field_name(&data.name).ok_or_else(|| SpecError::new(pointer, format!("`{}` does not make a Rust name", data.name)))?;
+        let rust_name = names::field_name(&data.name).ok_or_else(|| {
+            SpecError::new(
+                pointer,
+                format!("`{}` does not make a Rust name", data.name),
+            )
+        })?;
         let schema_pointer = pointer.join("schema");
-        let context = format!("{type_prefix}{}", names::type_name(&data.name).unwrap_or_default());
+        let context = format!(
+            "{type_prefix}{}",
+            names::type_name(&data.name).unwrap_or_default()
+        );
         let mut ty = self.type_of(schema, &schema_pointer, &context)?;
-        let sensitive = data.extensions.get("x-sensitive").and_then(|value| value.as_bool()) == Some(true);
+        let sensitive = data
+            .extensions
+            .get("x-sensitive")
+            .and_then(|value| value.as_bool())
+            == Some(true);
         if sensitive && ty == Type::String {
             ty = Type::Secret;
         }
@@ -176,55 +275,132 @@ impl<'a> Lowering<'a> {
             ReferenceOr::Reference { .. } => Default::default(),
         };
         if location == ParamLocation::Path && !data.required {
-            return Err(SpecError::new(pointer, "a path parameter must be `required: true`"));
+            return Err(SpecError::new(
+                pointer,
+                "a path parameter must be `required: true`",
+            ));
         }
         if data.required {
             if !param_constraints.is_empty() {
-                return Err(SpecError::unsupported(&schema_pointer, "constraints on a required parameter"));
+                return Err(SpecError::unsupported(
+                    &schema_pointer,
+                    "constraints on a required parameter",
+                ));
             }
-            operation.required_params.push(Param { rust_name, wire_name, location, ty, doc });
+            operation.required_params.push(Param {
+                rust_name,
+                wire_name,
+                location,
+                ty,
+                doc,
+            });
         } else {
-            optional.push(Field { rust_name, wire_name, doc, ty, required: false, constraints: param_constraints, location: Some(location) });
+            optional.push(Field {
+                rust_name,
+                wire_name,
+                doc,
+                ty,
+                required: false,
+                constraints: param_constraints,
+                location: Some(location),
+            });
         }
         Ok(())
     }
 
     /// Parameters are strings, numbers, booleans, string enums, or lists of those in a query.
-    fn check_param_type(&mut self, ty: &Type, location: ParamLocation, pointer: &Pointer) -> Result<(), SpecError> {
+    fn check_param_type(
+        &mut self,
+        ty: &Type,
+        location: ParamLocation,
+        pointer: &Pointer,
+    ) -> Result<(), SpecError> {
         match ty {
             Type::String | Type::Secret | Type::Integer(_) | Type::Number | Type::Boolean => Ok(()),
-            Type::Named(name) if matches!(self.models.iter().find(|m| m.name() == name), Some(Model::Enum(_))) => {
+            Type::Named(name)
+                if matches!(
+                    self.models.iter().find(|m| m.name() == name),
+                    Some(Model::Enum(_))
+                ) =>
+            {
                 self.mark_param_enum(ty);
                 Ok(())
             }
-            Type::List(inner) if location == ParamLocation::Query && !matches!(**inner, Type::List(_)) => {
+            Type::List(inner)
+                if location == ParamLocation::Query && !matches!(**inner, Type::List(_)) =>
+            {
                 self.check_param_type(inner, location, pointer)
             }
-            _ => Err(SpecError::unsupported(pointer, "a parameter of this type (use a string, number, boolean, string enum or, in a query, a list of those)")),
+            _ => Err(SpecError::unsupported(
+                pointer,
+                "a parameter of this type (use a string, number, boolean, string enum or, in a query, a list of those)",
+            )),
         }
     }
 
-    fn request_body(&mut self, body: &ReferenceOr<openapiv3::RequestBody>, type_prefix: &str, pointer: &Pointer) -> Result<String, SpecError> {
-        let components = self.spec.components.as_ref().map(|components| &components.request_bodies);
-        let (body, pointer) = resolve(body, "requestBodies", |name| components.and_then(|bodies| bodies.get(name)), pointer)?;
+    fn request_body(
+        &mut self,
+        body: &ReferenceOr<openapiv3::RequestBody>,
+        type_prefix: &str,
+        pointer: &Pointer,
+    ) -> Result<String, SpecError> {
+        let components = self
+            .spec
+            .components
+            .as_ref()
+            .map(|components| &components.request_bodies);
+        let (body, pointer) = resolve(
+            body,
+            "requestBodies",
+            |name| components.and_then(|bodies| bodies.get(name)),
+            pointer,
+        )?;
         if !body.required {
-            return Err(SpecError::unsupported(&pointer, "an optional request body (add `required: true`)"));
+            return Err(SpecError::unsupported(
+                &pointer,
+                "an optional request body (add `required: true`)",
+            ));
         }
         let content = pointer.join("content");
         let (Some(media), 1) = (body.content.get("application/json"), body.content.len()) else {
-            return Err(SpecError::unsupported(&content, "a request body other than exactly `application/json`"));
+            return Err(SpecError::unsupported(
+                &content,
+                "a request body other than exactly `application/json`",
+            ));
         };
         let schema_pointer = content.join("application/json").join("schema");
-        let schema = media.schema.as_ref().ok_or_else(|| SpecError::new(&schema_pointer, "the request body has no schema"))?;
+        let schema = media
+            .schema
+            .as_ref()
+            .ok_or_else(|| SpecError::new(&schema_pointer, "the request body has no schema"))?;
         match self.type_of(schema, &schema_pointer, &format!("{type_prefix}Request"))? {
-            Type::Named(name) if matches!(self.models.iter().find(|m| m.name() == name), Some(Model::Struct(_))) => Ok(name),
-            _ => Err(SpecError::unsupported(&schema_pointer, "a request body that is not a JSON object")),
+            Type::Named(name)
+                if matches!(
+                    self.models.iter().find(|m| m.name() == name),
+                    Some(Model::Struct(_))
+                ) =>
+            {
+                Ok(name)
+            }
+            _ => Err(SpecError::unsupported(
+                &schema_pointer,
+                "a request body that is not a JSON object",
+            )),
         }
     }
 
     /// The one 2xx response: its JSON schema, or `Unit` when it has no body.
-    fn success_response(&mut self, operation: &openapiv3::Operation, type_prefix: &str, pointer: &Pointer) -> Result<Type, SpecError> {
-        let components = self.spec.components.as_ref().map(|components| &components.responses);
+    fn success_response(
+        &mut self,
+        operation: &openapiv3::Operation,
+        type_prefix: &str,
+        pointer: &Pointer,
+    ) -> Result<Type, SpecError> {
+        let components = self
+            .spec
+            .components
+            .as_ref()
+            .map(|components| &components.responses);
         let lookup = |name: &str| components.and_then(|responses| responses.get(name));
         let responses = pointer.join("responses");
         let mut success = Vec::new();
@@ -236,17 +412,26 @@ impl<'a> Lowering<'a> {
             }
         }
         let [(response, at)] = success.as_slice() else {
-            return Err(SpecError::new(&responses, format!("expected exactly one 2xx response, found {}", success.len())));
+            return Err(SpecError::new(
+                &responses,
+                format!("expected exactly one 2xx response, found {}", success.len()),
+            ));
         };
         if response.content.is_empty() {
             return Ok(Type::Unit);
         }
         let content = at.join("content");
         let Some(media) = response.content.get("application/json") else {
-            return Err(SpecError::unsupported(&content, "a success response other than `application/json`"));
+            return Err(SpecError::unsupported(
+                &content,
+                "a success response other than `application/json`",
+            ));
         };
         let schema_pointer = content.join("application/json").join("schema");
-        let schema = media.schema.as_ref().ok_or_else(|| SpecError::new(&schema_pointer, "the response has no schema"))?;
+        let schema = media
+            .schema
+            .as_ref()
+            .ok_or_else(|| SpecError::new(&schema_pointer, "the response has no schema"))?;
         self.type_of(schema, &schema_pointer, &format!("{type_prefix}Response"))
     }
 }
@@ -258,16 +443,27 @@ fn parse_template(path: &str, pointer: &Pointer) -> Result<PathTemplate, SpecErr
     };
     let mut segments = Vec::new();
     for piece in rest.split('/') {
-        let segment = match piece.strip_prefix('{').and_then(|inner| inner.strip_suffix('}')) {
-            Some(name) if !name.is_empty() && !name.contains(['{', '}']) => PathSegment::Param(name.to_owned()),
+        let segment = match piece
+            .strip_prefix('{')
+            .and_then(|inner| inner.strip_suffix('}'))
+        {
+            Some(name) if !name.is_empty() && !name.contains(['{', '}']) => {
+                PathSegment::Param(name.to_owned())
+            }
             _ if piece.contains(['{', '}']) => {
-                return Err(SpecError::unsupported(pointer, format!("the path segment `{piece}` (a parameter must be a whole segment)")));
+                return Err(SpecError::unsupported(
+                    pointer,
+                    format!("the path segment `{piece}` (a parameter must be a whole segment)"),
+                ));
             }
             _ => PathSegment::Literal(piece.to_owned()),
         };
         segments.push(segment);
     }
-    Ok(PathTemplate { template: path.to_owned(), segments })
+    Ok(PathTemplate {
+        template: path.to_owned(),
+        segments,
+    })
 }
 
 #[cfg(test)]
@@ -290,7 +486,11 @@ mod tests {
 
     #[test]
     fn a_parameter_inside_a_segment_is_refused() {
-        let error = parse_template("/v1/file.{ext}", &Pointer::root().join("paths").join("/v1/file.{ext}")).unwrap_err();
+        let error = parse_template(
+            "/v1/file.{ext}",
+            &Pointer::root().join("paths").join("/v1/file.{ext}"),
+        )
+        .unwrap_err();
         assert_eq!(error.pointer.as_str(), "#/paths/~1v1~1file.{ext}");
         assert!(error.message.contains("whole segment"), "{}", error.message);
     }

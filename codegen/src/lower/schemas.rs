@@ -4,48 +4,78 @@
 use std::collections::HashSet;
 
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, ReferenceOr, Schema, SchemaKind, StringType, Type as SchemaType,
-    VariantOrUnknownOrEmpty,
+    AdditionalProperties, IntegerFormat, ReferenceOr, Schema, SchemaKind, StringType,
+    Type as SchemaType, VariantOrUnknownOrEmpty,
 };
 
 use super::{Lowering, named_types};
 use crate::error::{Pointer, SpecError};
-use crate::ir::{Constraints, Enum, Field, IntegerWidth, Model, Operation, Struct, StructRole, Type, Variant};
+use crate::ir::{
+    Constraints, Enum, Field, IntegerWidth, Model, Operation, Struct, StructRole, Type, Variant,
+};
 use crate::names;
 
 impl Lowering<'_> {
     /// Lowers every entry of `components/schemas` into a named model.
     pub(super) fn components(&mut self) {
-        let Some(components) = &self.spec.components else { return };
+        let Some(components) = &self.spec.components else {
+            return;
+        };
         let section = Pointer::root().join("components").join("schemas");
         for (key, schema) in &components.schemas {
             let pointer = section.join(key);
             let result = match (schema, names::type_name(key)) {
-                (_, None) => Err(SpecError::new(&pointer, format!("`{key}` does not make a Rust type name"))),
-                (ReferenceOr::Reference { .. }, _) => Err(SpecError::unsupported(&pointer, "a component that is only a `$ref`")),
-                (ReferenceOr::Item(schema), Some(name)) => self.named_model(&name, schema, &pointer),
+                (_, None) => Err(SpecError::new(
+                    &pointer,
+                    format!("`{key}` does not make a Rust type name"),
+                )),
+                (ReferenceOr::Reference { .. }, _) => Err(SpecError::unsupported(
+                    &pointer,
+                    "a component that is only a `$ref`",
+                )),
+                (ReferenceOr::Item(schema), Some(name)) => {
+                    self.named_model(&name, schema, &pointer)
+                }
             };
             self.attempt(result);
         }
     }
 
     /// A component must be an object or a string enum.
-    fn named_model(&mut self, name: &str, schema: &Schema, pointer: &Pointer) -> Result<(), SpecError> {
+    fn named_model(
+        &mut self,
+        name: &str,
+        schema: &Schema,
+        pointer: &Pointer,
+    ) -> Result<(), SpecError> {
         match self.type_of_schema(schema, pointer, name)? {
             Type::Named(_) => Ok(()),
-            _ => Err(SpecError::unsupported(pointer, "a component that is neither an object with properties nor a string enum")),
+            _ => Err(SpecError::unsupported(
+                pointer,
+                "a component that is neither an object with properties nor a string enum",
+            )),
         }
     }
 
     /// The Rust type of a schema or `$ref`; `context` names any inline model it needs.
-    pub(super) fn type_of(&mut self, schema: &ReferenceOr<Schema>, pointer: &Pointer, context: &str) -> Result<Type, SpecError> {
+    pub(super) fn type_of(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        pointer: &Pointer,
+        context: &str,
+    ) -> Result<Type, SpecError> {
         match schema {
             ReferenceOr::Reference { reference } => self.component_ref(reference, pointer),
             ReferenceOr::Item(schema) => self.type_of_schema(schema, pointer, context),
         }
     }
 
-    fn type_of_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, pointer: &Pointer, context: &str) -> Result<Type, SpecError> {
+    fn type_of_boxed(
+        &mut self,
+        schema: &ReferenceOr<Box<Schema>>,
+        pointer: &Pointer,
+        context: &str,
+    ) -> Result<Type, SpecError> {
         match schema {
             ReferenceOr::Reference { reference } => self.component_ref(reference, pointer),
             ReferenceOr::Item(schema) => self.type_of_schema(schema, pointer, context),
@@ -53,18 +83,39 @@ impl Lowering<'_> {
     }
 
     fn component_ref(&self, reference: &str, pointer: &Pointer) -> Result<Type, SpecError> {
-        let schemas = self.spec.components.as_ref().map(|components| &components.schemas);
+        let schemas = self
+            .spec
+            .components
+            .as_ref()
+            .map(|components| &components.schemas);
         reference
             .strip_prefix("#/components/schemas/")
             .filter(|name| schemas.is_some_and(|schemas| schemas.contains_key(*name)))
             .and_then(names::type_name)
             .map(Type::Named)
-            .ok_or_else(|| SpecError::new(pointer, format!("unresolved `$ref` {reference}: expected a name under #/components/schemas")))
+            .ok_or_else(|| {
+                SpecError::new(
+                    pointer,
+                    format!(
+                        "unresolved `$ref` {reference}: expected a name under #/components/schemas"
+                    ),
+                )
+            })
     }
 
-    fn type_of_schema(&mut self, schema: &Schema, pointer: &Pointer, context: &str) -> Result<Type, SpecError> {
+    fn type_of_schema(
+        &mut self,
+        schema: &Schema,
+        pointer: &Pointer,
+        context: &str,
+    ) -> Result<Type, SpecError> {
         reject_unsupported_keywords(schema, pointer)?;
-        let sensitive = schema.schema_data.extensions.get("x-sensitive").and_then(|value| value.as_bool()) == Some(true);
+        let sensitive = schema
+            .schema_data
+            .extensions
+            .get("x-sensitive")
+            .and_then(|value| value.as_bool())
+            == Some(true);
         match &schema.schema_kind {
             SchemaKind::Type(SchemaType::String(string)) if !string.enumeration.is_empty() => {
                 self.string_enum(context, schema, string, pointer)
@@ -76,21 +127,31 @@ impl Lowering<'_> {
                     return Err(SpecError::unsupported(pointer, "an integer `enum`"));
                 }
                 match &integer.format {
-                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Ok(Type::Integer(IntegerWidth::I32)),
+                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => {
+                        Ok(Type::Integer(IntegerWidth::I32))
+                    }
                     _ => Ok(Type::Integer(IntegerWidth::I64)),
                 }
             }
             SchemaKind::Type(SchemaType::Number(_)) => Ok(Type::Number),
             SchemaKind::Type(SchemaType::Boolean(_)) => Ok(Type::Boolean),
             SchemaKind::Type(SchemaType::Array(array)) => {
-                let items = array.items.as_ref().ok_or_else(|| SpecError::new(pointer, "an array needs `items`"))?;
-                let item = self.type_of_boxed(items, &pointer.join("items"), &format!("{context}Item"))?;
+                let items = array
+                    .items
+                    .as_ref()
+                    .ok_or_else(|| SpecError::new(pointer, "an array needs `items`"))?;
+                let item =
+                    self.type_of_boxed(items, &pointer.join("items"), &format!("{context}Item"))?;
                 Ok(Type::List(Box::new(item)))
             }
             SchemaKind::Type(SchemaType::Object(object)) if object.properties.is_empty() => {
                 match &object.additional_properties {
                     Some(AdditionalProperties::Schema(values)) => {
-                        let value = self.type_of(values, &pointer.join("additionalProperties"), &format!("{context}Value"))?;
+                        let value = self.type_of(
+                            values,
+                            &pointer.join("additionalProperties"),
+                            &format!("{context}Value"),
+                        )?;
                         Ok(Type::Map(Box::new(value)))
                     }
                     Some(AdditionalProperties::Any(true)) => Ok(Type::Map(Box::new(Type::Json))),
@@ -98,59 +159,136 @@ impl Lowering<'_> {
                 }
             }
             SchemaKind::Type(SchemaType::Object(object)) => {
-                if object.additional_properties.as_ref().is_some_and(|extra| !matches!(extra, AdditionalProperties::Any(false))) {
-                    return Err(SpecError::unsupported(pointer, "an object with both `properties` and `additionalProperties`"));
+                if object
+                    .additional_properties
+                    .as_ref()
+                    .is_some_and(|extra| !matches!(extra, AdditionalProperties::Any(false)))
+                {
+                    return Err(SpecError::unsupported(
+                        pointer,
+                        "an object with both `properties` and `additionalProperties`",
+                    ));
                 }
                 let mut fields = Vec::new();
                 for required in &object.required {
                     if !object.properties.contains_key(required) {
-                        return Err(SpecError::new(&pointer.join("required"), format!("`{required}` is required but not among the properties")));
+                        return Err(SpecError::new(
+                            &pointer.join("required"),
+                            format!("`{required}` is required but not among the properties"),
+                        ));
                     }
                 }
                 for (wire_name, property) in &object.properties {
                     let at = pointer.join("properties").join(wire_name);
-                    let rust_name = names::field_name(wire_name).ok_or_else(|| SpecError::new(&at, format!("`{wire_name}` does not make a Rust field name")))?;
-                    if let Some(clash) = fields.iter().find(|field: &&Field| field.rust_name == rust_name) {
-                        return Err(SpecError::new(&at, format!("`{wire_name}` and `{}` both become the Rust field `{rust_name}`", clash.wire_name)));
+                    let rust_name = names::field_name(wire_name).ok_or_else(|| {
+                        SpecError::new(
+                            &at,
+                            format!("`{wire_name}` does not make a Rust field name"),
+                        )
+                    })?;
+                    if let Some(clash) = fields
+                        .iter()
+                        .find(|field: &&Field| field.rust_name == rust_name)
+                    {
+                        return Err(SpecError::new(
+                            &at,
+                            format!(
+                                "`{wire_name}` and `{}` both become the Rust field `{rust_name}`",
+                                clash.wire_name
+                            ),
+                        ));
                     }
-                    let field_context = format!("{context}{}", names::type_name(wire_name).unwrap_or_default());
+                    let field_context = format!(
+                        "{context}{}",
+                        names::type_name(wire_name).unwrap_or_default()
+                    );
                     let ty = self.type_of_boxed(property, &at, &field_context)?;
                     let (doc, constraints) = match property {
                         ReferenceOr::Item(schema) => (description(schema), constraints(schema)),
                         ReferenceOr::Reference { .. } => (None, Constraints::default()),
                     };
                     let required = object.required.contains(wire_name);
-                    fields.push(Field { rust_name, wire_name: wire_name.clone(), doc, ty, required, constraints, location: None });
+                    fields.push(Field {
+                        rust_name,
+                        wire_name: wire_name.clone(),
+                        doc,
+                        ty,
+                        required,
+                        constraints,
+                        location: None,
+                    });
                 }
-                let model = Struct { name: context.to_owned(), doc: description(schema), fields, role: StructRole::Schema, sent: false };
+                let model = Struct {
+                    name: context.to_owned(),
+                    doc: description(schema),
+                    fields,
+                    role: StructRole::Schema,
+                    sent: false,
+                };
                 self.add_model(Model::Struct(model), pointer)?;
                 Ok(Type::Named(context.to_owned()))
             }
             SchemaKind::OneOf { one_of } => digits(one_of).ok_or_else(|| {
-                SpecError::unsupported(pointer, "`oneOf` other than `[{type: string}, {type: integer}]`")
+                SpecError::unsupported(
+                    pointer,
+                    "`oneOf` other than `[{type: string}, {type: integer}]`",
+                )
             }),
             SchemaKind::Any(any) if *any == Default::default() => Ok(Type::Json),
-            SchemaKind::Any(_) => Err(SpecError::unsupported(pointer, "a schema that mixes `type` with other composition keywords")),
+            SchemaKind::Any(_) => Err(SpecError::unsupported(
+                pointer,
+                "a schema that mixes `type` with other composition keywords",
+            )),
             SchemaKind::AllOf { .. } => Err(SpecError::unsupported(pointer, "`allOf`")),
             SchemaKind::AnyOf { .. } => Err(SpecError::unsupported(pointer, "`anyOf`")),
             SchemaKind::Not { .. } => Err(SpecError::unsupported(pointer, "`not`")),
         }
     }
 
-    fn string_enum(&mut self, name: &str, schema: &Schema, string: &StringType, pointer: &Pointer) -> Result<Type, SpecError> {
+    fn string_enum(
+        &mut self,
+        name: &str,
+        schema: &Schema,
+        string: &StringType,
+        pointer: &Pointer,
+    ) -> Result<Type, SpecError> {
         let mut variants: Vec<Variant> = Vec::new();
         for (index, value) in string.enumeration.iter().enumerate() {
             let at = pointer.join("enum").join(index);
-            let wire_name = value.clone().ok_or_else(|| SpecError::unsupported(&at, "a `null` enum value"))?;
+            let wire_name = value
+                .clone()
+                .ok_or_else(|| SpecError::unsupported(&at, "a `null` enum value"))?;
             let rust_name = names::type_name(&wire_name)
                 .filter(|rust_name| rust_name != "Other")
-                .ok_or_else(|| SpecError::new(&at, format!("enum value `{wire_name}` does not make a Rust variant name")))?;
-            if let Some(clash) = variants.iter().find(|variant| variant.rust_name == rust_name) {
-                return Err(SpecError::new(&at, format!("`{wire_name}` and `{}` both become the variant `{rust_name}`", clash.wire_name)));
+                .ok_or_else(|| {
+                    SpecError::new(
+                        &at,
+                        format!("enum value `{wire_name}` does not make a Rust variant name"),
+                    )
+                })?;
+            if let Some(clash) = variants
+                .iter()
+                .find(|variant| variant.rust_name == rust_name)
+            {
+                return Err(SpecError::new(
+                    &at,
+                    format!(
+                        "`{wire_name}` and `{}` both become the variant `{rust_name}`",
+                        clash.wire_name
+                    ),
+                ));
             }
-            variants.push(Variant { rust_name, wire_name });
+            variants.push(Variant {
+                rust_name,
+                wire_name,
+            });
         }
-        let model = Enum { name: name.to_owned(), doc: description(schema), variants, in_params: false };
+        let model = Enum {
+            name: name.to_owned(),
+            doc: description(schema),
+            variants,
+            in_params: false,
+        };
         self.add_model(Model::Enum(model), pointer)?;
         Ok(Type::Named(name.to_owned()))
     }
@@ -166,7 +304,11 @@ impl Lowering<'_> {
 
 /// Marks every struct a request can reach, so it gets a `Validate` impl.
 pub(super) fn mark_sent(models: &mut [Model], operations: &[Operation]) {
-    let mut pending: Vec<String> = operations.iter().flat_map(|op| op.body.iter().chain(&op.params_struct)).cloned().collect();
+    let mut pending: Vec<String> = operations
+        .iter()
+        .flat_map(|op| op.body.iter().chain(&op.params_struct))
+        .cloned()
+        .collect();
     let mut seen = HashSet::new();
     while let Some(name) = pending.pop() {
         if !seen.insert(name.clone()) {
@@ -184,7 +326,12 @@ pub(super) fn mark_sent(models: &mut [Model], operations: &[Operation]) {
 }
 
 pub(super) fn description(schema: &Schema) -> Option<String> {
-    schema.schema_data.description.as_ref().map(|text| text.trim().to_owned()).filter(|text| !text.is_empty())
+    schema
+        .schema_data
+        .description
+        .as_ref()
+        .map(|text| text.trim().to_owned())
+        .filter(|text| !text.is_empty())
 }
 
 pub(super) fn constraints(schema: &Schema) -> Constraints {
@@ -196,8 +343,20 @@ pub(super) fn constraints(schema: &Schema) -> Constraints {
             ..Constraints::default()
         },
         SchemaKind::Type(SchemaType::Integer(integer)) => Constraints {
-            minimum: integer.minimum.map(|min| if integer.exclusive_minimum { min + 1 } else { min }),
-            maximum: integer.maximum.map(|max| if integer.exclusive_maximum { max - 1 } else { max }),
+            minimum: integer.minimum.map(|min| {
+                if integer.exclusive_minimum {
+                    min + 1
+                } else {
+                    min
+                }
+            }),
+            maximum: integer.maximum.map(|max| {
+                if integer.exclusive_maximum {
+                    max - 1
+                } else {
+                    max
+                }
+            }),
             ..Constraints::default()
         },
         SchemaKind::Type(SchemaType::Array(array)) => Constraints {
@@ -211,14 +370,20 @@ pub(super) fn constraints(schema: &Schema) -> Constraints {
 
 /// The one supported `oneOf`: a string or an integer, read as a digit string.
 fn digits(one_of: &[ReferenceOr<Schema>]) -> Option<Type> {
-    let [ReferenceOr::Item(first), ReferenceOr::Item(second)] = one_of else { return None };
+    let [ReferenceOr::Item(first), ReferenceOr::Item(second)] = one_of else {
+        return None;
+    };
     match (&first.schema_kind, &second.schema_kind) {
-        (SchemaKind::Type(SchemaType::String(string)), SchemaKind::Type(SchemaType::Integer(_)))
-        | (SchemaKind::Type(SchemaType::Integer(_)), SchemaKind::Type(SchemaType::String(string)))
-            if string.enumeration.is_empty() =>
-        {
-            Some(Type::Digits { pad: string.min_length.map(|width| width as u64) })
-        }
+        (
+            SchemaKind::Type(SchemaType::String(string)),
+            SchemaKind::Type(SchemaType::Integer(_)),
+        )
+        | (
+            SchemaKind::Type(SchemaType::Integer(_)),
+            SchemaKind::Type(SchemaType::String(string)),
+        ) if string.enumeration.is_empty() => Some(Type::Digits {
+            pad: string.min_length.map(|width| width as u64),
+        }),
         _ => None,
     }
 }
@@ -229,9 +394,11 @@ fn reject_unsupported_keywords(schema: &Schema, pointer: &Pointer) -> Result<(),
         Some("`nullable`")
     } else if data.discriminator.is_some() {
         Some("`discriminator`")
-    } else if matches!(&schema.schema_kind, SchemaKind::Type(SchemaType::String(string)) if string.pattern.is_some()) {
+    } else if matches!(&schema.schema_kind, SchemaKind::Type(SchemaType::String(string)) if string.pattern.is_some())
+    {
         Some("`pattern`")
-    } else if matches!(&schema.schema_kind, SchemaKind::Type(SchemaType::Number(number)) if number.minimum.is_some() || number.maximum.is_some()) {
+    } else if matches!(&schema.schema_kind, SchemaKind::Type(SchemaType::Number(number)) if number.minimum.is_some() || number.maximum.is_some())
+    {
         Some("a `minimum` or `maximum` on a `number`")
     } else {
         None

@@ -14,24 +14,53 @@ impl Lowering<'_> {
         pointer: &Pointer,
     ) -> Result<Option<Credential>, SpecError> {
         let Some(requirements) = security.or(self.spec.security.as_ref()) else {
-            return Err(SpecError::new(pointer, "declares no `security`; write `security: []` for an operation without a credential"));
+            return Err(SpecError::new(
+                pointer,
+                "declares no `security`; write `security: []` for an operation without a credential",
+            ));
         };
         let pointer = pointer.join("security");
-        let schemes: Vec<&String> = requirements.iter().flat_map(|requirement| requirement.keys()).collect();
+        let schemes: Vec<&String> = requirements
+            .iter()
+            .flat_map(|requirement| requirement.keys())
+            .collect();
         let name = match schemes.as_slice() {
             [] => return Ok(None),
             [name] if requirements.len() == 1 => *name,
-            _ => return Err(SpecError::unsupported(&pointer, "more than one security scheme per operation")),
-        };
-        let schemes = self.spec.components.as_ref().map(|components| &components.security_schemes);
-        let reference = openapiv3::ReferenceOr::Reference { reference: format!("#/components/securitySchemes/{name}") };
-        let (scheme, scheme_pointer) = resolve(&reference, "securitySchemes", |key| schemes.and_then(|s| s.get(key)), &pointer.join(0).join(name))?;
-        match scheme {
-            SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => Ok(Some(Credential::Bearer)),
-            SecurityScheme::APIKey { location: APIKeyLocation::Header, name, .. } => {
-                Ok(Some(Credential::ApiKeyHeader(name.to_ascii_lowercase())))
+            _ => {
+                return Err(SpecError::unsupported(
+                    &pointer,
+                    "more than one security scheme per operation",
+                ));
             }
-            _ => Err(SpecError::unsupported(&scheme_pointer, "a security scheme other than HTTP bearer or an API key header")),
+        };
+        let schemes = self
+            .spec
+            .components
+            .as_ref()
+            .map(|components| &components.security_schemes);
+        let reference = openapiv3::ReferenceOr::Reference {
+            reference: format!("#/components/securitySchemes/{name}"),
+        };
+        let (scheme, scheme_pointer) = resolve(
+            &reference,
+            "securitySchemes",
+            |key| schemes.and_then(|s| s.get(key)),
+            &pointer.join(0).join(name),
+        )?;
+        match scheme {
+            SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => {
+                Ok(Some(Credential::Bearer))
+            }
+            SecurityScheme::APIKey {
+                location: APIKeyLocation::Header,
+                name,
+                ..
+            } => Ok(Some(Credential::ApiKeyHeader(name.to_ascii_lowercase()))),
+            _ => Err(SpecError::unsupported(
+                &scheme_pointer,
+                "a security scheme other than HTTP bearer or an API key header",
+            )),
         }
     }
 }
