@@ -52,21 +52,25 @@ pub fn generate(spec_text: &str, source_name: &str) -> Result<Vec<GeneratedFile>
         .collect()
 }
 
-/// Reads YAML (or JSON) into the `openapiv3` model. Errors carry the pointer
-/// of the deepest node serde can name (untagged `$ref`-or-item nodes stop it
-/// at their parent) and, for YAML syntax errors, the line and column.
+/// Reads YAML (or JSON) into the `openapiv3` model.
+///
+/// The text is first read into a YAML value, which reports syntax errors and
+/// duplicate keys with their line, and keeps raw YAML away from `openapiv3`
+/// (which panics on some duplicate keys). It then becomes a JSON value in
+/// document order (`200:` keys become `"200"`). Structural errors carry the
+/// pointer of the deepest node serde can name; untagged `$ref`-or-item nodes
+/// stop it at their parent.
 pub fn parse(spec_text: &str) -> Result<OpenAPI, Error> {
-    let deserializer = serde_yaml_ng::Deserializer::from_str(spec_text);
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let pointer = error
-            .path()
-            .iter()
-            .fold(Pointer::root(), |pointer, segment| match segment {
-                serde_path_to_error::Segment::Seq { index } => pointer.join(index),
-                serde_path_to_error::Segment::Map { key } => pointer.join(key),
-                serde_path_to_error::Segment::Enum { variant } => pointer.join(variant),
-                serde_path_to_error::Segment::Unknown => pointer,
-            });
+    let at_root = |message: String| Error::Structure { pointer: Pointer::root(), message };
+    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(spec_text).map_err(|error| at_root(error.to_string()))?;
+    let value = serde_json::to_value(yaml).map_err(|error| at_root(error.to_string()))?;
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let pointer = error.path().iter().fold(Pointer::root(), |pointer, segment| match segment {
+            serde_path_to_error::Segment::Seq { index } => pointer.join(index),
+            serde_path_to_error::Segment::Map { key } => pointer.join(key),
+            serde_path_to_error::Segment::Enum { variant } => pointer.join(variant),
+            serde_path_to_error::Segment::Unknown => pointer,
+        });
         Error::Structure { pointer, message: error.into_inner().to_string() }
     })
 }

@@ -76,7 +76,7 @@ fn a_structural_error_names_where_parsing_stopped() {
         // openapiv3's untagged `$ref`-or-item stops the path at the map holding the entry.
         Error::Structure { pointer, message } => {
             assert_eq!(pointer.as_str(), "#/paths");
-            assert!(message.contains("expected struct PathItem at line 4"), "{message}");
+            assert!(message.contains("invalid type: integer `7`, expected struct PathItem"), "{message}");
         }
         other => panic!("expected a structure error, got {other}"),
     }
@@ -100,4 +100,21 @@ fn every_problem_is_reported_at_once() {
         }
         other => panic!("expected spec errors, got {other}"),
     }
+}
+
+#[test]
+fn a_duplicate_key_is_an_error_with_its_line_not_a_panic() {
+    let spec = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/objects.yaml")).unwrap();
+    let spec = spec.replacen("      operationId: createWidget\n", "      operationId: createWidget\n      requestBody: { $ref: '#/components/requestBodies/Nope' }\n", 1);
+    let error = codegen::generate(&spec, "broken.yaml").unwrap_err();
+    assert!(error.to_string().contains("duplicate") && error.to_string().contains("line"), "{error}");
+}
+
+#[test]
+fn unquoted_status_codes_still_parse() {
+    let spec = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/objects.yaml")).unwrap();
+    assert!(spec.contains("        \"200\":"));
+    let unquoted = spec.replace("        \"200\":", "        200:");
+    let without_header = |text: &str| codegen::generate(text, "objects.yaml").unwrap().into_iter().map(|file| file.contents.split_once('\n').unwrap().1.to_owned()).collect::<Vec<_>>();
+    assert_eq!(without_header(&unquoted), without_header(&spec));
 }
