@@ -36,7 +36,8 @@ async fn main() -> ExitCode {
 }
 
 async fn accept_payment() -> Result<(), Box<dyn StdError>> {
-    let access_token = std::env::var("CLOVER_ACCESS_TOKEN").map_err(|_| "set CLOVER_ACCESS_TOKEN to an OAuth access token")?;
+    let access_token = std::env::var("CLOVER_ACCESS_TOKEN")
+        .map_err(|_| "set CLOVER_ACCESS_TOKEN to an OAuth access token")?;
     let client = Client::builder()
         .environment(environment_from_env()?)
         .access_token(access_token)
@@ -45,18 +46,30 @@ async fn accept_payment() -> Result<(), Box<dyn StdError>> {
         .build()?;
 
     let key = client.get_api_access_key().await?;
-    let api_key = key.api_access_key.ok_or("the PAKMS response has no apiAccessKey")?;
+    let api_key = key
+        .api_access_key
+        .ok_or("the PAKMS response has no apiAccessKey")?;
     let client = client.with_api_key(api_key);
-    println!("PAKMS key fetched for merchant {}", key.merchant_uuid.as_deref().unwrap_or("?"));
+    println!(
+        "PAKMS key fetched for merchant {}",
+        key.merchant_uuid.as_deref().unwrap_or("?")
+    );
 
     let mut card = CardDetails::new("12", "2030", "123");
     card.number = Some(TEST_CARD.into());
     card.brand = Some(CardBrand::Visa);
-    let token = client.create_card_token(&CardTokenRequest::new(card)).await?;
+    let token = client
+        .create_card_token(&CardTokenRequest::new(card))
+        .await?;
     println!("card token {}", token.id);
 
-    let charge = client.create_charge(&CreateChargeRequest::new(1800, "usd", token.id)).await?;
-    let status = charge.status.as_ref().map_or("unknown", |status| status.as_str());
+    let charge = client
+        .create_charge(&CreateChargeRequest::new(1800, "usd", token.id))
+        .await?;
+    let status = charge
+        .status
+        .as_ref()
+        .map_or("unknown", |status| status.as_str());
     println!("charge {} {status}", charge.id);
     Ok(())
 }
@@ -65,9 +78,17 @@ fn environment_from_env() -> Result<Environment, Box<dyn StdError>> {
     let mut environment = match std::env::var("CLOVER_ENVIRONMENT").as_deref() {
         Ok("sandbox") | Err(_) => Environment::sandbox(),
         Ok("production") => Environment::production(),
-        Ok(other) => return Err(format!("CLOVER_ENVIRONMENT must be sandbox or production, not {other:?}").into()),
+        Ok(other) => {
+            return Err(
+                format!("CLOVER_ENVIRONMENT must be sandbox or production, not {other:?}").into(),
+            );
+        }
     };
-    for (variable, host) in [("CLOVER_API_URL", Host::Api), ("CLOVER_ECOMMERCE_URL", Host::Ecommerce), ("CLOVER_TOKEN_URL", Host::Token)] {
+    for (variable, host) in [
+        ("CLOVER_API_URL", Host::Api),
+        ("CLOVER_ECOMMERCE_URL", Host::Ecommerce),
+        ("CLOVER_TOKEN_URL", Host::Token),
+    ] {
         if let Ok(url) = std::env::var(variable) {
             environment = environment.with_base_url(host, &url)?;
         }

@@ -54,3 +54,8 @@ pub use runtime::{
     ApiError, BuildError, Call, Client, ClientBuilder, CredentialKind, Environment, Error,
     InvalidBaseUrl, InvalidInput, RawBody, Refusal, Secret,
 };
+
+/// Compiles the README's code blocks as doctests, so the quick start cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

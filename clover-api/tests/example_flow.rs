@@ -14,11 +14,25 @@ const PAKMS_KEY: &str = "af4e00000000000000000000000d145";
 /// The example binary, built by `cargo test` with the other targets (built
 /// here if a filtered run skipped it).
 fn example_binary() -> PathBuf {
-    let deps = std::env::current_exe().unwrap().parent().unwrap().to_owned();
-    let binary = deps.parent().unwrap().join("examples").join(format!("accept_payment{}", std::env::consts::EXE_SUFFIX));
+    let deps = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .to_owned();
+    let binary = deps
+        .parent()
+        .unwrap()
+        .join("examples")
+        .join(format!("accept_payment{}", std::env::consts::EXE_SUFFIX));
     if !binary.exists() {
         let status = Command::new(env!("CARGO"))
-            .args(["build", "--package", "clover-api", "--example", "accept_payment"])
+            .args([
+                "build",
+                "--package",
+                "clover-api",
+                "--example",
+                "accept_payment",
+            ])
             .status()
             .unwrap();
         assert!(status.success(), "building the example failed");
@@ -28,7 +42,11 @@ fn example_binary() -> PathBuf {
 
 #[tokio::test]
 async fn the_example_takes_a_payment_with_the_right_credential_on_each_host() {
-    let (api, ecommerce, token) = (MockServer::start().await, MockServer::start().await, MockServer::start().await);
+    let (api, ecommerce, token) = (
+        MockServer::start().await,
+        MockServer::start().await,
+        MockServer::start().await,
+    );
     Mock::given(method("GET"))
         .and(path("/pakms/apikey"))
         .and(header("authorization", format!("Bearer {ACCESS_TOKEN}").as_str()))
@@ -73,22 +91,49 @@ async fn the_example_takes_a_payment_with_the_right_credential_on_each_host() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "example failed:\n{stdout}\n{stderr}");
-    assert!(stdout.contains("charge CHARGE0000001 succeeded"), "{stdout}");
+    assert!(
+        output.status.success(),
+        "example failed:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("charge CHARGE0000001 succeeded"),
+        "{stdout}"
+    );
 
     let token_requests = token.received_requests().await.unwrap();
-    assert!(token_requests.iter().all(|request| !request.headers.contains_key("authorization")), "the token host must not see the bearer token");
+    assert!(
+        token_requests
+            .iter()
+            .all(|request| !request.headers.contains_key("authorization")),
+        "the token host must not see the bearer token"
+    );
     let ecommerce_requests = ecommerce.received_requests().await.unwrap();
-    assert!(ecommerce_requests.iter().all(|request| !request.headers.contains_key("apikey")), "the ecommerce host must not see the API key");
-    assert!(api.received_requests().await.unwrap().is_empty(), "the flow does not use the API host");
+    assert!(
+        ecommerce_requests
+            .iter()
+            .all(|request| !request.headers.contains_key("apikey")),
+        "the ecommerce host must not see the API key"
+    );
+    assert!(
+        api.received_requests().await.unwrap().is_empty(),
+        "the flow does not use the API host"
+    );
     for output in [&stdout, &stderr] {
-        assert!(!output.contains(ACCESS_TOKEN) && !output.contains(PAKMS_KEY) && !output.contains("4242424242424242"), "a secret was printed");
+        assert!(
+            !output.contains(ACCESS_TOKEN)
+                && !output.contains(PAKMS_KEY)
+                && !output.contains("4242424242424242"),
+            "a secret was printed"
+        );
     }
 }
 
 #[tokio::test]
 async fn the_example_explains_a_missing_token_and_an_api_error() {
-    let output = Command::new(example_binary()).env_remove("CLOVER_ACCESS_TOKEN").output().unwrap();
+    let output = Command::new(example_binary())
+        .env_remove("CLOVER_ACCESS_TOKEN")
+        .output()
+        .unwrap();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("set CLOVER_ACCESS_TOKEN"));
 

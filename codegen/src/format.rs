@@ -17,7 +17,10 @@ pub fn header(spec_text: &str, source_name: &str) -> String {
 /// Checks that the tokens are a Rust file and pretty-prints them.
 pub fn render(header: &str, tokens: TokenStream) -> Result<String, syn::Error> {
     let file: syn::File = syn::parse2(tokens)?;
-    Ok(format!("{header}\n{}", space_out_items(&prettyplease::unparse(&file))))
+    Ok(format!(
+        "{header}\n{}",
+        space_out_items(&prettyplease::unparse(&file))
+    ))
 }
 
 /// prettyplease prints items back to back; a blank line after the module
@@ -27,10 +30,11 @@ fn space_out_items(source: &str) -> String {
     let mut out = String::with_capacity(source.len() + source.len() / 16);
     let mut previous: Option<&str> = None;
     for line in source.lines() {
-        if let Some(previous) = previous {
-            if !line.is_empty() && ends_a_block(previous, line) {
-                out.push('\n');
-            }
+        if let Some(previous) = previous
+            && !line.is_empty()
+            && ends_a_block(previous, line)
+        {
+            out.push('\n');
         }
         out.push_str(line);
         out.push('\n');
@@ -40,9 +44,15 @@ fn space_out_items(source: &str) -> String {
 }
 
 fn ends_a_block(previous: &str, line: &str) -> bool {
-    let top_level_end = previous == "}" || previous == "};" || (previous.starts_with("use ") && !line.starts_with("use "));
+    let top_level_end = previous == "}"
+        || previous == "};"
+        || (previous.starts_with("use ") && !line.starts_with("use "));
     let docs_end = previous.starts_with("//!") && !line.starts_with("//!");
-    let method_end = previous == "    }" && (line.starts_with("    ///") || line.starts_with("    pub ") || line.starts_with("    fn ") || line.starts_with("    #["));
+    let method_end = previous == "    }"
+        && (line.starts_with("    ///")
+            || line.starts_with("    pub ")
+            || line.starts_with("    fn ")
+            || line.starts_with("    #["));
     top_level_end || docs_end || method_end
 }
 

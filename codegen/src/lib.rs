@@ -61,16 +61,26 @@ pub fn generate(spec_text: &str, source_name: &str) -> Result<Vec<GeneratedFile>
 /// pointer of the deepest node serde can name; untagged `$ref`-or-item nodes
 /// stop it at their parent.
 pub fn parse(spec_text: &str) -> Result<OpenAPI, Error> {
-    let at_root = |message: String| Error::Structure { pointer: Pointer::root(), message };
-    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(spec_text).map_err(|error| at_root(error.to_string()))?;
+    let at_root = |message: String| Error::Structure {
+        pointer: Pointer::root(),
+        message,
+    };
+    let yaml: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(spec_text).map_err(|error| at_root(error.to_string()))?;
     let value = serde_json::to_value(yaml).map_err(|error| at_root(error.to_string()))?;
     serde_path_to_error::deserialize(value).map_err(|error| {
-        let pointer = error.path().iter().fold(Pointer::root(), |pointer, segment| match segment {
-            serde_path_to_error::Segment::Seq { index } => pointer.join(index),
-            serde_path_to_error::Segment::Map { key } => pointer.join(key),
-            serde_path_to_error::Segment::Enum { variant } => pointer.join(variant),
-            serde_path_to_error::Segment::Unknown => pointer,
-        });
-        Error::Structure { pointer, message: error.into_inner().to_string() }
+        let pointer = error
+            .path()
+            .iter()
+            .fold(Pointer::root(), |pointer, segment| match segment {
+                serde_path_to_error::Segment::Seq { index } => pointer.join(index),
+                serde_path_to_error::Segment::Map { key } => pointer.join(key),
+                serde_path_to_error::Segment::Enum { variant } => pointer.join(variant),
+                serde_path_to_error::Segment::Unknown => pointer,
+            });
+        Error::Structure {
+            pointer,
+            message: error.into_inner().to_string(),
+        }
     })
 }

@@ -5,7 +5,9 @@ use std::path::Path;
 use codegen::Error;
 
 fn generate(name: &str) -> Error {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/broken").join(format!("{name}.yaml"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/broken")
+        .join(format!("{name}.yaml"));
     let spec = std::fs::read_to_string(path).unwrap();
     codegen::generate(&spec, "broken.yaml").expect_err("a broken spec must not generate")
 }
@@ -24,8 +26,14 @@ fn spec_problem(name: &str) -> (String, String) {
 #[test]
 fn unresolved_ref_names_the_referring_node() {
     let (pointer, message) = spec_problem("unresolved_ref");
-    assert_eq!(pointer, "#/paths/~1a/get/responses/200/content/application~1json/schema");
-    assert!(message.contains("unresolved `$ref` #/components/schemas/Missing"), "{message}");
+    assert_eq!(
+        pointer,
+        "#/paths/~1a/get/responses/200/content/application~1json/schema"
+    );
+    assert!(
+        message.contains("unresolved `$ref` #/components/schemas/Missing"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -52,7 +60,10 @@ fn an_unknown_environment_names_the_server() {
 #[test]
 fn unsupported_constructs_say_so() {
     let (pointer, message) = spec_problem("all_of");
-    assert_eq!(pointer, "#/paths/~1a/get/responses/200/content/application~1json/schema/properties/id");
+    assert_eq!(
+        pointer,
+        "#/paths/~1a/get/responses/200/content/application~1json/schema/properties/id"
+    );
     assert_eq!(message, "`allOf` is not supported yet");
 }
 
@@ -76,7 +87,10 @@ fn a_structural_error_names_where_parsing_stopped() {
         // openapiv3's untagged `$ref`-or-item stops the path at the map holding the entry.
         Error::Structure { pointer, message } => {
             assert_eq!(pointer.as_str(), "#/paths");
-            assert!(message.contains("invalid type: integer `7`, expected struct PathItem"), "{message}");
+            assert!(
+                message.contains("invalid type: integer `7`, expected struct PathItem"),
+                "{message}"
+            );
         }
         other => panic!("expected a structure error, got {other}"),
     }
@@ -91,12 +105,21 @@ fn invalid_yaml_is_reported_without_panicking() {
 
 #[test]
 fn every_problem_is_reported_at_once() {
-    let spec = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/broken/unresolved_ref.yaml")).unwrap();
+    let spec = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/broken/unresolved_ref.yaml"),
+    )
+    .unwrap();
     let spec = spec.replace("openapi: 3.0.3", "openapi: 3.1.0");
     match codegen::generate(&spec, "broken.yaml").unwrap_err() {
         Error::Spec(errors) => {
             let pointers: Vec<&str> = errors.iter().map(|error| error.pointer.as_str()).collect();
-            assert_eq!(pointers, ["#/openapi", "#/paths/~1a/get/responses/200/content/application~1json/schema"]);
+            assert_eq!(
+                pointers,
+                [
+                    "#/openapi",
+                    "#/paths/~1a/get/responses/200/content/application~1json/schema"
+                ]
+            );
         }
         other => panic!("expected spec errors, got {other}"),
     }
@@ -104,17 +127,32 @@ fn every_problem_is_reported_at_once() {
 
 #[test]
 fn a_duplicate_key_is_an_error_with_its_line_not_a_panic() {
-    let spec = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/objects.yaml")).unwrap();
+    let spec = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/objects.yaml"),
+    )
+    .unwrap();
     let spec = spec.replacen("      operationId: createWidget\n", "      operationId: createWidget\n      requestBody: { $ref: '#/components/requestBodies/Nope' }\n", 1);
     let error = codegen::generate(&spec, "broken.yaml").unwrap_err();
-    assert!(error.to_string().contains("duplicate") && error.to_string().contains("line"), "{error}");
+    assert!(
+        error.to_string().contains("duplicate") && error.to_string().contains("line"),
+        "{error}"
+    );
 }
 
 #[test]
 fn unquoted_status_codes_still_parse() {
-    let spec = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/objects.yaml")).unwrap();
+    let spec = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/objects.yaml"),
+    )
+    .unwrap();
     assert!(spec.contains("        \"200\":"));
     let unquoted = spec.replace("        \"200\":", "        200:");
-    let without_header = |text: &str| codegen::generate(text, "objects.yaml").unwrap().into_iter().map(|file| file.contents.split_once('\n').unwrap().1.to_owned()).collect::<Vec<_>>();
+    let without_header = |text: &str| {
+        codegen::generate(text, "objects.yaml")
+            .unwrap()
+            .into_iter()
+            .map(|file| file.contents.split_once('\n').unwrap().1.to_owned())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(without_header(&unquoted), without_header(&spec));
 }

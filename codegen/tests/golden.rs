@@ -4,9 +4,12 @@
 use std::path::Path;
 
 fn check_fixture(name: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(format!("{name}.yaml"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(format!("{name}.yaml"));
     let spec = std::fs::read_to_string(&path).unwrap();
-    let files = codegen::generate(&spec, &format!("{name}.yaml")).unwrap_or_else(|error| panic!("{name}: {error}"));
+    let files = codegen::generate(&spec, &format!("{name}.yaml"))
+        .unwrap_or_else(|error| panic!("{name}: {error}"));
     for file in files {
         insta::assert_snapshot!(format!("{name}__{}", file.name), file.contents);
     }

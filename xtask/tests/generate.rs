@@ -9,7 +9,11 @@ fn workspace() -> &'static Path {
 }
 
 fn xtask(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask")).arg("generate").args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("generate")
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 /// A fresh folder under the system temp dir, unique to the test.
@@ -27,33 +31,81 @@ fn spec_path() -> PathBuf {
 #[test]
 fn generating_elsewhere_gives_the_checked_in_files() {
     let out = scratch("elsewhere");
-    let output = xtask(&["--spec", spec_path().to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = xtask(&[
+        "--spec",
+        spec_path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("generated 4 files"), "{stdout}");
     for name in ["mod.rs", "hosts.rs", "models.rs", "client.rs"] {
-        let checked_in = fs::read_to_string(workspace().join("clover-api/src/generated").join(name)).unwrap();
-        assert_eq!(fs::read_to_string(out.join(name)).unwrap(), checked_in, "{name}");
+        let checked_in =
+            fs::read_to_string(workspace().join("clover-api/src/generated").join(name)).unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join(name)).unwrap(),
+            checked_in,
+            "{name}"
+        );
     }
-    let again = xtask(&["--spec", spec_path().to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    assert!(String::from_utf8_lossy(&again.stdout).contains("unchanged"), "a second run rewrites nothing");
+    let again = xtask(&[
+        "--spec",
+        spec_path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("unchanged"),
+        "a second run rewrites nothing"
+    );
 }
 
 #[test]
 fn check_reports_drift_with_a_diff_and_fails() {
     let out = scratch("drift");
-    assert!(xtask(&["--spec", spec_path().to_str().unwrap(), "--out", out.to_str().unwrap()]).status.success());
+    assert!(
+        xtask(&[
+            "--spec",
+            spec_path().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap()
+        ])
+        .status
+        .success()
+    );
     let models = out.join("models.rs");
-    let edited = fs::read_to_string(&models).unwrap().replacen("pub struct Charge {", "pub struct Charge { // edited", 1);
+    let edited = fs::read_to_string(&models).unwrap().replacen(
+        "pub struct Charge {",
+        "pub struct Charge { // edited",
+        1,
+    );
     fs::write(&models, edited).unwrap();
     fs::write(out.join("stale.rs"), "// left behind\n").unwrap();
 
-    let output = xtask(&["--check", "--spec", spec_path().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let output = xtask(&[
+        "--check",
+        "--spec",
+        spec_path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("-pub struct Charge { // edited") && stdout.contains("+pub struct Charge {"), "{stdout}");
+    assert!(
+        stdout.contains("-pub struct Charge { // edited")
+            && stdout.contains("+pub struct Charge {"),
+        "{stdout}"
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("models.rs") && stderr.contains("stale.rs (not generated any more)"), "{stderr}");
+    assert!(
+        stderr.contains("models.rs") && stderr.contains("stale.rs (not generated any more)"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -61,14 +113,29 @@ fn a_broken_spec_writes_nothing_and_names_the_problem() {
     let out = scratch("broken");
     fs::write(out.join("models.rs"), "// checked-in code\n").unwrap();
     let spec = out.join("broken.yaml");
-    let text = fs::read_to_string(spec_path()).unwrap().replacen("operationId: getCharge", "operationId: getCharge\n      requestBody: { $ref: '#/components/requestBodies/Nope' }", 1);
+    let text = fs::read_to_string(spec_path()).unwrap().replacen(
+        "operationId: getCharge",
+        "operationId: getCharge\n      requestBody: { $ref: '#/components/requestBodies/Nope' }",
+        1,
+    );
     fs::write(&spec, text).unwrap();
 
-    let output = xtask(&["--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let output = xtask(&[
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("#/paths/~1v1~1charges~1{chargeId}/get/requestBody: unresolved `$ref`"), "{stderr}");
+    assert!(
+        stderr.contains("#/paths/~1v1~1charges~1{chargeId}/get/requestBody: unresolved `$ref`"),
+        "{stderr}"
+    );
     assert!(stderr.contains("Nothing was written."), "{stderr}");
-    assert_eq!(fs::read_to_string(out.join("models.rs")).unwrap(), "// checked-in code\n");
+    assert_eq!(
+        fs::read_to_string(out.join("models.rs")).unwrap(),
+        "// checked-in code\n"
+    );
     assert!(!out.join("client.rs").exists());
 }

@@ -386,7 +386,7 @@ pub struct CardTokenRequest {
 impl CardTokenRequest {
     /// Starts from the required fields; every optional field is `None`.
     pub fn new(card: CardDetails) -> Self {
-        Self { card: card }
+        Self { card }
     }
 }
 
@@ -699,7 +699,7 @@ impl CreateChargeRequest {
         source: impl Into<String>,
     ) -> Self {
         Self {
-            amount: amount,
+            amount,
             currency: currency.into(),
             source: source.into(),
             capture: None,
@@ -728,7 +728,7 @@ impl CreateChargeRequest {
 impl Validate for CreateChargeRequest {
     fn validate(&self, path: &str) -> Result<(), InvalidInput> {
         let value = &self.amount;
-        validate::range(i64::from(*value), Some(0), Some(99999999), path, "amount")?;
+        validate::range(*value, Some(0), Some(99999999), path, "amount")?;
         let value = &self.currency;
         validate::length(value, Some(3), Some(3), path, "currency")?;
         if let Some(value) = &self.description {
@@ -756,10 +756,10 @@ impl Validate for CreateChargeRequest {
             value.validate(&validate::join(path, "threeds"))?;
         }
         if let Some(value) = &self.tax_amount {
-            validate::range(i64::from(*value), Some(0), None, path, "tax_amount")?;
+            validate::range(*value, Some(0), None, path, "tax_amount")?;
         }
         if let Some(value) = &self.tip_amount {
-            validate::range(i64::from(*value), Some(0), None, path, "tip_amount")?;
+            validate::range(*value, Some(0), None, path, "tip_amount")?;
         }
         if let Some(value) = &self.tender {
             value.validate(&validate::join(path, "tender"))?;
@@ -1198,19 +1198,19 @@ pub struct Level2 {
 impl Validate for Level2 {
     fn validate(&self, path: &str) -> Result<(), InvalidInput> {
         if let Some(value) = &self.tax_amount {
-            validate::range(i64::from(*value), Some(0), None, path, "tax_amount")?;
+            validate::range(*value, Some(0), None, path, "tax_amount")?;
         }
         if let Some(value) = &self.tax_indicator {
             validate::range(i64::from(*value), Some(0), Some(2), path, "tax_indicator")?;
         }
         if let Some(value) = &self.discount_amount {
-            validate::range(i64::from(*value), Some(0), None, path, "discount_amount")?;
+            validate::range(*value, Some(0), None, path, "discount_amount")?;
         }
         if let Some(value) = &self.freight_amount {
-            validate::range(i64::from(*value), Some(0), None, path, "freight_amount")?;
+            validate::range(*value, Some(0), None, path, "freight_amount")?;
         }
         if let Some(value) = &self.duty_amount {
-            validate::range(i64::from(*value), Some(0), None, path, "duty_amount")?;
+            validate::range(*value, Some(0), None, path, "duty_amount")?;
         }
         if let Some(value) = &self.destination_country_code {
             validate::range(
@@ -1284,7 +1284,7 @@ pub struct Level3LineItem {
 impl Validate for Level3LineItem {
     fn validate(&self, path: &str) -> Result<(), InvalidInput> {
         if let Some(value) = &self.discount_amount {
-            validate::range(i64::from(*value), Some(0), None, path, "discount_amount")?;
+            validate::range(*value, Some(0), None, path, "discount_amount")?;
         }
         Ok(())
     }
@@ -1306,7 +1306,7 @@ impl ThreeDsRequest {
     /// Starts from the required fields; every optional field is `None`.
     pub fn new(source: ThreeDsSource) -> Self {
         Self {
-            source: source,
+            source,
             authentication_result: None,
             browser_info: None,
         }
@@ -1543,7 +1543,7 @@ pub struct CaptureChargeRequest {
 impl Validate for CaptureChargeRequest {
     fn validate(&self, path: &str) -> Result<(), InvalidInput> {
         if let Some(value) = &self.amount {
-            validate::range(i64::from(*value), Some(0), Some(99999999), path, "amount")?;
+            validate::range(*value, Some(0), Some(99999999), path, "amount")?;
         }
         if let Some(value) = &self.level2 {
             value.validate(&validate::join(path, "level2"))?;
@@ -2121,7 +2121,7 @@ impl CreateRefundRequest {
 impl Validate for CreateRefundRequest {
     fn validate(&self, path: &str) -> Result<(), InvalidInput> {
         if let Some(value) = &self.amount {
-            validate::range(i64::from(*value), Some(1), None, path, "amount")?;
+            validate::range(*value, Some(1), None, path, "amount")?;
         }
         if let Some(value) = &self.external_reference_id {
             validate::length(value, None, Some(12), path, "external_reference_id")?;

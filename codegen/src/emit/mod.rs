@@ -53,10 +53,18 @@ const DOC_WIDTH: usize = 90;
 
 /// `#[doc]` attributes, one per line, so prettyplease prints `///` comments.
 pub(crate) fn doc(text: &str) -> TokenStream {
-    let lines = text.trim().lines().flat_map(|line| wrap(line.trim_end(), DOC_WIDTH)).map(|line| {
-        let line = if line.is_empty() { line } else { format!(" {line}") };
-        quote! { #[doc = #line] }
-    });
+    let lines = text
+        .trim()
+        .lines()
+        .flat_map(|line| wrap(line.trim_end(), DOC_WIDTH))
+        .map(|line| {
+            let line = if line.is_empty() {
+                line
+            } else {
+                format!(" {line}")
+            };
+            quote! { #[doc = #line] }
+        });
     quote! { #(#lines)* }
 }
 
@@ -78,6 +86,11 @@ fn wrap(line: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// Like [`doc`], for an optional description.
+pub(crate) fn doc_opt(text: Option<&str>) -> TokenStream {
+    text.map(doc).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::wrap;
@@ -85,13 +98,11 @@ mod tests {
     #[test]
     fn long_lines_wrap_at_spaces_and_list_items_hang() {
         assert_eq!(wrap("one two three four", 9), ["one two", "three", "four"]);
-        assert_eq!(wrap("- item with words", 10), ["- item", "  with", "  words"]);
+        assert_eq!(
+            wrap("- item with words", 10),
+            ["- item", "  with", "  words"]
+        );
         assert_eq!(wrap("", 10), [""]);
         assert_eq!(wrap("unbreakable-long-word", 5), ["unbreakable-long-word"]);
     }
-}
-
-/// Like [`doc`], for an optional description.
-pub(crate) fn doc_opt(text: Option<&str>) -> TokenStream {
-    text.map(doc).unwrap_or_default()
 }

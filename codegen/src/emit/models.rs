@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::types::{argument, rust_type, uses_secret};
 use super::{doc, doc_opt};
-use crate::ir::{Constraints, Enum, Field, Model, Struct, StructRole, Type};
+use crate::ir::{Constraints, Enum, Field, IntegerWidth, Model, Struct, StructRole, Type};
 use crate::names::serde_name;
 
 pub fn emit(models: &[Model]) -> TokenStream {
@@ -134,9 +134,13 @@ fn constructor(model: &Struct) -> Option<TokenStream> {
     for field in &model.fields {
         let field_name = format_ident_raw(&field.rust_name);
         if field.required {
-            let (ty, value) = argument(&field.ty, &quote! { #field_name });
+            let (ty, converts) = argument(&field.ty);
             arguments.push(quote! { #field_name: #ty });
-            values.push(quote! { #field_name: #value });
+            values.push(if converts {
+                quote! { #field_name: #field_name.into() }
+            } else {
+                quote! { #field_name }
+            });
         } else {
             values.push(quote! { #field_name: None });
         }
@@ -226,7 +230,11 @@ fn bound_checks(
     }
     if constraints.minimum.is_some() || constraints.maximum.is_some() {
         let (min, max) = (signed(constraints.minimum), signed(constraints.maximum));
-        checks.push(quote! { validate::range(i64::from(*#value), #min, #max, path, #wire)?; });
+        let widened = match ty {
+            Type::Integer(IntegerWidth::I32) => quote! { i64::from(*#value) },
+            _ => quote! { *#value },
+        };
+        checks.push(quote! { validate::range(#widened, #min, #max, path, #wire)?; });
     }
     if constraints.min_items.is_some() || constraints.max_items.is_some() {
         let (min, max) = (bound(constraints.min_items), bound(constraints.max_items));

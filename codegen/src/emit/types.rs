@@ -31,15 +31,13 @@ pub fn rust_type(ty: &Type) -> TokenStream {
     }
 }
 
-/// The type of a method or constructor argument, and how to turn the argument
-/// into the field's type.
-pub fn argument(ty: &Type, name: &TokenStream) -> (TokenStream, TokenStream) {
+/// The type of a constructor argument, and whether it is taken as
+/// `impl Into<…>` (and so needs `.into()`).
+pub fn argument(ty: &Type) -> (TokenStream, bool) {
     match ty {
-        Type::String | Type::Digits { .. } => {
-            (quote! { impl Into<String> }, quote! { #name.into() })
-        }
-        Type::Secret => (quote! { impl Into<Secret> }, quote! { #name.into() }),
-        other => (rust_type(other), quote! { #name }),
+        Type::String | Type::Digits { .. } => (quote! { impl Into<String> }, true),
+        Type::Secret => (quote! { impl Into<Secret> }, true),
+        other => (rust_type(other), false),
     }
 }
 

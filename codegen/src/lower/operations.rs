@@ -122,17 +122,16 @@ impl<'a> Lowering<'a> {
             self.parameter(&mut lowered, &mut optional, parameter, &type_prefix, &at)?;
         }
         for segment in &path.segments {
-            if let PathSegment::Param(name) = segment {
-                if !lowered
+            if let PathSegment::Param(name) = segment
+                && !lowered
                     .required_params
                     .iter()
                     .any(|param| param.location == ParamLocation::Path && param.wire_name == *name)
-                {
-                    return Err(SpecError::new(
-                        pointer,
-                        format!("the path names `{{{name}}}` but no path parameter declares it"),
-                    ));
-                }
+            {
+                return Err(SpecError::new(
+                    pointer,
+                    format!("the path names `{{{name}}}` but no path parameter declares it"),
+                ));
             }
         }
         if !optional.is_empty() {
