@@ -237,6 +237,7 @@ impl Client {
 const EXCHANGE_LEGACY_OAUTH_CODE: Operation = Operation {
     id: "exchangeLegacyOauthCode",
     method: Method::GET,
+    path: "/oauth/token",
     host: Host::Web,
     credential: None,
     forwarded_for: None,
@@ -246,6 +247,7 @@ const EXCHANGE_LEGACY_OAUTH_CODE: Operation = Operation {
 const EXCHANGE_OAUTH_CODE: Operation = Operation {
     id: "exchangeOauthCode",
     method: Method::POST,
+    path: "/oauth/v2/token",
     host: Host::Api,
     credential: None,
     forwarded_for: None,
@@ -255,6 +257,7 @@ const EXCHANGE_OAUTH_CODE: Operation = Operation {
 const REFRESH_OAUTH_TOKEN: Operation = Operation {
     id: "refreshOauthToken",
     method: Method::POST,
+    path: "/oauth/v2/refresh",
     host: Host::Api,
     credential: None,
     forwarded_for: None,
@@ -264,6 +267,7 @@ const REFRESH_OAUTH_TOKEN: Operation = Operation {
 const GET_API_ACCESS_KEY: Operation = Operation {
     id: "getApiAccessKey",
     method: Method::GET,
+    path: "/pakms/apikey",
     host: Host::Ecommerce,
     credential: Some(Credential::Bearer),
     forwarded_for: None,
@@ -273,6 +277,7 @@ const GET_API_ACCESS_KEY: Operation = Operation {
 const CREATE_CARD_TOKEN: Operation = Operation {
     id: "createCardToken",
     method: Method::POST,
+    path: "/v1/tokens",
     host: Host::Token,
     credential: Some(Credential::ApiKey {
         header: "apikey",
@@ -284,6 +289,7 @@ const CREATE_CARD_TOKEN: Operation = Operation {
 const LIST_CHARGES: Operation = Operation {
     id: "listCharges",
     method: Method::GET,
+    path: "/v1/charges",
     host: Host::Ecommerce,
     credential: Some(Credential::Bearer),
     forwarded_for: None,
@@ -293,6 +299,7 @@ const LIST_CHARGES: Operation = Operation {
 const CREATE_CHARGE: Operation = Operation {
     id: "createCharge",
     method: Method::POST,
+    path: "/v1/charges",
     host: Host::Ecommerce,
     credential: Some(Credential::Bearer),
     forwarded_for: Some(ForwardedFor {
@@ -305,6 +312,7 @@ const CREATE_CHARGE: Operation = Operation {
 const GET_CHARGE: Operation = Operation {
     id: "getCharge",
     method: Method::GET,
+    path: "/v1/charges/{chargeId}",
     host: Host::Ecommerce,
     credential: Some(Credential::Bearer),
     forwarded_for: None,
@@ -314,6 +322,7 @@ const GET_CHARGE: Operation = Operation {
 const CAPTURE_CHARGE: Operation = Operation {
     id: "captureCharge",
     method: Method::POST,
+    path: "/v1/charges/{chargeId}/capture",
     host: Host::Ecommerce,
     credential: Some(Credential::Bearer),
     forwarded_for: Some(ForwardedFor {
@@ -326,6 +335,7 @@ const CAPTURE_CHARGE: Operation = Operation {
 const CREATE_REFUND: Operation = Operation {
     id: "createRefund",
     method: Method::POST,
+    path: "/v1/refunds",
     host: Host::Ecommerce,
     credential: Some(Credential::Bearer),
     forwarded_for: Some(ForwardedFor {
@@ -338,6 +348,7 @@ const CREATE_REFUND: Operation = Operation {
 const GET_REFUND: Operation = Operation {
     id: "getRefund",
     method: Method::GET,
+    path: "/v1/refunds/{refundId}",
     host: Host::Ecommerce,
     credential: Some(Credential::Bearer),
     forwarded_for: None,

@@ -329,7 +329,10 @@ impl ClientBuilder {
         self
     }
 
-    /// An HTTP client of your own (proxies, extra roots, shared pools).
+    /// An HTTP client of your own (proxies, extra roots, shared pools). Build
+    /// it with `redirect(Policy::none())`, as the default client is: reqwest
+    /// strips only `Authorization` when a redirect leaves the host, so the
+    /// `apikey` header and a card in the body would follow a redirect.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -340,8 +343,11 @@ impl ClientBuilder {
             HeaderValue::from_str(&self.user_agent).map_err(|_| BuildError::UserAgent)?;
         let http = match self.http {
             Some(client) => client,
+            // No redirects: reqwest strips only `Authorization` when a redirect
+            // leaves the host, so `apikey` and a card body would follow it.
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(BuildError::Http)?,
         };

@@ -95,6 +95,24 @@ impl fmt::Display for CredentialKind {
     }
 }
 
+/// Decodes the detail fields; a number or boolean where the spec says string
+/// (`"decline_code": 51`) is read as its text rather than losing every field.
+fn lenient_detail(value: Value) -> ErrorDetail {
+    serde_json::from_value(value.clone()).unwrap_or_else(|_| {
+        let Value::Object(fields) = value else {
+            return ErrorDetail::default();
+        };
+        let as_text = fields
+            .into_iter()
+            .map(|(key, value)| match value {
+                Value::Number(_) | Value::Bool(_) => (key, Value::String(value.to_string())),
+                other => (key, other),
+            })
+            .collect();
+        serde_json::from_value(Value::Object(as_text)).unwrap_or_default()
+    })
+}
+
 /// An error response from Clover, with every field it sent.
 #[derive(Debug, Clone)]
 pub struct ApiError {
@@ -121,13 +139,13 @@ impl ApiError {
                         .get("message")
                         .and_then(Value::as_str)
                         .map(str::to_owned);
-                    serde_json::from_value(nested).unwrap_or_default()
+                    lenient_detail(nested)
                 }
                 other => {
                     if let Some(other) = other {
                         fields.insert("error".to_owned(), other);
                     }
-                    serde_json::from_value(Value::Object(fields)).unwrap_or_default()
+                    lenient_detail(Value::Object(fields))
                 }
             },
             _ => ErrorDetail::default(),

@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 
 use super::error::{Error, Refusal};
 use super::secret::Secret;
-use super::validate::Validate;
+use super::validate::{InvalidInput, Validate};
 use crate::{Client, Host};
 
 /// What the spec says about one operation.
@@ -25,6 +25,8 @@ pub(crate) struct Operation {
     /// The spec's `operationId`, named in every error.
     pub id: &'static str,
     pub method: Method,
+    /// The spec's path template, e.g. `/v1/charges/{chargeId}`.
+    pub path: &'static str,
     pub host: Host,
     pub credential: Option<Credential>,
     pub forwarded_for: Option<ForwardedFor>,
@@ -60,14 +62,32 @@ pub(crate) struct Request {
 }
 
 impl Request {
+    /// `path` holds one value per segment of the operation's template. A
+    /// parameter that is empty, `.` or `..` would address another endpoint,
+    /// so the request is refused, naming the parameter.
     pub(crate) fn new(operation: &'static Operation, path: &[&str]) -> Self {
+        let template = operation.path.split('/').skip(1);
+        let refusal = path
+            .iter()
+            .zip(template)
+            .find(|(value, _)| matches!(**value, "" | "." | ".."))
+            .map(|(_, piece)| {
+                Refusal::InvalidInput(InvalidInput {
+                    field: piece
+                        .trim_start_matches('{')
+                        .trim_end_matches('}')
+                        .to_owned(),
+                    problem: "is empty, `.` or `..`, which would address another endpoint"
+                        .to_owned(),
+                })
+            });
         Request {
             operation,
             path: path.iter().map(|segment| (*segment).to_owned()).collect(),
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
-            refusal: None,
+            refusal,
         }
     }
 

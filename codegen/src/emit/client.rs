@@ -103,6 +103,7 @@ fn constant_name(operation: &Operation) -> proc_macro2::Ident {
 fn constant(operation: &Operation) -> TokenStream {
     let name = constant_name(operation);
     let id = &operation.id;
+    let template = &operation.path.template;
     let method = format_ident!("{}", operation.http_method.as_str());
     let host = format_ident!("{}", operation.host);
     let credential = match &operation.credential {
@@ -130,6 +131,7 @@ fn constant(operation: &Operation) -> TokenStream {
         const #name: Operation = Operation {
             id: #id,
             method: Method::#method,
+            path: #template,
             host: Host::#host,
             credential: #credential,
             forwarded_for: #forwarded_for,

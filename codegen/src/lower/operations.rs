@@ -449,6 +449,9 @@ fn parse_template(path: &str, pointer: &Pointer) -> Result<PathTemplate, SpecErr
             Some(name) if !name.is_empty() && !name.contains(['{', '}']) => {
                 PathSegment::Param(name.to_owned())
             }
+            _ if piece.is_empty() => {
+                return Err(SpecError::unsupported(pointer, "an empty path segment"));
+            }
             _ if piece.contains(['{', '}']) => {
                 return Err(SpecError::unsupported(
                     pointer,
@@ -481,6 +484,18 @@ mod tests {
                 PathSegment::Literal("capture".into()),
             ]
         );
+    }
+
+    #[test]
+    fn empty_segments_are_refused() {
+        for path in ["/", "/v1//charges", "/v1/charges/"] {
+            let error = parse_template(path, &Pointer::root()).unwrap_err();
+            assert!(
+                error.message.contains("empty path segment"),
+                "{path}: {}",
+                error.message
+            );
+        }
     }
 
     #[test]
