@@ -1,6 +1,7 @@
 //! Schemas → models and types. Component objects and string enums become
 //! named models; inline ones are named from where they appear.
 
+use std::borrow::Borrow;
 use std::collections::HashSet;
 
 use openapiv3::{
@@ -57,28 +58,17 @@ impl Lowering<'_> {
         }
     }
 
-    /// The Rust type of a schema or `$ref`; `context` names any inline model it needs.
-    pub(super) fn type_of(
+    /// The Rust type of a schema or `$ref` (boxed or not, as `openapiv3`
+    /// nests them); `context` names any inline model it needs.
+    pub(super) fn type_of<S: Borrow<Schema>>(
         &mut self,
-        schema: &ReferenceOr<Schema>,
+        schema: &ReferenceOr<S>,
         pointer: &Pointer,
         context: &str,
     ) -> Result<Type, SpecError> {
         match schema {
             ReferenceOr::Reference { reference } => self.component_ref(reference, pointer),
-            ReferenceOr::Item(schema) => self.type_of_schema(schema, pointer, context),
-        }
-    }
-
-    fn type_of_boxed(
-        &mut self,
-        schema: &ReferenceOr<Box<Schema>>,
-        pointer: &Pointer,
-        context: &str,
-    ) -> Result<Type, SpecError> {
-        match schema {
-            ReferenceOr::Reference { reference } => self.component_ref(reference, pointer),
-            ReferenceOr::Item(schema) => self.type_of_schema(schema, pointer, context),
+            ReferenceOr::Item(schema) => self.type_of_schema(schema.borrow(), pointer, context),
         }
     }
 
@@ -141,7 +131,7 @@ impl Lowering<'_> {
                     .as_ref()
                     .ok_or_else(|| SpecError::new(pointer, "an array needs `items`"))?;
                 let item =
-                    self.type_of_boxed(items, &pointer.join("items"), &format!("{context}Item"))?;
+                    self.type_of(items, &pointer.join("items"), &format!("{context}Item"))?;
                 Ok(Type::List(Box::new(item)))
             }
             SchemaKind::Type(SchemaType::Object(object)) if object.properties.is_empty() => {
@@ -202,7 +192,7 @@ impl Lowering<'_> {
                         "{context}{}",
                         names::type_name(wire_name).unwrap_or_default()
                     );
-                    let ty = self.type_of_boxed(property, &at, &field_context)?;
+                    let ty = self.type_of(property, &at, &field_context)?;
                     let (doc, constraints) = match property {
                         ReferenceOr::Item(schema) => (description(schema), constraints(schema)),
                         ReferenceOr::Reference { .. } => (None, Constraints::default()),
