@@ -477,14 +477,16 @@ async fn a_mismatched_success_body_is_a_decode_error_naming_the_field() {
         match client.get_charge(id).await {
             Err(Error::Decode {
                 operation,
+                idempotency_key,
                 status,
                 path,
+                problem,
                 body: raw,
-                source,
             }) => {
                 assert_eq!(operation, "getCharge");
+                assert_eq!(idempotency_key, None, "a GET carries no key");
                 assert_eq!(status, 200);
-                assert_eq!(path, expected_path, "for {body}: {source}");
+                assert_eq!(path, expected_path, "for {body}: {problem}");
                 assert_eq!(raw.as_bytes(), body.as_bytes(), "the raw body is kept");
             }
             other => panic!("{body} should not decode, got {other:?}"),

@@ -38,6 +38,7 @@ fn api_error<T: std::fmt::Debug>(result: Result<T, Error>, operation: &str) -> A
         Err(Error::Api {
             operation: op,
             error,
+            ..
         }) => {
             assert_eq!(op, operation);
             *error
@@ -1013,4 +1014,69 @@ async fn a_mistyped_detail_field_keeps_the_others() {
     assert_eq!(error.detail.code, Some(ErrorCode::CardDeclined));
     assert_eq!(error.detail.decline_code.as_deref(), Some("51"));
     assert_eq!(error.detail.message.as_deref(), Some("Declined."));
+}
+
+/// After a 5xx or an undecodable success, the caller learns the key the charge
+/// was sent with, so a retry with it cannot charge twice.
+#[tokio::test]
+async fn post_send_errors_carry_the_idempotency_key_that_was_sent() {
+    let servers = Servers::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/charges"))
+        .respond_with(
+            ResponseTemplate::new(503).set_body_json(json!({"error": {"type": "api_error"}})),
+        )
+        .up_to_n_times(1)
+        .mount(servers.server(Host::Ecommerce))
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/charges"))
+        .respond_with(ok_json(json!({"id": "CH1", "amount": "1800"})))
+        .mount(servers.server(Host::Ecommerce))
+        .await;
+    let client = servers.client();
+
+    let unavailable = client.create_charge(&charge()).await.unwrap_err();
+    let undecodable = client.create_charge(&charge()).await.unwrap_err();
+    let sent = servers.received(Host::Ecommerce).await;
+    for (error, request) in [(&unavailable, &sent[0]), (&undecodable, &sent[1])] {
+        let key = error
+            .idempotency_key()
+            .expect("a sent POST reports its key");
+        assert_eq!(key, header(request, "idempotency-key"));
+        assert!(is_uuid_v4(key));
+        assert!(error.may_have_taken_effect(), "{error}");
+    }
+    assert!(matches!(&undecodable, Error::Decode { path, .. } if path == "amount"));
+
+    let refused = Client::builder()
+        .build()
+        .unwrap()
+        .create_charge(&charge())
+        .await
+        .unwrap_err();
+    assert_eq!(refused.idempotency_key(), None);
+    assert!(!refused.may_have_taken_effect());
+}
+
+/// serde quotes the offending value; a numeric token must not reach the message.
+#[tokio::test]
+async fn a_decode_problem_leaves_out_the_value() {
+    let servers = Servers::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/v2/refresh"))
+        .respond_with(ok_json(json!({ "access_token": 6035551234567890123_u64 })))
+        .mount(servers.server(Host::Api))
+        .await;
+    let error = servers
+        .client()
+        .refresh_oauth_token(&OauthRefreshRequest::new("app", "refresh"))
+        .await
+        .unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(
+        shown.contains("access_token") && shown.contains("invalid type: integer …"),
+        "{shown}"
+    );
+    assert!(!shown.contains("6035551234567890123"), "{shown}");
 }

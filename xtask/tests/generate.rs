@@ -85,7 +85,14 @@ fn check_reports_drift_with_a_diff_and_fails() {
         1,
     );
     fs::write(&models, edited).unwrap();
-    fs::write(out.join("stale.rs"), "// left behind\n").unwrap();
+    let header = fs::read_to_string(out.join("hosts.rs"))
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+    fs::write(out.join("stale.rs"), format!("{header}\n// left behind\n")).unwrap();
+    fs::write(out.join("lib.rs"), "// hand-written, not ours\n").unwrap();
 
     let output = xtask(&[
         "--check",
@@ -105,6 +112,26 @@ fn check_reports_drift_with_a_diff_and_fails() {
     assert!(
         stderr.contains("models.rs") && stderr.contains("stale.rs (not generated any more)"),
         "{stderr}"
+    );
+    assert!(
+        !stderr.contains("lib.rs"),
+        "a file without our header is not ours: {stderr}"
+    );
+
+    let output = xtask(&[
+        "--spec",
+        spec_path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success());
+    assert!(
+        !out.join("stale.rs").exists(),
+        "a stale generated file is removed"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("lib.rs")).unwrap(),
+        "// hand-written, not ours\n"
     );
 }
 

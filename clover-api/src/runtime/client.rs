@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::environment::Environment;
-use super::error::{ApiError, CredentialKind, Error, RawBody, Refusal};
+use super::error::{ApiError, CredentialKind, Error, RawBody, Refusal, without_values};
 use super::request::{Call, CallOptions, Credential, Request};
 use super::secret::Secret;
 
@@ -122,13 +122,14 @@ impl Client {
         let body = response.bytes().await.map_err(|error| Error::Transport {
             operation: operation.id,
             may_have_reached_server: true,
-            idempotency_key,
+            idempotency_key: idempotency_key.clone(),
             source: error.without_url(),
         })?;
         if !status.is_success() {
             let error = ApiError::from_response(status.as_u16(), request_id, body.to_vec());
             return Err(Error::Api {
                 operation: operation.id,
+                idempotency_key,
                 error: Box::new(error),
             });
         }
@@ -137,10 +138,11 @@ impl Client {
         serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(json)).map_err(
             |error| Error::Decode {
                 operation: operation.id,
+                idempotency_key,
                 status: status.as_u16(),
                 path: error.path().to_string(),
+                problem: without_values(&error.inner().to_string()),
                 body: RawBody(body.to_vec()),
-                source: error.into_inner(),
             },
         )
     }

@@ -35,18 +35,24 @@ pub enum Error {
     #[error("{operation}: {error}")]
     Api {
         operation: &'static str,
+        /// The idempotency key the request carried, to retry with.
+        idempotency_key: Option<String>,
         error: Box<ApiError>,
     },
 
     /// Clover answered with success, but the body does not match the spec.
-    #[error("{operation}: HTTP {status} response does not decode at `{path}`: {source}")]
+    /// The operation took effect: do not send it again with a new key.
+    #[error("{operation}: HTTP {status} response does not decode at `{path}`: {problem}")]
     Decode {
         operation: &'static str,
+        /// The idempotency key the request carried.
+        idempotency_key: Option<String>,
         status: u16,
         /// Where in the body decoding failed, e.g. `source.exp_month`.
         path: String,
+        /// What did not match, with the offending value left out (it may be a secret).
+        problem: String,
         body: RawBody,
-        source: serde_json::Error,
     },
 }
 
@@ -58,6 +64,70 @@ impl Error {
             _ => None,
         }
     }
+
+    /// The idempotency key the request carried, once it was sent. To retry
+    /// an operation that may have taken effect, pass it to
+    /// [`Call::idempotency_key`](crate::Call::idempotency_key): Clover then
+    /// does not perform it twice.
+    pub fn idempotency_key(&self) -> Option<&str> {
+        match self {
+            Error::Transport {
+                idempotency_key, ..
+            }
+            | Error::Api {
+                idempotency_key, ..
+            }
+            | Error::Decode {
+                idempotency_key, ..
+            } => idempotency_key.as_deref(),
+            Error::Refused { .. } => None,
+        }
+    }
+
+    /// Whether the operation may have happened at Clover (a charge made, a
+    /// refund issued): false only when it surely did not.
+    pub fn may_have_taken_effect(&self) -> bool {
+        match self {
+            Error::Refused { .. } => false,
+            Error::Transport {
+                may_have_reached_server,
+                ..
+            } => *may_have_reached_server,
+            Error::Api { error, .. } => error.status >= 500,
+            Error::Decode { .. } => true,
+        }
+    }
+}
+
+/// serde's message without the values it quotes, which may be secrets:
+/// ``invalid type: integer `4242`, expected a string`` becomes
+/// `invalid type: integer …, expected a string`. Quoted field and variant
+/// names (``missing field `id` ``) stay.
+pub(crate) fn without_values(message: &str) -> String {
+    const VALUE_KINDS: [&str; 6] = [
+        "integer ",
+        "point ",
+        "string ",
+        "boolean ",
+        "character ",
+        "bytes ",
+    ];
+    let mut out = String::with_capacity(message.len());
+    let mut quote = None;
+    for character in message.chars() {
+        match quote {
+            Some(close) if character == close => quote = None,
+            Some(_) => {}
+            None if matches!(character, '`' | '"')
+                && VALUE_KINDS.iter().any(|kind| out.ends_with(kind)) =>
+            {
+                quote = Some(character);
+                out.push('…');
+            }
+            None => out.push(character),
+        }
+    }
+    out
 }
 
 /// Why a call was refused before sending.
@@ -160,7 +230,8 @@ impl ApiError {
     }
 
     /// Worth retrying later: rate limits, Clover-side failures, and
-    /// `processing_error`. Retry a payment only with its idempotency key.
+    /// `processing_error`. Retry a payment only with the same idempotency key
+    /// ([`Error::idempotency_key`]).
     pub fn is_retryable(&self) -> bool {
         let retryable_type = matches!(
             self.detail.r#type,
@@ -221,5 +292,27 @@ impl RawBody {
 impl fmt::Debug for RawBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "RawBody(<{} bytes>)", self.0.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_values;
+
+    #[test]
+    fn decode_problems_leave_out_the_values() {
+        assert_eq!(
+            without_values("invalid type: integer `6035551234567890123`, expected a string"),
+            "invalid type: integer …, expected a string"
+        );
+        assert_eq!(
+            without_values("invalid value: string \"4242\", expected a digit"),
+            "invalid value: string …, expected a digit"
+        );
+        assert_eq!(without_values("missing field `id`"), "missing field `id`");
+        assert_eq!(
+            without_values("unknown variant `x`, expected `a`"),
+            "unknown variant `x`, expected `a`"
+        );
     }
 }
