@@ -651,7 +651,7 @@ async fn an_idempotency_key_is_refused_where_the_operation_takes_none() {
     let pakms = client.get_api_access_key().idempotency_key("k").await;
     assert_eq!(refusal(pakms, "getApiAccessKey"), not_accepted);
     let legacy = client
-        .exchange_legacy_oauth_code("a", &Secret::new("b"), "c")
+        .exchange_legacy_oauth_code("a", &Secret::new("b"), &Secret::new("c"))
         .idempotency_key("k")
         .await;
     assert_eq!(refusal(legacy, "exchangeLegacyOauthCode"), not_accepted);
@@ -939,7 +939,7 @@ async fn errors_hide_secrets() {
         .build()
         .expect("client builds");
     let transport = offline
-        .exchange_legacy_oauth_code("app", &Secret::new(CLIENT_SECRET), "code-1")
+        .exchange_legacy_oauth_code("app", &Secret::new(CLIENT_SECRET), &Secret::new("code-1"))
         .await
         .unwrap_err();
     assert!(

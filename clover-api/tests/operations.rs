@@ -152,7 +152,11 @@ async fn exchange_legacy_oauth_code_gets_the_web_host_with_the_code_in_the_query
 
     let token = servers
         .client()
-        .exchange_legacy_oauth_code(CLIENT_ID, &Secret::new(CLIENT_SECRET), AUTH_CODE)
+        .exchange_legacy_oauth_code(
+            CLIENT_ID,
+            &Secret::new(CLIENT_SECRET),
+            &Secret::new(AUTH_CODE),
+        )
         .await
         .expect("legacy exchange succeeds");
     assert_eq!(
@@ -195,7 +199,7 @@ async fn legacy_oauth_query_values_are_percent_encoded() {
     let secret = "a&b=c d+e/f?g#h";
     servers
         .client()
-        .exchange_legacy_oauth_code("id&x=1", &Secret::new(secret), "code#frag")
+        .exchange_legacy_oauth_code("id&x=1", &Secret::new(secret), &Secret::new("code#frag"))
         .await
         .expect("legacy exchange succeeds");
 
@@ -285,7 +289,7 @@ async fn exchange_oauth_code_sends_no_refresh_token_and_a_pkce_body() {
     let client = servers.client();
 
     let mut pkce = OauthTokenRequest::new(CLIENT_ID, AUTH_CODE);
-    pkce.code_verifier = Some("verifier-123".to_owned());
+    pkce.code_verifier = Some("verifier-123".into());
     let tokens = client
         .exchange_oauth_code(
             &pkce,

@@ -44,16 +44,22 @@ fn space_out_items(source: &str) -> String {
 }
 
 fn ends_a_block(previous: &str, line: &str) -> bool {
-    let top_level_end = previous == "}"
-        || previous == "};"
-        || (previous.starts_with("use ") && !line.starts_with("use "));
+    let item_start = |line: &str| {
+        [
+            "///", "#[", "pub ", "fn ", "impl", "const ", "struct ", "enum ",
+        ]
+        .iter()
+        .any(|start| line.starts_with(start))
+    };
+    let top_level_end = ((previous == "}" || previous == "};") && !line.starts_with("use "))
+        || (previous.starts_with("impl") && previous.ends_with("{}"));
+    let imports_end =
+        previous.starts_with("use ") && previous.ends_with(';') && !line.starts_with("use ");
     let docs_end = previous.starts_with("//!") && !line.starts_with("//!");
-    let method_end = previous == "    }"
-        && (line.starts_with("    ///")
-            || line.starts_with("    pub ")
-            || line.starts_with("    fn ")
-            || line.starts_with("    #["));
-    top_level_end || docs_end || method_end
+    let member_end = (previous == "    }"
+        || (previous.starts_with("    pub const ") && previous.ends_with(';')))
+        && line.strip_prefix("    ").is_some_and(item_start);
+    top_level_end || imports_end || docs_end || member_end
 }
 
 #[cfg(test)]
@@ -62,8 +68,8 @@ mod tests {
 
     #[test]
     fn items_and_methods_get_a_blank_line_between_them() {
-        let source = "//! Docs.\nuse a::B;\nuse c::D;\nstruct A;\nimpl A {\n    fn a() {}\n    fn b() {\n        x();\n    }\n    /// C.\n    fn c() {}\n}\nconst X: u8 = 1;\n";
-        let expected = "//! Docs.\n\nuse a::B;\nuse c::D;\n\nstruct A;\nimpl A {\n    fn a() {}\n    fn b() {\n        x();\n    }\n\n    /// C.\n    fn c() {}\n}\n\nconst X: u8 = 1;\n";
+        let source = "//! Docs.\nuse a::B;\nuse c::{\n    D,\n};\nuse e::F;\nstruct A;\nimpl A {\n    pub const N: u8 = 1;\n    fn a() {}\n    fn b() {\n        x();\n    }\n    /// C.\n    fn c() {}\n}\nimpl V for A {}\nconst X: u8 = 1;\n";
+        let expected = "//! Docs.\n\nuse a::B;\nuse c::{\n    D,\n};\nuse e::F;\n\nstruct A;\nimpl A {\n    pub const N: u8 = 1;\n\n    fn a() {}\n    fn b() {\n        x();\n    }\n\n    /// C.\n    fn c() {}\n}\n\nimpl V for A {}\n\nconst X: u8 = 1;\n";
         assert_eq!(space_out_items(source), expected);
     }
 }

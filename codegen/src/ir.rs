@@ -123,6 +123,17 @@ pub enum Type {
     Unit,
 }
 
+impl Type {
+    /// The named model this type refers to, looking through lists and maps.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            Type::Named(name) => Some(name),
+            Type::List(inner) | Type::Map(inner) => inner.named(),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IntegerWidth {
     I32,

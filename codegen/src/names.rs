@@ -32,19 +32,30 @@ pub fn field_name(wire: &str) -> Option<String> {
 }
 
 /// A type or variant name: `soft_descriptor` → `SoftDescriptor`.
-/// Values starting with a digit get a `V` prefix (`2` → `V2`).
+/// Values starting with a digit get a `V` prefix (`2` → `V2`), and `self`
+/// becomes `SelfValue`, so every name [`field_name`] accepts has one.
 pub fn type_name(wire: &str) -> Option<String> {
     let camel = wire.to_upper_camel_case();
     let camel = match camel.chars().next() {
         Some(first) if first.is_ascii_digit() => format!("V{camel}"),
+        _ if camel == "Self" => "SelfValue".to_owned(),
         _ => camel,
     };
-    (is_identifier(&camel) && !RESERVED.contains(&camel.as_str())).then_some(camel)
+    is_identifier(&camel).then_some(camel)
 }
 
-/// The name a field has on the wire when serde derives it from the Rust name.
-pub fn serde_name(rust_name: &str) -> &str {
+/// A Rust name without its raw-identifier prefix: `r#type` → `type`, which is
+/// also the name serde derives for it.
+pub fn unraw(rust_name: &str) -> &str {
     rust_name.strip_prefix("r#").unwrap_or(rust_name)
+}
+
+/// Whether `name` can be sent as an HTTP header name as written (lowercase token).
+pub fn is_header_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.bytes().all(|byte| {
+            byte.is_ascii_lowercase() || byte.is_ascii_digit() || b"!#$%&'*+-.^_`|~".contains(&byte)
+        })
 }
 
 fn is_identifier(name: &str) -> bool {
@@ -94,8 +105,25 @@ mod tests {
     }
 
     #[test]
-    fn serde_name_drops_the_raw_prefix() {
-        assert_eq!(serde_name("r#type"), "type");
-        assert_eq!(serde_name("amount"), "amount");
+    fn unraw_drops_the_raw_prefix() {
+        assert_eq!(unraw("r#type"), "type");
+        assert_eq!(unraw("amount"), "amount");
+    }
+
+    #[test]
+    fn self_has_a_type_name_too() {
+        assert_eq!(field_name("self").as_deref(), Some("self_"));
+        assert_eq!(type_name("self").as_deref(), Some("SelfValue"));
+        assert_eq!(type_name("self_").as_deref(), Some("SelfValue"));
+        assert_eq!(type_name("_"), None);
+    }
+
+    #[test]
+    fn header_names_are_lowercase_tokens() {
+        assert!(is_header_name("x-forwarded-for"));
+        assert!(is_header_name("apikey"));
+        assert!(!is_header_name("x trace"));
+        assert!(!is_header_name("X-Trace"));
+        assert!(!is_header_name(""));
     }
 }

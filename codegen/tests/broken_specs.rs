@@ -156,3 +156,204 @@ fn unquoted_status_codes_still_parse() {
     };
     assert_eq!(without_header(&unquoted), without_header(&spec));
 }
+
+/// A one-operation spec: `{op}` is the operation's YAML, `{schemas}` the components.
+fn spec_with(op: &str, schemas: &str) -> String {
+    format!(
+        r##"openapi: 3.0.3
+info: {{ title: t, version: "1" }}
+paths:
+  /a/{{id}}:
+    servers:
+      - {{ url: "https://s.example.com", x-host: main, x-environment: sandbox }}
+      - {{ url: "https://example.com", x-host: main, x-environment: production }}
+    get:
+{op}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {{ $ref: "#/components/schemas/Out" }}
+components:
+  securitySchemes:
+    key: {{ type: apiKey, in: header, name: "X Key" }}
+  schemas:
+    Out: {{ type: object, properties: {{ id: {{ type: string }} }} }}
+{schemas}"##
+    )
+}
+
+const PATH_ID: &str = "        - { name: id, in: path, required: true, schema: { type: string } }";
+
+/// Inputs the generator once accepted but could not turn into compiling code,
+/// or that made it panic; each is refused with where and why.
+#[test]
+fn specs_that_would_not_compile_are_refused_with_a_pointer() {
+    let get = "#/paths/~1a~1{id}/get";
+    let cases: Vec<(&str, String, String, &str)> = vec![
+        (
+            "an exclusive maximum at the end of the i64 range",
+            spec_with(
+                &format!(
+                    "      operationId: getA\n      security: []\n      parameters:\n{PATH_ID}\n        - {{ name: n, in: query, schema: {{ type: integer, maximum: -9223372036854775808, exclusiveMaximum: true }} }}"
+                ),
+                "",
+            ),
+            format!("{get}/parameters/1/schema"),
+            "leaves no valid value",
+        ),
+        (
+            "a header name with a space",
+            spec_with(
+                &format!(
+                    "      operationId: getA\n      security: []\n      parameters:\n{PATH_ID}\n        - {{ name: X Trace, in: header, required: true, schema: {{ type: string }} }}"
+                ),
+                "",
+            ),
+            format!("{get}/parameters/1"),
+            "not a valid HTTP header name",
+        ),
+        (
+            "an API key header name with a space",
+            spec_with(
+                &format!(
+                    "      operationId: getA\n      security: [{{ key: [] }}]\n      parameters:\n{PATH_ID}"
+                ),
+                "",
+            ),
+            "#/components/securitySchemes/key".to_owned(),
+            "valid header",
+        ),
+        (
+            "two parameters with one Rust name",
+            spec_with(
+                &format!(
+                    "      operationId: getA\n      security: []\n      parameters:\n{PATH_ID}\n        - {{ name: ID, in: query, required: true, schema: {{ type: string }} }}"
+                ),
+                "",
+            ),
+            format!("{get}/parameters"),
+            "two parameters become the Rust name `id`",
+        ),
+        (
+            "an operationId that shadows a runtime method",
+            spec_with(
+                &format!(
+                    "      operationId: environment\n      security: []\n      parameters:\n{PATH_ID}"
+                ),
+                "",
+            ),
+            format!("{get}/operationId"),
+            "which the runtime already defines",
+        ),
+        (
+            "a schema named like a prelude type",
+            spec_with(
+                &format!(
+                    "      operationId: getA\n      security: []\n      parameters:\n{PATH_ID}"
+                ),
+                "    Result: { type: object, properties: { ok: { type: boolean } } }",
+            ),
+            "#/components/schemas/Result".to_owned(),
+            "taken by the standard library or the runtime",
+        ),
+        (
+            "a recursive schema",
+            spec_with(
+                &format!(
+                    "      operationId: getA\n      security: []\n      parameters:\n{PATH_ID}"
+                ),
+                "    Node: { type: object, properties: { child: { $ref: '#/components/schemas/Node' } } }",
+            ),
+            "#/components/schemas/Node".to_owned(),
+            "contains itself",
+        ),
+        (
+            "x-sensitive on a string-or-integer",
+            spec_with(
+                &format!(
+                    "      operationId: getA\n      security: []\n      parameters:\n{PATH_ID}"
+                ),
+                "    Card: { type: object, properties: { pan: { x-sensitive: true, oneOf: [{ type: string }, { type: integer }] } } }",
+            ),
+            "#/components/schemas/Card/properties/pan".to_owned(),
+            "`x-sensitive` on a schema that is not a plain string",
+        ),
+        (
+            "bounds on array items",
+            spec_with(
+                &format!(
+                    "      operationId: getA\n      security: []\n      parameters:\n{PATH_ID}"
+                ),
+                "    Tags: { type: object, properties: { tags: { type: array, items: { type: string, maxLength: 3 } } } }",
+            ),
+            "#/components/schemas/Tags/properties/tags/items".to_owned(),
+            "bounds on array items or map values",
+        ),
+        (
+            "a digit string inside an array",
+            spec_with(
+                &format!(
+                    "      operationId: getA\n      security: []\n      parameters:\n{PATH_ID}"
+                ),
+                "    Refs: { type: object, properties: { refs: { type: array, items: { oneOf: [{ type: string }, { type: integer }] } } } }",
+            ),
+            "#/components/schemas/Refs/properties/refs/items".to_owned(),
+            "inside an array or map",
+        ),
+    ];
+    for (what, spec, pointer, message) in cases {
+        match codegen::generate(&spec, "case.yaml") {
+            Err(Error::Spec(errors)) => {
+                assert!(
+                    errors.iter().any(|error| error.pointer.as_str() == pointer
+                        && error.message.contains(message)),
+                    "{what}: expected `{message}` at {pointer}, got {errors:?}"
+                );
+            }
+            Err(other) => panic!("{what}: expected a spec error, got {other}"),
+            Ok(_) => panic!("{what}: generated code that would not compile"),
+        }
+    }
+}
+
+#[test]
+fn hosts_that_share_a_rust_name_are_refused() {
+    let spec = spec_with(
+        &format!("      operationId: getA\n      security: []\n      parameters:\n{PATH_ID}"),
+        "",
+    ) + r#"
+  x-unused: {}
+"#;
+    let spec = spec.replace(
+        "paths:\n",
+        "paths:\n  /b:\n    servers:\n      - { url: \"https://t.example.com\", x-host: Main, x-environment: sandbox }\n      - { url: \"https://t2.example.com\", x-host: Main, x-environment: production }\n    get:\n      operationId: getB\n      security: []\n      responses: { \"204\": { description: ok } }\n",
+    );
+    let Err(Error::Spec(errors)) = codegen::generate(&spec, "case.yaml") else {
+        panic!("two hosts named `Main` must be refused")
+    };
+    assert!(
+        errors
+            .iter()
+            .any(|error| error.message.contains("both become `Host::Main`")),
+        "{errors:?}"
+    );
+}
+
+/// `self` once turned into an empty type name and a panic; it now has names.
+#[test]
+fn names_made_from_self_generate() {
+    let spec = spec_with(
+        &format!(
+            "      operationId: self\n      security: []\n      parameters:\n{PATH_ID}\n        - {{ name: self, in: query, schema: {{ type: string, enum: [a] }} }}"
+        ),
+        "",
+    );
+    let files = codegen::generate(&spec, "case.yaml").unwrap();
+    let all: String = files.iter().map(|file| file.contents.as_str()).collect();
+    assert!(
+        all.contains("pub fn self_(") && all.contains("pub enum SelfValueSelfValue"),
+        "{all}"
+    );
+}

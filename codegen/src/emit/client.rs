@@ -6,10 +6,10 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::doc;
-use super::models::format_ident_raw;
 use super::types::{borrowed, rust_type, uses_secret};
+use super::{doc, ident};
 use crate::ir::{Api, Credential, Model, Operation, Param, ParamLocation, PathSegment, Type};
+use crate::names::unraw;
 
 pub fn emit(api: &Api) -> TokenStream {
     let methods = api
@@ -41,35 +41,28 @@ fn imports(api: &Api) -> TokenStream {
                 .chain(&operation.params_struct)
                 .cloned(),
         );
-        collect_names(&operation.response, &mut models);
+        models.extend(operation.response.named().map(str::to_owned));
         for param in &operation.required_params {
-            collect_names(&param.ty, &mut models);
+            models.extend(param.ty.named().map(str::to_owned));
         }
     }
     let models = models.iter().map(|name| format_ident!("{name}"));
-    let mut runtime = vec![quote! { Call }, quote! { Operation }, quote! { Request }];
-    if api
-        .operations
-        .iter()
-        .any(|operation| operation.credential.is_some())
-    {
-        runtime.push(quote! { Credential });
+    let operations = || api.operations.iter();
+    let mut runtime = vec!["Call", "Operation", "Request"];
+    if operations().any(|operation| operation.credential.is_some()) {
+        runtime.push("Credential");
     }
-    if api
-        .operations
-        .iter()
-        .any(|operation| operation.forwarded_for.is_some())
-    {
-        runtime.push(quote! { ForwardedFor });
+    if operations().any(|operation| operation.forwarded_for.is_some()) {
+        runtime.push("ForwardedFor");
     }
-    if api
-        .operations
-        .iter()
+    if operations()
         .flat_map(|operation| &operation.required_params)
         .any(|param| uses_secret(&param.ty))
     {
-        runtime.push(quote! { Secret });
+        runtime.push("Secret");
     }
+    runtime.sort_unstable();
+    let runtime = runtime.into_iter().map(|name| format_ident!("{name}"));
     quote! {
         use reqwest::Method;
 
@@ -80,24 +73,8 @@ fn imports(api: &Api) -> TokenStream {
     }
 }
 
-fn collect_names(ty: &Type, out: &mut BTreeSet<String>) {
-    match ty {
-        Type::Named(name) => {
-            out.insert(name.clone());
-        }
-        Type::List(inner) | Type::Map(inner) => collect_names(inner, out),
-        _ => {}
-    }
-}
-
 fn constant_name(operation: &Operation) -> proc_macro2::Ident {
-    format_ident!(
-        "{}",
-        operation
-            .method_name
-            .trim_start_matches("r#")
-            .to_shouty_snake_case()
-    )
+    format_ident!("{}", operation.method_name.to_shouty_snake_case())
 }
 
 fn constant(operation: &Operation) -> TokenStream {
@@ -158,7 +135,7 @@ fn method(operation: &Operation, api: &Api) -> TokenStream {
     let mut arguments = Vec::new();
     let mut statements = Vec::new();
     for param in &operation.required_params {
-        let name = format_ident_raw(&param.rust_name);
+        let name = ident(&param.rust_name);
         let ty = borrowed(&param.ty);
         arguments.push(quote! { #name: #ty });
         let wire = &param.wire_name;
@@ -187,7 +164,7 @@ fn method(operation: &Operation, api: &Api) -> TokenStream {
             _ => None,
         });
         for field in fields.into_iter().flatten() {
-            let (field_name, wire) = (format_ident_raw(&field.rust_name), &field.wire_name);
+            let (field_name, wire) = (ident(&field.rust_name), &field.wire_name);
             statements.push(match field.location {
                 Some(ParamLocation::Header) => {
                     quote! { #request.header(#wire, &#params.#field_name); }
@@ -201,7 +178,7 @@ fn method(operation: &Operation, api: &Api) -> TokenStream {
         PathSegment::Literal(text) => quote! { #text },
         PathSegment::Param(wire) => {
             let param = path_param(operation, wire);
-            let name = format_ident_raw(&param.rust_name);
+            let name = ident(&param.rust_name);
             match &param.ty {
                 Type::String | Type::Digits { .. } => quote! { #name },
                 Type::Named(_) => quote! { #name.as_str() },
@@ -210,7 +187,7 @@ fn method(operation: &Operation, api: &Api) -> TokenStream {
         }
     });
     let constant = constant_name(operation);
-    let method_name = format_ident_raw(&operation.method_name);
+    let method_name = ident(&operation.method_name);
     let response = rust_type(&operation.response);
     let doc = doc(&method_doc(operation));
     let mutable = (!statements.is_empty()).then(|| quote! { mut });
@@ -278,13 +255,10 @@ fn method_doc(operation: &Operation) -> String {
         .required_params
         .iter()
         .filter_map(|param| {
-            param.doc.as_ref().map(|doc| {
-                format!(
-                    "- `{}`: {}",
-                    param.rust_name.trim_start_matches("r#"),
-                    doc.trim()
-                )
-            })
+            param
+                .doc
+                .as_ref()
+                .map(|doc| format!("- `{}`: {}", unraw(&param.rust_name), doc.trim()))
         })
         .collect();
     if !documented.is_empty() {

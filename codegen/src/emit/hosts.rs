@@ -7,7 +7,7 @@ use super::doc;
 use crate::ir::Host;
 
 pub fn emit(hosts: &[Host]) -> TokenStream {
-    let count = hosts.len();
+    let count = proc_macro2::Literal::usize_unsuffixed(hosts.len());
     let variants = hosts.iter().map(|host| {
         let name = format_ident!("{}", host.name);
         let doc = doc(&format!(

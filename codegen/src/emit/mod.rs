@@ -86,6 +86,14 @@ fn wrap(line: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// An identifier that may be a raw keyword such as `r#type`.
+pub(crate) fn ident(name: &str) -> proc_macro2::Ident {
+    match name.strip_prefix("r#") {
+        Some(keyword) => proc_macro2::Ident::new_raw(keyword, proc_macro2::Span::call_site()),
+        None => quote::format_ident!("{name}"),
+    }
+}
+
 /// Like [`doc`], for an optional description.
 pub(crate) fn doc_opt(text: Option<&str>) -> TokenStream {
     text.map(doc).unwrap_or_default()

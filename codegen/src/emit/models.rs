@@ -6,9 +6,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::types::{argument, rust_type, uses_secret};
-use super::{doc, doc_opt};
+use super::{doc, doc_opt, ident};
 use crate::ir::{Constraints, Enum, Field, IntegerWidth, Model, Struct, StructRole, Type};
-use crate::names::serde_name;
+use crate::names::unraw;
 
 pub fn emit(models: &[Model]) -> TokenStream {
     let validated: HashSet<&str> = models
@@ -92,7 +92,7 @@ fn emit_struct(model: &Struct, validated: &HashSet<&str>) -> TokenStream {
 }
 
 fn emit_field(field: &Field, role: StructRole) -> TokenStream {
-    let name = format_ident_raw(&field.rust_name);
+    let name = ident(&field.rust_name);
     let doc = doc_opt(field.doc.as_deref());
     let ty = rust_type(&field.ty);
     let ty = if field.required {
@@ -102,7 +102,7 @@ fn emit_field(field: &Field, role: StructRole) -> TokenStream {
     };
     let mut serde = Vec::new();
     if role == StructRole::Schema {
-        if serde_name(&field.rust_name) != field.wire_name {
+        if unraw(&field.rust_name) != field.wire_name {
             let wire = &field.wire_name;
             serde.push(quote! { rename = #wire });
         }
@@ -132,7 +132,7 @@ fn constructor(model: &Struct) -> Option<TokenStream> {
     let mut arguments = Vec::new();
     let mut values = Vec::new();
     for field in &model.fields {
-        let field_name = format_ident_raw(&field.rust_name);
+        let field_name = ident(&field.rust_name);
         if field.required {
             let (ty, converts) = argument(&field.ty);
             arguments.push(quote! { #field_name: #ty });
@@ -191,12 +191,17 @@ fn field_checks(field: &Field, validated: &HashSet<&str>) -> Option<TokenStream>
                 item.validate(&validate::join_index(path, #wire, index))?;
             }
         }),
+        Type::Map(item) if is_validated(item) => checks.push(quote! {
+            for (key, item) in value {
+                item.validate(&validate::join(path, &format!("{}.{key}", #wire)))?;
+            }
+        }),
         _ => {}
     }
     if checks.is_empty() {
         return None;
     }
-    let name = format_ident_raw(&field.rust_name);
+    let name = ident(&field.rust_name);
     Some(if field.required {
         quote! { let value = &self.#name; #(#checks)* }
     } else {
@@ -318,13 +323,5 @@ fn emit_enum(model: &Enum) -> TokenStream {
         }
 
         #param_value
-    }
-}
-
-/// An identifier that may be a raw keyword such as `r#type`.
-pub(super) fn format_ident_raw(name: &str) -> proc_macro2::Ident {
-    match name.strip_prefix("r#") {
-        Some(keyword) => proc_macro2::Ident::new_raw(keyword, proc_macro2::Span::call_site()),
-        None => format_ident!("{name}"),
     }
 }

@@ -75,6 +75,19 @@ impl Hosts {
             sandbox_url,
             production_url,
         };
+        if let Some((clash, first)) = self
+            .hosts
+            .iter()
+            .find(|(known, _)| known.name == host.name && known.key != host.key)
+        {
+            return Err(SpecError::new(
+                pointer,
+                format!(
+                    "hosts `{key}` and `{}` (at {first}) both become `Host::{name}`",
+                    clash.key
+                ),
+            ));
+        }
         match self.hosts.iter().find(|(known, _)| known.key == host.key) {
             Some((known, first)) if *known != host => Err(SpecError::new(
                 pointer,

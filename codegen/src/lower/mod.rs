@@ -6,12 +6,41 @@ mod operations;
 mod schemas;
 mod security;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use openapiv3::{OpenAPI, ReferenceOr};
 
 use crate::error::{Pointer, SpecError};
 use crate::ir::{Api, Model, Type};
+
+/// Type names the generated files import or rely on from the prelude; a
+/// model with one of them would shadow it.
+const RESERVED_TYPES: &[&str] = &[
+    "Box",
+    "Call",
+    "Client",
+    "Credential",
+    "Default",
+    "Deserialize",
+    "Err",
+    "ForwardedFor",
+    "Host",
+    "InvalidInput",
+    "Method",
+    "None",
+    "Ok",
+    "Operation",
+    "Option",
+    "ParamValue",
+    "Request",
+    "Result",
+    "Secret",
+    "Serialize",
+    "Some",
+    "String",
+    "Validate",
+    "Vec",
+];
 
 /// Lowers a parsed spec, collecting every problem rather than stopping at the first.
 pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
@@ -32,6 +61,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
         ));
     }
     lowering.components();
+    lowering.reject_recursion();
     let operations = lowering.operations();
     if !lowering.errors.is_empty() {
         return Err(lowering.errors);
@@ -60,8 +90,18 @@ impl<'a> Lowering<'a> {
         result.map_err(|error| self.errors.push(error)).ok()
     }
 
-    /// Registers a model, refusing a second model of the same Rust name.
+    /// Registers a model, refusing a second model of the same Rust name and
+    /// names the generated files already use.
     fn add_model(&mut self, model: Model, pointer: &Pointer) -> Result<(), SpecError> {
+        if RESERVED_TYPES.contains(&model.name()) {
+            return Err(SpecError::new(
+                pointer,
+                format!(
+                    "the Rust type name `{}` is taken by the standard library or the runtime",
+                    model.name()
+                ),
+            ));
+        }
         if let Some(first) = self.model_origins.get(model.name()) {
             return Err(SpecError::new(
                 pointer,
@@ -75,6 +115,38 @@ impl<'a> Lowering<'a> {
             .insert(model.name().to_owned(), pointer.clone());
         self.models.push(model);
         Ok(())
+    }
+
+    /// A struct that contains itself without a list or map in between would
+    /// have infinite size; boxing is not implemented yet, so it is refused.
+    fn reject_recursion(&mut self) {
+        let direct: HashMap<&str, Vec<&str>> = self
+            .models
+            .iter()
+            .filter_map(|model| match model {
+                Model::Struct(model) => {
+                    let named = model.fields.iter().filter_map(|field| match &field.ty {
+                        Type::Named(name) => Some(name.as_str()),
+                        _ => None,
+                    });
+                    Some((model.name.as_str(), named.collect()))
+                }
+                Model::Enum(_) => None,
+            })
+            .collect();
+        let mut recursive: Vec<&str> = direct
+            .keys()
+            .copied()
+            .filter(|start| reaches(&direct, start, start))
+            .collect();
+        recursive.sort_by_key(|name| self.model_origins[*name].as_str().to_owned());
+        for name in recursive {
+            let error = SpecError::unsupported(
+                &self.model_origins[name],
+                format!("`{name}`, which contains itself without an array or map in between,"),
+            );
+            self.errors.push(error);
+        }
     }
 
     fn model_mut(&mut self, name: &str) -> Option<&mut Model> {
@@ -116,13 +188,17 @@ fn resolve<'s, T>(
     }
 }
 
-/// Names reachable from a type, used to find what a request sends.
-fn named_types(ty: &Type, out: &mut HashSet<String>) {
-    match ty {
-        Type::Named(name) => {
-            out.insert(name.clone());
+/// Whether `target` is reachable from `from` through direct struct fields.
+fn reaches(direct: &HashMap<&str, Vec<&str>>, from: &str, target: &str) -> bool {
+    let mut pending: Vec<&str> = direct.get(from).cloned().unwrap_or_default();
+    let mut seen = std::collections::HashSet::new();
+    while let Some(name) = pending.pop() {
+        if name == target {
+            return true;
         }
-        Type::List(inner) | Type::Map(inner) => named_types(inner, out),
-        _ => {}
+        if seen.insert(name) {
+            pending.extend(direct.get(name).into_iter().flatten());
+        }
     }
+    false
 }

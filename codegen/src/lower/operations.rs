@@ -15,6 +15,19 @@ use crate::ir::{
 };
 use crate::names;
 
+/// Methods the hand-written runtime defines on `Client`; keep in step with
+/// `clover-api/src/runtime/client.rs`.
+const RUNTIME_METHODS: &[&str] = &[
+    "builder",
+    "with_api_key",
+    "with_access_token",
+    "environment",
+    "call",
+    "execute",
+    "prepare",
+    "url",
+];
+
 /// Who supplies a header marked with `x-clover-sdk`.
 const CONTEXT_EXTENSION: &str = "x-clover-sdk";
 
@@ -69,7 +82,20 @@ impl<'a> Lowering<'a> {
                 format!("`{id}` does not make a Rust method name"),
             )
         })?;
-        let type_prefix = names::type_name(&id).unwrap_or_default();
+        if RUNTIME_METHODS.contains(&method_name.as_str()) {
+            return Err(SpecError::new(
+                &pointer.join("operationId"),
+                format!(
+                    "`{id}` would become `Client::{method_name}`, which the runtime already defines"
+                ),
+            ));
+        }
+        let type_prefix = names::type_name(&id).ok_or_else(|| {
+            SpecError::new(
+                &pointer.join("operationId"),
+                format!("`{id}` does not make a Rust type name"),
+            )
+        })?;
         let http_method = match method {
             "get" => HttpMethod::Get,
             "post" => HttpMethod::Post,
@@ -133,6 +159,22 @@ impl<'a> Lowering<'a> {
                     format!("the path names `{{{name}}}` but no path parameter declares it"),
                 ));
             }
+        }
+        let mut rust_names: Vec<&str> = lowered
+            .required_params
+            .iter()
+            .map(|param| param.rust_name.as_str())
+            .collect();
+        rust_names.extend(optional.iter().map(|field| field.rust_name.as_str()));
+        if let Some(clash) = rust_names
+            .iter()
+            .enumerate()
+            .find_map(|(index, name)| rust_names[..index].contains(name).then_some(name))
+        {
+            return Err(SpecError::new(
+                &pointer.join("parameters"),
+                format!("two parameters become the Rust name `{clash}`"),
+            ));
         }
         if !optional.is_empty() {
             let name = format!("{type_prefix}Params");
@@ -221,6 +263,12 @@ impl<'a> Lowering<'a> {
         } else {
             data.name.clone()
         };
+        if location == ParamLocation::Header && !names::is_header_name(&wire_name) {
+            return Err(SpecError::new(
+                pointer,
+                format!("`{}` is not a valid HTTP header name", data.name),
+            ));
+        }
         if let Some(role) = data.extensions.get(CONTEXT_EXTENSION) {
             let header = ContextHeader {
                 wire_name,
@@ -256,7 +304,7 @@ impl<'a> Lowering<'a> {
         let schema_pointer = pointer.join("schema");
         let context = format!(
             "{type_prefix}{}",
-            names::type_name(&data.name).unwrap_or_default()
+            names::type_name(&data.name).unwrap_or_else(|| rust_name.clone())
         );
         let mut ty = self.type_of(schema, &schema_pointer, &context)?;
         let sensitive = data
@@ -264,13 +312,20 @@ impl<'a> Lowering<'a> {
             .get("x-sensitive")
             .and_then(|value| value.as_bool())
             == Some(true);
-        if sensitive && ty == Type::String {
-            ty = Type::Secret;
+        match (sensitive, &ty) {
+            (true, Type::String) => ty = Type::Secret,
+            (true, Type::Secret) | (false, _) => {}
+            (true, _) => {
+                return Err(SpecError::unsupported(
+                    pointer,
+                    "`x-sensitive` on a parameter that is not a plain string",
+                ));
+            }
         }
         self.check_param_type(&ty, location, &schema_pointer)?;
         let doc = data.description.as_ref().map(|text| text.trim().to_owned());
         let param_constraints = match schema {
-            ReferenceOr::Item(schema) => constraints(schema),
+            ReferenceOr::Item(schema) => constraints(schema, &schema_pointer)?,
             ReferenceOr::Reference { .. } => Default::default(),
         };
         if location == ParamLocation::Path && !data.required {

@@ -9,7 +9,7 @@ use openapiv3::{
     Type as SchemaType, VariantOrUnknownOrEmpty,
 };
 
-use super::{Lowering, named_types};
+use super::Lowering;
 use crate::error::{Pointer, SpecError};
 use crate::ir::{
     Constraints, Enum, Field, IntegerWidth, Model, Operation, Struct, StructRole, Type, Variant,
@@ -106,6 +106,13 @@ impl Lowering<'_> {
             .get("x-sensitive")
             .and_then(|value| value.as_bool())
             == Some(true);
+        let plain_string = matches!(&schema.schema_kind, SchemaKind::Type(SchemaType::String(string)) if string.enumeration.is_empty());
+        if sensitive && !plain_string {
+            return Err(SpecError::unsupported(
+                pointer,
+                "`x-sensitive` on a schema that is not a plain string",
+            ));
+        }
         match &schema.schema_kind {
             SchemaKind::Type(SchemaType::String(string)) if !string.enumeration.is_empty() => {
                 self.string_enum(context, schema, string, pointer)
@@ -130,19 +137,16 @@ impl Lowering<'_> {
                     .items
                     .as_ref()
                     .ok_or_else(|| SpecError::new(pointer, "an array needs `items`"))?;
-                let item =
-                    self.type_of(items, &pointer.join("items"), &format!("{context}Item"))?;
-                Ok(Type::List(Box::new(item)))
+                let at = pointer.join("items");
+                let item = self.type_of(items, &at, &format!("{context}Item"))?;
+                Ok(Type::List(Box::new(contained(item, items, &at)?)))
             }
             SchemaKind::Type(SchemaType::Object(object)) if object.properties.is_empty() => {
                 match &object.additional_properties {
                     Some(AdditionalProperties::Schema(values)) => {
-                        let value = self.type_of(
-                            values,
-                            &pointer.join("additionalProperties"),
-                            &format!("{context}Value"),
-                        )?;
-                        Ok(Type::Map(Box::new(value)))
+                        let at = pointer.join("additionalProperties");
+                        let value = self.type_of(values, &at, &format!("{context}Value"))?;
+                        Ok(Type::Map(Box::new(contained(value, values.as_ref(), &at)?)))
                     }
                     Some(AdditionalProperties::Any(true)) => Ok(Type::Map(Box::new(Type::Json))),
                     _ => Ok(Type::Json),
@@ -190,11 +194,13 @@ impl Lowering<'_> {
                     }
                     let field_context = format!(
                         "{context}{}",
-                        names::type_name(wire_name).unwrap_or_default()
+                        names::type_name(wire_name).unwrap_or_else(|| rust_name.clone())
                     );
                     let ty = self.type_of(property, &at, &field_context)?;
                     let (doc, constraints) = match property {
-                        ReferenceOr::Item(schema) => (description(schema), constraints(schema)),
+                        ReferenceOr::Item(schema) => {
+                            (description(schema), constraints(schema, &at)?)
+                        }
                         ReferenceOr::Reference { .. } => (None, Constraints::default()),
                     };
                     let required = object.required.contains(wire_name);
@@ -306,11 +312,13 @@ pub(super) fn mark_sent(models: &mut [Model], operations: &[Operation]) {
         }
         if let Some(Model::Struct(model)) = models.iter_mut().find(|model| model.name() == name) {
             model.sent = true;
-            let mut reachable = HashSet::new();
-            for field in &model.fields {
-                named_types(&field.ty, &mut reachable);
-            }
-            pending.extend(reachable);
+            pending.extend(
+                model
+                    .fields
+                    .iter()
+                    .filter_map(|field| field.ty.named())
+                    .map(str::to_owned),
+            );
         }
     }
 }
@@ -324,29 +332,32 @@ pub(super) fn description(schema: &Schema) -> Option<String> {
         .filter(|text| !text.is_empty())
 }
 
-pub(super) fn constraints(schema: &Schema) -> Constraints {
+/// The bounds a value must keep; an exclusive bound becomes the inclusive one
+/// next to it.
+pub(super) fn constraints(schema: &Schema, pointer: &Pointer) -> Result<Constraints, SpecError> {
     let as_u64 = |value: Option<usize>| value.map(|value| value as u64);
-    match &schema.schema_kind {
+    let step = |bound: Option<i64>, exclusive: bool, next: fn(i64) -> Option<i64>| match bound {
+        Some(bound) if exclusive => next(bound).map(Some).ok_or_else(|| {
+            SpecError::new(
+                pointer,
+                "an exclusive bound at the end of the 64-bit range leaves no valid value",
+            )
+        }),
+        other => Ok(other),
+    };
+    Ok(match &schema.schema_kind {
         SchemaKind::Type(SchemaType::String(string)) => Constraints {
             min_length: as_u64(string.min_length),
             max_length: as_u64(string.max_length),
             ..Constraints::default()
         },
         SchemaKind::Type(SchemaType::Integer(integer)) => Constraints {
-            minimum: integer.minimum.map(|min| {
-                if integer.exclusive_minimum {
-                    min + 1
-                } else {
-                    min
-                }
-            }),
-            maximum: integer.maximum.map(|max| {
-                if integer.exclusive_maximum {
-                    max - 1
-                } else {
-                    max
-                }
-            }),
+            minimum: step(integer.minimum, integer.exclusive_minimum, |min| {
+                min.checked_add(1)
+            })?,
+            maximum: step(integer.maximum, integer.exclusive_maximum, |max| {
+                max.checked_sub(1)
+            })?,
             ..Constraints::default()
         },
         SchemaKind::Type(SchemaType::Array(array)) => Constraints {
@@ -355,6 +366,32 @@ pub(super) fn constraints(schema: &Schema) -> Constraints {
             ..Constraints::default()
         },
         _ => Constraints::default(),
+    })
+}
+
+/// Checks a list item or map value: generated validation and lenient
+/// decoding work on fields, so bounds and digit strings inside a container,
+/// and containers of containers of objects, would silently go unchecked.
+fn contained<S: Borrow<Schema>>(
+    ty: Type,
+    schema: &ReferenceOr<S>,
+    pointer: &Pointer,
+) -> Result<Type, SpecError> {
+    let bounded = match schema {
+        ReferenceOr::Item(schema) => !constraints(schema.borrow(), pointer)?.is_empty(),
+        ReferenceOr::Reference { .. } => false,
+    };
+    let problem = match &ty {
+        _ if bounded => Some("bounds on array items or map values"),
+        Type::Digits { .. } => Some("a string-or-integer `oneOf` inside an array or map"),
+        Type::List(inner) | Type::Map(inner) if inner.named().is_some() => {
+            Some("an array or map of arrays or maps of objects")
+        }
+        _ => None,
+    };
+    match problem {
+        Some(problem) => Err(SpecError::unsupported(pointer, problem)),
+        None => Ok(ty),
     }
 }
 

@@ -1,10 +1,11 @@
 //! The credential an operation sends, from its `security` requirement.
 
-use openapiv3::{APIKeyLocation, SecurityRequirement, SecurityScheme};
+use openapiv3::{APIKeyLocation, ReferenceOr, SecurityRequirement, SecurityScheme};
 
-use super::{Lowering, resolve};
+use super::Lowering;
 use crate::error::{Pointer, SpecError};
 use crate::ir::Credential;
+use crate::names;
 
 impl Lowering<'_> {
     /// `security: []` means no credential; one scheme is supported per operation.
@@ -39,15 +40,25 @@ impl Lowering<'_> {
             .components
             .as_ref()
             .map(|components| &components.security_schemes);
-        let reference = openapiv3::ReferenceOr::Reference {
-            reference: format!("#/components/securitySchemes/{name}"),
+        let scheme_pointer = Pointer::root()
+            .join("components")
+            .join("securitySchemes")
+            .join(name);
+        let scheme = match schemes.and_then(|schemes| schemes.get(name)) {
+            Some(ReferenceOr::Item(scheme)) => scheme,
+            Some(ReferenceOr::Reference { .. }) => {
+                return Err(SpecError::unsupported(
+                    &scheme_pointer,
+                    "a security scheme `$ref`",
+                ));
+            }
+            None => {
+                return Err(SpecError::new(
+                    &pointer.join(0).join(name),
+                    format!("no security scheme `{name}` under #/components/securitySchemes"),
+                ));
+            }
         };
-        let (scheme, scheme_pointer) = resolve(
-            &reference,
-            "securitySchemes",
-            |key| schemes.and_then(|s| s.get(key)),
-            &pointer.join(0).join(name),
-        )?;
         match scheme {
             SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => {
                 Ok(Some(Credential::Bearer))
@@ -56,10 +67,12 @@ impl Lowering<'_> {
                 location: APIKeyLocation::Header,
                 name,
                 ..
-            } => Ok(Some(Credential::ApiKeyHeader(name.to_ascii_lowercase()))),
+            } if names::is_header_name(&name.to_ascii_lowercase()) => {
+                Ok(Some(Credential::ApiKeyHeader(name.to_ascii_lowercase())))
+            }
             _ => Err(SpecError::unsupported(
                 &scheme_pointer,
-                "a security scheme other than HTTP bearer or an API key header",
+                "a security scheme other than HTTP bearer or an API key in a valid header",
             )),
         }
     }
