@@ -249,23 +249,3 @@ impl<'a, T: DeserializeOwned + 'a> IntoFuture for Call<'a, T> {
         Box::pin(self.client.execute(self.request, self.options))
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use std::future::IntoFuture;
-
-    use crate::models::{Charge, CreateChargeRequest};
-    use crate::{Call, Client};
-
-    /// A call's future can move to another task, e.g. through `tokio::spawn`
-    /// of an `async move` block that owns the client.
-    #[test]
-    fn calls_are_send() {
-        fn assert_send<T: Send>(_: &T) {}
-        let client = Client::builder().build().unwrap();
-        let call: Call<'_, Charge> =
-            client.create_charge(&CreateChargeRequest::new(1800, "usd", "clv_x"));
-        assert_send(&call);
-        assert_send(&call.into_future());
-    }
-}

@@ -182,6 +182,7 @@ fn method(operation: &Operation, api: &Api) -> TokenStream {
             match &param.ty {
                 Type::String | Type::Digits { .. } => quote! { #name },
                 Type::Named(_) => quote! { #name.as_str() },
+                Type::Secret => quote! { #name.expose() },
                 _ => quote! { &#name.to_string() },
             }
         }

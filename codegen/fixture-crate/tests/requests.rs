@@ -1,0 +1,162 @@
+//! The kitchen-sink client sends what its spec says, awkward names included.
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr};
+
+use fixture_crate::models::{GetItemParams, Kind, Part, Widget};
+use fixture_crate::{Client, Environment, Error, Host, Refusal, Secret};
+use serde_json::json;
+use wiremock::matchers::{body_json, header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+async fn client(server: &MockServer) -> Client {
+    let mut environment = Environment::sandbox();
+    for host in Host::ALL {
+        environment = environment.with_base_url(host, &server.uri()).unwrap();
+    }
+    Client::builder()
+        .environment(environment)
+        .access_token("token")
+        .api_key("key")
+        .forwarded_for(IpAddr::V4(Ipv4Addr::LOCALHOST))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn every_parameter_kind_reaches_the_wire() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/items/secret-id/NON_CLOVER"))
+        .and(query_param("request", "r"))
+        .and(query_param("body", "7"))
+        .and(query_param("type", "self"))
+        .and(query_param("created.gt", "1585699200000"))
+        .and(query_param("flag", "true"))
+        .and(header("params", "p"))
+        .and(header("x-trace", "t-1"))
+        .and(header("authorization", "Bearer token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "I1", "self": "me", "kind": "brand_new", "last4": 42, "ref_num": 900, "links": {"a": "b"}, "extra": [1]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let params = GetItemParams {
+        r#type: Some(Kind::SelfValue),
+        expand: Some(vec!["a".into(), "b".into()]),
+        created_gt: Some(1_585_699_200_000),
+        x_trace: Some("t-1".into()),
+        flag: Some(true),
+        ..GetItemParams::default()
+    };
+    let item = client(&server)
+        .await
+        .get_item(
+            &Secret::new("secret-id"),
+            &Kind::NonClover,
+            "r",
+            7,
+            "p",
+            &params,
+        )
+        .await
+        .unwrap();
+    assert_eq!(item.self_.as_deref(), Some("me"));
+    assert_eq!(item.kind, Some(Kind::Other("brand_new".into())));
+    assert_eq!(item.last4.as_deref(), Some("0042"));
+    assert_eq!(item.ref_num.as_deref(), Some("900"));
+    assert_eq!(item.links.unwrap()["a"], "b");
+    let requests = server.received_requests().await.unwrap();
+    let expand: Vec<_> = requests[0]
+        .url
+        .query_pairs()
+        .filter(|(name, _)| name == "expand")
+        .map(|(_, value)| value.into_owned())
+        .collect();
+    assert_eq!(
+        expand,
+        ["a", "b"],
+        "a list is sent as the parameter repeated"
+    );
+}
+
+#[tokio::test]
+async fn nested_bounds_are_checked_through_lists_and_maps() {
+    let server = MockServer::start().await;
+    let client = client(&server).await;
+    let mut widget = Widget::new("bolt", "hex", Secret::new("s3cret"));
+    widget.parts = Some(vec![Part::new("ok"), Part::new("too-long")]);
+    let refused = client.create_widget(&widget).await.unwrap_err();
+    let Error::Refused {
+        reason: Refusal::InvalidInput(invalid),
+        ..
+    } = &refused
+    else {
+        panic!("{refused:?}")
+    };
+    assert_eq!(invalid.field, "parts[1].code");
+
+    widget.parts = Some(vec![Part::new("ok")]);
+    widget.named_parts = Some(BTreeMap::from([("left".to_owned(), Part::new("wider"))]));
+    let refused = client.create_widget(&widget).await.unwrap_err();
+    let Error::Refused {
+        reason: Refusal::InvalidInput(invalid),
+        ..
+    } = &refused
+    else {
+        panic!("{refused:?}")
+    };
+    assert_eq!(invalid.field, "named_parts.left.code");
+
+    widget.named_parts = None;
+    widget.secret = Secret::new("far-too-long");
+    let refused = client.create_widget(&widget).await.unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("`secret` is 12 characters long"),
+        "{refused}"
+    );
+    assert!(!refused.to_string().contains("far-too-long"));
+    assert!(
+        server.received_requests().await.unwrap().is_empty(),
+        "nothing was sent"
+    );
+}
+
+#[tokio::test]
+async fn the_body_and_context_headers_are_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/widgets"))
+        .and(header("apikey", "key"))
+        .and(header("x-forwarded-for", "127.0.0.1"))
+        .and(body_json(
+            json!({"name": "bolt", "type": "hex", "secret": "s3cret", "parts": [{"code": "ok"}]}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"last4": "0007"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut widget = Widget::new("bolt", "hex", Secret::new("s3cret"));
+    widget.parts = Some(vec![Part::new("ok")]);
+    let receipt = client(&server).await.create_widget(&widget).await.unwrap();
+    assert_eq!(receipt.last4, "0007");
+    assert!(!format!("{widget:?}").contains("s3cret"));
+}
+
+#[tokio::test]
+async fn a_bodyless_success_decodes_as_unit() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server)
+        .await
+        .delete_item(&Secret::new("id"), &Kind::V2)
+        .await
+        .unwrap();
+}
