@@ -6,7 +6,6 @@
 //! restores the zeros a JSON number cannot carry (`4` as a `last4` is `"0004"`).
 
 use std::fmt;
-use std::marker::PhantomData;
 
 use serde::Deserializer;
 use serde::de::{self, Visitor};
@@ -22,7 +21,7 @@ impl<const PAD: usize> Digits<PAD> {
     pub(crate) fn optional<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Option<String>, D::Error> {
-        deserializer.deserialize_option(OptionalDigits::<PAD>(PhantomData))
+        deserializer.deserialize_option(OptionalDigits::<PAD>)
     }
 }
 
@@ -54,7 +53,7 @@ impl<const PAD: usize> Visitor<'_> for DigitsVisitor<PAD> {
     }
 }
 
-struct OptionalDigits<const PAD: usize>(PhantomData<()>);
+struct OptionalDigits<const PAD: usize>;
 
 impl<'de, const PAD: usize> Visitor<'de> for OptionalDigits<PAD> {
     type Value = Option<String>;
