@@ -50,9 +50,11 @@ mod generated;
 mod runtime;
 
 pub use generated::{Host, models};
+/// The HTTP client this crate is built on, for [`ClientBuilder::http_client`].
+pub use reqwest;
 pub use runtime::{
-    ApiError, BuildError, Call, Client, ClientBuilder, CredentialKind, Environment, Error,
-    InvalidBaseUrl, InvalidInput, RawBody, Refusal, Secret,
+    ApiError, AttemptFailure, BuildError, Call, Client, ClientBuilder, CredentialKind, Environment,
+    Error, FailedAttempt, InvalidBaseUrl, InvalidInput, RawBody, Refusal, RetryPolicy, Secret,
 };
 
 /// Compiles the README's code blocks as doctests, so the quick start cannot rot.

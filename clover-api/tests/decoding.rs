@@ -482,7 +482,13 @@ async fn a_mismatched_success_body_is_a_decode_error_naming_the_field() {
                 path,
                 problem,
                 body: raw,
+                attempts,
             }) => {
+                assert_eq!(
+                    attempts.len(),
+                    1,
+                    "a success that does not decode is not retried"
+                );
                 assert_eq!(operation, "getCharge");
                 assert_eq!(idempotency_key, None, "a GET carries no key");
                 assert_eq!(status, 200);

@@ -10,7 +10,10 @@ use clover_api::models::{
     ErrorCode, ErrorDetail, ErrorType, ExchangeOauthCodeParams, Level3, Level3LineItem,
     ListChargesParams, OauthRefreshRequest, OauthTokenRequest, SoftDescriptor,
 };
-use clover_api::{ApiError, Client, CredentialKind, Error, Host, InvalidInput, Refusal, Secret};
+use clover_api::{
+    ApiError, AttemptFailure, Client, CredentialKind, Error, Host, InvalidInput, Refusal,
+    RetryPolicy, Secret,
+};
 use common::{
     ACCESS_TOKEN, API_KEY, OVERRIDE_IP, Servers, charge_json, header, ip, is_uuid_v4, ok_json,
 };
@@ -85,18 +88,19 @@ struct Documented {
     status: u16,
     code: &'static str,
     expected_code: ErrorCode,
-    retryable: bool,
+    may_have_taken_effect: bool,
 }
 
 fn documented_types() -> Vec<Documented> {
-    let case = |kind, expected_type, status, code, expected_code, retryable| Documented {
-        kind,
-        expected_type,
-        status,
-        code,
-        expected_code,
-        retryable,
-    };
+    let case =
+        |kind, expected_type, status, code, expected_code, may_have_taken_effect| Documented {
+            kind,
+            expected_type,
+            status,
+            code,
+            expected_code,
+            may_have_taken_effect,
+        };
     vec![
         case(
             "api_connection_error",
@@ -152,7 +156,7 @@ fn documented_types() -> Vec<Documented> {
             429,
             "rate_limit",
             ErrorCode::RateLimit,
-            true,
+            false,
         ),
     ]
 }
@@ -227,6 +231,7 @@ async fn every_documented_error_type_decodes_in_both_shapes() {
         for shape in ["nested", "flat"] {
             let sent = bodies.next().expect("one body per case and shape");
             let result = client.get_charge(&format!("{}-{shape}", case.kind)).await;
+            let took_effect = result.as_ref().err().map(Error::may_have_taken_effect);
             let error = api_error(result, "getCharge");
             let label = format!("{} ({shape})", case.kind);
             assert_eq!(error.status, case.status, "{label}: HTTP status");
@@ -252,7 +257,11 @@ async fn every_documented_error_type_decodes_in_both_shapes() {
                 ),
                 _ => assert_eq!(error.summary, None, "{label}: a flat body has no summary"),
             }
-            assert_eq!(error.is_retryable(), case.retryable, "{label}: retryable");
+            assert_eq!(
+                took_effect,
+                Some(case.may_have_taken_effect),
+                "{label}: may have taken effect"
+            );
             let shown = error.to_string();
             for part in [
                 case.status.to_string(),
@@ -352,19 +361,18 @@ async fn a_non_json_error_body_keeps_status_and_raw_body() {
         .mount(servers.server(Host::Ecommerce))
         .await;
 
-    let error = api_error(
-        servers.client().create_charge(&charge()).await,
-        "createCharge",
+    let result = servers.client().create_charge(&charge()).await;
+    assert_eq!(
+        result.as_ref().err().map(Error::may_have_taken_effect),
+        Some(true),
+        "a 502 may have charged: retry only with the same key"
     );
+    let error = api_error(result, "createCharge");
     assert_eq!(error.status, 502);
     assert_eq!(error.body.as_str(), Some(html));
     assert_eq!(error.detail, ErrorDetail::default());
     assert_eq!(error.summary, None);
     assert_eq!(error.request_id.as_deref(), Some("req-gateway-1"));
-    assert!(
-        error.is_retryable(),
-        "a 502 is worth retrying with the same key"
-    );
     assert!(error.to_string().starts_with("HTTP 502"), "{error}");
 }
 
@@ -785,7 +793,7 @@ async fn a_timeout_after_sending_may_have_reached_the_server() {
     let started = Instant::now();
     let result = client
         .create_charge(&charge())
-        .timeout(Duration::from_millis(300))
+        .retry(RetryPolicy::never().attempt_timeout(Duration::from_millis(300)))
         .await;
     assert!(
         started.elapsed() < Duration::from_secs(3),
@@ -797,10 +805,13 @@ async fn a_timeout_after_sending_may_have_reached_the_server() {
             operation: "createCharge",
             may_have_reached_server,
             idempotency_key,
-            source,
+            cause,
+            attempts,
+            ..
         }) => {
-            assert!(may_have_reached_server, "the request was sent: {source}");
-            assert!(source.is_timeout(), "{source}");
+            assert!(may_have_reached_server, "the request was sent: {cause}");
+            assert!(cause.is_timeout(), "{cause}");
+            assert_eq!(attempts[0].reason, AttemptFailure::TimedOut);
             assert_eq!(
                 idempotency_key.as_deref(),
                 Some(header(&sent[0], "idempotency-key"))
@@ -811,7 +822,7 @@ async fn a_timeout_after_sending_may_have_reached_the_server() {
 
     let quick = servers
         .builder()
-        .timeout(Duration::from_millis(300))
+        .retry(RetryPolicy::never().attempt_timeout(Duration::from_millis(300)))
         .build()
         .expect("client builds");
     let started = Instant::now();
@@ -1075,7 +1086,7 @@ async fn a_decode_problem_leaves_out_the_value() {
         .unwrap_err();
     let shown = format!("{error} {error:?}");
     assert!(
-        shown.contains("access_token") && shown.contains("invalid type: integer …"),
+        shown.contains("access_token") && shown.contains("found a number, expected a string"),
         "{shown}"
     );
     assert!(!shown.contains("6035551234567890123"), "{shown}");

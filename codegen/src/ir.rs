@@ -159,9 +159,20 @@ pub struct Operation {
     pub params_struct: Option<String>,
     pub forwarded_for: Option<ContextHeader>,
     pub idempotency_key: Option<ContextHeader>,
+    pub replay: Replay,
     /// Name of the request body struct.
     pub body: Option<String>,
     pub response: Type,
+}
+
+/// Whether an operation may be sent again after a failure that may have
+/// reached the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replay {
+    /// A read, or a write that carries an idempotency key.
+    Safe,
+    /// A write without a key, or one the spec marks as spending a single-use input.
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -302,6 +302,17 @@ fn specs_that_would_not_compile_are_refused_with_a_pointer() {
             "#/components/schemas/Refs/properties/refs/items".to_owned(),
             "inside an array or map",
         ),
+        (
+            "a replay marking other than `never`",
+            spec_with(
+                &format!(
+                    "      operationId: getA\n      security: []\n      x-clover-sdk-replay: sometimes\n      parameters:\n{PATH_ID}"
+                ),
+                "",
+            ),
+            format!("{get}/x-clover-sdk-replay"),
+            "must be `never`, found \"sometimes\"",
+        ),
     ];
     for (what, spec, pointer, message) in cases {
         match codegen::generate(&spec, "case.yaml") {
@@ -356,4 +367,28 @@ fn names_made_from_self_generate() {
         all.contains("pub fn self_(") && all.contains("pub enum SelfValueSelfValue"),
         "{all}"
     );
+}
+
+/// A read is replayed after an unknown outcome unless the spec says `never`
+/// (a GET that spends a single-use code).
+#[test]
+fn replay_safety_comes_from_the_method_and_the_spec() {
+    let client = |extra: &str| {
+        let spec = spec_with(
+            &format!(
+                "      operationId: getA\n      security: []\n{extra}      parameters:\n{PATH_ID}"
+            ),
+            "",
+        );
+        let files = codegen::generate(&spec, "case.yaml").expect("generates");
+        files
+            .into_iter()
+            .find(|file| file.name == "client.rs")
+            .expect("a client file")
+            .contents
+    };
+    assert!(client("").contains("replay: Replay::Safe"));
+    let never = client("      x-clover-sdk-replay: never\n");
+    assert!(never.contains("replay: Replay::Never"), "{never}");
+    assert!(never.contains("/// Retried only when nothing reached the server"));
 }

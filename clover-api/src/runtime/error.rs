@@ -2,13 +2,22 @@
 //! and may the payment have happened?
 
 use std::fmt;
+use std::time::{Duration, SystemTime};
 
+use reqwest::header::HeaderMap;
 use serde_json::Value;
 
+use super::retry;
+use super::send::Response;
 use super::validate::InvalidInput;
-use crate::models::{ErrorDetail, ErrorType};
+use crate::models::{ErrorCode, ErrorDetail, ErrorType};
 
 /// Everything a call can fail with.
+///
+/// Every error after sending carries the idempotency key the call sent on
+/// each attempt ([`Error::idempotency_key`]), the attempts made and why each
+/// failed ([`Error::attempts`]), and whether the operation may have happened
+/// at Clover ([`Error::may_have_taken_effect`]).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -19,41 +28,94 @@ pub enum Error {
         reason: Refusal,
     },
 
-    /// The request failed on the way. If `may_have_reached_server` is true,
-    /// the operation may have taken effect: retry a payment only with the
-    /// same `idempotency_key`.
-    #[error("{operation}: {} ({source})", if *.may_have_reached_server { "no answer; the request may have reached Clover" } else { "could not connect; nothing was sent" })]
+    /// The last attempt failed on the way. If `may_have_reached_server` is
+    /// true, the operation may have taken effect: retry it only with the same
+    /// `idempotency_key`. `cause` is reqwest's error; its innermost cause is
+    /// part of this error's message.
+    #[error("{operation}: {}{}: {}", transport_summary(*.may_have_reached_server, host), retried(attempts), root_cause(cause))]
     Transport {
         operation: &'static str,
         may_have_reached_server: bool,
-        /// The idempotency key the request carried, to retry with.
+        /// The idempotency key every attempt carried, to retry with.
         idempotency_key: Option<String>,
-        source: reqwest::Error,
+        /// The host the request went to, e.g. `scl-sandbox.dev.clover.com`.
+        host: String,
+        attempts: Vec<FailedAttempt>,
+        cause: reqwest::Error,
     },
 
     /// Clover answered with an error status.
-    #[error("{operation}: {error}")]
+    #[error("{operation}: {error}{}", retried(attempts))]
     Api {
         operation: &'static str,
-        /// The idempotency key the request carried, to retry with.
+        /// The idempotency key every attempt carried, to retry with.
         idempotency_key: Option<String>,
+        attempts: Vec<FailedAttempt>,
         error: Box<ApiError>,
     },
 
-    /// Clover answered with success, but the body does not match the spec.
-    /// The operation took effect: do not send it again with a new key.
-    #[error("{operation}: HTTP {status} response does not decode at `{path}`: {problem}")]
+    /// Clover answered, but the body does not match the spec (or is larger
+    /// than the client accepts). After a success status the operation took
+    /// effect: do not send it again with a new key.
+    #[error(
+        "{operation}: HTTP {status} response does not decode{}: {problem}{}",
+        at_path(path),
+        retried(attempts)
+    )]
     Decode {
         operation: &'static str,
-        /// The idempotency key the request carried.
+        /// The idempotency key every attempt carried.
         idempotency_key: Option<String>,
         status: u16,
         /// Where in the body decoding failed, e.g. `source.exp_month`.
         path: String,
-        /// What did not match, with the offending value left out (it may be a secret).
+        /// What did not match, described by the kind of value found, never the value
+        /// (it may be a secret).
         problem: String,
         body: RawBody,
+        attempts: Vec<FailedAttempt>,
     },
+}
+
+fn transport_summary(may_have_reached_server: bool, host: &str) -> String {
+    if may_have_reached_server {
+        format!("no answer from {host}; the request may have reached Clover")
+    } else {
+        format!("could not connect to {host}; nothing was sent")
+    }
+}
+
+/// ` (attempt 3 of 3; earlier: HTTP 503, connection lost)` for a retried call.
+fn retried(attempts: &[FailedAttempt]) -> String {
+    match attempts {
+        [] | [_] => String::new(),
+        [earlier @ .., last] => {
+            let earlier: Vec<String> = earlier.iter().map(|a| a.reason.to_string()).collect();
+            format!(
+                " (attempt {}; earlier: {})",
+                last.number,
+                earlier.join(", ")
+            )
+        }
+    }
+}
+
+fn at_path(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!(" at `{path}`")
+    }
+}
+
+/// The innermost error's message: the reason ("connection reset by peer"),
+/// not the layers that wrapped it.
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut innermost = error;
+    while let Some(source) = innermost.source() {
+        innermost = source;
+    }
+    innermost.to_string()
 }
 
 impl Error {
@@ -65,8 +127,9 @@ impl Error {
         }
     }
 
-    /// The idempotency key the request carried, once it was sent. To retry
-    /// an operation that may have taken effect, pass it to
+    /// The idempotency key the request carried, once it was sent. Every
+    /// attempt of one call carries the same key. To retry an operation that
+    /// may have taken effect, pass it to
     /// [`Call::idempotency_key`](crate::Call::idempotency_key): Clover then
     /// does not perform it twice.
     pub fn idempotency_key(&self) -> Option<&str> {
@@ -84,50 +147,53 @@ impl Error {
         }
     }
 
-    /// Whether the operation may have happened at Clover (a charge made, a
-    /// refund issued): false only when it surely did not.
-    pub fn may_have_taken_effect(&self) -> bool {
+    /// Every attempt the call made, the last one included, and why each
+    /// failed; empty when the call was refused before sending.
+    pub fn attempts(&self) -> &[FailedAttempt] {
         match self {
-            Error::Refused { .. } => false,
-            Error::Transport {
-                may_have_reached_server,
-                ..
-            } => *may_have_reached_server,
-            Error::Api { error, .. } => error.status >= 500,
-            Error::Decode { .. } => true,
+            Error::Transport { attempts, .. }
+            | Error::Api { attempts, .. }
+            | Error::Decode { attempts, .. } => attempts,
+            Error::Refused { .. } => &[],
         }
+    }
+
+    /// Whether the operation may have happened at Clover (a charge made, a
+    /// refund issued) on any attempt: false only when it surely did not.
+    pub fn may_have_taken_effect(&self) -> bool {
+        self.attempts()
+            .iter()
+            .any(|attempt| attempt.may_have_taken_effect)
     }
 }
 
-/// serde's message without the values it quotes, which may be secrets:
-/// ``invalid type: integer `4242`, expected a string`` becomes
-/// `invalid type: integer …, expected a string`. Quoted field and variant
-/// names (``missing field `id` ``) stay.
-pub(crate) fn without_values(message: &str) -> String {
-    const VALUE_KINDS: [&str; 6] = [
-        "integer ",
-        "point ",
-        "string ",
-        "boolean ",
-        "character ",
-        "bytes ",
-    ];
-    let mut out = String::with_capacity(message.len());
-    let mut quote = None;
-    for character in message.chars() {
-        match quote {
-            Some(close) if character == close => quote = None,
-            Some(_) => {}
-            None if matches!(character, '`' | '"')
-                && VALUE_KINDS.iter().any(|kind| out.ends_with(kind)) =>
-            {
-                quote = Some(character);
-                out.push('…');
-            }
-            None => out.push(character),
-        }
-    }
-    out
+/// One attempt of a call that did not succeed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FailedAttempt {
+    /// 1 for the first attempt.
+    pub number: u32,
+    pub reason: AttemptFailure,
+    /// Whether this attempt may have performed the operation.
+    pub may_have_taken_effect: bool,
+}
+
+/// Why one attempt failed, in words that never include a secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AttemptFailure {
+    #[error("could not connect")]
+    NoConnection,
+    #[error("connection lost")]
+    ConnectionLost,
+    #[error("timed out")]
+    TimedOut,
+    #[error("HTTP {0}")]
+    Status(u16),
+    #[error("HTTP {0} with a body over the size limit")]
+    BodyTooLarge(u16),
+    #[error("HTTP {0} with a body that does not decode")]
+    Undecodable(u16),
 }
 
 /// Why a call was refused before sending.
@@ -136,6 +202,8 @@ pub(crate) fn without_values(message: &str) -> String {
 pub enum Refusal {
     #[error("no {0} is configured")]
     MissingCredential(CredentialKind),
+    #[error("the configured {0} is empty")]
+    EmptyCredential(CredentialKind),
     #[error("the required header `{0}` has no value: set a client default or a per-call value")]
     MissingHeader(&'static str),
     #[error("{0}")]
@@ -194,15 +262,28 @@ pub struct ApiError {
     pub summary: Option<String>,
     /// The request id header of the response, for Clover support.
     pub request_id: Option<String>,
+    /// Every response header, e.g. `retry-after` and Clover's `x-ratelimit-*`.
+    pub headers: HeaderMap,
     pub body: RawBody,
+}
+
+/// Response headers that may carry a request id, most specific first.
+const REQUEST_ID_HEADERS: [&str; 2] = ["x-clover-request-id", "x-request-id"];
+
+/// The request id a response carries, if any.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
+    REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|name| headers.get(*name))
+        .and_then(|value| value.to_str().ok())
 }
 
 impl ApiError {
     /// Reads either body shape; a body that is not JSON leaves `detail` empty
     /// and is kept in `body`.
-    pub(crate) fn from_response(status: u16, request_id: Option<String>, body: Vec<u8>) -> Self {
+    pub(crate) fn from_response(response: Response) -> Self {
         let mut summary = None;
-        let detail = match serde_json::from_slice::<Value>(&body) {
+        let detail = match serde_json::from_slice::<Value>(&response.body) {
             Ok(Value::Object(mut fields)) => match fields.remove("error") {
                 Some(nested @ Value::Object(_)) => {
                     summary = fields
@@ -221,28 +302,43 @@ impl ApiError {
             _ => ErrorDetail::default(),
         };
         ApiError {
-            status,
+            status: response.status.as_u16(),
             detail,
             summary,
-            request_id,
-            body: RawBody(body),
+            request_id: request_id(&response.headers).map(str::to_owned),
+            headers: response.headers,
+            body: RawBody(response.body.to_vec()),
         }
     }
 
-    /// Worth retrying later: rate limits, Clover-side failures, and
-    /// `processing_error`. Retry a payment only with the same idempotency key
-    /// ([`Error::idempotency_key`]).
-    pub fn is_retryable(&self) -> bool {
-        let retryable_type = matches!(
+    /// How long the response asks the caller to wait (`Retry-After`, in
+    /// seconds or as an HTTP date).
+    pub fn retry_after(&self) -> Option<Duration> {
+        retry::retry_after(&self.headers, SystemTime::now())
+    }
+
+    /// Clover's `X-RateLimit-*` headers, names in lower case: on a 429 they
+    /// name the limit that was reached (`x-ratelimit-tokenlimit`, …).
+    pub fn rate_limits(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.headers.iter().filter_map(|(name, value)| {
+            let name = name.as_str();
+            match (name.starts_with("x-ratelimit-"), value.to_str()) {
+                (true, Ok(value)) => Some((name, value)),
+                _ => None,
+            }
+        })
+    }
+
+    /// Clover reports a failure on its side while handling the request
+    /// (`api_error`, `api_connection_error`, `processing_error`): it may
+    /// have gone through, and the same request may succeed later.
+    pub fn is_transient(&self) -> bool {
+        let transient_type = matches!(
             self.detail.r#type,
-            Some(ErrorType::RateLimitError | ErrorType::ApiConnectionError | ErrorType::ApiError)
+            Some(ErrorType::ApiConnectionError | ErrorType::ApiError)
         );
-        let retryable_code = self
-            .detail
-            .code
-            .as_ref()
-            .is_some_and(|code| matches!(code.as_str(), "processing_error" | "rate_limit"));
-        self.status == 429 || self.status >= 500 || retryable_type || retryable_code
+        let transient_code = matches!(self.detail.code, Some(ErrorCode::ProcessingError));
+        transient_type || transient_code
     }
 }
 
@@ -261,9 +357,7 @@ impl fmt::Display for ApiError {
         }
         match detail.message.as_ref().or(self.summary.as_ref()) {
             Some(message) => write!(f, ": {message}")?,
-            None if detail == &ErrorDetail::default() => {
-                write!(f, ": {} bytes of unrecognised body", self.body.0.len())?
-            }
+            None if detail == &ErrorDetail::default() => self.body.describe(f)?,
             None => {}
         }
         if let Some(param) = &detail.param {
@@ -275,7 +369,7 @@ impl fmt::Display for ApiError {
 
 /// A response body kept as received. `Debug` shows only its size, since a
 /// body (an OAuth token response, say) may hold secrets.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct RawBody(pub(crate) Vec<u8>);
 
 impl RawBody {
@@ -289,30 +383,27 @@ impl RawBody {
     }
 }
 
-impl fmt::Debug for RawBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "RawBody(<{} bytes>)", self.0.len())
+impl RawBody {
+    /// A short plain-text body as it is (a proxy's "Bad Gateway"), anything
+    /// else by its size.
+    fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SHOWN: usize = 200;
+        match self.as_str().map(str::trim) {
+            Some("") => f.write_str(": empty body"),
+            Some(text)
+                if text.len() <= SHOWN
+                    && !text.starts_with(['{', '['])
+                    && !text.contains(char::is_control) =>
+            {
+                write!(f, ": {text:?}")
+            }
+            _ => write!(f, ": {} bytes of unrecognised body", self.0.len()),
+        }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::without_values;
-
-    #[test]
-    fn decode_problems_leave_out_the_values() {
-        assert_eq!(
-            without_values("invalid type: integer `6035551234567890123`, expected a string"),
-            "invalid type: integer …, expected a string"
-        );
-        assert_eq!(
-            without_values("invalid value: string \"4242\", expected a digit"),
-            "invalid value: string …, expected a digit"
-        );
-        assert_eq!(without_values("missing field `id`"), "missing field `id`");
-        assert_eq!(
-            without_values("unknown variant `x`, expected `a`"),
-            "unknown variant `x`, expected `a`"
-        );
+impl fmt::Debug for RawBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RawBody(<{} bytes>)", self.0.len())
     }
 }

@@ -8,13 +8,14 @@ use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::net::IpAddr;
 use std::pin::Pin;
-use std::time::Duration;
 
+use bytes::Bytes;
 use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::error::{Error, Refusal};
+use super::retry::RetryPolicy;
 use super::secret::Secret;
 use super::validate::{InvalidInput, Validate};
 use crate::{Client, Host};
@@ -32,6 +33,23 @@ pub(crate) struct Operation {
     pub forwarded_for: Option<ForwardedFor>,
     /// The idempotency header, when the operation declares one.
     pub idempotency_key: Option<&'static str>,
+    /// Whether the call may be sent again after a failure that may have reached the server.
+    pub replay: Replay,
+}
+
+/// Whether sending an operation twice is harmless, as the spec decides it.
+///
+/// Every operation is retried after a failure that surely did not reach the
+/// server (no connection) and after a 429; only a [`Replay::Safe`] one after
+/// a failure that may have (a reset, a timeout, a 5xx).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Replay {
+    /// A read, or a write that carries an idempotency key: a second copy
+    /// changes nothing.
+    Safe,
+    /// A write without a key, or one that spends a single-use input (an
+    /// OAuth code, a refresh token): a second copy may act twice or fail.
+    Never,
 }
 
 /// Which configured credential an operation sends.
@@ -56,7 +74,7 @@ pub(crate) struct Request {
     pub(crate) path: Vec<String>,
     pub(crate) query: Vec<(&'static str, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
-    pub(crate) body: Option<Vec<u8>>,
+    pub(crate) body: Option<Bytes>,
     /// Set when the input is invalid; the call then fails without sending.
     pub(crate) refusal: Option<Refusal>,
 }
@@ -111,7 +129,8 @@ impl Request {
 
     pub(crate) fn body<B: Serialize + Validate>(&mut self, body: &B) {
         self.validate(body);
-        self.body = Some(serde_json::to_vec(body).expect("generated models serialize to JSON"));
+        let json = serde_json::to_vec(body).expect("generated models serialize to JSON");
+        self.body = Some(Bytes::from(json));
     }
 }
 
@@ -178,7 +197,7 @@ impl<T: ParamValue> ParamValue for Vec<T> {
 pub(crate) struct CallOptions {
     pub forwarded_for: Option<IpAddr>,
     pub idempotency_key: Option<String>,
-    pub timeout: Option<Duration>,
+    pub retry: Option<RetryPolicy>,
 }
 
 /// One API call, ready to send: `.await` it, after any per-call settings.
@@ -225,10 +244,15 @@ impl<'a, T> Call<'a, T> {
         self
     }
 
-    /// The time allowed for this call, instead of the client's timeout.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = Some(timeout);
+    /// How this call is retried, instead of the client's policy.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
+    }
+
+    /// Sends this call once: no retry, whatever the failure.
+    pub fn no_retry(self) -> Self {
+        self.retry(RetryPolicy::never())
     }
 }
 

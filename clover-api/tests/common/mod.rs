@@ -6,9 +6,11 @@
     reason = "each test file uses a different subset of the helpers"
 )]
 
+pub mod fault_server;
+
 use std::net::IpAddr;
 
-use clover_api::{Client, ClientBuilder, Environment, Host};
+use clover_api::{Client, ClientBuilder, Environment, Host, RetryPolicy};
 use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -62,13 +64,15 @@ impl Servers {
     }
 
     /// A builder with the environment, both credentials and a default
-    /// `x-forwarded-for`.
+    /// `x-forwarded-for`. It sends each call once, so a test of one
+    /// response sees exactly that response; `tests/retries.rs` covers retries.
     pub fn builder(&self) -> ClientBuilder {
         Client::builder()
             .environment(self.environment())
             .access_token(ACCESS_TOKEN)
             .api_key(API_KEY)
             .forwarded_for(ip(SHOPPER_IP))
+            .retry(RetryPolicy::never())
     }
 
     pub fn client(&self) -> Client {

@@ -16,6 +16,6 @@ mod generated;
 
 pub use generated::{Host, models};
 pub use runtime::{
-    ApiError, BuildError, Call, Client, ClientBuilder, CredentialKind, Environment, Error,
-    InvalidBaseUrl, InvalidInput, RawBody, Refusal, Secret,
+    ApiError, AttemptFailure, BuildError, Call, Client, ClientBuilder, CredentialKind, Environment,
+    Error, FailedAttempt, InvalidBaseUrl, InvalidInput, RawBody, Refusal, RetryPolicy, Secret,
 };

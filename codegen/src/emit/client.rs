@@ -8,7 +8,9 @@ use quote::{format_ident, quote};
 
 use super::types::{borrowed, rust_type, uses_secret};
 use super::{doc, ident};
-use crate::ir::{Api, Credential, Model, Operation, Param, ParamLocation, PathSegment, Type};
+use crate::ir::{
+    Api, Credential, Model, Operation, Param, ParamLocation, PathSegment, Replay, Type,
+};
 use crate::names::unraw;
 
 pub fn emit(api: &Api) -> TokenStream {
@@ -48,7 +50,7 @@ fn imports(api: &Api) -> TokenStream {
     }
     let models = models.iter().map(|name| format_ident!("{name}"));
     let operations = || api.operations.iter();
-    let mut runtime = vec!["Call", "Operation", "Request"];
+    let mut runtime = vec!["Call", "Operation", "Replay", "Request"];
     if operations().any(|operation| operation.credential.is_some()) {
         runtime.push("Credential");
     }
@@ -97,6 +99,10 @@ fn constant(operation: &Operation) -> TokenStream {
             quote! { Some(ForwardedFor { header: #wire, required: #required }) }
         }
     };
+    let replay = match operation.replay {
+        Replay::Safe => quote! { Replay::Safe },
+        Replay::Never => quote! { Replay::Never },
+    };
     let idempotency_key = match &operation.idempotency_key {
         None => quote! { None },
         Some(header) => {
@@ -113,6 +119,7 @@ fn constant(operation: &Operation) -> TokenStream {
             credential: #credential,
             forwarded_for: #forwarded_for,
             idempotency_key: #idempotency_key,
+            replay: #replay,
         };
     }
 }
@@ -248,9 +255,17 @@ fn method_doc(operation: &Operation) -> String {
     }
     if let Some(header) = &operation.idempotency_key {
         parts.push(format!(
-            "`{}` is a fresh UUID v4 unless `Call::idempotency_key` sets one.",
+            "`{}` is a fresh UUID v4 unless `Call::idempotency_key` sets one; every retry \
+             sends the same key.",
             header.wire_name
         ));
+    }
+    if operation.replay == Replay::Never {
+        parts.push(
+            "Retried only when nothing reached the server (no connection) or it answered 429; \
+             never after a failure that may have reached it."
+                .to_owned(),
+        );
     }
     let documented: Vec<String> = operation
         .required_params

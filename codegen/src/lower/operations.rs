@@ -11,7 +11,7 @@ use super::{Lowering, resolve};
 use crate::error::{Pointer, SpecError};
 use crate::ir::{
     ContextHeader, Field, HttpMethod, Model, Operation, Param, ParamLocation, PathSegment,
-    PathTemplate, Struct, StructRole, Type,
+    PathTemplate, Replay, Struct, StructRole, Type,
 };
 use crate::names;
 
@@ -30,6 +30,10 @@ const RUNTIME_METHODS: &[&str] = &[
 
 /// Who supplies a header marked with `x-clover-sdk`.
 const CONTEXT_EXTENSION: &str = "x-clover-sdk";
+
+/// `never` on an operation that must not be sent twice even when a failure
+/// leaves its outcome unknown (it spends a single-use code or token).
+const REPLAY_EXTENSION: &str = "x-clover-sdk-replay";
 
 impl<'a> Lowering<'a> {
     pub(super) fn operations(&mut self) -> Vec<Operation> {
@@ -140,6 +144,7 @@ impl<'a> Lowering<'a> {
             params_struct: None,
             forwarded_for: None,
             idempotency_key: None,
+            replay: Replay::Never,
             body: None,
             response: Type::Unit,
         };
@@ -199,6 +204,7 @@ impl<'a> Lowering<'a> {
                 Some(self.request_body(body, &type_prefix, &pointer.join("requestBody"))?);
         }
         lowered.response = self.success_response(operation, &type_prefix, pointer)?;
+        lowered.replay = replay(&lowered, operation, pointer)?;
         Ok(lowered)
     }
 
@@ -521,6 +527,26 @@ fn parse_template(path: &str, pointer: &Pointer) -> Result<PathTemplate, SpecErr
         template: path.to_owned(),
         segments,
     })
+}
+
+/// A read, or a write with an idempotency key, may be sent again after a
+/// failure that may have reached the server, unless the spec says `never`.
+fn replay(
+    lowered: &Operation,
+    operation: &openapiv3::Operation,
+    pointer: &Pointer,
+) -> Result<Replay, SpecError> {
+    match operation.extensions.get(REPLAY_EXTENSION) {
+        None if lowered.http_method == HttpMethod::Get || lowered.idempotency_key.is_some() => {
+            Ok(Replay::Safe)
+        }
+        None => Ok(Replay::Never),
+        Some(serde_json::Value::String(value)) if value == "never" => Ok(Replay::Never),
+        Some(other) => Err(SpecError::new(
+            &pointer.join(REPLAY_EXTENSION),
+            format!("`{REPLAY_EXTENSION}` must be `never`, found {other}"),
+        )),
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use reqwest::Method;
 use super::Host;
 use super::models::{GetItemParams, Item, Kind, Receipt, Widget};
 use crate::Client;
-use crate::runtime::{Call, Credential, ForwardedFor, Operation, Request, Secret};
+use crate::runtime::{Call, Credential, ForwardedFor, Operation, Replay, Request, Secret};
 
 impl Client {
     /// Fetch an item with every kind of parameter
@@ -42,6 +42,9 @@ impl Client {
 
     /// Sends `DELETE /v1/items/{itemId}/{kind}` to [`Host::Api`](crate::Host::Api) with the
     /// bearer token (`Authorization: Bearer`).
+    ///
+    /// Retried only when nothing reached the server (no connection) or it answered 429; never
+    /// after a failure that may have reached it.
     pub fn delete_item(&self, item_id: &Secret, kind: &Kind) -> Call<'_, ()> {
         let request = Request::new(
             &DELETE_ITEM,
@@ -55,7 +58,8 @@ impl Client {
     ///
     /// `x-forwarded-for` (required) comes from the client's default or `Call::forwarded_for`.
     ///
-    /// `idempotency-key` is a fresh UUID v4 unless `Call::idempotency_key` sets one.
+    /// `idempotency-key` is a fresh UUID v4 unless `Call::idempotency_key` sets one; every retry
+    /// sends the same key.
     pub fn create_widget(&self, body: &Widget) -> Call<'_, Receipt> {
         let mut request = Request::new(&CREATE_WIDGET, &["v1", "widgets"]);
         request.body(body);
@@ -71,6 +75,7 @@ const GET_ITEM: Operation = Operation {
     credential: Some(Credential::Bearer),
     forwarded_for: None,
     idempotency_key: None,
+    replay: Replay::Safe,
 };
 
 const DELETE_ITEM: Operation = Operation {
@@ -81,6 +86,7 @@ const DELETE_ITEM: Operation = Operation {
     credential: Some(Credential::Bearer),
     forwarded_for: None,
     idempotency_key: None,
+    replay: Replay::Never,
 };
 
 const CREATE_WIDGET: Operation = Operation {
@@ -96,4 +102,5 @@ const CREATE_WIDGET: Operation = Operation {
         required: true,
     }),
     idempotency_key: Some("idempotency-key"),
+    replay: Replay::Safe,
 };

@@ -1,0 +1,202 @@
+//! A [`Request`] and the client's settings become a [`Prepared`] value: every
+//! refusal is decided here, before any I/O, and the idempotency key is chosen
+//! once for all attempts.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::Method;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use url::Url;
+
+use super::client::Client;
+use super::error::{CredentialKind, Refusal};
+use super::request::{CallOptions, Credential, Operation, Request};
+
+/// A request that passed every check: what each attempt sends, unchanged.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    pub operation: &'static Operation,
+    pub method: Method,
+    pub url: Url,
+    pub headers: HeaderMap,
+    pub body: Option<Bytes>,
+    /// Caller's key or a fresh UUID v4, sent on every attempt.
+    pub idempotency_key: Option<String>,
+}
+
+impl Prepared {
+    /// The request for one attempt; the body is shared, not copied.
+    pub fn to_request(&self, timeout: Duration) -> reqwest::Request {
+        let mut request = reqwest::Request::new(self.method.clone(), self.url.clone());
+        *request.headers_mut() = self.headers.clone();
+        *request.body_mut() = self.body.clone().map(reqwest::Body::from);
+        *request.timeout_mut() = Some(timeout);
+        request
+    }
+
+    /// The host the request goes to, for messages and traces.
+    pub fn host(&self) -> &str {
+        self.url.host_str().unwrap_or_default()
+    }
+}
+
+/// A credential as its header value, checked once when the client gets it.
+pub(crate) type CredentialHeader = Result<HeaderValue, Refusal>;
+
+/// `Authorization: Bearer …` for `token`, marked sensitive.
+pub(crate) fn bearer_header(token: &str) -> CredentialHeader {
+    credential_header(
+        &format!("Bearer {token}"),
+        token,
+        CredentialKind::BearerToken,
+    )
+}
+
+/// An API key header value, marked sensitive.
+pub(crate) fn api_key_header(key: &str) -> CredentialHeader {
+    credential_header(key, key, CredentialKind::ApiKey)
+}
+
+fn credential_header(value: &str, secret: &str, kind: CredentialKind) -> CredentialHeader {
+    if secret.trim().is_empty() {
+        return Err(Refusal::EmptyCredential(kind));
+    }
+    let mut value = header_value(value)?;
+    // HTTP/2 must not index it, and `Debug` must not show it.
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+fn header_value(value: &str) -> Result<HeaderValue, Refusal> {
+    HeaderValue::from_str(value).map_err(|_| {
+        Refusal::InvalidRequest("a header value contains characters HTTP does not allow".to_owned())
+    })
+}
+
+impl Client {
+    /// Checks a request against the client's settings and the call's options.
+    pub(crate) fn prepare(
+        &self,
+        request: Request,
+        options: CallOptions,
+    ) -> Result<Prepared, Refusal> {
+        if let Some(refusal) = request.refusal {
+            return Err(refusal);
+        }
+        let operation = request.operation;
+        let mut headers = HeaderMap::with_capacity(8);
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(USER_AGENT, self.user_agent.clone());
+        if let Some((name, value)) = self.credential(operation.credential)? {
+            headers.insert(name, value);
+        }
+        self.forwarded_for(operation, &options, &mut headers)?;
+        let idempotency_key = idempotency_key(operation, options.idempotency_key, &mut headers)?;
+        for (name, value) in &request.headers {
+            headers.append(HeaderName::from_static(name), header_value(value)?);
+        }
+        if request.body.is_some() {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        Ok(Prepared {
+            operation,
+            method: operation.method.clone(),
+            url: self.url(&request)?,
+            headers,
+            body: request.body,
+            idempotency_key,
+        })
+    }
+
+    /// The header of the credential the operation sends, if it sends one.
+    fn credential(
+        &self,
+        credential: Option<Credential>,
+    ) -> Result<Option<(HeaderName, HeaderValue)>, Refusal> {
+        let (name, configured, kind) = match credential {
+            None => return Ok(None),
+            Some(Credential::Bearer) => (
+                reqwest::header::AUTHORIZATION,
+                &self.bearer,
+                CredentialKind::BearerToken,
+            ),
+            Some(Credential::ApiKey { header }) => (
+                HeaderName::from_static(header),
+                &self.api_key,
+                CredentialKind::ApiKey,
+            ),
+        };
+        let value = configured
+            .clone()
+            .ok_or(Refusal::MissingCredential(kind))??;
+        Ok(Some((name, value)))
+    }
+
+    fn forwarded_for(
+        &self,
+        operation: &Operation,
+        options: &CallOptions,
+        headers: &mut HeaderMap,
+    ) -> Result<(), Refusal> {
+        match (
+            operation.forwarded_for,
+            options.forwarded_for.or(self.forwarded_for),
+        ) {
+            (Some(declared), Some(address)) => {
+                headers.insert(
+                    HeaderName::from_static(declared.header),
+                    header_value(&address.to_string())?,
+                );
+            }
+            (Some(declared), None) if declared.required => {
+                return Err(Refusal::MissingHeader(declared.header));
+            }
+            (None, _) if options.forwarded_for.is_some() => {
+                return Err(Refusal::NotAccepted("a forwarded-for address"));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Base URL of the operation's host + percent-encoded path segments + query.
+    fn url(&self, request: &Request) -> Result<Url, Refusal> {
+        let mut url = self.environment.base_url(request.operation.host).clone();
+        url.path_segments_mut()
+            .map_err(|()| {
+                Refusal::InvalidRequest(format!(
+                    "the base URL of the {} host cannot take a path",
+                    request.operation.host
+                ))
+            })?
+            .pop_if_empty()
+            .extend(&request.path);
+        if !request.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&request.query);
+        }
+        Ok(url)
+    }
+}
+
+/// The caller's key, or a fresh UUID v4, for an operation that declares the header.
+fn idempotency_key(
+    operation: &Operation,
+    chosen: Option<String>,
+    headers: &mut HeaderMap,
+) -> Result<Option<String>, Refusal> {
+    let Some(header) = operation.idempotency_key else {
+        return match chosen {
+            Some(_) => Err(Refusal::NotAccepted("an idempotency key")),
+            None => Ok(None),
+        };
+    };
+    let key = chosen.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    if key.is_empty() {
+        return Err(Refusal::InvalidRequest(
+            "the idempotency key is empty".to_owned(),
+        ));
+    }
+    headers.insert(HeaderName::from_static(header), header_value(&key)?);
+    Ok(Some(key))
+}
