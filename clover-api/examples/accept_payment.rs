@@ -27,8 +27,8 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");
-            if let Some(api) = error.downcast_ref::<Error>().and_then(Error::api_error) {
-                eprintln!("clover said: {:?}", api.detail);
+            if let Some(error) = error.downcast_ref::<Error>() {
+                explain(error);
             }
             ExitCode::FAILURE
         }
@@ -72,6 +72,19 @@ async fn accept_payment() -> Result<(), Box<dyn StdError>> {
         .map_or("unknown", |status| status.as_str());
     println!("charge {} {status}", charge.id);
     Ok(())
+}
+
+/// What an operator needs to follow up a failed payment.
+fn explain(error: &Error) {
+    if let Some(key) = error.idempotency_key() {
+        eprintln!("idempotency key: {key} (retry with this key to avoid a second charge)");
+    }
+    if error.may_have_taken_effect() {
+        eprintln!("the operation may have taken effect at Clover: check before retrying");
+    }
+    if let Some(request_id) = error.api_error().and_then(|api| api.request_id.as_deref()) {
+        eprintln!("request id: {request_id}");
+    }
 }
 
 fn environment_from_env() -> Result<Environment, Box<dyn StdError>> {

@@ -427,6 +427,30 @@ async fn the_clover_request_id_header_is_preferred_over_x_request_id() {
 
 // ---------------------------------------------------------------- refused before sending
 
+/// An empty credential (an unset environment variable read as "") is
+/// refused, not sent as `Bearer ` or an empty `apikey`.
+#[tokio::test]
+async fn an_empty_credential_is_refused_without_sending() {
+    let servers = Servers::start().await;
+    servers.forbid_all().await;
+    let client = servers.builder().access_token("").build().unwrap();
+    assert_eq!(
+        refusal(client.create_charge(&charge()).await, "createCharge"),
+        Refusal::EmptyCredential(CredentialKind::BearerToken)
+    );
+    let client = servers.client().with_api_key("  ");
+    let mut card = CardDetails::new("12", "2030", "123");
+    card.number = Some("4242424242424242".into());
+    assert_eq!(
+        refusal(
+            client.create_card_token(&CardTokenRequest::new(card)).await,
+            "createCardToken"
+        ),
+        Refusal::EmptyCredential(CredentialKind::ApiKey)
+    );
+    servers.verify().await;
+}
+
 #[tokio::test]
 async fn a_missing_bearer_token_is_refused_without_sending() {
     let servers = Servers::start().await;

@@ -1,5 +1,8 @@
 //! Runs `examples/accept_payment.rs` against local stand-ins of the three
-//! hosts and checks that each request carried the right credential.
+//! hosts and checks that each request carried the right credential, and
+//! that it takes exactly one payment through each fault the SDK retries.
+
+mod common;
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -155,4 +158,80 @@ async fn the_example_explains_a_missing_token_and_an_api_error() {
     assert!(!output.status.success());
     assert!(stderr.contains("getApiAccessKey: HTTP 401 authentication_error (invalid_request): The access token is not valid."), "{stderr}");
     assert!(!stderr.contains(ACCESS_TOKEN), "{stderr}");
+}
+
+/// Each fault the SDK retries, on the charge: the example still succeeds, and
+/// the stand-in holds exactly one charge.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_example_takes_one_payment_through_each_retried_fault() {
+    use common::fault_server::{self as fault, Fault, FaultServer};
+    let faults = [
+        Fault::ResetAfterCommit,
+        Fault::Status(500),
+        Fault::RateLimited {
+            retry_after: Some("1".to_owned()),
+        },
+        Fault::ConflictWhileProcessing,
+        Fault::Delay(std::time::Duration::from_millis(500)),
+    ];
+    for injected in faults {
+        let server = FaultServer::start().await;
+        server.inject("POST", "/v1/charges", injected.clone(), 1);
+        let url = server.url();
+        let output = tokio::task::spawn_blocking(move || {
+            Command::new(example_binary())
+                .env("CLOVER_ACCESS_TOKEN", fault::ACCESS_TOKEN)
+                .env("CLOVER_API_URL", &url)
+                .env("CLOVER_ECOMMERCE_URL", &url)
+                .env("CLOVER_TOKEN_URL", &url)
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            output.status.success(),
+            "{injected:?}: example failed:\n{stdout}\n{stderr}"
+        );
+        let charges = server.charges();
+        assert_eq!(charges.len(), 1, "{injected:?}: {charges:?}");
+        let id = charges[0]["id"].as_str().unwrap();
+        assert!(
+            stdout.contains(&format!("charge {id} succeeded")),
+            "{stdout}"
+        );
+    }
+}
+
+/// A failure that may have charged says so, with the key to retry with.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_payment_prints_its_idempotency_key() {
+    use common::fault_server::{self as fault, Fault, FaultServer};
+    let server = FaultServer::start().await;
+    server.inject("POST", "/v1/charges", Fault::Status(503), 3);
+    let url = server.url();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new(example_binary())
+            .env("CLOVER_ACCESS_TOKEN", fault::ACCESS_TOKEN)
+            .env("CLOVER_ECOMMERCE_URL", &url)
+            .env("CLOVER_TOKEN_URL", &url)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    let key = server.requests()[2]
+        .idempotency_key
+        .clone()
+        .expect("the charge carries a key");
+    assert!(
+        stderr.contains(&format!("idempotency key: {key}")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("may have taken effect"), "{stderr}");
+    assert!(!stderr.contains("None"), "no empty Debug dump: {stderr}");
 }

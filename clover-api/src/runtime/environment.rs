@@ -39,13 +39,16 @@ impl Environment {
     /// Sends every call for `host` to `url` instead (an absolute http(s) URL; a
     /// path in it is kept as a prefix).
     pub fn with_base_url(mut self, host: Host, url: &str) -> Result<Self, InvalidBaseUrl> {
-        let invalid = |reason: &str| InvalidBaseUrl {
-            url: url.to_owned(),
-            reason: reason.to_owned(),
-        };
-        let parsed = Url::parse(url).map_err(|error| invalid(&error.to_string()))?;
+        let parsed = Url::parse(url).map_err(|error| InvalidBaseUrl {
+            // It did not parse, so there is no telling which part is a password.
+            url: None,
+            reason: error.to_string(),
+        })?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
-            return Err(invalid("expected an absolute http or https URL"));
+            return Err(InvalidBaseUrl {
+                url: Some(without_password(&parsed)),
+                reason: "expected an absolute http or https URL".to_owned(),
+            });
         }
         self.base_urls[index(host)] = parsed;
         Ok(self)
@@ -65,14 +68,49 @@ fn index(host: Host) -> usize {
 
 /// A base URL that cannot carry API paths.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid base URL {url:?}: {reason}")]
+#[error("invalid base URL{}: {reason}", url.as_ref().map(|url| format!(" {url:?}")).unwrap_or_default())]
 pub struct InvalidBaseUrl {
-    pub url: String,
+    /// The URL with any password replaced; `None` when it did not parse.
+    pub url: Option<String>,
     pub reason: String,
+}
+
+/// The URL as text, its password (if any) replaced by `[redacted]`.
+fn without_password(url: &Url) -> String {
+    let mut shown = url.clone();
+    if shown.password().is_some() {
+        // Cannot fail: the URL has a host, since it has a password.
+        let _ = shown.set_password(Some("[redacted]"));
+    }
+    shown.to_string()
 }
 
 impl fmt::Display for Host {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.key())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_invalid_base_url_never_shows_its_password() {
+        let error = Environment::sandbox()
+            .with_base_url(Host::Token, "ftp://user:hunter2@example.com/")
+            .unwrap_err();
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(
+            shown.contains("ftp://user:%5Bredacted%5D@example.com/"),
+            "{shown}"
+        );
+        let error = Environment::sandbox()
+            .with_base_url(Host::Token, "http://user:hunter2@exa mple.com/")
+            .unwrap_err();
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.starts_with("invalid base URL: "), "{shown}");
     }
 }
