@@ -140,6 +140,7 @@ pub(crate) async fn send(
             prepared,
             number,
             &attempt,
+            failure.status(),
             failure.request_id(),
             latency,
             delay,
@@ -199,6 +200,14 @@ impl Failure {
             number,
             reason,
             may_have_taken_effect,
+        }
+    }
+
+    fn status(&self) -> Option<u16> {
+        match self {
+            Failure::Status(error) => Some(error.status),
+            Failure::Send(SendFailure::TooLarge { status, .. }) => Some(status.as_u16()),
+            Failure::Send(SendFailure::Transport { .. }) => None,
         }
     }
 

@@ -37,6 +37,7 @@ pub(crate) fn failed(
     prepared: &Prepared,
     attempt: u32,
     failure: &FailedAttempt,
+    status: Option<u16>,
     request_id: Option<&str>,
     latency: Duration,
     next_delay: Option<Duration>,
@@ -44,6 +45,7 @@ pub(crate) fn failed(
     tracing::warn!(
         attempt,
         idempotency_key = prepared.idempotency_key.as_deref(),
+        status,
         failure = %failure.reason,
         may_have_taken_effect = failure.may_have_taken_effect,
         latency_ms = millis(latency),
