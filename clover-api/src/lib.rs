@@ -3,7 +3,8 @@
 //!
 //! The models and one method per operation are generated from a hand-curated
 //! OpenAPI spec (`src/generated/`, never edited by hand); configuration,
-//! environments, credentials and errors are a small hand-written runtime.
+//! environments, credentials, sending, retries, tracing and errors come from
+//! the hand-written runtime crate, `clover-api-runtime`, which knows no spec.
 //!
 //! # Quick start
 //!
@@ -47,14 +48,13 @@
 
 #[rustfmt::skip]
 mod generated;
-mod runtime;
 
-pub use generated::{Host, models};
-/// The HTTP client this crate is built on, for [`ClientBuilder::http_client`].
-pub use reqwest;
-pub use runtime::{
-    ApiError, AttemptFailure, BuildError, Call, Client, ClientBuilder, CredentialKind, Environment,
-    Error, FailedAttempt, InvalidBaseUrl, InvalidInput, RawBody, Refusal, RetryPolicy, Secret,
+pub use clover_api_runtime::{
+    AttemptFailure, BuildError, CredentialKind, FailedAttempt, InvalidBaseUrl, InvalidInput,
+    RawBody, Refusal, RetryPolicy, Secret, reqwest,
+};
+pub use generated::{
+    ApiError, Call, Client, ClientBuilder, Environment, Error, Host, Spec, models,
 };
 
 /// Compiles the README's code blocks as doctests, so the quick start cannot rot.

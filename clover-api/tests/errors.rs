@@ -36,6 +36,11 @@ fn card() -> CardDetails {
 }
 
 /// The Clover error of a failed call; panics on any other outcome.
+/// The error's fields, or all-empty ones when the body had none.
+fn detail(error: &ApiError) -> ErrorDetail {
+    error.detail.clone().unwrap_or_default()
+}
+
 fn api_error<T: std::fmt::Debug>(result: Result<T, Error>, operation: &str) -> ApiError {
     match result {
         Err(Error::Api {
@@ -235,13 +240,17 @@ async fn every_documented_error_type_decodes_in_both_shapes() {
             let error = api_error(result, "getCharge");
             let label = format!("{} ({shape})", case.kind);
             assert_eq!(error.status, case.status, "{label}: HTTP status");
-            assert_eq!(error.detail, expected, "{label}: every detail field");
             assert_eq!(
-                error.detail.r#type.as_ref().map(ErrorType::as_str),
+                error.detail,
+                Some(expected.clone()),
+                "{label}: every detail field"
+            );
+            assert_eq!(
+                detail(&error).r#type.as_ref().map(ErrorType::as_str),
                 Some(case.kind)
             );
             assert_eq!(
-                error.detail.code.as_ref().map(ErrorCode::as_str),
+                detail(&error).code.as_ref().map(ErrorCode::as_str),
                 Some(case.code)
             );
             assert_eq!(error.body.as_bytes(), sent.as_slice(), "{label}: raw body");
@@ -296,18 +305,18 @@ async fn the_spec_card_declined_example_decodes_through_create_charge() {
     assert_eq!(error.summary.as_deref(), Some("400 Bad Request"));
     assert_eq!(
         error.detail,
-        ErrorDetail {
+        Some(ErrorDetail {
             r#type: Some(ErrorType::CardError),
             code: Some(ErrorCode::CardDeclined),
             message: Some("The card was declined.".to_owned()),
             charge: Some("WBKGFT6X1VB1G".to_owned()),
             ..Default::default()
-        }
+        })
     );
     assert_eq!(error.body.as_str(), Some(body));
     let shown = result.unwrap_err().to_string();
     assert!(
-        shown.starts_with("createCharge: HTTP 400 card_error (card_declined)"),
+        shown.starts_with("createCharge: HTTP 400 (type card_error, code card_declined, charge WBKGFT6X1VB1G): The card was declined."),
         "{shown}"
     );
     assert!(shown.contains("The card was declined."), "{shown}");
@@ -332,16 +341,16 @@ async fn unknown_error_types_and_codes_are_kept_as_other() {
         let error = api_error(client.get_charge(id).await, "getCharge");
         assert_eq!(error.status, 418);
         assert_eq!(
-            error.detail.r#type,
+            detail(&error).r#type,
             Some(ErrorType::Other("quantum_error".to_owned())),
             "{id}"
         );
         assert_eq!(
-            error.detail.code,
+            detail(&error).code,
             Some(ErrorCode::Other("superposition".to_owned())),
             "{id}"
         );
-        assert_eq!(error.detail.message.as_deref(), Some("Both."), "{id}");
+        assert_eq!(detail(&error).message.as_deref(), Some("Both."), "{id}");
         assert_eq!(error.body.as_str(), Some(body));
     }
 }
@@ -370,7 +379,7 @@ async fn a_non_json_error_body_keeps_status_and_raw_body() {
     let error = api_error(result, "createCharge");
     assert_eq!(error.status, 502);
     assert_eq!(error.body.as_str(), Some(html));
-    assert_eq!(error.detail, ErrorDetail::default());
+    assert_eq!(error.detail, None, "an HTML page is not an error body");
     assert_eq!(error.summary, None);
     assert_eq!(error.request_id.as_deref(), Some("req-gateway-1"));
     assert!(error.to_string().starts_with("HTTP 502"), "{error}");
@@ -394,8 +403,8 @@ async fn an_oauth_style_message_only_body_is_read_as_flat() {
         .await;
     let error = api_error(result, "refreshOauthToken");
     assert_eq!(error.status, 401);
-    assert_eq!(error.detail.message.as_deref(), Some("Unauthorized"));
-    assert_eq!(error.detail.r#type, None);
+    assert_eq!(detail(&error).message.as_deref(), Some("Unauthorized"));
+    assert_eq!(detail(&error).r#type, None);
     assert_eq!(error.summary, None);
     assert_eq!(error.request_id, None);
 }
@@ -418,7 +427,7 @@ async fn the_clover_request_id_header_is_preferred_over_x_request_id() {
 
     let error = api_error(servers.client().get_refund("missing").await, "getRefund");
     assert_eq!(error.request_id.as_deref(), Some("clover-id"));
-    assert_eq!(error.detail.code, Some(ErrorCode::ResourceMissing));
+    assert_eq!(detail(&error).code, Some(ErrorCode::ResourceMissing));
     assert_eq!(
         error.summary, None,
         "a nested body without a top-level message has no summary"
@@ -1045,10 +1054,10 @@ async fn a_mistyped_detail_field_keeps_the_others() {
         .mount(servers.server(Host::Ecommerce))
         .await;
     let error = api_error(servers.client().get_charge("CHARGE").await, "getCharge");
-    assert_eq!(error.detail.r#type, Some(ErrorType::CardError));
-    assert_eq!(error.detail.code, Some(ErrorCode::CardDeclined));
-    assert_eq!(error.detail.decline_code.as_deref(), Some("51"));
-    assert_eq!(error.detail.message.as_deref(), Some("Declined."));
+    assert_eq!(detail(&error).r#type, Some(ErrorType::CardError));
+    assert_eq!(detail(&error).code, Some(ErrorCode::CardDeclined));
+    assert_eq!(detail(&error).decline_code.as_deref(), Some("51"));
+    assert_eq!(detail(&error).message.as_deref(), Some("Declined."));
 }
 
 /// After a 5xx or an undecodable success, the caller learns the key the charge

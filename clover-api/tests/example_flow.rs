@@ -156,7 +156,7 @@ async fn the_example_explains_a_missing_token_and_an_api_error() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success());
-    assert!(stderr.contains("getApiAccessKey: HTTP 401 authentication_error (invalid_request): The access token is not valid."), "{stderr}");
+    assert!(stderr.contains("getApiAccessKey: HTTP 401 (type authentication_error, code invalid_request): The access token is not valid."), "{stderr}");
     assert!(!stderr.contains(ACCESS_TOKEN), "{stderr}");
 }
 

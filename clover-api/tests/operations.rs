@@ -59,7 +59,7 @@ fn assert_auth(request: &Request, auth: Auth) {
 /// Headers every request carries, and a JSON content type exactly when there is a body.
 fn assert_common(request: &Request, has_body: bool) {
     assert_eq!(header(request, "accept"), "application/json");
-    assert!(header(request, "user-agent").starts_with("clover-api-rust/"));
+    assert!(header(request, "user-agent").starts_with("clover-api/"));
     if has_body {
         assert_eq!(header(request, "content-type"), "application/json");
     } else {

@@ -88,13 +88,13 @@ async fn each_call_is_a_span_each_attempt_an_event_and_no_secret_is_traced() {
         .lines()
         .filter(|line| {
             line.contains("operation=\"createCharge\"")
-                && line.contains("clover_api::runtime::trace")
+                && line.contains("clover_api_runtime::trace")
         })
         .collect();
     assert_eq!(charge_lines.len(), 2, "one event per attempt:\n{text}");
     let (failed, succeeded) = (charge_lines[0], charge_lines[1]);
     for expected in [
-        "clover_api.call",
+        "call{operation=",
         "method=POST",
         "host=\"127.0.0.1\"",
         "attempt=1",

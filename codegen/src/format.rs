@@ -51,14 +51,25 @@ fn ends_a_block(previous: &str, line: &str) -> bool {
         .iter()
         .any(|start| line.starts_with(start))
     };
+    let one_line_item = !previous.starts_with([' ', '/', '#'])
+        && !previous.starts_with("use ")
+        && (previous.ends_with(';') || previous.ends_with("{}"));
     let top_level_end = ((previous == "}" || previous == "};") && !line.starts_with("use "))
-        || (previous.starts_with("impl") && previous.ends_with("{}"));
+        || (one_line_item && item_start(line));
     let imports_end =
         previous.starts_with("use ") && previous.ends_with(';') && !line.starts_with("use ");
     let docs_end = previous.starts_with("//!") && !line.starts_with("//!");
-    let member_end = (previous == "    }"
-        || (previous.starts_with("    pub const ") && previous.ends_with(';')))
-        && line.strip_prefix("    ").is_some_and(item_start);
+    let member_declaration = ["    pub const ", "    const ", "    type "]
+        .iter()
+        .any(|start| previous.starts_with(start))
+        && previous.ends_with(';');
+    let member_end = (previous == "    }" && line.strip_prefix("    ").is_some_and(item_start))
+        || (member_declaration
+            && line.strip_prefix("    ").is_some_and(|member| {
+                ["fn ", "pub fn ", "///"]
+                    .iter()
+                    .any(|start| member.starts_with(start))
+            }));
     top_level_end || imports_end || docs_end || member_end
 }
 
@@ -68,8 +79,8 @@ mod tests {
 
     #[test]
     fn items_and_methods_get_a_blank_line_between_them() {
-        let source = "//! Docs.\nuse a::B;\nuse c::{\n    D,\n};\nuse e::F;\nstruct A;\nimpl A {\n    pub const N: u8 = 1;\n    fn a() {}\n    fn b() {\n        x();\n    }\n    /// C.\n    fn c() {}\n}\nimpl V for A {}\nconst X: u8 = 1;\n";
-        let expected = "//! Docs.\n\nuse a::B;\nuse c::{\n    D,\n};\nuse e::F;\n\nstruct A;\nimpl A {\n    pub const N: u8 = 1;\n\n    fn a() {}\n    fn b() {\n        x();\n    }\n\n    /// C.\n    fn c() {}\n}\n\nimpl V for A {}\n\nconst X: u8 = 1;\n";
+        let source = "//! Docs.\nuse a::B;\nuse c::{\n    D,\n};\nuse e::F;\nstruct A;\nimpl A {\n    pub const N: u8 = 1;\n    fn a() {}\n    fn b() {\n        x();\n    }\n    /// C.\n    fn c() {}\n}\nimpl V for A {}\nconst X: u8 = 1;\npub type Y = X;\nimpl W for A {\n    type T = u8;\n    type U = u8;\n    fn w() {}\n}\n";
+        let expected = "//! Docs.\n\nuse a::B;\nuse c::{\n    D,\n};\nuse e::F;\n\nstruct A;\n\nimpl A {\n    pub const N: u8 = 1;\n\n    fn a() {}\n    fn b() {\n        x();\n    }\n\n    /// C.\n    fn c() {}\n}\n\nimpl V for A {}\n\nconst X: u8 = 1;\n\npub type Y = X;\n\nimpl W for A {\n    type T = u8;\n    type U = u8;\n\n    fn w() {}\n}\n";
         assert_eq!(space_out_items(source), expected);
     }
 }

@@ -10,6 +10,17 @@ pub struct Api {
     pub hosts: Vec<Host>,
     pub models: Vec<Model>,
     pub operations: Vec<Operation>,
+    /// How error responses are read; `None` when the spec defines no error body.
+    pub errors: Option<ErrorModel>,
+}
+
+/// The error body the operations' error responses share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorModel {
+    /// The struct that holds the error's fields.
+    pub fields: String,
+    /// The body property that wraps those fields, when the body has one.
+    pub envelope: Option<String>,
 }
 
 /// One server group, e.g. the tokenization host, with its URL per environment.
@@ -93,6 +104,9 @@ pub struct Enum {
     pub variants: Vec<Variant>,
     /// Used as a query or header parameter.
     pub in_params: bool,
+    /// Rust names of the variants that mean the server failed while handling
+    /// the request (`x-clover-sdk-transient`).
+    pub transient: Vec<String>,
 }
 
 #[derive(Debug)]

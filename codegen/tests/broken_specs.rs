@@ -237,15 +237,15 @@ fn specs_that_would_not_compile_are_refused_with_a_pointer() {
             "two parameters become the Rust name `id`",
         ),
         (
-            "an operationId that shadows a runtime method",
+            "an operationId that clashes with the client's constructor",
             spec_with(
                 &format!(
-                    "      operationId: environment\n      security: []\n      parameters:\n{PATH_ID}"
+                    "      operationId: builder\n      security: []\n      parameters:\n{PATH_ID}"
                 ),
                 "",
             ),
             format!("{get}/operationId"),
-            "which the runtime already defines",
+            "the client's constructor",
         ),
         (
             "a schema named like a prelude type",

@@ -43,8 +43,8 @@ fn generating_elsewhere_gives_the_checked_in_files() {
         String::from_utf8_lossy(&output.stderr)
     );
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("generated 4 files"), "{stdout}");
-    for name in ["mod.rs", "hosts.rs", "models.rs", "client.rs"] {
+    assert!(stdout.contains("generated 5 files"), "{stdout}");
+    for name in ["mod.rs", "api.rs", "hosts.rs", "models.rs", "client.rs"] {
         let checked_in =
             fs::read_to_string(workspace().join("clover-api/src/generated").join(name)).unwrap();
         assert_eq!(

@@ -160,3 +160,80 @@ async fn a_bodyless_success_decodes_as_unit() {
         .await
         .unwrap();
 }
+
+/// This spec's error body is flat and has none of Clover's fields: the
+/// runtime reads it as the spec defines it, a value the spec marks transient
+/// makes a 409 worth another attempt for a read, and a DELETE (no key) is
+/// not sent twice after an answer that says it may have happened.
+#[tokio::test]
+async fn the_specs_own_error_body_is_read_and_its_transient_value_retried() {
+    let server = MockServer::start().await;
+    let busy = json!({"title": "Busy", "reason": "busy", "message": "Try again.", "retry_in": 1});
+    let no_wait = fixture_crate::RetryPolicy::default().initial_backoff(std::time::Duration::ZERO);
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(409).set_body_json(&busy))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "I1"})))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server).await;
+    let item = get_item(&client)
+        .retry(no_wait)
+        .await
+        .expect("the read is tried again");
+    assert_eq!(item.id, "I1");
+
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(409).set_body_json(&busy))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let error = client
+        .delete_item(&Secret::new("gone"), &Kind::NonClover)
+        .retry(no_wait)
+        .await
+        .expect_err("not sent twice");
+    assert_eq!(error.attempts().len(), 1);
+    assert!(
+        error.may_have_taken_effect(),
+        "`busy` is transient: it may have happened"
+    );
+
+    let denied = json!({"title": "No", "reason": "denied", "message": "Not yours.", "retry_in": 0});
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(&denied))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let error = get_item(&client).await.expect_err("a 403 is final");
+    let api = error.api_error().expect("an error response");
+    let fields = api
+        .detail
+        .as_ref()
+        .expect("the flat body is the spec's error");
+    assert_eq!(fields.title, "No");
+    assert!(!api.is_transient());
+    assert!(!error.may_have_taken_effect());
+    assert_eq!(
+        error.to_string(),
+        "getItem: HTTP 403 (title No, reason denied, retry_in 0): Not yours."
+    );
+}
+
+/// Any item: the path and required parameters do not matter here.
+fn get_item(client: &Client) -> fixture_crate::Call<'_, fixture_crate::models::Item> {
+    client.get_item(
+        &Secret::new("x"),
+        &Kind::NonClover,
+        "r",
+        7,
+        "p",
+        &GetItemParams::default(),
+    )
+}

@@ -21,11 +21,42 @@ pub fn emit(api: &Api) -> TokenStream {
     let constants = api.operations.iter().map(constant);
     let imports = imports(api);
     quote! {
-        //! One method per operation of the spec; each builds a `Request` and hands
-        //! it to the runtime, which authenticates, sends and decodes it.
+        //! The client: one method per operation of the spec; each builds a
+        //! `Request` and hands it to the runtime, which authenticates, sends,
+        //! retries and decodes it.
         #imports
 
+        /// A client for the API: one method per operation. Cheap to clone;
+        /// clones share connections.
+        ///
+        /// Build one with [`Client::builder`]. The runtime's own methods
+        /// (`with_api_key`, `with_access_token`, `environment`) are reached
+        /// through `Deref`.
+        #[derive(Debug, Clone)]
+        pub struct Client(clover_api_runtime::Client<Spec>);
+
+        impl From<clover_api_runtime::Client<Spec>> for Client {
+            fn from(client: clover_api_runtime::Client<Spec>) -> Self {
+                Client(client)
+            }
+        }
+
+        impl std::ops::Deref for Client {
+            type Target = clover_api_runtime::Client<Spec>;
+
+            fn deref(&self) -> &Self::Target {
+                &self.0
+            }
+        }
+
         impl Client {
+            /// Settings for a client, every one with a default; the user agent
+            /// names this crate and its version.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::default()
+                    .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+            }
+
             #(#methods)*
         }
 
@@ -50,7 +81,7 @@ fn imports(api: &Api) -> TokenStream {
     }
     let models = models.iter().map(|name| format_ident!("{name}"));
     let operations = || api.operations.iter();
-    let mut runtime = vec!["Call", "Operation", "Replay", "Request"];
+    let mut runtime = vec!["Operation", "Replay", "Request"];
     if operations().any(|operation| operation.credential.is_some()) {
         runtime.push("Credential");
     }
@@ -66,12 +97,11 @@ fn imports(api: &Api) -> TokenStream {
     runtime.sort_unstable();
     let runtime = runtime.into_iter().map(|name| format_ident!("{name}"));
     quote! {
-        use reqwest::Method;
+        use clover_api_runtime::{#(#runtime),*};
+        use clover_api_runtime::reqwest::Method;
 
-        use super::Host;
         use super::models::{#(#models),*};
-        use crate::Client;
-        use crate::runtime::{#(#runtime),*};
+        use super::{Call, ClientBuilder, Host, Spec};
     }
 }
 
@@ -111,7 +141,7 @@ fn constant(operation: &Operation) -> TokenStream {
         }
     };
     quote! {
-        const #name: Operation = Operation {
+        const #name: Operation<Spec> = Operation {
             id: #id,
             method: Method::#method,
             path: #template,
@@ -204,7 +234,7 @@ fn method(operation: &Operation, api: &Api) -> TokenStream {
         pub fn #method_name(&self, #(#arguments),*) -> Call<'_, #response> {
             let #mutable #request = Request::new(&#constant, &[#(#segments),*]);
             #(#statements)*
-            self.call(#request)
+            self.0.call(#request)
         }
     }
 }

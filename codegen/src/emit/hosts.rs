@@ -41,7 +41,7 @@ pub fn emit(hosts: &[Host]) -> TokenStream {
                 }
             }
 
-            /// Base URL in Clover's sandbox.
+            /// Base URL in the sandbox.
             pub fn sandbox_url(self) -> &'static str {
                 match self {
                     #(Host::#names => #sandbox,)*
@@ -53,6 +53,25 @@ pub fn emit(hosts: &[Host]) -> TokenStream {
                 match self {
                     #(Host::#names => #production,)*
                 }
+            }
+        }
+
+        impl clover_api_runtime::ApiHost for Host {
+            const ALL: &'static [Self] = &Host::ALL;
+
+            fn sandbox_url(self) -> &'static str {
+                Host::sandbox_url(self)
+            }
+
+            fn production_url(self) -> &'static str {
+                Host::production_url(self)
+            }
+        }
+
+        /// The host's name in the spec.
+        impl std::fmt::Display for Host {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.key())
             }
         }
     }

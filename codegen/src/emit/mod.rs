@@ -1,5 +1,6 @@
 //! Intermediate model → token streams, one module per generated file.
 
+mod api;
 mod client;
 mod hosts;
 mod models;
@@ -23,6 +24,10 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
             tokens: module_root(),
         },
         EmittedFile {
+            name: "api.rs",
+            tokens: api::emit(api),
+        },
+        EmittedFile {
             name: "hosts.rs",
             tokens: hosts::emit(&api.hosts),
         },
@@ -39,11 +44,15 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
 
 fn module_root() -> TokenStream {
     quote! {
-        //! Code generated from the OpenAPI spec: models, hosts and one method per operation.
+        //! Code generated from the OpenAPI spec: models, hosts, one method per
+        //! operation, and the runtime's types named for this API.
+        mod api;
         mod client;
         mod hosts;
         pub mod models;
 
+        pub use api::{ApiError, Call, ClientBuilder, Environment, Error, Spec};
+        pub use client::Client;
         pub use hosts::Host;
     }
 }

@@ -50,16 +50,16 @@ fn imports(models: &[Model]) -> TokenStream {
         .iter()
         .any(|model| matches!(model, Model::Enum(model) if model.in_params))
     {
-        out.extend(quote! { use crate::runtime::ParamValue; });
+        out.extend(quote! { use clover_api_runtime::ParamValue; });
     }
     if fields().any(|field| uses_secret(&field.ty)) {
-        out.extend(quote! { use crate::runtime::Secret; });
+        out.extend(quote! { use clover_api_runtime::Secret; });
     }
     if fields().any(|field| matches!(field.ty, Type::Digits { .. })) {
-        out.extend(quote! { use crate::runtime::lenient; });
+        out.extend(quote! { use clover_api_runtime::lenient; });
     }
     if structs().any(|model| model.sent) {
-        out.extend(quote! { use crate::runtime::validate::{self, InvalidInput, Validate}; });
+        out.extend(quote! { use clover_api_runtime::validate::{self, InvalidInput, Validate}; });
     }
     out
 }
@@ -271,11 +271,24 @@ fn emit_enum(model: &Enum) -> TokenStream {
             }
         }
     });
+    let is_transient = (!model.transient.is_empty()).then(|| {
+        let transient = model
+            .transient
+            .iter()
+            .map(|variant| format_ident!("{variant}"));
+        quote! {
+            /// Whether the value means the server failed while handling the
+            /// request: it may have gone through, and may succeed if sent again.
+            pub fn is_transient(&self) -> bool {
+                matches!(self, #(Self::#transient)|*)
+            }
+        }
+    });
     quote! {
         #enum_doc
         ///
         /// Values this version does not know are kept in `Other`, so a new value
-        /// from Clover never breaks decoding.
+        /// from the server never breaks decoding.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #name {
@@ -292,6 +305,8 @@ fn emit_enum(model: &Enum) -> TokenStream {
                     Self::Other(value) => value,
                 }
             }
+
+            #is_transient
         }
 
         impl From<&str> for #name {

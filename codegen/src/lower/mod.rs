@@ -1,6 +1,7 @@
 //! Spec → intermediate model. Every check on the spec happens here, so the
 //! emitters can trust what they read.
 
+mod errors;
 mod hosts;
 mod operations;
 mod schemas;
@@ -16,13 +17,17 @@ use crate::ir::{Api, Model, Type};
 /// Type names the generated files import or rely on from the prelude; a
 /// model with one of them would shadow it.
 const RESERVED_TYPES: &[&str] = &[
+    "ApiError",
     "Box",
     "Call",
     "Client",
+    "ClientBuilder",
     "Credential",
     "Default",
     "Deserialize",
+    "Environment",
     "Err",
+    "Error",
     "ForwardedFor",
     "Host",
     "InvalidInput",
@@ -37,6 +42,7 @@ const RESERVED_TYPES: &[&str] = &[
     "Secret",
     "Serialize",
     "Some",
+    "Spec",
     "String",
     "Validate",
     "Vec",
@@ -49,6 +55,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
         models: Vec::new(),
         model_origins: HashMap::new(),
         hosts: hosts::Hosts::default(),
+        error_schemas: Vec::new(),
         errors: Vec::new(),
     };
     if !spec.openapi.starts_with("3.0.") {
@@ -68,10 +75,12 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
     }
     let mut models = lowering.models;
     schemas::mark_sent(&mut models, &operations);
+    let errors = errors::error_model(&lowering.error_schemas, &models);
     Ok(Api {
         hosts: lowering.hosts.into_list(),
         models,
         operations,
+        errors,
     })
 }
 
@@ -81,6 +90,8 @@ struct Lowering<'a> {
     /// Where each model name was first defined, to report clashes.
     model_origins: HashMap<String, Pointer>,
     hosts: hosts::Hosts,
+    /// The `$ref` of each error response's JSON schema, in spec order.
+    error_schemas: Vec<String>,
     errors: Vec<SpecError>,
 }
 

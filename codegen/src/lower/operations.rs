@@ -15,18 +15,8 @@ use crate::ir::{
 };
 use crate::names;
 
-/// Methods the hand-written runtime defines on `Client`; keep in step with
-/// `clover-api/src/runtime/client.rs`.
-const RUNTIME_METHODS: &[&str] = &[
-    "builder",
-    "with_api_key",
-    "with_access_token",
-    "environment",
-    "call",
-    "execute",
-    "prepare",
-    "url",
-];
+/// The one method the generated `Client` has besides the operations.
+const CLIENT_CONSTRUCTOR: &str = "builder";
 
 /// Who supplies a header marked with `x-clover-sdk`.
 const CONTEXT_EXTENSION: &str = "x-clover-sdk";
@@ -86,12 +76,10 @@ impl<'a> Lowering<'a> {
                 format!("`{id}` does not make a Rust method name"),
             )
         })?;
-        if RUNTIME_METHODS.contains(&method_name.as_str()) {
+        if method_name == CLIENT_CONSTRUCTOR {
             return Err(SpecError::new(
                 &pointer.join("operationId"),
-                format!(
-                    "`{id}` would become `Client::{method_name}`, which the runtime already defines"
-                ),
+                format!("`{id}` would become `Client::{method_name}`, the client's constructor"),
             ));
         }
         let type_prefix = names::type_name(&id).ok_or_else(|| {
@@ -469,6 +457,13 @@ impl<'a> Lowering<'a> {
             let resolved = resolve(response, "responses", lookup, &at)?;
             if matches!(status, StatusCode::Code(200..=299) | StatusCode::Range(2)) {
                 success.push(resolved);
+            } else if let Some(ReferenceOr::Reference { reference }) = resolved
+                .0
+                .content
+                .get("application/json")
+                .and_then(|media| media.schema.as_ref())
+            {
+                self.error_schemas.push(reference.clone());
             }
         }
         let [(response, at)] = success.as_slice() else {

@@ -279,11 +279,13 @@ impl Lowering<'_> {
                 wire_name,
             });
         }
+        let transient = transient_variants(schema, &variants, pointer)?;
         let model = Enum {
             name: name.to_owned(),
             doc: description(schema),
             variants,
             in_params: false,
+            transient,
         };
         self.add_model(Model::Enum(model), pointer)?;
         Ok(Type::Named(name.to_owned()))
@@ -434,4 +436,40 @@ fn reject_unsupported_keywords(schema: &Schema, pointer: &Pointer) -> Result<(),
         Some(keyword) => Err(SpecError::unsupported(pointer, keyword)),
         None => Ok(()),
     }
+}
+
+/// Marks enum values that mean the server failed while handling a request:
+/// it may have gone through, and the same request may succeed later.
+const TRANSIENT_EXTENSION: &str = "x-clover-sdk-transient";
+
+/// The variants an enum's `x-clover-sdk-transient` list names, each checked
+/// against the enum's values.
+fn transient_variants(
+    schema: &Schema,
+    variants: &[Variant],
+    pointer: &Pointer,
+) -> Result<Vec<String>, SpecError> {
+    let Some(marked) = schema.schema_data.extensions.get(TRANSIENT_EXTENSION) else {
+        return Ok(Vec::new());
+    };
+    let at = pointer.join(TRANSIENT_EXTENSION);
+    let values = marked
+        .as_array()
+        .ok_or_else(|| SpecError::new(&at, "expected a list of the enum's values"))?;
+    values
+        .iter()
+        .enumerate()
+        .map(|(index, value)| {
+            variants
+                .iter()
+                .find(|variant| value.as_str() == Some(variant.wire_name.as_str()))
+                .map(|variant| variant.rust_name.clone())
+                .ok_or_else(|| {
+                    SpecError::new(
+                        &at.join(index),
+                        format!("{value} is not one of the enum's values"),
+                    )
+                })
+        })
+        .collect()
 }

@@ -8,21 +8,27 @@ use std::time::Duration;
 
 use tracing::Span;
 
-use super::error::{FailedAttempt, request_id};
-use super::prepare::Prepared;
-use super::send::Response;
+use crate::api::Api;
+use crate::error::{FailedAttempt, request_id};
+use crate::prepare::Prepared;
+use crate::send::Response;
 
 /// The span every attempt of one call is recorded in.
-pub(crate) fn call_span(prepared: &Prepared) -> Span {
+pub(crate) fn call_span<A: Api>(prepared: &Prepared<A>) -> Span {
     tracing::info_span!(
-        "clover_api.call",
+        "call",
         operation = prepared.operation.id,
         host = prepared.host(),
         method = %prepared.method,
     )
 }
 
-pub(crate) fn succeeded(prepared: &Prepared, attempt: u32, response: &Response, latency: Duration) {
+pub(crate) fn succeeded<A: Api>(
+    prepared: &Prepared<A>,
+    attempt: u32,
+    response: &Response,
+    latency: Duration,
+) {
     tracing::info!(
         attempt,
         idempotency_key = prepared.idempotency_key.as_deref(),
@@ -33,8 +39,8 @@ pub(crate) fn succeeded(prepared: &Prepared, attempt: u32, response: &Response, 
     );
 }
 
-pub(crate) fn failed(
-    prepared: &Prepared,
+pub(crate) fn failed<A: Api>(
+    prepared: &Prepared<A>,
     attempt: u32,
     failure: &FailedAttempt,
     status: Option<u16>,

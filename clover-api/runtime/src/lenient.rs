@@ -11,14 +11,15 @@ use serde::Deserializer;
 use serde::de::{self, Visitor};
 
 /// Used as `deserialize_with = "lenient::Digits::<4>::required"` by generated models.
-pub(crate) struct Digits<const PAD: usize>;
+#[derive(Debug)]
+pub struct Digits<const PAD: usize>;
 
 impl<const PAD: usize> Digits<PAD> {
-    pub(crate) fn required<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    pub fn required<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
         deserializer.deserialize_any(DigitsVisitor::<PAD>)
     }
 
-    pub(crate) fn optional<'de, D: Deserializer<'de>>(
+    pub fn optional<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Option<String>, D::Error> {
         deserializer.deserialize_option(OptionalDigits::<PAD>)

@@ -8,35 +8,37 @@ use reqwest::header::HeaderValue;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use super::decode;
-use super::environment::Environment;
-use super::error::{AttemptFailure, Error, FailedAttempt, RawBody};
-use super::prepare::{CredentialHeader, api_key_header, bearer_header};
-use super::request::{Call, CallOptions, Request};
-use super::retry::{self, RetryPolicy};
-use super::secret::Secret;
-use super::trace;
+use crate::api::Api;
+use crate::decode;
+use crate::environment::Environment;
+use crate::error::{AttemptFailure, Error, FailedAttempt, RawBody};
+use crate::prepare::{CredentialHeader, api_key_header, bearer_header};
+use crate::request::{Call, CallOptions, Request};
+use crate::retry::{self, RetryPolicy};
+use crate::secret::Secret;
+use crate::trace;
 
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-const DEFAULT_USER_AGENT: &str = concat!("clover-api-rust/", env!("CARGO_PKG_VERSION"));
-/// Clover's largest documented responses (a page of 100 charges) are far smaller.
+const DEFAULT_USER_AGENT: &str = concat!("clover-api-runtime/", env!("CARGO_PKG_VERSION"));
+/// A page of a hundred payments is well under a megabyte.
 const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 
-/// A client for Clover's Ecommerce API. Cheap to clone; clones share connections.
+/// The configured client every generated client wraps. Cheap to clone;
+/// clones share connections.
 ///
-/// Build one with [`Client::builder`]. Each call picks its host from the
+/// Build one with a [`ClientBuilder`]. Each call picks its host from the
 /// [`Environment`] and the credential its operation needs; a call whose
 /// credential is not configured fails before anything is sent. Calls are
 /// retried as [`RetryPolicy`] describes.
 #[derive(Debug, Clone)]
-pub struct Client {
+pub struct Client<A: Api> {
     http: reqwest::Client,
-    pub(super) environment: Environment,
+    pub(crate) environment: Environment<A>,
     /// Each credential as its ready header value, or why it cannot be sent.
-    pub(super) bearer: Option<CredentialHeader>,
-    pub(super) api_key: Option<CredentialHeader>,
-    pub(super) forwarded_for: Option<IpAddr>,
-    pub(super) user_agent: HeaderValue,
+    pub(crate) bearer: Option<CredentialHeader>,
+    pub(crate) api_key: Option<CredentialHeader>,
+    pub(crate) forwarded_for: Option<IpAddr>,
+    pub(crate) user_agent: HeaderValue,
     retry: RetryPolicy,
     max_response_bytes: usize,
 }
@@ -44,8 +46,8 @@ pub struct Client {
 /// Settings for a [`Client`]; every one has a default.
 #[derive(Debug)]
 #[must_use]
-pub struct ClientBuilder {
-    environment: Environment,
+pub struct ClientBuilder<A: Api> {
+    environment: Environment<A>,
     access_token: Option<Secret>,
     api_key: Option<Secret>,
     forwarded_for: Option<IpAddr>,
@@ -56,8 +58,8 @@ pub struct ClientBuilder {
     http: Option<reqwest::ClientBuilder>,
 }
 
-impl Client {
-    pub fn builder() -> ClientBuilder {
+impl<A: Api> Default for ClientBuilder<A> {
+    fn default() -> Self {
         ClientBuilder {
             environment: Environment::sandbox(),
             access_token: None,
@@ -70,29 +72,33 @@ impl Client {
             http: None,
         }
     }
+}
 
-    /// A copy of this client that also holds the API key, e.g. once the
-    /// PAKMS key has been fetched with [`Client::get_api_access_key`].
-    pub fn with_api_key(&self, api_key: impl Into<Secret>) -> Client {
-        Client {
+impl<A: Api> Client<A> {
+    /// A copy of this client that also holds the API key, e.g. once a
+    /// tokenization key has been fetched.
+    pub fn with_api_key(&self, api_key: impl Into<Secret>) -> A::Client {
+        A::Client::from(Client {
             api_key: Some(api_key_header(api_key.into().expose())),
             ..self.clone()
-        }
+        })
     }
 
     /// A copy of this client with another bearer token, e.g. after a refresh.
-    pub fn with_access_token(&self, access_token: impl Into<Secret>) -> Client {
-        Client {
+    pub fn with_access_token(&self, access_token: impl Into<Secret>) -> A::Client {
+        A::Client::from(Client {
             bearer: Some(bearer_header(access_token.into().expose())),
             ..self.clone()
-        }
+        })
     }
 
-    pub fn environment(&self) -> &Environment {
+    pub fn environment(&self) -> &Environment<A> {
         &self.environment
     }
 
-    pub(crate) fn call<T>(&self, request: Request) -> Call<'_, T> {
+    /// Hands a generated method's request to the runtime; nothing is sent
+    /// until the [`Call`] is awaited.
+    pub fn call<T>(&self, request: Request<A>) -> Call<'_, A, T> {
         Call::new(self, request)
     }
 
@@ -100,9 +106,9 @@ impl Client {
     /// the success.
     pub(crate) async fn execute<T: DeserializeOwned>(
         &self,
-        request: Request,
+        request: Request<A>,
         options: CallOptions,
-    ) -> Result<T, Error> {
+    ) -> Result<T, Error<A>> {
         let operation = request.operation;
         let policy = options.retry.unwrap_or(self.retry);
         let prepared = self
@@ -146,30 +152,29 @@ pub enum BuildError {
     Http(#[source] reqwest::Error),
 }
 
-impl ClientBuilder {
+impl<A: Api> ClientBuilder<A> {
     /// Which hosts to talk to; [`Environment::sandbox`] unless set.
-    pub fn environment(mut self, environment: Environment) -> Self {
+    pub fn environment(mut self, environment: Environment<A>) -> Self {
         self.environment = environment;
         self
     }
 
-    /// The bearer credential: an OAuth access token, or the merchant's
-    /// Ecommerce private key. Sent as `Authorization: Bearer` to the API and
-    /// ecommerce hosts.
+    /// The bearer credential (an OAuth access token, a private key), sent as
+    /// `Authorization: Bearer` to operations that declare it.
     pub fn access_token(mut self, token: impl Into<Secret>) -> Self {
         self.access_token = Some(token.into());
         self
     }
 
-    /// The tokenization key: the PAKMS `apiAccessKey`, or the merchant's
-    /// Ecommerce public key. Sent only to the token host, as `apikey`.
+    /// The API key, sent in the header named by the operations that declare it.
     pub fn api_key(mut self, key: impl Into<Secret>) -> Self {
         self.api_key = Some(key.into());
         self
     }
 
-    /// The shopper's IP address, sent as `x-forwarded-for` on operations that
-    /// declare it; a call can override it with [`Call::forwarded_for`].
+    /// The end user's IP address, sent as the forwarded-for header on
+    /// operations that declare it; a call can override it with
+    /// [`Call::forwarded_for`].
     pub fn forwarded_for(mut self, address: IpAddr) -> Self {
         self.forwarded_for = Some(address);
         self
@@ -211,7 +216,8 @@ impl ClientBuilder {
         self
     }
 
-    pub fn build(self) -> Result<Client, BuildError> {
+    /// The generated client over these settings.
+    pub fn build(self) -> Result<A::Client, BuildError> {
         let user_agent =
             HeaderValue::from_str(&self.user_agent).map_err(|_| BuildError::UserAgent)?;
         let http = self
@@ -221,7 +227,7 @@ impl ClientBuilder {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(BuildError::Http)?;
-        Ok(Client {
+        Ok(A::Client::from(Client {
             http,
             environment: self.environment,
             bearer: self.access_token.map(|token| bearer_header(token.expose())),
@@ -230,6 +236,6 @@ impl ClientBuilder {
             user_agent,
             retry: self.retry,
             max_response_bytes: self.max_response_bytes,
-        })
+        }))
     }
 }

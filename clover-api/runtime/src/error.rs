@@ -7,21 +7,21 @@ use std::time::{Duration, SystemTime};
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
-use super::retry;
-use super::send::Response;
-use super::validate::InvalidInput;
-use crate::models::{ErrorCode, ErrorDetail, ErrorType};
+use crate::api::{Api, ErrorFields};
+use crate::retry;
+use crate::send::Response;
+use crate::validate::InvalidInput;
 
 /// Everything a call can fail with.
 ///
 /// Every error after sending carries the idempotency key the call sent on
 /// each attempt ([`Error::idempotency_key`]), the attempts made and why each
 /// failed ([`Error::attempts`]), and whether the operation may have happened
-/// at Clover ([`Error::may_have_taken_effect`]).
+/// at the server ([`Error::may_have_taken_effect`]).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
-    /// Refused before anything was sent: nothing reached Clover.
+pub enum Error<A: Api> {
+    /// Refused before anything was sent: nothing reached the server.
     #[error("{operation}: refused before sending: {reason}")]
     Refused {
         operation: &'static str,
@@ -44,17 +44,17 @@ pub enum Error {
         cause: reqwest::Error,
     },
 
-    /// Clover answered with an error status.
+    /// The server answered with an error status.
     #[error("{operation}: {error}{}", retried(attempts))]
     Api {
         operation: &'static str,
         /// The idempotency key every attempt carried, to retry with.
         idempotency_key: Option<String>,
         attempts: Vec<FailedAttempt>,
-        error: Box<ApiError>,
+        error: Box<ApiError<A>>,
     },
 
-    /// Clover answered, but the body does not match the spec (or is larger
+    /// The server answered, but the body does not match the spec (or is larger
     /// than the client accepts). After a success status the operation took
     /// effect: do not send it again with a new key.
     #[error(
@@ -79,7 +79,7 @@ pub enum Error {
 
 fn transport_summary(may_have_reached_server: bool, host: &str) -> String {
     if may_have_reached_server {
-        format!("no answer from {host}; the request may have reached Clover")
+        format!("no answer from {host}; the request may have reached the server")
     } else {
         format!("could not connect to {host}; nothing was sent")
     }
@@ -118,9 +118,9 @@ fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
     innermost.to_string()
 }
 
-impl Error {
-    /// Clover's error, when the failure is an error response.
-    pub fn api_error(&self) -> Option<&ApiError> {
+impl<A: Api> Error<A> {
+    /// The server's error, when the failure is an error response.
+    pub fn api_error(&self) -> Option<&ApiError<A>> {
         match self {
             Error::Api { error, .. } => Some(error),
             _ => None,
@@ -130,8 +130,8 @@ impl Error {
     /// The idempotency key the request carried, once it was sent. Every
     /// attempt of one call carries the same key. To retry an operation that
     /// may have taken effect, pass it to
-    /// [`Call::idempotency_key`](crate::Call::idempotency_key): Clover then
-    /// does not perform it twice.
+    /// [`Call::idempotency_key`](crate::Call::idempotency_key): the server
+    /// then does not perform it twice.
     pub fn idempotency_key(&self) -> Option<&str> {
         match self {
             Error::Transport {
@@ -158,8 +158,8 @@ impl Error {
         }
     }
 
-    /// Whether the operation may have happened at Clover (a charge made, a
-    /// refund issued) on any attempt: false only when it surely did not.
+    /// Whether the operation may have happened at the server (a charge made,
+    /// a refund issued) on any attempt: false only when it surely did not.
     pub fn may_have_taken_effect(&self) -> bool {
         self.attempts()
             .iter()
@@ -218,51 +218,74 @@ pub enum Refusal {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CredentialKind {
-    /// An OAuth access token or Ecommerce private key (`Authorization: Bearer`).
+    /// A token sent as `Authorization: Bearer`.
     BearerToken,
-    /// The PAKMS `apiAccessKey` or Ecommerce public key (`apikey` header).
+    /// A key sent in a header the operation names.
     ApiKey,
 }
 
 impl fmt::Display for CredentialKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            CredentialKind::BearerToken => "bearer token (OAuth access token or Ecommerce private key; set `ClientBuilder::access_token`)",
-            CredentialKind::ApiKey => "API key (PAKMS apiAccessKey or Ecommerce public key; set `ClientBuilder::api_key` or `Client::with_api_key`)",
+            CredentialKind::BearerToken => "bearer token (set `ClientBuilder::access_token`)",
+            CredentialKind::ApiKey => {
+                "API key (set `ClientBuilder::api_key` or `Client::with_api_key`)"
+            }
         })
     }
 }
 
-/// Decodes the detail fields; a number or boolean where the spec says string
-/// (`"decline_code": 51`) is read as its text rather than losing every field.
-fn lenient_detail(value: Value) -> ErrorDetail {
-    serde_json::from_value(value.clone()).unwrap_or_else(|_| {
-        let Value::Object(fields) = value else {
-            return ErrorDetail::default();
-        };
-        let as_text = fields
-            .into_iter()
-            .map(|(key, value)| match value {
-                Value::Number(_) | Value::Bool(_) => (key, Value::String(value.to_string())),
-                other => (key, other),
-            })
-            .collect();
-        serde_json::from_value(Value::Object(as_text)).unwrap_or_default()
-    })
+/// Reads an error body into `F`: from inside its envelope when the spec has
+/// one and the body uses it, else flat. The top-level `message` beside an
+/// envelope is the summary.
+fn read_fields<F: ErrorFields>(body: &[u8]) -> (Option<F>, Option<String>) {
+    let Ok(Value::Object(mut object)) = serde_json::from_slice::<Value>(body) else {
+        return (None, None);
+    };
+    if let Some(envelope) = F::ENVELOPE
+        && object.get(envelope).is_some_and(Value::is_object)
+    {
+        let summary = object
+            .get("message")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let nested = object.remove(envelope).unwrap_or_default();
+        return (lenient(nested), summary);
+    }
+    (lenient(Value::Object(object)), None)
 }
 
-/// An error response from Clover, with every field it sent.
+/// A number or boolean where the spec says string (`"decline_code": 51`)
+/// is read as its text rather than losing every field.
+fn lenient<F: ErrorFields>(value: Value) -> Option<F> {
+    if let Ok(fields) = serde_json::from_value(value.clone()) {
+        return Some(fields);
+    }
+    let Value::Object(fields) = value else {
+        return None;
+    };
+    let as_text = fields
+        .into_iter()
+        .map(|(key, value)| match value {
+            Value::Number(_) | Value::Bool(_) => (key, Value::String(value.to_string())),
+            other => (key, other),
+        })
+        .collect();
+    serde_json::from_value(Value::Object(as_text)).ok()
+}
+
+/// An error response, with every field the spec defines and the whole body.
 #[derive(Debug, Clone)]
-pub struct ApiError {
+pub struct ApiError<A: Api> {
     pub status: u16,
-    /// Clover's `type`, `code`, `decline_code`, `message`, `param`, `charge`, `doc_url`.
-    /// Filled from the nested `{"error": {...}}` body, or from a flat one.
-    pub detail: ErrorDetail,
-    /// The top-level `message` of a nested body (usually the HTTP status line).
+    /// The spec's error fields, read from the body leniently; `None` when the
+    /// body is not the spec's error body (a proxy's HTML page, say).
+    pub detail: Option<A::ErrorFields>,
+    /// The top-level `message` beside an envelope (often the HTTP status line).
     pub summary: Option<String>,
-    /// The request id header of the response, for Clover support.
+    /// The request id header of the response, for the API's support.
     pub request_id: Option<String>,
-    /// Every response header, e.g. `retry-after` and Clover's `x-ratelimit-*`.
+    /// Every response header, e.g. `retry-after` and `x-ratelimit-*`.
     pub headers: HeaderMap,
     pub body: RawBody,
 }
@@ -278,29 +301,9 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
         .and_then(|value| value.to_str().ok())
 }
 
-impl ApiError {
-    /// Reads either body shape; a body that is not JSON leaves `detail` empty
-    /// and is kept in `body`.
+impl<A: Api> ApiError<A> {
     pub(crate) fn from_response(response: Response) -> Self {
-        let mut summary = None;
-        let detail = match serde_json::from_slice::<Value>(&response.body) {
-            Ok(Value::Object(mut fields)) => match fields.remove("error") {
-                Some(nested @ Value::Object(_)) => {
-                    summary = fields
-                        .get("message")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned);
-                    lenient_detail(nested)
-                }
-                other => {
-                    if let Some(other) = other {
-                        fields.insert("error".to_owned(), other);
-                    }
-                    lenient_detail(Value::Object(fields))
-                }
-            },
-            _ => ErrorDetail::default(),
-        };
+        let (detail, summary) = read_fields(&response.body);
         ApiError {
             status: response.status.as_u16(),
             detail,
@@ -317,8 +320,8 @@ impl ApiError {
         retry::retry_after(&self.headers, SystemTime::now())
     }
 
-    /// Clover's `X-RateLimit-*` headers, names in lower case: on a 429 they
-    /// name the limit that was reached (`x-ratelimit-tokenlimit`, …).
+    /// The `X-RateLimit-*` headers, names in lower case: on a 429 they name
+    /// the limit that was reached (`x-ratelimit-tokenlimit`, …).
     pub fn rate_limits(&self) -> impl Iterator<Item = (&str, &str)> {
         self.headers.iter().filter_map(|(name, value)| {
             let name = name.as_str();
@@ -329,41 +332,26 @@ impl ApiError {
         })
     }
 
-    /// Clover reports a failure on its side while handling the request
-    /// (`api_error`, `api_connection_error`, `processing_error`): it may
-    /// have gone through, and the same request may succeed later.
+    /// The fields report a failure on the server's side while handling the
+    /// request (which values do is the spec's to say): it may have gone
+    /// through, and the same request may succeed later.
     pub fn is_transient(&self) -> bool {
-        let transient_type = matches!(
-            self.detail.r#type,
-            Some(ErrorType::ApiConnectionError | ErrorType::ApiError)
-        );
-        let transient_code = matches!(self.detail.code, Some(ErrorCode::ProcessingError));
-        transient_type || transient_code
+        self.detail.as_ref().is_some_and(ErrorFields::is_transient)
     }
 }
 
-impl fmt::Display for ApiError {
+impl<A: Api> fmt::Display for ApiError<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "HTTP {}", self.status)?;
-        let detail = &self.detail;
-        if let Some(kind) = &detail.r#type {
-            write!(f, " {kind}")?;
+        // The summary is usually the status line, so it comes only when
+        // the fields say nothing.
+        match self.detail.as_ref().map(ToString::to_string) {
+            Some(fields) if !fields.is_empty() => write!(f, " {fields}"),
+            _ => match &self.summary {
+                Some(summary) => write!(f, ": {summary}"),
+                None => self.body.describe(f),
+            },
         }
-        if let Some(code) = &detail.code {
-            write!(f, " ({code})")?;
-        }
-        if let Some(decline) = &detail.decline_code {
-            write!(f, " decline_code {decline}")?;
-        }
-        match detail.message.as_ref().or(self.summary.as_ref()) {
-            Some(message) => write!(f, ": {message}")?,
-            None if detail == &ErrorDetail::default() => self.body.describe(f)?,
-            None => {}
-        }
-        if let Some(param) = &detail.param {
-            write!(f, " [param `{param}`]")?;
-        }
-        Ok(())
     }
 }
 

@@ -9,14 +9,14 @@ use reqwest::Method;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use url::Url;
 
-use super::client::Client;
-use super::error::{CredentialKind, Refusal};
-use super::request::{CallOptions, Credential, Operation, Request};
+use crate::api::Api;
+use crate::client::Client;
+use crate::error::{CredentialKind, Refusal};
+use crate::request::{CallOptions, Credential, Operation, Request};
 
 /// A request that passed every check: what each attempt sends, unchanged.
-#[derive(Debug)]
-pub(crate) struct Prepared {
-    pub operation: &'static Operation,
+pub(crate) struct Prepared<A: Api> {
+    pub operation: &'static Operation<A>,
     pub method: Method,
     pub url: Url,
     pub headers: HeaderMap,
@@ -25,7 +25,7 @@ pub(crate) struct Prepared {
     pub idempotency_key: Option<String>,
 }
 
-impl Prepared {
+impl<A: Api> Prepared<A> {
     /// The request for one attempt; the body is shared, not copied.
     pub fn to_request(&self, timeout: Duration) -> reqwest::Request {
         let mut request = reqwest::Request::new(self.method.clone(), self.url.clone());
@@ -74,13 +74,13 @@ fn header_value(value: &str) -> Result<HeaderValue, Refusal> {
     })
 }
 
-impl Client {
+impl<A: Api> Client<A> {
     /// Checks a request against the client's settings and the call's options.
     pub(crate) fn prepare(
         &self,
-        request: Request,
+        request: Request<A>,
         options: CallOptions,
-    ) -> Result<Prepared, Refusal> {
+    ) -> Result<Prepared<A>, Refusal> {
         if let Some(refusal) = request.refusal {
             return Err(refusal);
         }
@@ -135,7 +135,7 @@ impl Client {
 
     fn forwarded_for(
         &self,
-        operation: &Operation,
+        operation: &Operation<A>,
         options: &CallOptions,
         headers: &mut HeaderMap,
     ) -> Result<(), Refusal> {
@@ -161,7 +161,7 @@ impl Client {
     }
 
     /// Base URL of the operation's host + percent-encoded path segments + query.
-    fn url(&self, request: &Request) -> Result<Url, Refusal> {
+    fn url(&self, request: &Request<A>) -> Result<Url, Refusal> {
         let mut url = self.environment.base_url(request.operation.host).clone();
         url.path_segments_mut()
             .map_err(|()| {
@@ -180,8 +180,8 @@ impl Client {
 }
 
 /// The caller's key, or a fresh UUID v4, for an operation that declares the header.
-fn idempotency_key(
-    operation: &Operation,
+fn idempotency_key<A: Api>(
+    operation: &Operation<A>,
     chosen: Option<String>,
     headers: &mut HeaderMap,
 ) -> Result<Option<String>, Refusal> {
@@ -199,4 +199,92 @@ fn idempotency_key(
     }
     headers.insert(HeaderName::from_static(header), header_value(&key)?);
     Ok(Some(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::{IpAddr, Ipv4Addr};
+
+    use reqwest::Method;
+
+    use super::*;
+    use crate::client::ClientBuilder;
+    use crate::request::{ForwardedFor, Replay};
+    use crate::test_api::{TestApi, TestHost};
+
+    const CHARGE: Operation<TestApi> = Operation {
+        id: "charge",
+        method: Method::POST,
+        path: "/v1/charges",
+        host: TestHost::Main,
+        credential: Some(Credential::Bearer),
+        forwarded_for: Some(ForwardedFor {
+            header: "x-forwarded-for",
+            required: true,
+        }),
+        idempotency_key: Some("idempotency-key"),
+        replay: Replay::Safe,
+    };
+
+    fn client() -> Client<TestApi> {
+        ClientBuilder::<TestApi>::default()
+            .access_token("token-SECRET")
+            .forwarded_for(IpAddr::V4(Ipv4Addr::LOCALHOST))
+            .build()
+            .unwrap()
+            .0
+    }
+
+    #[test]
+    fn a_prepared_request_holds_everything_every_attempt_sends() {
+        let mut request = Request::new(&CHARGE, &["v1", "charges"]);
+        request.query("expand", "source");
+        let prepared = client()
+            .prepare(request, CallOptions::default())
+            .expect("nothing to refuse");
+        assert_eq!(
+            prepared.url.as_str(),
+            "https://sandbox.example.com/v1/charges?expand=source"
+        );
+        let key = prepared.idempotency_key.clone().expect("a fresh key");
+        assert_eq!(uuid::Uuid::parse_str(&key).unwrap().get_version_num(), 4);
+        let first = prepared.to_request(Duration::from_secs(1));
+        let second = prepared.to_request(Duration::from_secs(1));
+        for attempt in [&first, &second] {
+            assert_eq!(attempt.headers()["idempotency-key"], key.as_str());
+            assert_eq!(attempt.headers()["x-forwarded-for"], "127.0.0.1");
+            let bearer = &attempt.headers()["authorization"];
+            assert!(bearer.is_sensitive());
+            assert_eq!(bearer, "Bearer token-SECRET");
+            assert!(!format!("{bearer:?}").contains("SECRET"));
+        }
+    }
+
+    #[test]
+    fn what_can_be_refused_is_refused_before_any_io() {
+        let missing_header = ClientBuilder::<TestApi>::default()
+            .access_token("token")
+            .build()
+            .unwrap()
+            .0
+            .prepare(
+                Request::new(&CHARGE, &["v1", "charges"]),
+                CallOptions::default(),
+            );
+        assert_eq!(
+            missing_header.err(),
+            Some(Refusal::MissingHeader("x-forwarded-for"))
+        );
+        let empty_key = client().prepare(
+            Request::new(&CHARGE, &["v1", "charges"]),
+            CallOptions {
+                idempotency_key: Some(String::new()),
+                ..CallOptions::default()
+            },
+        );
+        assert!(matches!(empty_key, Err(Refusal::InvalidRequest(_))));
+        let dot_dot =
+            client().prepare(Request::new(&CHARGE, &["v1", ".."]), CallOptions::default());
+        assert!(matches!(dot_dot, Err(Refusal::InvalidInput(_))));
+    }
 }

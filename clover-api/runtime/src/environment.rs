@@ -1,44 +1,48 @@
-//! Where each host lives: Clover's sandbox, production, or URLs of your own.
+//! Where each host lives: the spec's sandbox or production servers, or URLs of your own.
 
-use std::fmt;
+use std::marker::PhantomData;
 
 use url::Url;
 
-use crate::Host;
+use crate::api::{Api, ApiHost};
 
-/// A base URL for every [`Host`].
+/// A base URL for every host of the API.
 ///
 /// Start from [`Environment::sandbox`] or [`Environment::production`], and
 /// move any host elsewhere (a proxy, a local stand-in) with
 /// [`Environment::with_base_url`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Environment {
-    /// In the order of [`Host::ALL`].
+pub struct Environment<A: Api> {
+    /// In the order of [`ApiHost::ALL`].
     base_urls: Vec<Url>,
+    api: PhantomData<A>,
 }
 
-impl Environment {
-    /// Clover's sandbox: test merchants, test cards, no real money.
+impl<A: Api> Environment<A> {
+    /// The sandbox servers the spec names: test accounts, no real money.
     pub fn sandbox() -> Self {
-        Self::from_fn(Host::sandbox_url)
+        Self::from_fn(A::Host::sandbox_url)
     }
 
-    /// Clover's North American production hosts.
+    /// The production servers the spec names.
     pub fn production() -> Self {
-        Self::from_fn(Host::production_url)
+        Self::from_fn(A::Host::production_url)
     }
 
-    fn from_fn(url_of: fn(Host) -> &'static str) -> Self {
-        let base_urls = Host::ALL
+    fn from_fn(url_of: fn(A::Host) -> &'static str) -> Self {
+        let base_urls = A::Host::ALL
             .iter()
             .map(|host| Url::parse(url_of(*host)).expect("the spec's server URLs are absolute"))
             .collect();
-        Environment { base_urls }
+        Environment {
+            base_urls,
+            api: PhantomData,
+        }
     }
 
     /// Sends every call for `host` to `url` instead (an absolute http(s) URL; a
     /// path in it is kept as a prefix).
-    pub fn with_base_url(mut self, host: Host, url: &str) -> Result<Self, InvalidBaseUrl> {
+    pub fn with_base_url(mut self, host: A::Host, url: &str) -> Result<Self, InvalidBaseUrl> {
         let parsed = Url::parse(url).map_err(|error| InvalidBaseUrl {
             // It did not parse, so there is no telling which part is a password.
             url: None,
@@ -50,20 +54,20 @@ impl Environment {
                 reason: "expected an absolute http or https URL".to_owned(),
             });
         }
-        self.base_urls[index(host)] = parsed;
+        self.base_urls[index::<A>(host)] = parsed;
         Ok(self)
     }
 
-    pub fn base_url(&self, host: Host) -> &Url {
-        &self.base_urls[index(host)]
+    pub fn base_url(&self, host: A::Host) -> &Url {
+        &self.base_urls[index::<A>(host)]
     }
 }
 
-fn index(host: Host) -> usize {
-    Host::ALL
+fn index<A: Api>(host: A::Host) -> usize {
+    A::Host::ALL
         .iter()
         .position(|known| *known == host)
-        .expect("Host::ALL lists every host")
+        .expect("ApiHost::ALL lists every host")
 }
 
 /// A base URL that cannot carry API paths.
@@ -85,20 +89,16 @@ fn without_password(url: &Url) -> String {
     shown.to_string()
 }
 
-impl fmt::Display for Host {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::test_api::{TestApi, TestHost};
+
+    type Environment = super::Environment<TestApi>;
 
     #[test]
     fn an_invalid_base_url_never_shows_its_password() {
         let error = Environment::sandbox()
-            .with_base_url(Host::Token, "ftp://user:hunter2@example.com/")
+            .with_base_url(TestHost::Main, "ftp://user:hunter2@example.com/")
             .unwrap_err();
         let shown = format!("{error} {error:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
@@ -107,7 +107,7 @@ mod tests {
             "{shown}"
         );
         let error = Environment::sandbox()
-            .with_base_url(Host::Token, "http://user:hunter2@exa mple.com/")
+            .with_base_url(TestHost::Main, "http://user:hunter2@exa mple.com/")
             .unwrap_err();
         let shown = format!("{error} {error:?}");
         assert!(!shown.contains("hunter2"), "{shown}");

@@ -22,7 +22,7 @@ impl fmt::Display for InvalidInput {
 }
 
 /// Implemented by every generated type that a request sends.
-pub(crate) trait Validate {
+pub trait Validate {
     /// Checks the value; `path` is the wire path of the value itself ("" at the top).
     fn validate(&self, _path: &str) -> Result<(), InvalidInput> {
         Ok(())
@@ -30,7 +30,7 @@ pub(crate) trait Validate {
 }
 
 /// `parent.field`, or `field` at the top level.
-pub(crate) fn join(path: &str, field: &str) -> String {
+pub fn join(path: &str, field: &str) -> String {
     if path.is_empty() {
         field.to_owned()
     } else {
@@ -39,12 +39,12 @@ pub(crate) fn join(path: &str, field: &str) -> String {
 }
 
 /// `parent.field[index]`.
-pub(crate) fn join_index(path: &str, field: &str, index: usize) -> String {
+pub fn join_index(path: &str, field: &str, index: usize) -> String {
     format!("{}[{index}]", join(path, field))
 }
 
 /// Length in characters, as the spec's `minLength`/`maxLength` count it.
-pub(crate) fn length(
+pub fn length(
     value: &str,
     min: Option<u64>,
     max: Option<u64>,
@@ -57,7 +57,7 @@ pub(crate) fn length(
     })
 }
 
-pub(crate) fn range(
+pub fn range(
     value: i64,
     min: Option<i64>,
     max: Option<i64>,
@@ -69,11 +69,7 @@ pub(crate) fn range(
     })
 }
 
-#[allow(
-    dead_code,
-    reason = "emitted for `minItems`/`maxItems`; the current spec declares none"
-)]
-pub(crate) fn items(
+pub fn items(
     count: usize,
     min: Option<u64>,
     max: Option<u64>,

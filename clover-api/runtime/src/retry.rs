@@ -6,11 +6,12 @@ use std::time::{Duration, Instant, SystemTime};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
-use super::error::{ApiError, AttemptFailure, Error, FailedAttempt};
-use super::prepare::Prepared;
-use super::request::Replay;
-use super::send::{self, Response, SendFailure};
-use super::trace;
+use crate::api::Api;
+use crate::error::{ApiError, AttemptFailure, Error, FailedAttempt};
+use crate::prepare::Prepared;
+use crate::request::Replay;
+use crate::send::{self, Response, SendFailure};
+use crate::trace;
 
 /// How a call is retried when an attempt fails.
 ///
@@ -107,12 +108,12 @@ pub(crate) struct Sent {
 
 /// Sends the request until it succeeds, fails for good, or runs out of
 /// attempts or time.
-pub(crate) async fn send(
+pub(crate) async fn send<A: Api>(
     http: &reqwest::Client,
-    prepared: &Prepared,
+    prepared: &Prepared<A>,
     policy: &RetryPolicy,
     limit: usize,
-) -> Result<Sent, Error> {
+) -> Result<Sent, Error<A>> {
     let start = Instant::now();
     let mut attempts = Vec::new();
     loop {
@@ -154,12 +155,12 @@ pub(crate) async fn send(
 }
 
 /// Why one attempt failed.
-enum Failure {
+enum Failure<A: Api> {
     Send(SendFailure),
-    Status(Box<ApiError>),
+    Status(Box<ApiError<A>>),
 }
 
-impl Failure {
+impl<A: Api> Failure<A> {
     /// Whether to try again, and after how long if the server said so.
     fn retry(&self, replay: Replay) -> Option<Option<Duration>> {
         let safe = replay == Replay::Safe;
@@ -218,7 +219,7 @@ impl Failure {
         }
     }
 
-    fn into_error(self, prepared: &Prepared, attempts: Vec<FailedAttempt>) -> Error {
+    fn into_error(self, prepared: &Prepared<A>, attempts: Vec<FailedAttempt>) -> Error<A> {
         let operation = prepared.operation.id;
         let idempotency_key = prepared.idempotency_key.clone();
         match self {
@@ -249,7 +250,7 @@ impl Failure {
     }
 }
 
-/// Whether Clover may have performed an operation that answered `status`:
+/// Whether the server may have performed an operation that answered `status`:
 /// false only when the status says it surely did not.
 pub(crate) fn status_may_have_taken_effect(status: u16, key_sent: bool) -> bool {
     match status {

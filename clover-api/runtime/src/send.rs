@@ -7,7 +7,8 @@ use bytes::{Bytes, BytesMut};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
-use super::prepare::Prepared;
+use crate::api::Api;
+use crate::prepare::Prepared;
 
 /// A response read to its end.
 #[derive(Debug)]
@@ -38,9 +39,9 @@ impl SendFailure {
 }
 
 /// Sends the request once and reads the response, failing after `timeout`.
-pub(crate) async fn attempt(
+pub(crate) async fn attempt<A: Api>(
     http: &reqwest::Client,
-    prepared: &Prepared,
+    prepared: &Prepared<A>,
     timeout: Duration,
     limit: usize,
 ) -> Result<Response, SendFailure> {

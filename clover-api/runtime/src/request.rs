@@ -14,21 +14,23 @@ use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::error::{Error, Refusal};
-use super::retry::RetryPolicy;
-use super::secret::Secret;
-use super::validate::{InvalidInput, Validate};
-use crate::{Client, Host};
+use crate::api::Api;
+use crate::client::Client;
+use crate::error::{Error, Refusal};
+use crate::retry::RetryPolicy;
+use crate::secret::Secret;
+use crate::validate::{InvalidInput, Validate};
 
-/// What the spec says about one operation.
+/// What the spec says about one operation; generated code holds one constant
+/// per operation.
 #[derive(Debug)]
-pub(crate) struct Operation {
+pub struct Operation<A: Api> {
     /// The spec's `operationId`, named in every error.
     pub id: &'static str,
     pub method: Method,
     /// The spec's path template, e.g. `/v1/charges/{chargeId}`.
     pub path: &'static str,
-    pub host: Host,
+    pub host: A::Host,
     pub credential: Option<Credential>,
     pub forwarded_for: Option<ForwardedFor>,
     /// The idempotency header, when the operation declares one.
@@ -43,7 +45,7 @@ pub(crate) struct Operation {
 /// server (no connection) and after a 429; only a [`Replay::Safe`] one after
 /// a failure that may have (a reset, a timeout, a 5xx).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Replay {
+pub enum Replay {
     /// A read, or a write that carries an idempotency key: a second copy
     /// changes nothing.
     Safe,
@@ -54,7 +56,7 @@ pub(crate) enum Replay {
 
 /// Which configured credential an operation sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Credential {
+pub enum Credential {
     /// `Authorization: Bearer`, from [`ClientBuilder::access_token`](crate::ClientBuilder::access_token).
     Bearer,
     /// An API key header, from [`ClientBuilder::api_key`](crate::ClientBuilder::api_key).
@@ -63,14 +65,15 @@ pub(crate) enum Credential {
 
 /// The shopper's IP header an operation declares.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct ForwardedFor {
+pub struct ForwardedFor {
     pub header: &'static str,
     pub required: bool,
 }
 
-/// Path, query, headers and body of one call, before credentials and context.
-pub(crate) struct Request {
-    pub(crate) operation: &'static Operation,
+/// Path, query, headers and body of one call, as a generated method fills
+/// them in, before credentials and context.
+pub struct Request<A: Api> {
+    pub(crate) operation: &'static Operation<A>,
     pub(crate) path: Vec<String>,
     pub(crate) query: Vec<(&'static str, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
@@ -79,11 +82,11 @@ pub(crate) struct Request {
     pub(crate) refusal: Option<Refusal>,
 }
 
-impl Request {
+impl<A: Api> Request<A> {
     /// `path` holds one value per segment of the operation's template. A
     /// parameter that is empty, `.` or `..` would address another endpoint,
     /// so the request is refused, naming the parameter.
-    pub(crate) fn new(operation: &'static Operation, path: &[&str]) -> Self {
+    pub fn new(operation: &'static Operation<A>, path: &[&str]) -> Self {
         let template = operation.path.split('/').skip(1);
         let refusal = path
             .iter()
@@ -109,33 +112,38 @@ impl Request {
         }
     }
 
-    pub(crate) fn query<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
+    pub fn query<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
         value.append_to(name, &mut self.query);
     }
 
-    #[allow(
-        dead_code,
-        reason = "emitted for header parameters; the current spec has none besides the context headers"
-    )]
-    pub(crate) fn header<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
+    pub fn header<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
         value.append_to(name, &mut self.headers);
     }
 
-    pub(crate) fn validate<V: Validate>(&mut self, value: &V) {
+    pub fn validate<V: Validate>(&mut self, value: &V) {
         if self.refusal.is_none() {
             self.refusal = value.validate("").err().map(Refusal::InvalidInput);
         }
     }
 
-    pub(crate) fn body<B: Serialize + Validate>(&mut self, body: &B) {
+    pub fn body<B: Serialize + Validate>(&mut self, body: &B) {
         self.validate(body);
         let json = serde_json::to_vec(body).expect("generated models serialize to JSON");
         self.body = Some(Bytes::from(json));
     }
 }
 
+/// Names only the operation: the body and parameters may hold card data.
+impl<A: Api> fmt::Debug for Request<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("operation", &self.operation.id)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A value that can be sent as a query or header parameter.
-pub(crate) trait ParamValue {
+pub trait ParamValue {
     fn append_to(&self, name: &'static str, out: &mut Vec<(&'static str, String)>);
 }
 
@@ -202,7 +210,9 @@ pub(crate) struct CallOptions {
 
 /// One API call, ready to send: `.await` it, after any per-call settings.
 ///
-/// ```no_run
+/// In a generated crate such as `clover-api`:
+///
+/// ```ignore
 /// # async fn run(client: clover_api::Client, request: clover_api::models::CreateChargeRequest) -> Result<(), clover_api::Error> {
 /// let charge = client
 ///     .create_charge(&request)
@@ -212,15 +222,15 @@ pub(crate) struct CallOptions {
 /// # Ok(()) }
 /// ```
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Call<'a, T> {
-    client: &'a Client,
-    request: Request,
+pub struct Call<'a, A: Api, T> {
+    client: &'a Client<A>,
+    request: Request<A>,
     options: CallOptions,
     output: PhantomData<fn() -> T>,
 }
 
-impl<'a, T> Call<'a, T> {
-    pub(crate) fn new(client: &'a Client, request: Request) -> Self {
+impl<'a, A: Api, T> Call<'a, A, T> {
+    pub(crate) fn new(client: &'a Client<A>, request: Request<A>) -> Self {
         Call {
             client,
             request,
@@ -229,7 +239,7 @@ impl<'a, T> Call<'a, T> {
         }
     }
 
-    /// The shopper's IP address for this call, instead of the client's default.
+    /// The end user's IP address for this call, instead of the client's default.
     /// Only for operations that declare the header.
     pub fn forwarded_for(mut self, address: IpAddr) -> Self {
         self.options.forwarded_for = Some(address);
@@ -256,7 +266,7 @@ impl<'a, T> Call<'a, T> {
     }
 }
 
-impl<T> fmt::Debug for Call<'_, T> {
+impl<A: Api, T> fmt::Debug for Call<'_, A, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Call")
             .field("operation", &self.request.operation.id)
@@ -265,8 +275,8 @@ impl<T> fmt::Debug for Call<'_, T> {
     }
 }
 
-impl<'a, T: DeserializeOwned + 'a> IntoFuture for Call<'a, T> {
-    type Output = Result<T, Error>;
+impl<'a, A: Api, T: DeserializeOwned + 'a> IntoFuture for Call<'a, A, T> {
+    type Output = Result<T, Error<A>>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
     fn into_future(self) -> Self::IntoFuture {
