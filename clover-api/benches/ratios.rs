@@ -89,6 +89,14 @@ fn quantile(values: &[f64], q: f64) -> f64 {
     sorted[low] + (sorted[high] - sorted[low]) * (position - low as f64)
 }
 
+/// The 1-minute load average, to judge how noisy a run was (Linux only).
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| text.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
 fn env_number(name: &str, default: u64) -> u64 {
     match std::env::var(name) {
         Ok(value) => value
@@ -132,9 +140,10 @@ fn main() {
     };
     println!(
         "ratios: {batches} alternating batches per side, {calls} calls per batch \
-         ({} decodes per decode batch); loopback server at {}",
+         ({} decodes per decode batch); loopback server at {}; load average {}",
         calls * 20,
-        setup.server.url
+        setup.server.url,
+        load_average(),
     );
     for op in OPS {
         if filter.as_deref().is_some_and(|filter| !op.contains(filter)) {
@@ -189,4 +198,5 @@ fn main() {
             median(&raw) / median(&sdk),
         );
     }
+    println!("ratios: done; load average {}", load_average());
 }

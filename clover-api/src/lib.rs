@@ -48,14 +48,16 @@
 
 #[rustfmt::skip]
 mod generated;
+mod oauth;
 
 pub use clover_api_runtime::{
     AttemptFailure, BuildError, CredentialKind, FailedAttempt, InvalidBaseUrl, InvalidInput,
-    RawBody, Refusal, RetryPolicy, Secret, reqwest,
+    RawBody, Refusal, RetryPolicy, Secret, Tokens, reqwest,
 };
 pub use generated::{
     ApiError, Call, Client, ClientBuilder, Environment, Error, Host, Spec, models,
 };
+pub use oauth::OauthRefresh;
 
 /// Compiles the README's code blocks as doctests, so the quick start cannot rot.
 #[cfg(doctest)]

@@ -2,9 +2,10 @@
 //! through the retry loop, its success decoded.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::HeaderValue;
+use reqwest::header::{AUTHORIZATION, HeaderValue};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
@@ -13,9 +14,10 @@ use crate::decode;
 use crate::environment::Environment;
 use crate::error::{AttemptFailure, Error, FailedAttempt, RawBody};
 use crate::prepare::{CredentialHeader, api_key_header, bearer_header};
-use crate::request::{Call, CallOptions, Request};
+use crate::request::{Call, CallOptions, Credential, Request};
 use crate::retry::{self, RetryPolicy};
 use crate::secret::Secret;
+use crate::token::{Expiring, OnRefresh, Refresh, RefreshingToken, Tokens};
 use crate::trace;
 
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -34,8 +36,8 @@ const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 pub struct Client<A: Api> {
     http: reqwest::Client,
     pub(crate) environment: Environment<A>,
-    /// Each credential as its ready header value, or why it cannot be sent.
-    pub(crate) bearer: Option<CredentialHeader>,
+    pub(crate) bearer: Bearer<A>,
+    /// The API key as its ready header value, or why it cannot be sent.
     pub(crate) api_key: Option<CredentialHeader>,
     pub(crate) forwarded_for: Option<IpAddr>,
     pub(crate) user_agent: HeaderValue,
@@ -44,11 +46,24 @@ pub struct Client<A: Api> {
 }
 
 /// Settings for a [`Client`]; every one has a default.
+/// Where the bearer credential comes from.
+#[derive(Debug, Clone)]
+pub(crate) enum Bearer<A: Api> {
+    None,
+    /// A token that does not expire (or whose renewal is the caller's), as
+    /// its ready header value or why it cannot be sent.
+    Static(CredentialHeader),
+    /// An expiring token the client renews itself, shared by its clones.
+    Refreshing(Arc<RefreshingToken<A>>),
+}
+
 #[derive(Debug)]
 #[must_use]
 pub struct ClientBuilder<A: Api> {
     environment: Environment<A>,
     access_token: Option<Secret>,
+    expiring: Option<Expiring<A>>,
+    on_refresh: Option<OnRefresh>,
     api_key: Option<Secret>,
     forwarded_for: Option<IpAddr>,
     retry: RetryPolicy,
@@ -63,6 +78,8 @@ impl<A: Api> Default for ClientBuilder<A> {
         ClientBuilder {
             environment: Environment::sandbox(),
             access_token: None,
+            expiring: None,
+            on_refresh: None,
             api_key: None,
             forwarded_for: None,
             retry: RetryPolicy::default(),
@@ -87,7 +104,7 @@ impl<A: Api> Client<A> {
     /// A copy of this client with another bearer token, e.g. after a refresh.
     pub fn with_access_token(&self, access_token: impl Into<Secret>) -> A::Client {
         A::Client::from(Client {
-            bearer: Some(bearer_header(access_token.into().expose())),
+            bearer: Bearer::Static(bearer_header(access_token.into().expose())),
             ..self.clone()
         })
     }
@@ -110,17 +127,38 @@ impl<A: Api> Client<A> {
         options: CallOptions,
     ) -> Result<T, Error<A>> {
         let operation = request.operation;
+        let refused = |reason| Error::Refused {
+            operation: operation.id,
+            reason,
+        };
         let policy = options.retry.unwrap_or(self.retry);
-        let prepared = self
-            .prepare(request, options)
-            .map_err(|reason| Error::Refused {
-                operation: operation.id,
-                reason,
-            })?;
+        let renewing = match (&self.bearer, operation.credential) {
+            (Bearer::Refreshing(token), Some(Credential::Bearer)) => Some(token),
+            _ => None,
+        };
+        if let Some(token) = renewing {
+            token.renew_if_due(self).await.map_err(refused)?;
+        }
+        let sent_with = renewing.map(|token| token.generation());
+        let mut prepared = self.prepare(request, options).map_err(refused)?;
         let span = trace::call_span(&prepared);
-        let sent = retry::send(&self.http, &prepared, &policy, self.max_response_bytes)
-            .instrument(span)
-            .await?;
+        let mut sent = retry::send(&self.http, &prepared, &policy, self.max_response_bytes)
+            .instrument(span.clone())
+            .await;
+        if let (Some(token), Some(seen), Err(error)) = (renewing, sent_with, &sent)
+            && error.api_error().is_some_and(|api| api.status == 401)
+        {
+            // Rejected before anything happened: renew once, then send the
+            // same request (same idempotency key) with the new token.
+            token.renew(self, seen).await.map_err(refused)?;
+            prepared
+                .headers
+                .insert(AUTHORIZATION, token.header().map_err(refused)?);
+            sent = retry::send(&self.http, &prepared, &policy, self.max_response_bytes)
+                .instrument(span)
+                .await;
+        }
+        let sent = sent?;
         decode::decode(&sent.response.body).map_err(|failure| {
             let status = sent.response.status.as_u16();
             let mut attempts = sent.attempts;
@@ -163,6 +201,25 @@ impl<A: Api> ClientBuilder<A> {
     /// `Authorization: Bearer` to operations that declare it.
     pub fn access_token(mut self, token: impl Into<Secret>) -> Self {
         self.access_token = Some(token.into());
+        self
+    }
+
+    /// An expiring access token that the client renews itself: shortly
+    /// before `tokens.expires_at`, and once after a 401 (then the call is
+    /// sent again). Calls in flight share one renewal. Replaces
+    /// [`ClientBuilder::access_token`].
+    pub fn expiring_tokens(mut self, tokens: Tokens, refresh: impl Refresh<A>) -> Self {
+        self.expiring = Some(Expiring {
+            tokens,
+            refresh: Box::new(refresh),
+        });
+        self
+    }
+
+    /// Called with each renewed pair before it is used. Store the pair
+    /// there: a refresh token works once, so the old one is now spent.
+    pub fn on_token_refresh(mut self, store: impl Fn(&Tokens) + Send + Sync + 'static) -> Self {
+        self.on_refresh = Some(OnRefresh(Arc::new(store)));
         self
     }
 
@@ -230,7 +287,13 @@ impl<A: Api> ClientBuilder<A> {
         Ok(A::Client::from(Client {
             http,
             environment: self.environment,
-            bearer: self.access_token.map(|token| bearer_header(token.expose())),
+            bearer: match (self.expiring, self.access_token) {
+                (Some(expiring), _) => {
+                    Bearer::Refreshing(Arc::new(RefreshingToken::new(expiring, self.on_refresh)))
+                }
+                (None, Some(token)) => Bearer::Static(bearer_header(token.expose())),
+                (None, None) => Bearer::None,
+            },
             api_key: self.api_key.map(|key| api_key_header(key.expose())),
             forwarded_for: self.forwarded_for,
             user_agent,

@@ -204,6 +204,10 @@ pub enum Refusal {
     MissingCredential(CredentialKind),
     #[error("the configured {0} is empty")]
     EmptyCredential(CredentialKind),
+    /// The expiring access token could not be renewed; the message says why
+    /// (the refresh call's own error).
+    #[error("could not refresh the access token: {0}")]
+    TokenRefresh(String),
     #[error("the required header `{0}` has no value: set a client default or a per-call value")]
     MissingHeader(&'static str),
     #[error("{0}")]

@@ -21,6 +21,7 @@ mod secret;
 mod send;
 #[cfg(test)]
 mod test_api;
+mod token;
 mod trace;
 pub mod validate;
 
@@ -33,4 +34,5 @@ pub use request::{Call, Credential, ForwardedFor, Operation, ParamValue, Replay,
 pub use reqwest;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use token::{Refresh, RefreshFuture, Tokens};
 pub use validate::InvalidInput;

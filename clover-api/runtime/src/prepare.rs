@@ -10,7 +10,7 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, 
 use url::Url;
 
 use crate::api::Api;
-use crate::client::Client;
+use crate::client::{Bearer, Client};
 use crate::error::{CredentialKind, Refusal};
 use crate::request::{CallOptions, Credential, Operation, Request};
 
@@ -118,18 +118,20 @@ impl<A: Api> Client<A> {
             None => return Ok(None),
             Some(Credential::Bearer) => (
                 reqwest::header::AUTHORIZATION,
-                &self.bearer,
+                match &self.bearer {
+                    Bearer::None => None,
+                    Bearer::Static(header) => Some(header.clone()),
+                    Bearer::Refreshing(token) => Some(token.header()),
+                },
                 CredentialKind::BearerToken,
             ),
             Some(Credential::ApiKey { header }) => (
                 HeaderName::from_static(header),
-                &self.api_key,
+                self.api_key.clone(),
                 CredentialKind::ApiKey,
             ),
         };
-        let value = configured
-            .clone()
-            .ok_or(Refusal::MissingCredential(kind))??;
+        let value = configured.ok_or(Refusal::MissingCredential(kind))??;
         Ok(Some((name, value)))
     }
 
