@@ -174,12 +174,18 @@ fn main() {
         // Throughput ratio of a pair = raw time / SDK time.
         let ratios: Vec<f64> = sdk.iter().zip(&raw).map(|(s, r)| r / s).collect();
         let ratio = median(&ratios);
+        // Noise only adds time: the fastest batches say what each side can do.
+        let fastest = |times: &[f64]| times.iter().copied().fold(f64::INFINITY, f64::min);
         println!(
-            "{op}: {} {:.2} µs/call, {} {:.2} µs/call (medians of {batches} batches)",
+            "{op}: {} {:.2} µs/call, {} {:.2} µs/call (medians of {batches} batches; \
+             fastest batches {:.2} and {:.2}, ratio {:.2})",
             names.0,
             median(&sdk) / 1000.0,
             names.1,
             median(&raw) / 1000.0,
+            fastest(&sdk) / 1000.0,
+            fastest(&raw) / 1000.0,
+            fastest(&raw) / fastest(&sdk),
         );
         let verdict = match target(op) {
             // A few calls, perhaps unoptimized: no verdict.

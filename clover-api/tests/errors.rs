@@ -1124,3 +1124,42 @@ async fn a_decode_problem_leaves_out_the_value() {
     );
     assert!(!shown.contains("6035551234567890123"), "{shown}");
 }
+
+/// A body past the client's limit fails the call instead of filling memory;
+/// the charge it answered took effect.
+#[tokio::test]
+async fn a_response_over_the_size_limit_is_refused_and_may_have_taken_effect() {
+    let servers = Servers::start().await;
+    let mut large = charge_json("LARGE");
+    large["description"] = json!("x".repeat(4096));
+    Mock::given(method("POST"))
+        .and(path("/v1/charges"))
+        .respond_with(ok_json(large))
+        .expect(1)
+        .mount(servers.server(Host::Ecommerce))
+        .await;
+    let client = servers.builder().max_response_bytes(1024).build().unwrap();
+    let error = client.create_charge(&charge()).await.unwrap_err();
+    assert!(
+        matches!(&error, Error::Decode { status: 200, problem, .. } if problem.contains("1024 bytes")),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.attempts()[0].reason,
+        AttemptFailure::BodyTooLarge(200)
+    );
+    assert!(error.may_have_taken_effect());
+    assert!(error.idempotency_key().is_some());
+}
+
+/// A proxy's short plain-text answer is shown as it is.
+#[tokio::test]
+async fn a_short_text_error_body_is_shown() {
+    let servers = Servers::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(502).set_body_raw("Bad Gateway\n", "text/plain"))
+        .mount(servers.server(Host::Ecommerce))
+        .await;
+    let error = servers.client().get_charge("X").await.unwrap_err();
+    assert_eq!(error.to_string(), "getCharge: HTTP 502: \"Bad Gateway\"");
+}

@@ -1127,14 +1127,25 @@ async fn a_redirect_never_carries_the_api_key_or_card_to_another_host() {
             ResponseTemplate::new(307)
                 .insert_header("location", format!("{}/collect", elsewhere.uri())),
         )
-        .expect(1)
+        .expect(2)
         .mount(servers.server(Host::Token))
         .await;
 
-    let _ = servers
-        .client()
-        .create_card_token(&CardTokenRequest::new(seed_card()))
-        .await;
+    // The default client, and one built from the caller's own settings
+    // that ask to follow redirects: neither follows.
+    let own_settings = clover_api::reqwest::Client::builder()
+        .redirect(clover_api::reqwest::redirect::Policy::limited(5));
+    for client in [
+        servers.client(),
+        servers.builder().http_client(own_settings).build().unwrap(),
+    ] {
+        let error = client
+            .create_card_token(&CardTokenRequest::new(seed_card()))
+            .await
+            .expect_err("a redirect is not followed");
+        assert_eq!(error.api_error().map(|api| api.status), Some(307));
+        assert!(!error.may_have_taken_effect(), "a 307 was not handled here");
+    }
 
     let leaked = servers.received(Host::Web).await;
     for request in &leaked {

@@ -308,6 +308,17 @@ async fn the_code_exchange_is_not_replayed_after_an_unknown_outcome() {
             .await
             .expect_err("not retried");
         assert_eq!(exchanges(&server), 1, "{fault:?}: sent once");
+        if fault == Fault::ResetAfterCommit {
+            let shown = error.to_string();
+            assert!(
+                shown.starts_with("exchangeOauthCode: no answer from 127.0.0.1; the request may have reached the server: "),
+                "names the host: {shown}"
+            );
+            assert!(
+                shown.to_lowercase().contains("reset") || shown.contains("closed"),
+                "names the root cause: {shown}"
+            );
+        }
         assert_eq!(error.attempts().len(), 1, "{fault:?}");
         assert!(error.may_have_taken_effect(), "{fault:?}");
     }

@@ -277,6 +277,11 @@ impl<A: Api> ClientBuilder<A> {
     pub fn build(self) -> Result<A::Client, BuildError> {
         let user_agent =
             HeaderValue::from_str(&self.user_agent).map_err(|_| BuildError::UserAgent)?;
+        #[cfg(feature = "rustls-ring")]
+        {
+            // Fails only when the process already has a default provider, which is then used.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        }
         let http = self
             .http
             .unwrap_or_default()
