@@ -164,7 +164,7 @@ async fn the_example_explains_a_missing_token_and_an_api_error() {
 /// the stand-in holds exactly one charge.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_example_takes_one_payment_through_each_retried_fault() {
-    use common::fault_server::{self as fault, Fault, FaultServer};
+    use common::fault_server::{Fault, FaultServer};
     let faults = [
         Fault::ResetAfterCommit,
         Fault::Status(500),
@@ -177,18 +177,7 @@ async fn the_example_takes_one_payment_through_each_retried_fault() {
     for injected in faults {
         let server = FaultServer::start().await;
         server.inject("POST", "/v1/charges", injected.clone(), 1);
-        let url = server.url();
-        let output = tokio::task::spawn_blocking(move || {
-            Command::new(example_binary())
-                .env("CLOVER_ACCESS_TOKEN", fault::ACCESS_TOKEN)
-                .env("CLOVER_API_URL", &url)
-                .env("CLOVER_ECOMMERCE_URL", &url)
-                .env("CLOVER_TOKEN_URL", &url)
-                .output()
-                .unwrap()
-        })
-        .await
-        .unwrap();
+        let output = run_against(&server).await;
         let stdout = String::from_utf8_lossy(&output.stdout);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(
@@ -208,20 +197,10 @@ async fn the_example_takes_one_payment_through_each_retried_fault() {
 /// A failure that may have charged says so, with the key to retry with.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failed_payment_prints_its_idempotency_key() {
-    use common::fault_server::{self as fault, Fault, FaultServer};
+    use common::fault_server::{Fault, FaultServer};
     let server = FaultServer::start().await;
     server.inject("POST", "/v1/charges", Fault::Status(503), 3);
-    let url = server.url();
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new(example_binary())
-            .env("CLOVER_ACCESS_TOKEN", fault::ACCESS_TOKEN)
-            .env("CLOVER_ECOMMERCE_URL", &url)
-            .env("CLOVER_TOKEN_URL", &url)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let output = run_against(&server).await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success());
     let key = server.requests()[2]
@@ -234,4 +213,21 @@ async fn a_failed_payment_prints_its_idempotency_key() {
     );
     assert!(stderr.contains("may have taken effect"), "{stderr}");
     assert!(!stderr.contains("None"), "no empty Debug dump: {stderr}");
+}
+
+/// Runs the example with every host on the fault server, off the runtime
+/// thread so the server keeps answering.
+async fn run_against(server: &common::fault_server::FaultServer) -> std::process::Output {
+    let url = server.url();
+    tokio::task::spawn_blocking(move || {
+        Command::new(example_binary())
+            .env("CLOVER_ACCESS_TOKEN", common::fault_server::ACCESS_TOKEN)
+            .env("CLOVER_API_URL", &url)
+            .env("CLOVER_ECOMMERCE_URL", &url)
+            .env("CLOVER_TOKEN_URL", &url)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
 }
