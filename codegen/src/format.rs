@@ -51,8 +51,13 @@ fn ends_a_block(previous: &str, line: &str) -> bool {
         .iter()
         .any(|start| line.starts_with(start))
     };
+    // Module declarations and imports stay together; other one-line items
+    // (`pub type …;`, `pub enum Spec {}`) stand apart.
+    let declaration = ["use ", "pub use ", "mod ", "pub mod "]
+        .iter()
+        .any(|start| previous.starts_with(start));
     let one_line_item = !previous.starts_with([' ', '/', '#'])
-        && !previous.starts_with("use ")
+        && !declaration
         && (previous.ends_with(';') || previous.ends_with("{}"));
     let top_level_end = ((previous == "}" || previous == "};") && !line.starts_with("use "))
         || (one_line_item && item_start(line));

@@ -6,11 +6,7 @@
 mod api;
 mod client;
 mod hosts;
-
 pub mod models;
-
 pub use api::{ApiError, Call, ClientBuilder, Environment, Error, Spec};
-
 pub use client::Client;
-
 pub use hosts::Host;
