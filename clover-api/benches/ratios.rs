@@ -11,7 +11,7 @@
 //! ```
 //!
 //! Environment:
-//! - `CLOVER_BENCH_BATCHES` (30) batches per side, `CLOVER_BENCH_CALLS` (200)
+//! - `CLOVER_BENCH_BATCHES` (100) batches per side, `CLOVER_BENCH_CALLS` (200)
 //!   calls per batch (decode batches run 20 times as many decodes);
 //! - a name on the command line (`-- get_charge`) runs only the operations
 //!   whose name contains it;
@@ -132,7 +132,7 @@ fn main() {
 
     let (batches, calls) = if bench_mode {
         (
-            env_number("CLOVER_BENCH_BATCHES", 30).max(1),
+            env_number("CLOVER_BENCH_BATCHES", 100).max(1),
             env_number("CLOVER_BENCH_CALLS", 200).max(1),
         )
     } else {
@@ -178,7 +178,7 @@ fn main() {
         let fastest = |times: &[f64]| times.iter().copied().fold(f64::INFINITY, f64::min);
         println!(
             "{op}: {} {:.2} µs/call, {} {:.2} µs/call (medians of {batches} batches; \
-             fastest batches {:.2} and {:.2}, ratio {:.2})",
+             fastest batches {:.2} and {:.2}, ratio {:.3})",
             names.0,
             median(&sdk) / 1000.0,
             names.1,
@@ -195,8 +195,8 @@ fn main() {
             None => String::new(),
         };
         println!(
-            "{op}: {}/{} throughput ratio = {ratio:.2} (median of batches; \
-             quartiles {:.2}..{:.2}; ratio of medians {:.2}){verdict}",
+            "{op}: {}/{} throughput ratio = {ratio:.3} (median of batches; \
+             quartiles {:.3}..{:.3}; ratio of medians {:.3}){verdict}",
             names.0,
             names.1,
             quantile(&ratios, 0.25),

@@ -52,7 +52,7 @@ mod oauth;
 
 pub use clover_api_runtime::{
     AttemptFailure, BuildError, CredentialKind, FailedAttempt, InvalidBaseUrl, InvalidInput,
-    RawBody, Refusal, RetryPolicy, Secret, Tokens, reqwest,
+    RawBody, Refresh, RefreshFuture, Refusal, RetryPolicy, Secret, Tokens, reqwest,
 };
 pub use generated::{
     ApiError, Call, Client, ClientBuilder, Environment, Error, Host, Spec, models,

@@ -67,10 +67,12 @@ fn count(server: &FaultServer, method: &str, path: &str) -> usize {
 #[tokio::test]
 async fn a_token_about_to_expire_is_renewed_once_for_every_call_in_flight() {
     let server = FaultServer::start().await;
-    server.set_access_token_lifetime(20);
+    server.set_access_token_lifetime(2);
     let first = exchange(&server, "CODE-AHEAD").await;
     server.set_access_token_lifetime(3600);
     let (client, stored) = client(&server, first.clone());
+    // Renewed halfway through a life shorter than the usual margin.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
 
     for result in concurrently(&client, 8).await {
         result.expect("every call succeeds with the renewed token");
@@ -144,14 +146,17 @@ async fn calls_rejected_together_share_one_refresh() {
 #[tokio::test]
 async fn a_spent_refresh_token_fails_the_call_before_sending_it() {
     let server = FaultServer::start().await;
-    server.set_access_token_lifetime(20);
+    server.set_access_token_lifetime(2);
     let tokens = exchange(&server, "CODE-SPENT").await;
     let (first, _) = client(&server, tokens.clone());
+    let (second, stored) = client(&server, tokens);
+    // Both are renewed halfway through their short life; the first spends
+    // the refresh token.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     first
         .get_api_access_key()
         .await
         .expect("renews and succeeds");
-    let (second, stored) = client(&server, tokens);
     let error = second
         .get_api_access_key()
         .await

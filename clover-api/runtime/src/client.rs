@@ -15,7 +15,7 @@ use crate::environment::Environment;
 use crate::error::{AttemptFailure, Error, FailedAttempt, RawBody};
 use crate::prepare::{CredentialHeader, api_key_header, bearer_header};
 use crate::request::{Call, CallOptions, Credential, Request};
-use crate::retry::{self, RetryPolicy};
+use crate::retry::{self, Progress, RetryPolicy};
 use crate::secret::Secret;
 use crate::token::{Expiring, OnRefresh, Refresh, RefreshingToken, Tokens};
 use crate::trace;
@@ -139,29 +139,51 @@ impl<A: Api> Client<A> {
         if let Some(token) = renewing {
             token.renew_if_due(self).await.map_err(refused)?;
         }
-        let sent_with = renewing.map(|token| token.generation());
         let mut prepared = self.prepare(request, options).map_err(refused)?;
         let span = trace::call_span(&prepared);
-        let mut sent = retry::send(&self.http, &prepared, &policy, self.max_response_bytes)
-            .instrument(span.clone())
-            .await;
-        if let (Some(token), Some(seen), Err(error)) = (renewing, sent_with, &sent)
-            && error.api_error().is_some_and(|api| api.status == 401)
+        let mut progress = Progress::new();
+        let mut outcome = retry::send(
+            &self.http,
+            &prepared,
+            &policy,
+            self.max_response_bytes,
+            &mut progress,
+        )
+        .instrument(span.clone())
+        .await;
+        if let (Some(token), Some(seen), Err(failure)) =
+            (renewing, prepared.token_generation, &outcome)
+            && failure.is_unauthorized()
         {
             // Rejected before anything happened: renew once, then send the
-            // same request (same idempotency key) with the new token.
-            token.renew(self, seen).await.map_err(refused)?;
-            prepared
-                .headers
-                .insert(AUTHORIZATION, token.header().map_err(refused)?);
-            sent = retry::send(&self.http, &prepared, &policy, self.max_response_bytes)
-                .instrument(span)
-                .await;
+            // same request (same key) again, within the same deadline.
+            match token
+                .renew(self, seen)
+                .await
+                .and_then(|()| token.current().0)
+            {
+                Ok(header) => {
+                    prepared.headers.insert(AUTHORIZATION, header);
+                    outcome = retry::send(
+                        &self.http,
+                        &prepared,
+                        &policy,
+                        self.max_response_bytes,
+                        &mut progress,
+                    )
+                    .instrument(span)
+                    .await;
+                }
+                Err(reason) => trace::renewal_failed(&reason),
+            }
         }
-        let sent = sent?;
-        decode::decode(&sent.response.body).map_err(|failure| {
-            let status = sent.response.status.as_u16();
-            let mut attempts = sent.attempts;
+        let response = match outcome {
+            Ok(response) => response,
+            Err(failure) => return Err(failure.into_error(&prepared, progress.attempts)),
+        };
+        decode::decode(&response.body).map_err(|failure| {
+            let status = response.status.as_u16();
+            let mut attempts = progress.attempts;
             attempts.push(FailedAttempt {
                 number: attempts.len() as u32 + 1,
                 reason: AttemptFailure::Undecodable(status),
@@ -173,7 +195,7 @@ impl<A: Api> Client<A> {
                 status,
                 path: failure.path,
                 problem: failure.problem,
-                body: RawBody(sent.response.body.to_vec()),
+                body: RawBody(response.body.to_vec()),
                 attempts,
             }
         })

@@ -1,5 +1,6 @@
 //! Where each host lives: the spec's sandbox or production servers, or URLs of your own.
 
+use std::fmt;
 use std::marker::PhantomData;
 
 use url::Url;
@@ -11,7 +12,7 @@ use crate::api::{Api, ApiHost};
 /// Start from [`Environment::sandbox`] or [`Environment::production`], and
 /// move any host elsewhere (a proxy, a local stand-in) with
 /// [`Environment::with_base_url`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Environment<A: Api> {
     /// In the order of [`ApiHost::ALL`].
     base_urls: Vec<Url>,
@@ -60,6 +61,16 @@ impl<A: Api> Environment<A> {
 
     pub fn base_url(&self, host: A::Host) -> &Url {
         &self.base_urls[index::<A>(host)]
+    }
+}
+
+/// Each host with its URL, any password in it hidden.
+impl<A: Api> fmt::Debug for Environment<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hosts = A::Host::ALL.iter().zip(&self.base_urls);
+        f.debug_map()
+            .entries(hosts.map(|(host, url)| (host.to_string(), without_password(url))))
+            .finish()
     }
 }
 

@@ -28,11 +28,12 @@ pub enum Error<A: Api> {
         reason: Refusal,
     },
 
-    /// The last attempt failed on the way. If `may_have_reached_server` is
-    /// true, the operation may have taken effect: retry it only with the same
+    /// The last attempt failed on the way. `may_have_reached_server` is about
+    /// that attempt; whether the operation may have happened on any attempt
+    /// is [`Error::may_have_taken_effect`]: if so, retry it only with the same
     /// `idempotency_key`. `cause` is reqwest's error; its innermost cause is
     /// part of this error's message.
-    #[error("{operation}: {}{}: {}", transport_summary(*.may_have_reached_server, host), retried(attempts), root_cause(cause))]
+    #[error("{operation}: {}{}: {}", transport_summary(*.may_have_reached_server, host, attempts), retried(attempts), root_cause(cause))]
     Transport {
         operation: &'static str,
         may_have_reached_server: bool,
@@ -77,11 +78,23 @@ pub enum Error<A: Api> {
     },
 }
 
-fn transport_summary(may_have_reached_server: bool, host: &str) -> String {
-    if may_have_reached_server {
-        format!("no answer from {host}; the request may have reached the server")
-    } else {
-        format!("could not connect to {host}; nothing was sent")
+fn transport_summary(
+    may_have_reached_server: bool,
+    host: &str,
+    attempts: &[FailedAttempt],
+) -> String {
+    let earlier = attempts
+        .split_last()
+        .map_or(&[][..], |(_, earlier)| earlier);
+    match (
+        may_have_reached_server,
+        earlier.iter().any(|attempt| attempt.may_have_taken_effect),
+    ) {
+        (true, _) => format!("no answer from {host}; the request may have reached the server"),
+        (false, false) => format!("could not connect to {host}; nothing was sent"),
+        (false, true) => {
+            format!("could not connect to {host}; an earlier attempt may have reached the server")
+        }
     }
 }
 
@@ -279,7 +292,7 @@ fn lenient<F: ErrorFields>(value: Value) -> Option<F> {
 }
 
 /// An error response, with every field the spec defines and the whole body.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ApiError<A: Api> {
     pub status: u16,
     /// The spec's error fields, read from the body leniently; `None` when the
@@ -344,6 +357,41 @@ impl<A: Api> ApiError<A> {
     }
 }
 
+/// Response headers whose values `Debug` shows; others (`set-cookie`,
+/// `location`, …) may carry secrets and show by name only.
+const SHOWN_HEADERS: [&str; 5] = [
+    "content-type",
+    "retry-after",
+    "x-clover-request-id",
+    "x-request-id",
+    "date",
+];
+
+impl<A: Api> fmt::Debug for ApiError<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<String> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let name = name.as_str();
+                let shown = SHOWN_HEADERS.contains(&name) || name.starts_with("x-ratelimit-");
+                match (shown, value.to_str()) {
+                    (true, Ok(value)) => format!("{name}: {value}"),
+                    _ => name.to_owned(),
+                }
+            })
+            .collect();
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("detail", &self.detail)
+            .field("summary", &self.summary)
+            .field("request_id", &self.request_id)
+            .field("headers", &headers)
+            .field("body", &self.body)
+            .finish()
+    }
+}
+
 impl<A: Api> fmt::Display for ApiError<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "HTTP {}", self.status)?;
@@ -353,6 +401,10 @@ impl<A: Api> fmt::Display for ApiError<A> {
             Some(fields) if !fields.is_empty() => write!(f, " {fields}"),
             _ => match &self.summary {
                 Some(summary) => write!(f, ": {summary}"),
+                // A redirect's body may repeat the request's query, secrets included.
+                None if (300..400).contains(&self.status) => {
+                    f.write_str(": a redirect, not followed")
+                }
                 None => self.body.describe(f),
             },
         }

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::Method;
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
+};
 use url::Url;
 
 use crate::api::Api;
@@ -23,6 +25,8 @@ pub(crate) struct Prepared<A: Api> {
     pub body: Option<Bytes>,
     /// Caller's key or a fresh UUID v4, sent on every attempt.
     pub idempotency_key: Option<String>,
+    /// Which renewal of an expiring token the request carries, if it carries one.
+    pub token_generation: Option<u64>,
 }
 
 impl<A: Api> Prepared<A> {
@@ -88,8 +92,10 @@ impl<A: Api> Client<A> {
         let mut headers = HeaderMap::with_capacity(8);
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(USER_AGENT, self.user_agent.clone());
-        if let Some((name, value)) = self.credential(operation.credential)? {
+        let mut token_generation = None;
+        if let Some((name, value, generation)) = self.credential(operation.credential)? {
             headers.insert(name, value);
+            token_generation = generation;
         }
         self.forwarded_for(operation, &options, &mut headers)?;
         let idempotency_key = idempotency_key(operation, options.idempotency_key, &mut headers)?;
@@ -106,33 +112,35 @@ impl<A: Api> Client<A> {
             headers,
             body: request.body,
             idempotency_key,
+            token_generation,
         })
     }
 
-    /// The header of the credential the operation sends, if it sends one.
+    /// The header of the credential the operation sends, if it sends one,
+    /// and which renewal of an expiring token it is.
     fn credential(
         &self,
         credential: Option<Credential>,
-    ) -> Result<Option<(HeaderName, HeaderValue)>, Refusal> {
-        let (name, configured, kind) = match credential {
-            None => return Ok(None),
-            Some(Credential::Bearer) => (
-                reqwest::header::AUTHORIZATION,
-                match &self.bearer {
-                    Bearer::None => None,
-                    Bearer::Static(header) => Some(header.clone()),
-                    Bearer::Refreshing(token) => Some(token.header()),
-                },
-                CredentialKind::BearerToken,
-            ),
-            Some(Credential::ApiKey { header }) => (
-                HeaderName::from_static(header),
-                self.api_key.clone(),
-                CredentialKind::ApiKey,
-            ),
-        };
-        let value = configured.ok_or(Refusal::MissingCredential(kind))??;
-        Ok(Some((name, value)))
+    ) -> Result<Option<(HeaderName, HeaderValue, Option<u64>)>, Refusal> {
+        let missing = |kind| Refusal::MissingCredential(kind);
+        match (credential, &self.bearer) {
+            (None, _) => Ok(None),
+            (Some(Credential::Bearer), Bearer::None) => Err(missing(CredentialKind::BearerToken)),
+            (Some(Credential::Bearer), Bearer::Static(header)) => {
+                Ok(Some((AUTHORIZATION, header.clone()?, None)))
+            }
+            (Some(Credential::Bearer), Bearer::Refreshing(token)) => {
+                let (header, generation) = token.current();
+                Ok(Some((AUTHORIZATION, header?, Some(generation))))
+            }
+            (Some(Credential::ApiKey { header }), _) => {
+                let value = self
+                    .api_key
+                    .clone()
+                    .ok_or(missing(CredentialKind::ApiKey))??;
+                Ok(Some((HeaderName::from_static(header), value, None)))
+            }
+        }
     }
 
     fn forwarded_for(

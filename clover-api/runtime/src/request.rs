@@ -260,7 +260,9 @@ impl<'a, A: Api, T> Call<'a, A, T> {
         self
     }
 
-    /// Sends this call once: no retry, whatever the failure.
+    /// Sends this call once: no retry, whatever the failure. (An expiring
+    /// token refused with a 401 is still renewed and the call sent again:
+    /// the server refused it, so nothing happened.)
     pub fn no_retry(self) -> Self {
         self.retry(RetryPolicy::never())
     }

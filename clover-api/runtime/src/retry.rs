@@ -74,16 +74,24 @@ impl RetryPolicy {
         self
     }
 
-    /// Time allowed for one attempt, from sending to the end of the body.
+    /// Time allowed for one attempt, from sending to the end of the body
+    /// (at least 1 ms).
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
-        self.attempt_timeout = timeout;
+        self.attempt_timeout = timeout.max(Duration::from_millis(1));
         self
     }
 
-    /// Time allowed for the whole call, attempts and waits together.
+    /// Time allowed for the whole call, attempts and waits together. A retry
+    /// starts only if a full attempt (or a second, if that is less) still
+    /// fits; the first attempt always gets that much.
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.deadline = deadline;
         self
+    }
+
+    /// The least time an attempt is given.
+    fn minimum_budget(&self) -> Duration {
+        self.attempt_timeout.min(Duration::from_secs(1))
     }
 
     /// The full-jitter wait after `failed` attempts: a random time up to
@@ -99,44 +107,63 @@ impl RetryPolicy {
     }
 }
 
-/// A response with a success status, and the attempts that failed before it.
+/// The attempts of one call so far, and when it began. Every round of
+/// sending shares it: a call sent again after a 401 renewal keeps its
+/// history and its deadline.
 #[derive(Debug)]
-pub(crate) struct Sent {
-    pub response: Response,
+pub(crate) struct Progress {
+    start: Instant,
     pub attempts: Vec<FailedAttempt>,
 }
 
+impl Progress {
+    pub fn new() -> Self {
+        Progress {
+            start: Instant::now(),
+            attempts: Vec::new(),
+        }
+    }
+
+    fn remaining(&self, policy: &RetryPolicy) -> Duration {
+        policy.deadline.saturating_sub(self.start.elapsed())
+    }
+}
+
 /// Sends the request until it succeeds, fails for good, or runs out of
-/// attempts or time.
+/// attempts or time; the failed attempts are recorded in `progress`.
 pub(crate) async fn send<A: Api>(
     http: &reqwest::Client,
     prepared: &Prepared<A>,
     policy: &RetryPolicy,
     limit: usize,
-) -> Result<Sent, Error<A>> {
-    let start = Instant::now();
-    let mut attempts = Vec::new();
+    progress: &mut Progress,
+) -> Result<Response, Failure<A>> {
+    let key_sent = prepared.idempotency_key.is_some();
     loop {
-        let number = attempts.len() as u32 + 1;
-        let remaining = policy.deadline.saturating_sub(start.elapsed());
+        let number = progress.attempts.len() as u32 + 1;
+        // Never less than the minimum budget, so an attempt is never cut
+        // off before it could be sent.
+        let timeout = policy
+            .attempt_timeout
+            .min(progress.remaining(policy).max(policy.minimum_budget()));
         let began = Instant::now();
-        let result =
-            send::attempt(http, prepared, policy.attempt_timeout.min(remaining), limit).await;
+        let result = send::attempt(http, prepared, timeout, limit).await;
         let latency = began.elapsed();
         let failure = match result {
             Ok(response) if response.status.is_success() => {
                 trace::succeeded(prepared, number, &response, latency);
-                return Ok(Sent { response, attempts });
+                return Ok(response);
             }
             Ok(response) => Failure::Status(Box::new(ApiError::from_response(response))),
             Err(failure) => Failure::Send(failure),
         };
-        let attempt = failure.record(number, prepared.idempotency_key.is_some());
+        let attempt = failure.record(number, key_sent);
         let delay = failure
-            .retry(prepared.operation.replay)
+            .retry(prepared.operation.replay, key_sent)
+            // Counts every round: a send after a 401 renewal adds no retries.
             .filter(|_| number < policy.max_attempts)
             .map(|hint| hint.unwrap_or_else(|| policy.backoff(number)))
-            .filter(|delay| start.elapsed() + *delay < policy.deadline);
+            .filter(|delay| fits(*delay, policy, progress));
         trace::failed(
             prepared,
             number,
@@ -146,23 +173,35 @@ pub(crate) async fn send<A: Api>(
             latency,
             delay,
         );
-        attempts.push(attempt);
+        progress.attempts.push(attempt);
         match delay {
             Some(delay) => tokio::time::sleep(delay).await,
-            None => return Err(failure.into_error(prepared, attempts)),
+            None => return Err(failure),
         }
     }
 }
 
+/// Whether a wait of `delay` still leaves a useful attempt before the deadline.
+fn fits(delay: Duration, policy: &RetryPolicy, progress: &Progress) -> bool {
+    delay
+        .checked_add(policy.minimum_budget())
+        .is_some_and(|needed| needed <= progress.remaining(policy))
+}
+
 /// Why one attempt failed.
-enum Failure<A: Api> {
+pub(crate) enum Failure<A: Api> {
     Send(SendFailure),
     Status(Box<ApiError<A>>),
 }
 
 impl<A: Api> Failure<A> {
+    /// The server refused the credential: nothing happened.
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, Failure::Status(error) if error.status == 401)
+    }
+
     /// Whether to try again, and after how long if the server said so.
-    fn retry(&self, replay: Replay) -> Option<Option<Duration>> {
+    fn retry(&self, replay: Replay, key_sent: bool) -> Option<Option<Duration>> {
         let safe = replay == Replay::Safe;
         match self {
             Failure::Send(failure @ SendFailure::Transport { .. }) => {
@@ -173,7 +212,9 @@ impl<A: Api> Failure<A> {
                 Some(server_delay(&error.headers, SystemTime::now()))
             }
             Failure::Status(error) => {
-                let transient = error.status >= 500 || error.status == 409 || error.is_transient();
+                // A 409 means the key is still in progress only when a key was sent.
+                let in_progress = error.status == 409 && key_sent;
+                let transient = error.status >= 500 || in_progress || error.is_transient();
                 (safe && transient).then(|| retry_after(&error.headers, SystemTime::now()))
             }
         }
@@ -219,7 +260,7 @@ impl<A: Api> Failure<A> {
         }
     }
 
-    fn into_error(self, prepared: &Prepared<A>, attempts: Vec<FailedAttempt>) -> Error<A> {
+    pub fn into_error(self, prepared: &Prepared<A>, attempts: Vec<FailedAttempt>) -> Error<A> {
         let operation = prepared.operation.id;
         let idempotency_key = prepared.idempotency_key.clone();
         match self {

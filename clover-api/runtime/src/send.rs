@@ -10,8 +10,7 @@ use reqwest::header::HeaderMap;
 use crate::api::Api;
 use crate::prepare::Prepared;
 
-/// A response read to its end.
-#[derive(Debug)]
+/// A response read to its end. No `Debug`: the body may hold tokens or card data.
 pub(crate) struct Response {
     pub status: StatusCode,
     pub headers: HeaderMap,

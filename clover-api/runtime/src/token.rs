@@ -4,6 +4,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
@@ -65,17 +66,21 @@ impl<A: Api> fmt::Debug for Expiring<A> {
 /// The current token of a client built with expiring tokens, shared by its clones.
 pub(crate) struct RefreshingToken<A: Api> {
     current: RwLock<Current>,
-    /// Held while refreshing, so concurrent calls share one refresh.
-    refreshing: tokio::sync::Mutex<()>,
+    /// Held while refreshing, so concurrent calls share one refresh; holds
+    /// the last failure, for the calls that waited on that refresh.
+    refreshing: tokio::sync::Mutex<Option<Refusal>>,
+    /// Counts failed refreshes, so a call that waited can tell one failed.
+    failures: AtomicU64,
     refresher: Box<dyn Refresh<A>>,
     on_refresh: Option<OnRefresh>,
 }
 
 struct Current {
     header: CredentialHeader,
-    expires_at: Option<SystemTime>,
+    /// When to renew ahead of expiry, if the expiry is known.
+    renew_at: Option<SystemTime>,
     refresh_token: Option<Secret>,
-    /// Counts refreshes, so a call can tell whether the token it sent is
+    /// Counts renewals, so a call can tell whether the token it sent is
     /// still the current one.
     generation: u64,
 }
@@ -84,48 +89,72 @@ impl<A: Api> RefreshingToken<A> {
     pub(crate) fn new(expiring: Expiring<A>, on_refresh: Option<OnRefresh>) -> Self {
         RefreshingToken {
             current: RwLock::new(Current::from_tokens(expiring.tokens, 0)),
-            refreshing: tokio::sync::Mutex::new(()),
+            refreshing: tokio::sync::Mutex::new(None),
+            failures: AtomicU64::new(0),
             refresher: expiring.refresh,
             on_refresh,
         }
     }
 
-    /// The `Authorization` value to send now.
-    pub(crate) fn header(&self) -> CredentialHeader {
-        self.read(|current| current.header.clone())
+    /// The `Authorization` value to send now, and which renewal it is.
+    pub(crate) fn current(&self) -> (CredentialHeader, u64) {
+        self.read(|current| (current.header.clone(), current.generation))
     }
 
-    pub(crate) fn generation(&self) -> u64 {
-        self.read(|current| current.generation)
-    }
-
-    /// Renews the token if it expires within [`RENEW_AHEAD`].
-    pub(crate) async fn renew_if_due(&self, client: &Client<A>) -> Result<(), Refusal> {
+    /// Renews the token if it is close to expiry and can be renewed.
+    pub(crate) async fn renew_if_due(self: &Arc<Self>, client: &Client<A>) -> Result<(), Refusal> {
         let due = self.read(|current| {
-            current
-                .expires_at
-                .is_some_and(|expires_at| expires_at <= SystemTime::now() + RENEW_AHEAD)
+            let due = current
+                .renew_at
+                .is_some_and(|renew_at| renew_at <= SystemTime::now());
+            (due && current.refresh_token.is_some()).then_some(current.generation)
         });
         match due {
-            true => self.renew(client, self.generation()).await,
-            false => Ok(()),
+            Some(generation) => self.renew(client, generation).await,
+            None => Ok(()),
         }
     }
 
-    /// Renews the token unless another call already did since `seen`.
-    pub(crate) async fn renew(&self, client: &Client<A>, seen: u64) -> Result<(), Refusal> {
-        let _only_one = self.refreshing.lock().await;
-        if self.generation() != seen {
+    /// Renews the token unless another call already did since `seen`. The
+    /// refresh runs on its own task, so a caller that stops waiting (a
+    /// timeout, a dropped future) cannot lose the new pair.
+    pub(crate) async fn renew(
+        self: &Arc<Self>,
+        client: &Client<A>,
+        seen: u64,
+    ) -> Result<(), Refusal> {
+        let failures_seen = self.failures.load(Ordering::SeqCst);
+        let (token, client) = (Arc::clone(self), client.clone());
+        tokio::spawn(async move { token.renew_once(&client, seen, failures_seen).await })
+            .await
+            .unwrap_or_else(|_| Err(Refusal::TokenRefresh("the refresh task stopped".to_owned())))
+    }
+
+    async fn renew_once(
+        &self,
+        client: &Client<A>,
+        seen: u64,
+        failures_seen: u64,
+    ) -> Result<(), Refusal> {
+        let mut last_failure = self.refreshing.lock().await;
+        if self.read(|current| current.generation) != seen {
             return Ok(());
         }
-        let refresh_token = self
-            .read(|current| current.refresh_token.clone())
-            .ok_or_else(|| Refusal::TokenRefresh("no refresh token was issued".to_owned()))?;
-        let tokens = self
-            .refresher
-            .refresh(client, refresh_token)
-            .await
-            .map_err(|error| Refusal::TokenRefresh(error.to_string()))?;
+        if self.failures.load(Ordering::SeqCst) != failures_seen
+            && let Some(failure) = last_failure.clone()
+        {
+            // A refresh failed while this call waited: the same token would
+            // fail the same way.
+            return Err(failure);
+        }
+        let tokens = match self.refresh(client).await {
+            Ok(tokens) => tokens,
+            Err(failure) => {
+                *last_failure = Some(failure.clone());
+                self.failures.fetch_add(1, Ordering::SeqCst);
+                return Err(failure);
+            }
+        };
         if let Some(OnRefresh(store)) = &self.on_refresh {
             store(&tokens);
         }
@@ -135,6 +164,16 @@ impl<A: Api> RefreshingToken<A> {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         *current = Current::from_tokens(tokens, seen + 1);
         Ok(())
+    }
+
+    async fn refresh(&self, client: &Client<A>) -> Result<Tokens, Refusal> {
+        let refresh_token = self
+            .read(|current| current.refresh_token.clone())
+            .ok_or_else(|| Refusal::TokenRefresh("no refresh token was issued".to_owned()))?;
+        self.refresher
+            .refresh(client, refresh_token)
+            .await
+            .map_err(|error| Refusal::TokenRefresh(error.to_string()))
     }
 
     fn read<T>(&self, read: impl FnOnce(&Current) -> T) -> T {
@@ -148,10 +187,18 @@ impl<A: Api> RefreshingToken<A> {
 }
 
 impl Current {
+    /// Renews [`RENEW_AHEAD`] before expiry, or halfway through a shorter
+    /// life; a pair that arrives already expired is renewed only after a 401,
+    /// so a server sending odd expiries cannot cause a refresh per call.
     fn from_tokens(tokens: Tokens, generation: u64) -> Self {
+        let now = SystemTime::now();
+        let renew_at = tokens.expires_at.and_then(|expires_at| {
+            let life = expires_at.duration_since(now).ok()?;
+            Some(expires_at - RENEW_AHEAD.min(life / 2))
+        });
         Current {
             header: bearer_header(tokens.access_token.expose()),
-            expires_at: tokens.expires_at,
+            renew_at,
             refresh_token: tokens.refresh_token,
             generation,
         }
@@ -161,7 +208,7 @@ impl Current {
 impl<A: Api> fmt::Debug for RefreshingToken<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RefreshingToken")
-            .field("generation", &self.generation())
+            .field("generation", &self.current().1)
             .finish_non_exhaustive()
     }
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use tracing::Span;
 
 use crate::api::Api;
-use crate::error::{FailedAttempt, request_id};
+use crate::error::{FailedAttempt, Refusal, request_id};
 use crate::prepare::Prepared;
 use crate::send::Response;
 
@@ -68,4 +68,9 @@ pub(crate) fn failed<A: Api>(
 
 fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// A 401 could not be followed by a renewal; the call ends with the 401.
+pub(crate) fn renewal_failed(reason: &Refusal) {
+    tracing::warn!(reason = %reason, "the access token was refused and could not be renewed");
 }
