@@ -13,7 +13,7 @@ use crate::api::Api;
 use crate::decode;
 use crate::environment::Environment;
 use crate::error::{AttemptFailure, Error, FailedAttempt, RawBody};
-use crate::prepare::{CredentialHeader, api_key_header, bearer_header};
+use crate::prepare::{CredentialHeader, address_header, api_key_header, bearer_header};
 use crate::request::{Call, CallOptions, Credential, Request};
 use crate::retry::{self, Progress, RetryPolicy};
 use crate::secret::Secret;
@@ -39,7 +39,8 @@ pub struct Client<A: Api> {
     pub(crate) bearer: Bearer<A>,
     /// The API key as its ready header value, or why it cannot be sent.
     pub(crate) api_key: Option<CredentialHeader>,
-    pub(crate) forwarded_for: Option<IpAddr>,
+    /// The default end-user address, as its header value.
+    pub(crate) forwarded_for: Option<HeaderValue>,
     pub(crate) user_agent: HeaderValue,
     retry: RetryPolicy,
     max_response_bytes: usize,
@@ -322,7 +323,7 @@ impl<A: Api> ClientBuilder<A> {
                 (None, None) => Bearer::None,
             },
             api_key: self.api_key.map(|key| api_key_header(key.expose())),
-            forwarded_for: self.forwarded_for,
+            forwarded_for: self.forwarded_for.map(address_header),
             user_agent,
             retry: self.retry,
             max_response_bytes: self.max_response_bytes,

@@ -2,6 +2,7 @@
 //! refusal is decided here, before any I/O, and the idempotency key is chosen
 //! once for all attempts.
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -70,6 +71,11 @@ fn credential_header(value: &str, secret: &str, kind: CredentialKind) -> Credent
     // HTTP/2 must not index it, and `Debug` must not show it.
     value.set_sensitive(true);
     Ok(value)
+}
+
+/// An IP address as a header value; its text is always valid in one.
+pub(crate) fn address_header(address: IpAddr) -> HeaderValue {
+    HeaderValue::from_str(&address.to_string()).expect("an IP address is a valid header value")
 }
 
 fn header_value(value: &str) -> Result<HeaderValue, Refusal> {
@@ -143,21 +149,20 @@ impl<A: Api> Client<A> {
         }
     }
 
+    /// The call's address, else the client's, whose header value is built once.
     fn forwarded_for(
         &self,
         operation: &Operation<A>,
         options: &CallOptions,
         headers: &mut HeaderMap,
     ) -> Result<(), Refusal> {
-        match (
-            operation.forwarded_for,
-            options.forwarded_for.or(self.forwarded_for),
-        ) {
-            (Some(declared), Some(address)) => {
-                headers.insert(
-                    HeaderName::from_static(declared.header),
-                    header_value(&address.to_string())?,
-                );
+        let value = match options.forwarded_for {
+            Some(address) => Some(address_header(address)),
+            None => self.forwarded_for.clone(),
+        };
+        match (operation.forwarded_for, value) {
+            (Some(declared), Some(value)) => {
+                headers.insert(HeaderName::from_static(declared.header), value);
             }
             (Some(declared), None) if declared.required => {
                 return Err(Refusal::MissingHeader(declared.header));
