@@ -13,10 +13,12 @@ use crate::api::Api;
 use crate::decode;
 use crate::environment::Environment;
 use crate::error::{AttemptFailure, Error, FailedAttempt, RawBody};
+use crate::prepare::Prepared;
 use crate::prepare::{CredentialHeader, address_header, api_key_header, bearer_header};
 use crate::request::{Call, CallOptions, Credential, Request};
-use crate::retry::{self, Progress, RetryPolicy};
+use crate::retry::{self, Failure, Progress, RetryPolicy};
 use crate::secret::Secret;
+use crate::send::Response;
 use crate::token::{Expiring, OnRefresh, Refresh, RefreshingToken, Tokens};
 use crate::trace;
 
@@ -143,64 +145,94 @@ impl<A: Api> Client<A> {
         let mut prepared = self.prepare(request, options).map_err(refused)?;
         let span = trace::call_span(&prepared);
         let mut progress = Progress::new();
-        let mut outcome = retry::send(
+        let outcome = self
+            .send(&mut prepared, &policy, &mut progress, renewing)
+            .instrument(span)
+            .await;
+        match outcome {
+            Ok(response) => decode_success(prepared, response, progress.attempts),
+            Err(failure) => Err(failure.into_error(&prepared, progress.attempts)),
+        }
+    }
+
+    /// Sends through the retry loop. A 401 to an expiring token means
+    /// nothing happened: the token is renewed once and the same request
+    /// (same key) sent again, within the same deadline.
+    async fn send(
+        &self,
+        prepared: &mut Prepared<A>,
+        policy: &RetryPolicy,
+        progress: &mut Progress,
+        renewing: Option<&Arc<RefreshingToken<A>>>,
+    ) -> Result<Response, Failure<A>> {
+        let outcome = retry::send(
             &self.http,
-            &prepared,
-            &policy,
+            prepared,
+            policy,
             self.max_response_bytes,
-            &mut progress,
+            progress,
         )
-        .instrument(span.clone())
         .await;
-        if let (Some(token), Some(seen), Err(failure)) =
+        let (Some(token), Some(seen), Err(failure)) =
             (renewing, prepared.token_generation, &outcome)
-            && failure.is_unauthorized()
+        else {
+            return outcome;
+        };
+        if !failure.is_unauthorized() {
+            return outcome;
+        }
+        match token
+            .renew(self, seen)
+            .await
+            .and_then(|()| token.current().0)
         {
-            // Rejected before anything happened: renew once, then send the
-            // same request (same key) again, within the same deadline.
-            match token
-                .renew(self, seen)
+            Ok(header) => {
+                prepared.headers.insert(AUTHORIZATION, header);
+                retry::send(
+                    &self.http,
+                    prepared,
+                    policy,
+                    self.max_response_bytes,
+                    progress,
+                )
                 .await
-                .and_then(|()| token.current().0)
-            {
-                Ok(header) => {
-                    prepared.headers.insert(AUTHORIZATION, header);
-                    outcome = retry::send(
-                        &self.http,
-                        &prepared,
-                        &policy,
-                        self.max_response_bytes,
-                        &mut progress,
-                    )
-                    .instrument(span)
-                    .await;
-                }
-                Err(reason) => trace::renewal_failed(&reason),
+            }
+            Err(reason) => {
+                trace::renewal_failed(&reason);
+                outcome
             }
         }
-        let response = match outcome {
-            Ok(response) => response,
-            Err(failure) => return Err(failure.into_error(&prepared, progress.attempts)),
-        };
-        decode::decode(&response.body).map_err(|failure| {
-            let status = response.status.as_u16();
-            let mut attempts = progress.attempts;
-            attempts.push(FailedAttempt {
-                number: attempts.len() as u32 + 1,
-                reason: AttemptFailure::Undecodable(status),
-                may_have_taken_effect: true,
-            });
-            Error::Decode {
-                operation: operation.id,
-                idempotency_key: prepared.idempotency_key,
-                status,
-                path: failure.path,
-                problem: failure.problem,
-                body: RawBody(response.body.to_vec()),
-                attempts,
-            }
-        })
     }
+}
+
+/// The success body as `T`; one that does not decode is an error whose
+/// operation took effect.
+#[allow(
+    clippy::result_large_err,
+    reason = "every call returns this `Error` as it is; boxing it only here would change nothing"
+)]
+fn decode_success<A: Api, T: DeserializeOwned>(
+    prepared: Prepared<A>,
+    response: Response,
+    mut attempts: Vec<FailedAttempt>,
+) -> Result<T, Error<A>> {
+    decode::decode(&response.body).map_err(|failure| {
+        let status = response.status.as_u16();
+        attempts.push(FailedAttempt {
+            number: attempts.len() as u32 + 1,
+            reason: AttemptFailure::Undecodable(status),
+            may_have_taken_effect: true,
+        });
+        Error::Decode {
+            operation: prepared.operation.id,
+            idempotency_key: prepared.idempotency_key,
+            status,
+            path: failure.path,
+            problem: failure.problem,
+            body: RawBody(response.body.to_vec()),
+            attempts,
+        }
+    })
 }
 
 /// Why [`ClientBuilder::build`] failed.
