@@ -303,6 +303,39 @@ fn specs_that_would_not_compile_are_refused_with_a_pointer() {
             "inside an array or map",
         ),
         (
+            "a malformed x-sensitive on a schema",
+            spec_with(
+                &format!(
+                    "      operationId: getA\n      security: []\n      parameters:\n{PATH_ID}"
+                ),
+                "    Card: { type: object, properties: { pan: { type: string, x-sensitive: \"yes\" } } }",
+            ),
+            "#/components/schemas/Card/properties/pan/x-sensitive".to_owned(),
+            "must be `true` or `false`, found \"yes\"",
+        ),
+        (
+            "a malformed x-sensitive on a parameter",
+            spec_with(
+                &format!(
+                    "      operationId: getA\n      security: []\n      parameters:\n{PATH_ID}\n        - {{ name: token, in: query, x-sensitive: 1, schema: {{ type: string }} }}"
+                ),
+                "",
+            ),
+            format!("{get}/parameters/1/x-sensitive"),
+            "must be `true` or `false`, found 1",
+        ),
+        (
+            "properties without a type",
+            spec_with(
+                &format!(
+                    "      operationId: getA\n      security: []\n      parameters:\n{PATH_ID}"
+                ),
+                "    Loose: { properties: { a: { type: string } }, format: thing }",
+            ),
+            "#/components/schemas/Loose".to_owned(),
+            "it has `properties`, `format`; add `type: object`",
+        ),
+        (
             "a replay marking other than `never`",
             spec_with(
                 &format!(

@@ -237,3 +237,28 @@ fn get_item(client: &Client) -> fixture_crate::Call<'_, fixture_crate::models::I
         &GetItemParams::default(),
     )
 }
+
+/// An enum value spelled `other` gets its own variant beside the catch-all,
+/// and a length bound on an inline enum applies to the value sent.
+#[tokio::test]
+async fn an_enum_value_named_other_and_a_bounded_enum_both_work() {
+    use fixture_crate::models::WidgetSpeed;
+    assert_eq!(Kind::OtherValue.as_str(), "other");
+    assert_eq!(Kind::from("other"), Kind::OtherValue);
+    assert_eq!(Kind::from("brand_new"), Kind::Other("brand_new".to_owned()));
+
+    let server = MockServer::start().await;
+    let client = client(&server).await;
+    let mut widget = Widget::new("bolt", "hex", Secret::new("s3cret"));
+    widget.speed = Some(WidgetSpeed::Other("warp-9".to_owned()));
+    let refused = client.create_widget(&widget).await.unwrap_err();
+    let Error::Refused {
+        reason: Refusal::InvalidInput(invalid),
+        ..
+    } = &refused
+    else {
+        panic!("{refused:?}")
+    };
+    assert_eq!(invalid.field, "speed");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}

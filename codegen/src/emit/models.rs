@@ -229,6 +229,8 @@ fn bound_checks(
         let (min, max) = (bound(constraints.min_length), bound(constraints.max_length));
         let text = match ty {
             Type::Secret => quote! { #value.expose() },
+            // A string enum: the bound applies to the value on the wire.
+            Type::Named(_) => quote! { #value.as_str() },
             _ => quote! { #value },
         };
         checks.push(quote! { validate::length(#text, #min, #max, path, #wire)?; });

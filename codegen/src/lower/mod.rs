@@ -213,3 +213,16 @@ fn reaches(direct: &HashMap<&str, Vec<&str>>, from: &str, target: &str) -> bool 
     }
     false
 }
+
+/// `x-sensitive: true` marks a secret; any value but a boolean is an error,
+/// not a silent plain string.
+fn sensitive(marking: Option<&serde_json::Value>, pointer: &Pointer) -> Result<bool, SpecError> {
+    match marking {
+        None => Ok(false),
+        Some(serde_json::Value::Bool(marked)) => Ok(*marked),
+        Some(other) => Err(SpecError::new(
+            &pointer.join("x-sensitive"),
+            format!("`x-sensitive` must be `true` or `false`, found {other}"),
+        )),
+    }
+}

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode};
 
 use super::schemas::constraints;
+use super::sensitive;
 use super::{Lowering, resolve};
 use crate::error::{Pointer, SpecError};
 use crate::ir::{
@@ -301,11 +302,7 @@ impl<'a> Lowering<'a> {
             names::type_name(&data.name).unwrap_or_else(|| rust_name.clone())
         );
         let mut ty = self.type_of(schema, &schema_pointer, &context)?;
-        let sensitive = data
-            .extensions
-            .get("x-sensitive")
-            .and_then(|value| value.as_bool())
-            == Some(true);
+        let sensitive = sensitive(data.extensions.get("x-sensitive"), pointer)?;
         match (sensitive, &ty) {
             (true, Type::String) => ty = Type::Secret,
             (true, Type::Secret) | (false, _) => {}

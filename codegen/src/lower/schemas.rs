@@ -100,12 +100,8 @@ impl Lowering<'_> {
         context: &str,
     ) -> Result<Type, SpecError> {
         reject_unsupported_keywords(schema, pointer)?;
-        let sensitive = schema
-            .schema_data
-            .extensions
-            .get("x-sensitive")
-            .and_then(|value| value.as_bool())
-            == Some(true);
+        let sensitive =
+            super::sensitive(schema.schema_data.extensions.get("x-sensitive"), pointer)?;
         let plain_string = matches!(&schema.schema_kind, SchemaKind::Type(SchemaType::String(string)) if string.enumeration.is_empty());
         if sensitive && !plain_string {
             return Err(SpecError::unsupported(
@@ -231,10 +227,7 @@ impl Lowering<'_> {
                 )
             }),
             SchemaKind::Any(any) if *any == Default::default() => Ok(Type::Json),
-            SchemaKind::Any(_) => Err(SpecError::unsupported(
-                pointer,
-                "a schema that mixes `type` with other composition keywords",
-            )),
+            SchemaKind::Any(any) => Err(SpecError::new(pointer, shapeless(any))),
             SchemaKind::AllOf { .. } => Err(SpecError::unsupported(pointer, "`allOf`")),
             SchemaKind::AnyOf { .. } => Err(SpecError::unsupported(pointer, "`anyOf`")),
             SchemaKind::Not { .. } => Err(SpecError::unsupported(pointer, "`not`")),
@@ -254,8 +247,12 @@ impl Lowering<'_> {
             let wire_name = value
                 .clone()
                 .ok_or_else(|| SpecError::unsupported(&at, "a `null` enum value"))?;
+            // `Other` is the catch-all for values the spec does not list.
             let rust_name = names::type_name(&wire_name)
-                .filter(|rust_name| rust_name != "Other")
+                .map(|rust_name| match rust_name.as_str() {
+                    "Other" => "OtherValue".to_owned(),
+                    _ => rust_name,
+                })
                 .ok_or_else(|| {
                     SpecError::new(
                         &at,
@@ -472,4 +469,50 @@ fn transient_variants(
                 })
         })
         .collect()
+}
+
+/// What a schema holds that keeps it from being one kind, for a schema
+/// `openapiv3` could not classify: usually keywords of an object, array or
+/// string without the `type` that says which.
+fn shapeless(any: &openapiv3::AnySchema) -> String {
+    let mut found = Vec::new();
+    if let Some(typ) = &any.typ {
+        found.push(format!("`type: {typ}`"));
+    }
+    let keywords = [
+        ("properties", !any.properties.is_empty()),
+        ("required", !any.required.is_empty()),
+        ("additionalProperties", any.additional_properties.is_some()),
+        ("items", any.items.is_some()),
+        ("enum", !any.enumeration.is_empty()),
+        ("format", any.format.is_some()),
+        ("pattern", any.pattern.is_some()),
+        (
+            "minLength/maxLength",
+            any.min_length.is_some() || any.max_length.is_some(),
+        ),
+        (
+            "minimum/maximum",
+            any.minimum.is_some() || any.maximum.is_some(),
+        ),
+        ("oneOf", !any.one_of.is_empty()),
+        ("allOf", !any.all_of.is_empty()),
+        ("anyOf", !any.any_of.is_empty()),
+        ("not", any.not.is_some()),
+    ];
+    found.extend(
+        keywords
+            .iter()
+            .filter(|(_, present)| *present)
+            .map(|(keyword, _)| format!("`{keyword}`")),
+    );
+    let hint = match (&any.typ, any.properties.is_empty()) {
+        (None, false) => "; add `type: object`",
+        (None, true) => "; add the `type` these keywords belong to",
+        (Some(_), _) => "; these keywords do not belong to that `type`",
+    };
+    format!(
+        "a schema that is not one kind: it has {}{hint}",
+        found.join(", ")
+    )
 }
