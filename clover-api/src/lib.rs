@@ -43,6 +43,20 @@
 //! `decline_code`, `message` and `param` ([`Error::Api`]), and a success body
 //! that does not match the spec ([`Error::Decode`]).
 //!
+//! After sending, every error also says which attempts were made and why
+//! each failed ([`Error::attempts`]), the idempotency key they all carried
+//! ([`Error::idempotency_key`]), and whether the operation may have happened
+//! ([`Error::may_have_taken_effect`]).
+//!
+//! # Retries, tokens, tracing
+//!
+//! Calls are retried as [`RetryPolicy`] describes (3 attempts by default),
+//! and only when that is safe: a payment is sent again only with the same
+//! idempotency key, and an OAuth code or refresh token is never spent twice.
+//! A client built with [`ClientBuilder::expiring_tokens`] and an
+//! [`OauthRefresh`] renews its access token itself. Each call is a `tracing`
+//! span with an event per attempt, without secrets or bodies.
+//!
 //! Secrets (tokens, keys, card number, CVV) are [`Secret`]s: `Debug` shows
 //! them as `[redacted]`.
 
