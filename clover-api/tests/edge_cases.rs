@@ -100,6 +100,14 @@ fn charge() -> CreateChargeRequest {
     CreateChargeRequest::new(1800, "usd", "clv_x")
 }
 
+/// Every request succeeds with an empty object (all a `get_api_access_key` needs).
+async fn answer_ok(server: &MockServer) {
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+        .mount(server)
+        .await;
+}
+
 async fn sent(server: &MockServer) -> usize {
     server.received_requests().await.unwrap().len()
 }
@@ -135,10 +143,7 @@ async fn a_huge_retry_after_ends_the_call_without_a_panic() {
 #[tokio::test]
 async fn the_first_attempt_always_gets_its_minimum_budget() {
     let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
-        .mount(&server)
-        .await;
+    answer_ok(&server).await;
     let client = builder(&server)
         .access_token("tok")
         .retry(RetryPolicy::default().deadline(Duration::ZERO))
@@ -271,10 +276,7 @@ async fn a_failed_renewal_after_a_401_keeps_the_calls_outcome() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_failed_refresh_is_shared_by_the_calls_that_waited() {
     let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
-        .mount(&server)
-        .await;
+    answer_ok(&server).await;
     let refresh = FakeRefresh {
         fail: true,
         sleep: Duration::from_millis(500),
@@ -301,10 +303,7 @@ async fn a_failed_refresh_is_shared_by_the_calls_that_waited() {
 #[tokio::test]
 async fn a_call_dropped_mid_refresh_keeps_the_new_pair() {
     let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
-        .mount(&server)
-        .await;
+    answer_ok(&server).await;
     let refresh = FakeRefresh {
         sleep: Duration::from_millis(200),
         ..FakeRefresh::default()
@@ -327,10 +326,7 @@ async fn a_call_dropped_mid_refresh_keeps_the_new_pair() {
 #[tokio::test]
 async fn a_token_without_a_refresh_token_is_used_to_its_end() {
     let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
-        .mount(&server)
-        .await;
+    answer_ok(&server).await;
     let last_minute = Tokens {
         access_token: Secret::new("tok1"),
         expires_at: Some(SystemTime::now() + Duration::from_secs(50)),
@@ -349,10 +345,7 @@ async fn a_token_without_a_refresh_token_is_used_to_its_end() {
 #[tokio::test]
 async fn a_short_lived_pair_is_not_renewed_on_every_call() {
     let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
-        .mount(&server)
-        .await;
+    answer_ok(&server).await;
     let refresh = FakeRefresh {
         new_expiry: Some(SystemTime::now() + Duration::from_secs(30)),
         ..FakeRefresh::default()
