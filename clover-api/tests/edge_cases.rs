@@ -175,6 +175,14 @@ async fn a_retry_that_cannot_fit_before_the_deadline_is_not_started() {
     assert_eq!(sent(&server).await, 1);
 }
 
+/// A client over `tok1`/`rt1`, with no known expiry: renewed only after a 401.
+fn renewing_client(server: &MockServer, refresh: FakeRefresh) -> Client {
+    builder(server)
+        .expiring_tokens(tokens(None), refresh)
+        .build()
+        .unwrap()
+}
+
 /// Mounts: with `tok1`, a 500 (the charge may have happened) then 401s;
 /// with `tok2`, `renewed`.
 async fn rejected_after_a_500(server: &MockServer, renewed: ResponseTemplate) {
@@ -210,10 +218,7 @@ async fn a_401_renewal_keeps_every_earlier_attempt() {
         ),
     )
     .await;
-    let client = builder(&server)
-        .expiring_tokens(tokens(None), FakeRefresh::default())
-        .build()
-        .unwrap();
+    let client = renewing_client(&server, FakeRefresh::default());
     let error = client.create_charge(&charge()).await.unwrap_err();
     assert_eq!(
         reasons(&error),
@@ -231,10 +236,7 @@ async fn a_401_renewal_keeps_every_earlier_attempt() {
 async fn a_401_renewal_shares_the_calls_attempt_budget() {
     let server = MockServer::start().await;
     rejected_after_a_500(&server, ResponseTemplate::new(503)).await;
-    let client = builder(&server)
-        .expiring_tokens(tokens(None), FakeRefresh::default())
-        .build()
-        .unwrap();
+    let client = renewing_client(&server, FakeRefresh::default());
     let error = client.create_charge(&charge()).await.unwrap_err();
     assert_eq!(
         reasons(&error),
@@ -257,10 +259,7 @@ async fn a_failed_renewal_after_a_401_keeps_the_calls_outcome() {
         fail: true,
         ..FakeRefresh::default()
     };
-    let client = builder(&server)
-        .expiring_tokens(tokens(None), refresh)
-        .build()
-        .unwrap();
+    let client = renewing_client(&server, refresh);
     let error = client.create_charge(&charge()).await.unwrap_err();
     assert_eq!(error.api_error().map(|api| api.status), Some(401));
     assert!(error.idempotency_key().is_some());

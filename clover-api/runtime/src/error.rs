@@ -310,6 +310,11 @@ pub struct ApiError<A: Api> {
 /// Response headers that may carry a request id, most specific first.
 const REQUEST_ID_HEADERS: [&str; 2] = ["x-clover-request-id", "x-request-id"];
 
+/// Clover's `X-RateLimit-*` headers, which name the limit a 429 reached.
+pub(crate) fn is_rate_limit_header(name: &str) -> bool {
+    name.starts_with("x-ratelimit-")
+}
+
 /// The request id a response carries, if any.
 pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
     REQUEST_ID_HEADERS
@@ -342,7 +347,7 @@ impl<A: Api> ApiError<A> {
     pub fn rate_limits(&self) -> impl Iterator<Item = (&str, &str)> {
         self.headers.iter().filter_map(|(name, value)| {
             let name = name.as_str();
-            match (name.starts_with("x-ratelimit-"), value.to_str()) {
+            match (is_rate_limit_header(name), value.to_str()) {
                 (true, Ok(value)) => Some((name, value)),
                 _ => None,
             }
@@ -357,15 +362,10 @@ impl<A: Api> ApiError<A> {
     }
 }
 
-/// Response headers whose values `Debug` shows; others (`set-cookie`,
-/// `location`, …) may carry secrets and show by name only.
-const SHOWN_HEADERS: [&str; 5] = [
-    "content-type",
-    "retry-after",
-    "x-clover-request-id",
-    "x-request-id",
-    "date",
-];
+/// Response headers whose values `Debug` shows, besides the request id and
+/// rate-limit headers; others (`set-cookie`, `location`, …) may carry
+/// secrets and show by name only.
+const SHOWN_HEADERS: [&str; 3] = ["content-type", "retry-after", "date"];
 
 impl<A: Api> fmt::Debug for ApiError<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -374,7 +374,9 @@ impl<A: Api> fmt::Debug for ApiError<A> {
             .iter()
             .map(|(name, value)| {
                 let name = name.as_str();
-                let shown = SHOWN_HEADERS.contains(&name) || name.starts_with("x-ratelimit-");
+                let shown = SHOWN_HEADERS.contains(&name)
+                    || REQUEST_ID_HEADERS.contains(&name)
+                    || is_rate_limit_header(name);
                 match (shown, value.to_str()) {
                     (true, Ok(value)) => format!("{name}: {value}"),
                     _ => name.to_owned(),

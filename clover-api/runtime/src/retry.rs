@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
 use crate::api::Api;
-use crate::error::{ApiError, AttemptFailure, Error, FailedAttempt};
+use crate::error::{ApiError, AttemptFailure, Error, FailedAttempt, is_rate_limit_header};
 use crate::prepare::Prepared;
 use crate::request::Replay;
 use crate::send::{self, Response, SendFailure};
@@ -310,7 +310,7 @@ fn server_delay(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     const RATE_LIMIT_WINDOW: Duration = Duration::from_secs(1);
     let names_a_limit = headers
         .keys()
-        .any(|name| name.as_str().starts_with("x-ratelimit-"));
+        .any(|name| is_rate_limit_header(name.as_str()));
     retry_after(headers, now).or(names_a_limit.then_some(RATE_LIMIT_WINDOW))
 }
 
