@@ -38,6 +38,9 @@ pub struct Host {
 pub enum Model {
     Struct(Struct),
     Enum(Enum),
+    Union(Union),
+    /// A component that is another type under a name of its own.
+    Alias(Alias),
 }
 
 impl Model {
@@ -45,8 +48,39 @@ impl Model {
         match self {
             Model::Struct(model) => &model.name,
             Model::Enum(model) => &model.name,
+            Model::Union(model) => &model.name,
+            Model::Alias(model) => &model.name,
         }
     }
+}
+
+/// One of several object schemas (`oneOf`, or an `anyOf` that means the same).
+#[derive(Debug)]
+pub struct Union {
+    pub name: String,
+    pub doc: Option<String>,
+    pub variants: Vec<UnionVariant>,
+    /// The property whose value names the variant, when the spec declares a
+    /// `discriminator`; otherwise the first variant that decodes wins.
+    pub discriminator: Option<String>,
+    /// Reachable from a request, so it is validated before sending.
+    pub sent: bool,
+}
+
+#[derive(Debug)]
+pub struct UnionVariant {
+    pub rust_name: String,
+    /// The struct this variant holds.
+    pub model: String,
+    /// The discriminator value that selects this variant.
+    pub tag: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Alias {
+    pub name: String,
+    pub doc: Option<String>,
+    pub ty: Type,
 }
 
 #[derive(Debug)]
@@ -75,12 +109,23 @@ pub struct Field {
     pub ty: Type,
     pub required: bool,
     pub constraints: Constraints,
+    /// An explicit `null` is a valid value (`nullable: true`); it decodes as `None`.
+    pub nullable: bool,
+    /// Held in a `Box`, because the field's type contains this struct.
+    pub boxed: bool,
     /// Where the field is sent, for the optional-parameter structs.
     pub location: Option<ParamLocation>,
 }
 
+impl Field {
+    /// Whether the Rust field is an `Option`.
+    pub fn optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
 /// The declared bounds of a value, checked before a request is sent.
-#[derive(Debug, Default, Clone, PartialEq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Constraints {
     pub min_length: Option<u64>,
     pub max_length: Option<u64>,
@@ -88,6 +133,8 @@ pub struct Constraints {
     pub maximum: Option<i64>,
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
+    /// A regular expression the whole value must match somewhere (`pattern`).
+    pub pattern: Option<String>,
 }
 
 impl Constraints {
@@ -174,9 +221,39 @@ pub struct Operation {
     pub forwarded_for: Option<ContextHeader>,
     pub idempotency_key: Option<ContextHeader>,
     pub replay: Replay,
-    /// Name of the request body struct.
-    pub body: Option<String>,
+    pub body: Option<Body>,
     pub response: Type,
+    pub pagination: Option<Pagination>,
+}
+
+/// A JSON request body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Body {
+    /// The struct or union sent.
+    pub model: String,
+    /// `false` when the operation may be called without a body.
+    pub required: bool,
+}
+
+/// How a list operation pages (`x-clover-sdk-paginate`), in Rust names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// The `Client` method that streams the pages, e.g. `list_charges_pages`.
+    pub method_name: String,
+    /// The response struct, one page.
+    pub page: String,
+    /// Its list of items, and the items' struct.
+    pub items: String,
+    pub items_optional: bool,
+    pub item: String,
+    /// Its boolean that says another page follows.
+    pub has_more: String,
+    pub has_more_optional: bool,
+    /// The optional query parameter that takes the last item's id.
+    pub cursor: String,
+    /// The item field whose value is the cursor.
+    pub item_id: String,
+    pub item_id_optional: bool,
 }
 
 /// Whether an operation may be sent again after a failure that may have
@@ -234,6 +311,8 @@ pub struct Param {
     pub location: ParamLocation,
     pub ty: Type,
     pub doc: Option<String>,
+    /// Checked before sending, like a body field's.
+    pub constraints: Constraints,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

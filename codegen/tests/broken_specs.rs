@@ -59,12 +59,12 @@ fn an_unknown_environment_names_the_server() {
 
 #[test]
 fn unsupported_constructs_say_so() {
-    let (pointer, message) = spec_problem("all_of");
+    let (pointer, message) = spec_problem("not");
     assert_eq!(
         pointer,
         "#/paths/~1a/get/responses/200/content/application~1json/schema/properties/id"
     );
-    assert_eq!(message, "`allOf` is not supported yet");
+    assert_eq!(message, "`not` is not supported yet");
 }
 
 #[test]
@@ -248,26 +248,59 @@ fn specs_that_would_not_compile_are_refused_with_a_pointer() {
             "the client's constructor",
         ),
         (
-            "a schema named like a prelude type",
+            "an invalid pattern",
             spec_with(
                 &format!(
                     "      operationId: getA\n      security: []\n      parameters:\n{PATH_ID}"
                 ),
-                "    Result: { type: object, properties: { ok: { type: boolean } } }",
+                "    Card: { type: object, properties: { pan: { type: string, pattern: '^(?=4)' } } }",
             ),
-            "#/components/schemas/Result".to_owned(),
-            "taken by the standard library or the runtime",
+            "#/components/schemas/Card/properties/pan/pattern".to_owned(),
+            "the pattern `^(?=4)` cannot be checked",
         ),
         (
-            "a recursive schema",
+            "an inline oneOf member",
             spec_with(
                 &format!(
                     "      operationId: getA\n      security: []\n      parameters:\n{PATH_ID}"
                 ),
-                "    Node: { type: object, properties: { child: { $ref: '#/components/schemas/Node' } } }",
+                "    Pay: { oneOf: [{ type: object, properties: { a: { type: string } } }, { type: boolean }] }",
             ),
-            "#/components/schemas/Node".to_owned(),
-            "contains itself",
+            "#/components/schemas/Pay/oneOf/0".to_owned(),
+            "an inline `oneOf`/`anyOf` member",
+        ),
+        (
+            "an allOf member that is not an object",
+            spec_with(
+                &format!(
+                    "      operationId: getA\n      security: []\n      parameters:\n{PATH_ID}"
+                ),
+                "    Base: { type: object, properties: { a: { type: string } } }\n    Both: { allOf: [{ $ref: '#/components/schemas/Base' }, { type: string }] }",
+            ),
+            "#/components/schemas/Both/allOf/1".to_owned(),
+            "an `allOf` member that is not an object",
+        ),
+        (
+            "a $ref loop through aliases",
+            spec_with(
+                &format!(
+                    "      operationId: getA\n      security: []\n      parameters:\n{PATH_ID}"
+                ),
+                "    A: { $ref: '#/components/schemas/B' }\n    B: { $ref: '#/components/schemas/A' }",
+            ),
+            "#/components/schemas/A".to_owned(),
+            "refers back to itself",
+        ),
+        (
+            "a paginate extension naming a missing property",
+            spec_with(
+                &format!(
+                    "      operationId: getA\n      security: []\n      x-clover-sdk-paginate: {{ items: data, has-more: more, cursor: after, item-id: id }}\n      parameters:\n{PATH_ID}\n        - {{ name: after, in: query, schema: {{ type: string }} }}"
+                ),
+                "",
+            ),
+            format!("{get}/x-clover-sdk-paginate/items"),
+            "`Out` has no property `data`",
         ),
         (
             "x-sensitive on a string-or-integer",

@@ -29,3 +29,8 @@ fn enums() {
 fn operations() {
     check_fixture("operations");
 }
+
+#[test]
+fn compositions() {
+    check_fixture("compositions");
+}

@@ -76,6 +76,17 @@ pub enum Error<A: Api> {
         body: RawBody,
         attempts: Vec<FailedAttempt>,
     },
+
+    /// A listing returned a page whose cursor was one it had already
+    /// followed, so the next page would repeat earlier ones. Listing is a
+    /// read: nothing took effect.
+    #[error(
+        "{operation}: the listing did not move past `{cursor}`; stopped rather than repeat pages"
+    )]
+    CursorStuck {
+        operation: &'static str,
+        cursor: String,
+    },
 }
 
 fn transport_summary(
@@ -156,7 +167,7 @@ impl<A: Api> Error<A> {
             | Error::Decode {
                 idempotency_key, ..
             } => idempotency_key.as_deref(),
-            Error::Refused { .. } => None,
+            Error::Refused { .. } | Error::CursorStuck { .. } => None,
         }
     }
 
@@ -167,7 +178,7 @@ impl<A: Api> Error<A> {
             Error::Transport { attempts, .. }
             | Error::Api { attempts, .. }
             | Error::Decode { attempts, .. } => attempts,
-            Error::Refused { .. } => &[],
+            Error::Refused { .. } | Error::CursorStuck { .. } => &[],
         }
     }
 

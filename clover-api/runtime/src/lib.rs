@@ -14,6 +14,7 @@ mod decode;
 mod environment;
 mod error;
 pub mod lenient;
+mod pages;
 mod prepare;
 mod request;
 mod retry;
@@ -29,6 +30,7 @@ pub use api::{Api, ApiHost, ErrorFields, FieldsDisplay};
 pub use client::{BuildError, Client, ClientBuilder};
 pub use environment::{Environment, InvalidBaseUrl};
 pub use error::{ApiError, AttemptFailure, CredentialKind, Error, FailedAttempt, RawBody, Refusal};
+pub use pages::{Page, Pages};
 pub use request::{Call, Credential, ForwardedFor, Operation, ParamValue, Replay, Request};
 /// The HTTP client the runtime is built on, for [`ClientBuilder::http_client`].
 pub use reqwest;

@@ -121,8 +121,13 @@ impl<A: Api> Request<A> {
     }
 
     pub fn validate<V: Validate>(&mut self, value: &V) {
+        self.check(value.validate(""));
+    }
+
+    /// Keeps the first failed check of a parameter, which refuses the call.
+    pub fn check(&mut self, result: Result<(), InvalidInput>) {
         if self.refusal.is_none() {
-            self.refusal = value.validate("").err().map(Refusal::InvalidInput);
+            self.refusal = result.err().map(Refusal::InvalidInput);
         }
     }
 

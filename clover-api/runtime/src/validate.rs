@@ -5,6 +5,9 @@
 //! and never repeats the value, which may be a secret.
 
 use std::fmt;
+use std::sync::OnceLock;
+
+use regex_lite::Regex;
 
 /// A request value outside the bounds the spec declares.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +85,39 @@ pub fn items(
     })
 }
 
+/// A `pattern` from the spec, compiled the first time a value is checked.
+/// Generated code keeps one in a `static` per field.
+#[derive(Debug)]
+pub struct Pattern {
+    source: &'static str,
+    compiled: OnceLock<Regex>,
+}
+
+impl Pattern {
+    /// `source` is a pattern the generator has already compiled once.
+    pub const fn new(source: &'static str) -> Self {
+        Pattern {
+            source,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// Like JSON Schema, the value must contain a match; anchors in the
+    /// pattern make it match the whole value.
+    pub fn check(&self, value: &str, path: &str, field: &str) -> Result<(), InvalidInput> {
+        let regex = self
+            .compiled
+            .get_or_init(|| Regex::new(self.source).expect("the generator compiles every pattern"));
+        if regex.is_match(value) {
+            return Ok(());
+        }
+        Err(InvalidInput {
+            field: join(path, field),
+            problem: format!("does not match the pattern `{}`", self.source),
+        })
+    }
+}
+
 fn check<T: PartialOrd + fmt::Display + Copy>(
     value: T,
     min: Option<T>,
@@ -137,6 +173,22 @@ mod tests {
         );
         assert!(range(100, Some(1), Some(100), "", "limit").is_ok());
         assert!(items(0, None, Some(2), "", "items").is_ok());
+    }
+
+    #[test]
+    fn patterns_name_the_field_and_the_pattern_but_not_the_value() {
+        static CURRENCY: Pattern = Pattern::new("^[a-z]{3}$");
+        assert!(CURRENCY.check("usd", "", "currency").is_ok());
+        let error = CURRENCY.check("USD", "order", "currency").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "`order.currency` does not match the pattern `^[a-z]{3}$`"
+        );
+        static DIGITS: Pattern = Pattern::new("[0-9]");
+        assert!(
+            DIGITS.check("ab1", "", "x").is_ok(),
+            "an unanchored pattern matches anywhere"
+        );
     }
 
     #[test]

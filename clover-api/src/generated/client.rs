@@ -4,13 +4,8 @@
 //! `Request` and hands it to the runtime, which authenticates, sends,
 //! retries and decodes it.
 
-use clover_api_runtime::{Credential, ForwardedFor, Operation, Replay, Request, Secret};
+use clover_api_runtime::{Credential, ForwardedFor, Operation, Replay, Request};
 use clover_api_runtime::reqwest::Method;
-use super::models::{
-    ApiAccessKey, CaptureChargeRequest, CardToken, CardTokenRequest, Charge, ChargeList,
-    CreateChargeRequest, CreateRefundRequest, ExchangeOauthCodeParams, LegacyOauthToken,
-    ListChargesParams, OauthRefreshRequest, OauthTokenRequest, OauthTokens, Refund,
-};
 use super::{Call, ClientBuilder, Host, Spec};
 
 /// A client for the API: one method per operation. Cheap to clone;
@@ -65,9 +60,9 @@ impl Client {
     pub fn exchange_legacy_oauth_code(
         &self,
         client_id: &str,
-        client_secret: &Secret,
-        code: &Secret,
-    ) -> Call<'_, LegacyOauthToken> {
+        client_secret: &clover_api_runtime::Secret,
+        code: &clover_api_runtime::Secret,
+    ) -> Call<'_, super::models::LegacyOauthToken> {
         let mut request = Request::new(&EXCHANGE_LEGACY_OAUTH_CODE, &["oauth", "token"]);
         request.query("client_id", client_id);
         request.query("client_secret", client_secret);
@@ -88,9 +83,9 @@ impl Client {
     /// after a failure that may have reached it.
     pub fn exchange_oauth_code(
         &self,
-        body: &OauthTokenRequest,
-        params: &ExchangeOauthCodeParams,
-    ) -> Call<'_, OauthTokens> {
+        body: &super::models::OauthTokenRequest,
+        params: &super::models::ExchangeOauthCodeParams,
+    ) -> Call<'_, super::models::OauthTokens> {
         let mut request = Request::new(&EXCHANGE_OAUTH_CODE, &["oauth", "v2", "token"]);
         request.body(body);
         request.validate(params);
@@ -111,8 +106,8 @@ impl Client {
     /// after a failure that may have reached it.
     pub fn refresh_oauth_token(
         &self,
-        body: &OauthRefreshRequest,
-    ) -> Call<'_, OauthTokens> {
+        body: &super::models::OauthRefreshRequest,
+    ) -> Call<'_, super::models::OauthTokens> {
         let mut request = Request::new(
             &REFRESH_OAUTH_TOKEN,
             &["oauth", "v2", "refresh"],
@@ -130,7 +125,7 @@ impl Client {
     ///
     /// Sends `GET /pakms/apikey` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
     /// token (`Authorization: Bearer`).
-    pub fn get_api_access_key(&self) -> Call<'_, ApiAccessKey> {
+    pub fn get_api_access_key(&self) -> Call<'_, super::models::ApiAccessKey> {
         let request = Request::new(&GET_API_ACCESS_KEY, &["pakms", "apikey"]);
         self.0.call(request)
     }
@@ -146,7 +141,10 @@ impl Client {
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
-    pub fn create_card_token(&self, body: &CardTokenRequest) -> Call<'_, CardToken> {
+    pub fn create_card_token(
+        &self,
+        body: &super::models::CardTokenRequest,
+    ) -> Call<'_, super::models::CardToken> {
         let mut request = Request::new(&CREATE_CARD_TOKEN, &["v1", "tokens"]);
         request.body(body);
         self.0.call(request)
@@ -161,7 +159,10 @@ impl Client {
     ///
     /// Sends `GET /v1/charges` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
     /// token (`Authorization: Bearer`).
-    pub fn list_charges(&self, params: &ListChargesParams) -> Call<'_, ChargeList> {
+    pub fn list_charges(
+        &self,
+        params: &super::models::ListChargesParams,
+    ) -> Call<'_, super::models::ChargeList> {
         let mut request = Request::new(&LIST_CHARGES, &["v1", "charges"]);
         request.validate(params);
         request.query("limit", &params.limit);
@@ -190,7 +191,10 @@ impl Client {
     ///
     /// `idempotency-key` is a fresh UUID v4 unless `Call::idempotency_key` sets one; every retry
     /// sends the same key.
-    pub fn create_charge(&self, body: &CreateChargeRequest) -> Call<'_, Charge> {
+    pub fn create_charge(
+        &self,
+        body: &super::models::CreateChargeRequest,
+    ) -> Call<'_, super::models::Charge> {
         let mut request = Request::new(&CREATE_CHARGE, &["v1", "charges"]);
         request.body(body);
         self.0.call(request)
@@ -205,7 +209,7 @@ impl Client {
     ///
     /// # Arguments
     /// - `charge_id`: ID of the charge (13-character Clover ID).
-    pub fn get_charge(&self, charge_id: &str) -> Call<'_, Charge> {
+    pub fn get_charge(&self, charge_id: &str) -> Call<'_, super::models::Charge> {
         let request = Request::new(&GET_CHARGE, &["v1", "charges", charge_id]);
         self.0.call(request)
     }
@@ -231,8 +235,8 @@ impl Client {
     pub fn capture_charge(
         &self,
         charge_id: &str,
-        body: &CaptureChargeRequest,
-    ) -> Call<'_, Charge> {
+        body: &super::models::CaptureChargeRequest,
+    ) -> Call<'_, super::models::Charge> {
         let mut request = Request::new(
             &CAPTURE_CHARGE,
             &["v1", "charges", charge_id, "capture"],
@@ -256,7 +260,10 @@ impl Client {
     ///
     /// `idempotency-key` is a fresh UUID v4 unless `Call::idempotency_key` sets one; every retry
     /// sends the same key.
-    pub fn create_refund(&self, body: &CreateRefundRequest) -> Call<'_, Refund> {
+    pub fn create_refund(
+        &self,
+        body: &super::models::CreateRefundRequest,
+    ) -> Call<'_, super::models::Refund> {
         let mut request = Request::new(&CREATE_REFUND, &["v1", "refunds"]);
         request.body(body);
         self.0.call(request)
@@ -271,7 +278,7 @@ impl Client {
     ///
     /// # Arguments
     /// - `refund_id`: ID of the refund.
-    pub fn get_refund(&self, refund_id: &str) -> Call<'_, Refund> {
+    pub fn get_refund(&self, refund_id: &str) -> Call<'_, super::models::Refund> {
         let request = Request::new(&GET_REFUND, &["v1", "refunds", refund_id]);
         self.0.call(request)
     }

@@ -2,11 +2,8 @@
 
 //! Request and response types, one per schema in the spec.
 
-use serde::{Deserialize, Serialize};
 use std::fmt;
-use clover_api_runtime::Secret;
-use clover_api_runtime::lenient;
-use clover_api_runtime::validate::{self, InvalidInput, Validate};
+use clover_api_runtime as runtime;
 
 /// Error body returned with non-2xx statuses. Observed responses wrap the error details in an
 /// `error` object and add a top-level `message` carrying the HTTP status text, whereas
@@ -14,38 +11,46 @@ use clover_api_runtime::validate::{self, InvalidInput, Validate};
 /// they sat at the top level. Clients should read `error` first and fall back to the
 /// top-level fields, keeping the HTTP status and raw body. OAuth endpoints on the platform
 /// host are not documented to use this layout and may return only `message`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ErrorResponse {
     /// Short summary, usually the HTTP status line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<ErrorDetail>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub message: std::option::Option<std::string::String>,
+    /// Machine-readable details of a failed request.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub error: std::option::Option<ErrorDetail>,
 }
 
 /// Machine-readable details of a failed request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ErrorDetail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<ErrorType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<ErrorCode>,
+    /// Broad category of an error. Treat as an open set.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub r#type: std::option::Option<ErrorType>,
+    /// Specific error condition. Validation codes: `incorrect_cvc`, `invalid_cvc`,
+    /// `invalid_expiry_month`, `invalid_expiry_year`, `invalid_number`, `invalid_tax_amount`.
+    /// Runtime codes cover declines, state conflicts and limits; `amount_too_large` means the
+    /// amount exceeds $999,999.99, `missing` signals an upstream tokenization failure and
+    /// `token_already_used` means a single-use token was reused (create a new one). Never retry
+    /// `charge_already_captured` or `charge_already_refunded`. Treat as an open set.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub code: std::option::Option<ErrorCode>,
     /// Reason given by the card issuer for a decline, when it supplies one. Clover does not
     /// publish the list of values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decline_code: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub decline_code: std::option::Option<std::string::String>,
     /// Human-readable explanation; for card errors it is suitable to show to the shopper.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub message: std::option::Option<std::string::String>,
     /// Name of the request field that caused the error, when one did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub param: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub param: std::option::Option<std::string::String>,
     /// ID of the failed charge, present on card errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charge: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub charge: std::option::Option<std::string::String>,
     /// Link to documentation about this error code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub doc_url: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub doc_url: std::option::Option<std::string::String>,
 }
 
 /// Broad category of an error. Treat as an open set.
@@ -70,7 +75,7 @@ pub enum ErrorType {
     /// `rate_limit_error`
     RateLimitError,
     /// A value not listed in the spec, kept as sent.
-    Other(String),
+    Other(std::string::String),
 }
 
 impl ErrorType {
@@ -95,7 +100,7 @@ impl ErrorType {
     }
 }
 
-impl From<&str> for ErrorType {
+impl std::convert::From<&str> for ErrorType {
     fn from(value: &str) -> Self {
         match value {
             "api_connection_error" => Self::ApiConnectionError,
@@ -116,18 +121,23 @@ impl fmt::Display for ErrorType {
     }
 }
 
-impl Serialize for ErrorType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for ErrorType {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ErrorType {
+impl<'de> serde::Deserialize<'de> for ErrorType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+    ) -> std::result::Result<Self, D::Error> {
+        let value = <std::string::String as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 
@@ -192,7 +202,7 @@ pub enum ErrorCode {
     /// `token_already_used`
     TokenAlreadyUsed,
     /// A value not listed in the spec, kept as sent.
-    Other(String),
+    Other(std::string::String),
 }
 
 impl ErrorCode {
@@ -234,7 +244,7 @@ impl ErrorCode {
     }
 }
 
-impl From<&str> for ErrorCode {
+impl std::convert::From<&str> for ErrorCode {
     fn from(value: &str) -> Self {
         match value {
             "incorrect_cvc" => Self::IncorrectCvc,
@@ -272,63 +282,92 @@ impl fmt::Display for ErrorCode {
     }
 }
 
-impl Serialize for ErrorCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ErrorCode {
+impl<'de> serde::Deserialize<'de> for ErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+    ) -> std::result::Result<Self, D::Error> {
+        let value = <std::string::String as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 
 /// Body for exchanging an OAuth v2 authorization code.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OauthTokenRequest {
     /// The app ID.
-    pub client_id: String,
+    pub client_id: std::string::String,
     /// App secret; sent by high-trust (server-side) apps, omitted by PKCE apps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<Secret>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub client_secret: std::option::Option<clover_api_runtime::Secret>,
     /// Authorization code from the OAuth redirect; it grants a token, so it is kept secret.
-    pub code: Secret,
+    pub code: clover_api_runtime::Secret,
     /// PKCE verifier matching the `code_challenge` sent to the authorize page; used by low-trust
     /// apps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code_verifier: Option<Secret>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub code_verifier: std::option::Option<clover_api_runtime::Secret>,
 }
 
 impl OauthTokenRequest {
-    /// Starts from the required fields; every optional field is `None`.
-    pub fn new(client_id: impl Into<String>, code: impl Into<Secret>) -> Self {
+    /// Starts from the required fields; every optional one is unset.
+    pub fn new(
+        client_id: impl std::convert::Into<std::string::String>,
+        code: impl std::convert::Into<clover_api_runtime::Secret>,
+    ) -> Self {
         Self {
             client_id: client_id.into(),
-            client_secret: None,
+            client_secret: std::option::Option::None,
             code: code.into(),
-            code_verifier: None,
+            code_verifier: std::option::Option::None,
         }
+    }
+
+    /// Sets [`client_secret`](#structfield.client_secret).
+    pub fn client_secret(
+        mut self,
+        client_secret: impl std::convert::Into<clover_api_runtime::Secret>,
+    ) -> Self {
+        self.client_secret = std::option::Option::Some(client_secret.into());
+        self
+    }
+
+    /// Sets [`code_verifier`](#structfield.code_verifier).
+    pub fn code_verifier(
+        mut self,
+        code_verifier: impl std::convert::Into<clover_api_runtime::Secret>,
+    ) -> Self {
+        self.code_verifier = std::option::Option::Some(code_verifier.into());
+        self
     }
 }
 
-impl Validate for OauthTokenRequest {}
+impl runtime::validate::Validate for OauthTokenRequest {}
 
 /// Body for rotating OAuth v2 tokens.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OauthRefreshRequest {
     /// The app ID.
-    pub client_id: String,
+    pub client_id: std::string::String,
     /// The most recent refresh token; it becomes invalid once used.
-    pub refresh_token: Secret,
+    pub refresh_token: clover_api_runtime::Secret,
 }
 
 impl OauthRefreshRequest {
-    /// Starts from the required fields; every optional field is `None`.
-    pub fn new(client_id: impl Into<String>, refresh_token: impl Into<Secret>) -> Self {
+    /// Starts from the required fields; every optional one is unset.
+    pub fn new(
+        client_id: impl std::convert::Into<std::string::String>,
+        refresh_token: impl std::convert::Into<clover_api_runtime::Secret>,
+    ) -> Self {
         Self {
             client_id: client_id.into(),
             refresh_token: refresh_token.into(),
@@ -336,233 +375,431 @@ impl OauthRefreshRequest {
     }
 }
 
-impl Validate for OauthRefreshRequest {}
+impl runtime::validate::Validate for OauthRefreshRequest {}
 
 /// OAuth v2 token pair with expirations expressed in Unix seconds (unlike payment timestamps,
 /// which are in milliseconds). Do not assume fixed lifetimes or token lengths.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OauthTokens {
     /// Expiring access token, used as the Bearer credential.
-    pub access_token: Secret,
+    pub access_token: clover_api_runtime::Secret,
     /// When the access token expires, in Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_token_expiration: Option<i64>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub access_token_expiration: std::option::Option<i64>,
     /// Single-use refresh token. Absent when `no_refresh_token=true` was requested.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refresh_token: Option<Secret>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub refresh_token: std::option::Option<clover_api_runtime::Secret>,
     /// When the refresh token expires, in Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refresh_token_expiration: Option<i64>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub refresh_token_expiration: std::option::Option<i64>,
 }
 
 /// Result of the legacy code exchange; the token has no expiry and no refresh token.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LegacyOauthToken {
     /// Non-expiring access token, used as the Bearer credential.
-    pub access_token: Secret,
+    pub access_token: clover_api_runtime::Secret,
 }
 
 /// The merchant's public tokenization key as stored by PAKMS.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiAccessKey {
     /// Whether the key can currently be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub active: std::option::Option<bool>,
     /// Value for the `apikey` header of the tokenization endpoint (32 hexadecimal characters in
     /// examples).
-    #[serde(rename = "apiAccessKey", default, skip_serializing_if = "Option::is_none")]
-    pub api_access_key: Option<Secret>,
+    #[serde(
+        rename = "apiAccessKey",
+        default,
+        skip_serializing_if = "std::option::Option::is_none"
+    )]
+    pub api_access_key: std::option::Option<clover_api_runtime::Secret>,
     /// Creation time in Unix epoch milliseconds.
-    #[serde(rename = "createdTime", default, skip_serializing_if = "Option::is_none")]
-    pub created_time: Option<i64>,
+    #[serde(
+        rename = "createdTime",
+        default,
+        skip_serializing_if = "std::option::Option::is_none"
+    )]
+    pub created_time: std::option::Option<i64>,
     /// ID of the app the key belongs to.
     #[serde(
         rename = "developerAppUuid",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "std::option::Option::is_none"
     )]
-    pub developer_app_uuid: Option<String>,
+    pub developer_app_uuid: std::option::Option<std::string::String>,
     /// ID of the merchant the key belongs to.
-    #[serde(rename = "merchantUuid", default, skip_serializing_if = "Option::is_none")]
-    pub merchant_uuid: Option<String>,
+    #[serde(
+        rename = "merchantUuid",
+        default,
+        skip_serializing_if = "std::option::Option::is_none"
+    )]
+    pub merchant_uuid: std::option::Option<std::string::String>,
     /// Last modification time in Unix epoch milliseconds.
-    #[serde(rename = "modifiedTime", default, skip_serializing_if = "Option::is_none")]
-    pub modified_time: Option<i64>,
+    #[serde(
+        rename = "modifiedTime",
+        default,
+        skip_serializing_if = "std::option::Option::is_none"
+    )]
+    pub modified_time: std::option::Option<i64>,
 }
 
 /// Body for tokenizing a card. Only the card variant of the tokenization endpoint is
 /// modelled.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CardTokenRequest {
+    /// Card data to tokenize. Send either the plain `number` or an RSA-encrypted `encrypted_pan`
+    /// together with `transarmor_key_id`, `first6` and `last4`. Expiry fields and the CVV are
+    /// sent as strings.
     pub card: CardDetails,
 }
 
 impl CardTokenRequest {
-    /// Starts from the required fields; every optional field is `None`.
-    pub fn new(card: CardDetails) -> Self {
-        Self { card }
+    /// Starts from the required fields; every optional one is unset.
+    pub fn new(card: impl std::convert::Into<CardDetails>) -> Self {
+        Self { card: card.into() }
     }
 }
 
-impl Validate for CardTokenRequest {
-    fn validate(&self, path: &str) -> Result<(), InvalidInput> {
+impl runtime::validate::Validate for CardTokenRequest {
+    fn validate(
+        &self,
+        path: &str,
+    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
         let value = &self.card;
-        value.validate(&validate::join(path, "card"))?;
-        Ok(())
+        runtime::validate::Validate::validate(
+            value,
+            &runtime::validate::join(path, "card"),
+        )?;
+        std::result::Result::Ok(())
     }
 }
 
 /// Card data to tokenize. Send either the plain `number` or an RSA-encrypted `encrypted_pan`
 /// together with `transarmor_key_id`, `first6` and `last4`. Expiry fields and the CVV are
 /// sent as strings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CardDetails {
     /// Primary account number; Clover accepts it with or without dashes. Required unless
     /// `encrypted_pan` is sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub number: Option<Secret>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub number: std::option::Option<clover_api_runtime::Secret>,
     /// Base64 RSA ciphertext of the card number, encrypted with Clover's published TransArmor
     /// public key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub encrypted_pan: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub encrypted_pan: std::option::Option<std::string::String>,
     /// Identifier of the TransArmor key used to produce `encrypted_pan`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transarmor_key_id: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub transarmor_key_id: std::option::Option<std::string::String>,
     /// Expiry month, one or two digits (for example "12").
-    pub exp_month: String,
+    ///
+    /// Checked before sending: from 1 to 2 characters.
+    pub exp_month: std::string::String,
     /// Expiry year, two or four digits (for example "2030").
-    pub exp_year: String,
+    ///
+    /// Checked before sending: from 2 to 4 characters.
+    pub exp_year: std::string::String,
     /// Card security code.
-    pub cvv: Secret,
+    ///
+    /// Checked before sending: from 3 to 4 characters.
+    pub cvv: clover_api_runtime::Secret,
     /// First six digits of the card number; needed with `encrypted_pan`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first6: Option<String>,
+    ///
+    /// Checked before sending: exactly 6 characters.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub first6: std::option::Option<std::string::String>,
     /// Last four digits of the card number; needed with `encrypted_pan`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last4: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub brand: Option<CardBrand>,
+    ///
+    /// Checked before sending: exactly 4 characters.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub last4: std::option::Option<std::string::String>,
+    /// Card network as Clover names it. Clover publishes no complete list, so treat this as an
+    /// open set; an unsupported value in a request yields `invalid_card_type`.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub brand: std::option::Option<CardBrand>,
     /// Two-letter country code of the card's billing address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
+    ///
+    /// Checked before sending: exactly 2 characters.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub country: std::option::Option<std::string::String>,
     /// Cardholder name (Visa Secure 3-D Secure also needs an email or phone on file).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub name: std::option::Option<std::string::String>,
     /// Billing street address, used for address verification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address_line1: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub address_line1: std::option::Option<std::string::String>,
     /// Second line of the billing address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address_line2: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub address_line2: std::option::Option<std::string::String>,
     /// Billing city.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address_city: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub address_city: std::option::Option<std::string::String>,
     /// Billing state or province.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address_state: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub address_state: std::option::Option<std::string::String>,
     /// Billing postal or ZIP code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address_zip: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub address_zip: std::option::Option<std::string::String>,
     /// Billing country.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address_country: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub address_country: std::option::Option<std::string::String>,
 }
 
 impl CardDetails {
-    /// Starts from the required fields; every optional field is `None`.
+    /// Starts from the required fields; every optional one is unset.
     pub fn new(
-        exp_month: impl Into<String>,
-        exp_year: impl Into<String>,
-        cvv: impl Into<Secret>,
+        exp_month: impl std::convert::Into<std::string::String>,
+        exp_year: impl std::convert::Into<std::string::String>,
+        cvv: impl std::convert::Into<clover_api_runtime::Secret>,
     ) -> Self {
         Self {
-            number: None,
-            encrypted_pan: None,
-            transarmor_key_id: None,
+            number: std::option::Option::None,
+            encrypted_pan: std::option::Option::None,
+            transarmor_key_id: std::option::Option::None,
             exp_month: exp_month.into(),
             exp_year: exp_year.into(),
             cvv: cvv.into(),
-            first6: None,
-            last4: None,
-            brand: None,
-            country: None,
-            name: None,
-            address_line1: None,
-            address_line2: None,
-            address_city: None,
-            address_state: None,
-            address_zip: None,
-            address_country: None,
+            first6: std::option::Option::None,
+            last4: std::option::Option::None,
+            brand: std::option::Option::None,
+            country: std::option::Option::None,
+            name: std::option::Option::None,
+            address_line1: std::option::Option::None,
+            address_line2: std::option::Option::None,
+            address_city: std::option::Option::None,
+            address_state: std::option::Option::None,
+            address_zip: std::option::Option::None,
+            address_country: std::option::Option::None,
         }
+    }
+
+    /// Sets [`number`](#structfield.number).
+    pub fn number(
+        mut self,
+        number: impl std::convert::Into<clover_api_runtime::Secret>,
+    ) -> Self {
+        self.number = std::option::Option::Some(number.into());
+        self
+    }
+
+    /// Sets [`encrypted_pan`](#structfield.encrypted_pan).
+    pub fn encrypted_pan(
+        mut self,
+        encrypted_pan: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.encrypted_pan = std::option::Option::Some(encrypted_pan.into());
+        self
+    }
+
+    /// Sets [`transarmor_key_id`](#structfield.transarmor_key_id).
+    pub fn transarmor_key_id(
+        mut self,
+        transarmor_key_id: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.transarmor_key_id = std::option::Option::Some(transarmor_key_id.into());
+        self
+    }
+
+    /// Sets [`first6`](#structfield.first6).
+    pub fn first6(
+        mut self,
+        first6: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.first6 = std::option::Option::Some(first6.into());
+        self
+    }
+
+    /// Sets [`last4`](#structfield.last4).
+    pub fn last4(mut self, last4: impl std::convert::Into<std::string::String>) -> Self {
+        self.last4 = std::option::Option::Some(last4.into());
+        self
+    }
+
+    /// Sets [`brand`](#structfield.brand).
+    pub fn brand(mut self, brand: impl std::convert::Into<CardBrand>) -> Self {
+        self.brand = std::option::Option::Some(brand.into());
+        self
+    }
+
+    /// Sets [`country`](#structfield.country).
+    pub fn country(
+        mut self,
+        country: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.country = std::option::Option::Some(country.into());
+        self
+    }
+
+    /// Sets [`name`](#structfield.name).
+    pub fn name(mut self, name: impl std::convert::Into<std::string::String>) -> Self {
+        self.name = std::option::Option::Some(name.into());
+        self
+    }
+
+    /// Sets [`address_line1`](#structfield.address_line1).
+    pub fn address_line1(
+        mut self,
+        address_line1: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.address_line1 = std::option::Option::Some(address_line1.into());
+        self
+    }
+
+    /// Sets [`address_line2`](#structfield.address_line2).
+    pub fn address_line2(
+        mut self,
+        address_line2: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.address_line2 = std::option::Option::Some(address_line2.into());
+        self
+    }
+
+    /// Sets [`address_city`](#structfield.address_city).
+    pub fn address_city(
+        mut self,
+        address_city: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.address_city = std::option::Option::Some(address_city.into());
+        self
+    }
+
+    /// Sets [`address_state`](#structfield.address_state).
+    pub fn address_state(
+        mut self,
+        address_state: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.address_state = std::option::Option::Some(address_state.into());
+        self
+    }
+
+    /// Sets [`address_zip`](#structfield.address_zip).
+    pub fn address_zip(
+        mut self,
+        address_zip: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.address_zip = std::option::Option::Some(address_zip.into());
+        self
+    }
+
+    /// Sets [`address_country`](#structfield.address_country).
+    pub fn address_country(
+        mut self,
+        address_country: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.address_country = std::option::Option::Some(address_country.into());
+        self
     }
 }
 
-impl Validate for CardDetails {
-    fn validate(&self, path: &str) -> Result<(), InvalidInput> {
+impl runtime::validate::Validate for CardDetails {
+    fn validate(
+        &self,
+        path: &str,
+    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
         let value = &self.exp_month;
-        validate::length(value, Some(1), Some(2), path, "exp_month")?;
+        runtime::validate::length(
+            value,
+            std::option::Option::Some(1),
+            std::option::Option::Some(2),
+            path,
+            "exp_month",
+        )?;
         let value = &self.exp_year;
-        validate::length(value, Some(2), Some(4), path, "exp_year")?;
+        runtime::validate::length(
+            value,
+            std::option::Option::Some(2),
+            std::option::Option::Some(4),
+            path,
+            "exp_year",
+        )?;
         let value = &self.cvv;
-        validate::length(value.expose(), Some(3), Some(4), path, "cvv")?;
-        if let Some(value) = &self.first6 {
-            validate::length(value, Some(6), Some(6), path, "first6")?;
+        runtime::validate::length(
+            value.expose(),
+            std::option::Option::Some(3),
+            std::option::Option::Some(4),
+            path,
+            "cvv",
+        )?;
+        if let std::option::Option::Some(value) = &self.first6 {
+            runtime::validate::length(
+                value,
+                std::option::Option::Some(6),
+                std::option::Option::Some(6),
+                path,
+                "first6",
+            )?;
         }
-        if let Some(value) = &self.last4 {
-            validate::length(value, Some(4), Some(4), path, "last4")?;
+        if let std::option::Option::Some(value) = &self.last4 {
+            runtime::validate::length(
+                value,
+                std::option::Option::Some(4),
+                std::option::Option::Some(4),
+                path,
+                "last4",
+            )?;
         }
-        if let Some(value) = &self.country {
-            validate::length(value, Some(2), Some(2), path, "country")?;
+        if let std::option::Option::Some(value) = &self.country {
+            runtime::validate::length(
+                value,
+                std::option::Option::Some(2),
+                std::option::Option::Some(2),
+                path,
+                "country",
+            )?;
         }
-        Ok(())
+        std::result::Result::Ok(())
     }
 }
 
 /// A tokenized payment source. Card tokens are single-use.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CardToken {
     /// Token ID, alphanumeric and starting with `clv_`; pass it as a charge `source`.
-    pub id: String,
+    pub id: std::string::String,
     /// Object kind, `token`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub object: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card: Option<TokenCard>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub object: std::option::Option<std::string::String>,
+    /// Non-sensitive summary of the tokenized card.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub card: std::option::Option<TokenCard>,
 }
 
 /// Non-sensitive summary of the tokenized card.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TokenCard {
     /// Expiry month; when a string it is zero-padded to two digits.
     #[serde(
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::Digits::<2>::optional"
+        skip_serializing_if = "std::option::Option::is_none",
+        deserialize_with = "runtime::lenient::Digits::<2>::optional"
     )]
-    pub exp_month: Option<String>,
+    pub exp_month: std::option::Option<std::string::String>,
     /// Four-digit expiry year.
     #[serde(
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::Digits::<0>::optional"
+        skip_serializing_if = "std::option::Option::is_none",
+        deserialize_with = "runtime::lenient::Digits::<0>::optional"
     )]
-    pub exp_year: Option<String>,
+    pub exp_year: std::option::Option<std::string::String>,
     /// First six digits of the card number.
     #[serde(
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::Digits::<6>::optional"
+        skip_serializing_if = "std::option::Option::is_none",
+        deserialize_with = "runtime::lenient::Digits::<6>::optional"
     )]
-    pub first6: Option<String>,
+    pub first6: std::option::Option<std::string::String>,
     /// Last four digits of the card number.
     #[serde(
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::Digits::<4>::optional"
+        skip_serializing_if = "std::option::Option::is_none",
+        deserialize_with = "runtime::lenient::Digits::<4>::optional"
     )]
-    pub last4: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub brand: Option<CardBrand>,
+    pub last4: std::option::Option<std::string::String>,
+    /// Card network as Clover names it. Clover publishes no complete list, so treat this as an
+    /// open set; an unsupported value in a request yields `invalid_card_type`.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub brand: std::option::Option<CardBrand>,
 }
 
 /// Card network as Clover names it. Clover publishes no complete list, so treat this as an
@@ -584,7 +821,7 @@ pub enum CardBrand {
     /// `GIFT_CARD`
     GiftCard,
     /// A value not listed in the spec, kept as sent.
-    Other(String),
+    Other(std::string::String),
 }
 
 impl CardBrand {
@@ -601,7 +838,7 @@ impl CardBrand {
     }
 }
 
-impl From<&str> for CardBrand {
+impl std::convert::From<&str> for CardBrand {
     fn from(value: &str) -> Self {
         match value {
             "VISA" => Self::Visa,
@@ -620,165 +857,410 @@ impl fmt::Display for CardBrand {
     }
 }
 
-impl Serialize for CardBrand {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for CardBrand {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for CardBrand {
+impl<'de> serde::Deserialize<'de> for CardBrand {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+    ) -> std::result::Result<Self, D::Error> {
+        let value = <std::string::String as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 
 /// Body for creating a charge (or an authorization when `capture` is false).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateChargeRequest {
     /// Amount to charge in the smallest currency unit (cents). When tax is sent it must already
     /// be included here; `tip_amount` is added by Clover on top. Amounts above $999,999.99 fail
     /// with `amount_too_large`.
+    ///
+    /// Checked before sending: from 0 to 99999999.
     pub amount: i64,
     /// ISO 4217 currency code in lower case, such as `usd` or `cad`. Other currencies are
     /// accepted under Multi-Currency Pricing, for Visa and Mastercard only.
-    pub currency: String,
+    ///
+    /// Checked before sending: exactly 3 characters.
+    pub currency: std::string::String,
     /// What to charge: a single-use `clv_` card token, a card-on-file customer ID, a multi-pay
     /// token (send `stored_credentials` too), or the literal `alternate_tender` together with
     /// `tender`.
-    pub source: String,
+    pub source: std::string::String,
     /// Capture immediately (default) or only authorize when false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capture: Option<bool>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub capture: std::option::Option<bool>,
     /// Allow approval for less than the requested amount (used for gift cards).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub partial_redemption: Option<bool>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub partial_redemption: std::option::Option<bool>,
     /// Free-text description of the charge, often shown to the shopper.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ecomind: Option<Ecomind>,
+    ///
+    /// Checked before sending: at most 255 characters.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub description: std::option::Option<std::string::String>,
+    /// Who keyed in the card data, the shopper online (`ecom`, the default) or the merchant
+    /// (`moto`, mail or telephone order).
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub ecomind: std::option::Option<Ecomind>,
     /// Merchant reference such as an invoice or purchase-order number, forwarded to the gateway
     /// and shown in settlement data. In the US only letters, digits and inner spaces are allowed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_reference_id: Option<String>,
+    ///
+    /// Checked before sending: at most 12 characters.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub external_reference_id: std::option::Option<std::string::String>,
     /// Customer number from the merchant's own order system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_customer_reference: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub external_customer_reference: std::option::Option<std::string::String>,
     /// Address that receives the receipt once the charge is paid. The sandbox never sends
     /// receipts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub receipt_email: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub receipt_email: std::option::Option<std::string::String>,
     /// Merchant website shown with the transaction; letters, digits, dots and hyphens only,
     /// without protocol or `www`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub site_url: Option<String>,
+    ///
+    /// Checked before sending: from 4 to 13 characters.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub site_url: std::option::Option<std::string::String>,
     /// Arbitrary key-value data stored with the charge, limited to 500 characters in total.
     /// Values are not restricted to strings (Clover's own example uses a boolean).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub soft_descriptor: Option<SoftDescriptor>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub intent: Option<ChargeIntent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stored_credentials: Option<StoredCredentials>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level2: Option<Level2>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level3: Option<Level3>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub threeds: Option<ThreeDsRequest>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub metadata: std::option::Option<
+        std::collections::BTreeMap<std::string::String, serde_json::Value>,
+    >,
+    /// Business details printed on the shopper's card statement instead of the merchant's record.
+    /// Merchants whose setup does not support this get a warning, not an error.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub soft_descriptor: std::option::Option<SoftDescriptor>,
+    /// Purpose flag for the charge; `save_credential_on_file` keeps the card for future
+    /// card-on-file payments.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub intent: std::option::Option<ChargeIntent>,
+    /// Card-on-file indicators. Required when `source` is a multi-pay token; the charge response
+    /// echoes them.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub stored_credentials: std::option::Option<StoredCredentials>,
+    /// Level 2 purchase-card data (US only, Visa and Mastercard). Merchants without purchase-card
+    /// support have it ignored with a warning.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub level2: std::option::Option<Level2>,
+    /// Level 3 purchase-card data (US only, Visa and Mastercard), sent in addition to Level 2.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub level3: std::option::Option<Level3>,
+    /// 3-D Secure data for the charge. With `source: NON_CLOVER` the merchant ran its own 3DS
+    /// server and passes the result in `authentication_result`; with `source: CLOVER`, Clover
+    /// runs 3DS and needs `browser_info` (its absence is a 400 `invalid_request`).
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub threeds: std::option::Option<ThreeDsRequest>,
     /// ID of one of the merchant's tax rates (from the platform tax-rates endpoint). The tax is
     /// not added to `amount` automatically.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tax_rate_uuid: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub tax_rate_uuid: std::option::Option<std::string::String>,
     /// Tax included in `amount`, in cents. It is not added to `amount` automatically.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tax_amount: Option<i64>,
+    ///
+    /// Checked before sending: at least 0.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub tax_amount: std::option::Option<i64>,
     /// Tip in cents, added to the total by Clover when the transaction is finalized.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tip_amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tender: Option<Tender>,
+    ///
+    /// Checked before sending: at least 0.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub tip_amount: std::option::Option<i64>,
+    /// Non-card tender used with `source: alternate_tender`. Identify it with a standard
+    /// `label_key`, a custom tender `label`, or a tender `id`.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub tender: std::option::Option<Tender>,
 }
 
 impl CreateChargeRequest {
-    /// Starts from the required fields; every optional field is `None`.
+    /// Starts from the required fields; every optional one is unset.
     pub fn new(
         amount: i64,
-        currency: impl Into<String>,
-        source: impl Into<String>,
+        currency: impl std::convert::Into<std::string::String>,
+        source: impl std::convert::Into<std::string::String>,
     ) -> Self {
         Self {
             amount,
             currency: currency.into(),
             source: source.into(),
-            capture: None,
-            partial_redemption: None,
-            description: None,
-            ecomind: None,
-            external_reference_id: None,
-            external_customer_reference: None,
-            receipt_email: None,
-            site_url: None,
-            metadata: None,
-            soft_descriptor: None,
-            intent: None,
-            stored_credentials: None,
-            level2: None,
-            level3: None,
-            threeds: None,
-            tax_rate_uuid: None,
-            tax_amount: None,
-            tip_amount: None,
-            tender: None,
+            capture: std::option::Option::None,
+            partial_redemption: std::option::Option::None,
+            description: std::option::Option::None,
+            ecomind: std::option::Option::None,
+            external_reference_id: std::option::Option::None,
+            external_customer_reference: std::option::Option::None,
+            receipt_email: std::option::Option::None,
+            site_url: std::option::Option::None,
+            metadata: std::option::Option::None,
+            soft_descriptor: std::option::Option::None,
+            intent: std::option::Option::None,
+            stored_credentials: std::option::Option::None,
+            level2: std::option::Option::None,
+            level3: std::option::Option::None,
+            threeds: std::option::Option::None,
+            tax_rate_uuid: std::option::Option::None,
+            tax_amount: std::option::Option::None,
+            tip_amount: std::option::Option::None,
+            tender: std::option::Option::None,
         }
+    }
+
+    /// Sets [`capture`](#structfield.capture).
+    pub fn capture(mut self, capture: bool) -> Self {
+        self.capture = std::option::Option::Some(capture);
+        self
+    }
+
+    /// Sets [`partial_redemption`](#structfield.partial_redemption).
+    pub fn partial_redemption(mut self, partial_redemption: bool) -> Self {
+        self.partial_redemption = std::option::Option::Some(partial_redemption);
+        self
+    }
+
+    /// Sets [`description`](#structfield.description).
+    pub fn description(
+        mut self,
+        description: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.description = std::option::Option::Some(description.into());
+        self
+    }
+
+    /// Sets [`ecomind`](#structfield.ecomind).
+    pub fn ecomind(mut self, ecomind: impl std::convert::Into<Ecomind>) -> Self {
+        self.ecomind = std::option::Option::Some(ecomind.into());
+        self
+    }
+
+    /// Sets [`external_reference_id`](#structfield.external_reference_id).
+    pub fn external_reference_id(
+        mut self,
+        external_reference_id: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.external_reference_id = std::option::Option::Some(
+            external_reference_id.into(),
+        );
+        self
+    }
+
+    /// Sets [`external_customer_reference`](#structfield.external_customer_reference).
+    pub fn external_customer_reference(
+        mut self,
+        external_customer_reference: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.external_customer_reference = std::option::Option::Some(
+            external_customer_reference.into(),
+        );
+        self
+    }
+
+    /// Sets [`receipt_email`](#structfield.receipt_email).
+    pub fn receipt_email(
+        mut self,
+        receipt_email: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.receipt_email = std::option::Option::Some(receipt_email.into());
+        self
+    }
+
+    /// Sets [`site_url`](#structfield.site_url).
+    pub fn site_url(
+        mut self,
+        site_url: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.site_url = std::option::Option::Some(site_url.into());
+        self
+    }
+
+    /// Sets [`metadata`](#structfield.metadata).
+    pub fn metadata(
+        mut self,
+        metadata: std::collections::BTreeMap<std::string::String, serde_json::Value>,
+    ) -> Self {
+        self.metadata = std::option::Option::Some(metadata);
+        self
+    }
+
+    /// Sets [`soft_descriptor`](#structfield.soft_descriptor).
+    pub fn soft_descriptor(
+        mut self,
+        soft_descriptor: impl std::convert::Into<SoftDescriptor>,
+    ) -> Self {
+        self.soft_descriptor = std::option::Option::Some(soft_descriptor.into());
+        self
+    }
+
+    /// Sets [`intent`](#structfield.intent).
+    pub fn intent(mut self, intent: impl std::convert::Into<ChargeIntent>) -> Self {
+        self.intent = std::option::Option::Some(intent.into());
+        self
+    }
+
+    /// Sets [`stored_credentials`](#structfield.stored_credentials).
+    pub fn stored_credentials(
+        mut self,
+        stored_credentials: impl std::convert::Into<StoredCredentials>,
+    ) -> Self {
+        self.stored_credentials = std::option::Option::Some(stored_credentials.into());
+        self
+    }
+
+    /// Sets [`level2`](#structfield.level2).
+    pub fn level2(mut self, level2: impl std::convert::Into<Level2>) -> Self {
+        self.level2 = std::option::Option::Some(level2.into());
+        self
+    }
+
+    /// Sets [`level3`](#structfield.level3).
+    pub fn level3(mut self, level3: impl std::convert::Into<Level3>) -> Self {
+        self.level3 = std::option::Option::Some(level3.into());
+        self
+    }
+
+    /// Sets [`threeds`](#structfield.threeds).
+    pub fn threeds(mut self, threeds: impl std::convert::Into<ThreeDsRequest>) -> Self {
+        self.threeds = std::option::Option::Some(threeds.into());
+        self
+    }
+
+    /// Sets [`tax_rate_uuid`](#structfield.tax_rate_uuid).
+    pub fn tax_rate_uuid(
+        mut self,
+        tax_rate_uuid: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.tax_rate_uuid = std::option::Option::Some(tax_rate_uuid.into());
+        self
+    }
+
+    /// Sets [`tax_amount`](#structfield.tax_amount).
+    pub fn tax_amount(mut self, tax_amount: i64) -> Self {
+        self.tax_amount = std::option::Option::Some(tax_amount);
+        self
+    }
+
+    /// Sets [`tip_amount`](#structfield.tip_amount).
+    pub fn tip_amount(mut self, tip_amount: i64) -> Self {
+        self.tip_amount = std::option::Option::Some(tip_amount);
+        self
+    }
+
+    /// Sets [`tender`](#structfield.tender).
+    pub fn tender(mut self, tender: impl std::convert::Into<Tender>) -> Self {
+        self.tender = std::option::Option::Some(tender.into());
+        self
     }
 }
 
-impl Validate for CreateChargeRequest {
-    fn validate(&self, path: &str) -> Result<(), InvalidInput> {
+impl runtime::validate::Validate for CreateChargeRequest {
+    fn validate(
+        &self,
+        path: &str,
+    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
         let value = &self.amount;
-        validate::range(*value, Some(0), Some(99999999), path, "amount")?;
+        runtime::validate::range(
+            *value,
+            std::option::Option::Some(0),
+            std::option::Option::Some(99999999),
+            path,
+            "amount",
+        )?;
         let value = &self.currency;
-        validate::length(value, Some(3), Some(3), path, "currency")?;
-        if let Some(value) = &self.description {
-            validate::length(value, None, Some(255), path, "description")?;
+        runtime::validate::length(
+            value,
+            std::option::Option::Some(3),
+            std::option::Option::Some(3),
+            path,
+            "currency",
+        )?;
+        if let std::option::Option::Some(value) = &self.description {
+            runtime::validate::length(
+                value,
+                std::option::Option::None,
+                std::option::Option::Some(255),
+                path,
+                "description",
+            )?;
         }
-        if let Some(value) = &self.external_reference_id {
-            validate::length(value, None, Some(12), path, "external_reference_id")?;
+        if let std::option::Option::Some(value) = &self.external_reference_id {
+            runtime::validate::length(
+                value,
+                std::option::Option::None,
+                std::option::Option::Some(12),
+                path,
+                "external_reference_id",
+            )?;
         }
-        if let Some(value) = &self.site_url {
-            validate::length(value, Some(4), Some(13), path, "site_url")?;
+        if let std::option::Option::Some(value) = &self.site_url {
+            runtime::validate::length(
+                value,
+                std::option::Option::Some(4),
+                std::option::Option::Some(13),
+                path,
+                "site_url",
+            )?;
         }
-        if let Some(value) = &self.soft_descriptor {
-            value.validate(&validate::join(path, "soft_descriptor"))?;
+        if let std::option::Option::Some(value) = &self.soft_descriptor {
+            runtime::validate::Validate::validate(
+                value,
+                &runtime::validate::join(path, "soft_descriptor"),
+            )?;
         }
-        if let Some(value) = &self.stored_credentials {
-            value.validate(&validate::join(path, "stored_credentials"))?;
+        if let std::option::Option::Some(value) = &self.stored_credentials {
+            runtime::validate::Validate::validate(
+                value,
+                &runtime::validate::join(path, "stored_credentials"),
+            )?;
         }
-        if let Some(value) = &self.level2 {
-            value.validate(&validate::join(path, "level2"))?;
+        if let std::option::Option::Some(value) = &self.level2 {
+            runtime::validate::Validate::validate(
+                value,
+                &runtime::validate::join(path, "level2"),
+            )?;
         }
-        if let Some(value) = &self.level3 {
-            value.validate(&validate::join(path, "level3"))?;
+        if let std::option::Option::Some(value) = &self.level3 {
+            runtime::validate::Validate::validate(
+                value,
+                &runtime::validate::join(path, "level3"),
+            )?;
         }
-        if let Some(value) = &self.threeds {
-            value.validate(&validate::join(path, "threeds"))?;
+        if let std::option::Option::Some(value) = &self.threeds {
+            runtime::validate::Validate::validate(
+                value,
+                &runtime::validate::join(path, "threeds"),
+            )?;
         }
-        if let Some(value) = &self.tax_amount {
-            validate::range(*value, Some(0), None, path, "tax_amount")?;
+        if let std::option::Option::Some(value) = &self.tax_amount {
+            runtime::validate::range(
+                *value,
+                std::option::Option::Some(0),
+                std::option::Option::None,
+                path,
+                "tax_amount",
+            )?;
         }
-        if let Some(value) = &self.tip_amount {
-            validate::range(*value, Some(0), None, path, "tip_amount")?;
+        if let std::option::Option::Some(value) = &self.tip_amount {
+            runtime::validate::range(
+                *value,
+                std::option::Option::Some(0),
+                std::option::Option::None,
+                path,
+                "tip_amount",
+            )?;
         }
-        if let Some(value) = &self.tender {
-            value.validate(&validate::join(path, "tender"))?;
+        if let std::option::Option::Some(value) = &self.tender {
+            runtime::validate::Validate::validate(
+                value,
+                &runtime::validate::join(path, "tender"),
+            )?;
         }
-        Ok(())
+        std::result::Result::Ok(())
     }
 }
 
@@ -795,7 +1277,7 @@ pub enum Ecomind {
     /// `moto`
     Moto,
     /// A value not listed in the spec, kept as sent.
-    Other(String),
+    Other(std::string::String),
 }
 
 impl Ecomind {
@@ -809,7 +1291,7 @@ impl Ecomind {
     }
 }
 
-impl From<&str> for Ecomind {
+impl std::convert::From<&str> for Ecomind {
     fn from(value: &str) -> Self {
         match value {
             "ecom" => Self::Ecom,
@@ -825,18 +1307,23 @@ impl fmt::Display for Ecomind {
     }
 }
 
-impl Serialize for Ecomind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for Ecomind {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for Ecomind {
+impl<'de> serde::Deserialize<'de> for Ecomind {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+    ) -> std::result::Result<Self, D::Error> {
+        let value = <std::string::String as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 
@@ -851,7 +1338,7 @@ pub enum ChargeIntent {
     /// `save_credential_on_file`
     SaveCredentialOnFile,
     /// A value not listed in the spec, kept as sent.
-    Other(String),
+    Other(std::string::String),
 }
 
 impl ChargeIntent {
@@ -864,7 +1351,7 @@ impl ChargeIntent {
     }
 }
 
-impl From<&str> for ChargeIntent {
+impl std::convert::From<&str> for ChargeIntent {
     fn from(value: &str) -> Self {
         match value {
             "save_credential_on_file" => Self::SaveCredentialOnFile,
@@ -879,60 +1366,156 @@ impl fmt::Display for ChargeIntent {
     }
 }
 
-impl Serialize for ChargeIntent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for ChargeIntent {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ChargeIntent {
+impl<'de> serde::Deserialize<'de> for ChargeIntent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+    ) -> std::result::Result<Self, D::Error> {
+        let value = <std::string::String as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 
 /// Business details printed on the shopper's card statement instead of the merchant's record.
 /// Merchants whose setup does not support this get a warning, not an error.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SoftDescriptor {
     /// Business name to display (letters and digits).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dba_name: Option<String>,
+    ///
+    /// Checked before sending: at most 38 characters.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub dba_name: std::option::Option<std::string::String>,
     /// Street address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub street: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub street: std::option::Option<std::string::String>,
     /// City.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub city: std::option::Option<std::string::String>,
     /// Two-letter US state code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    ///
+    /// Checked before sending: exactly 2 characters.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub region: std::option::Option<std::string::String>,
     /// Postal or ZIP code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub postal_code: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub postal_code: std::option::Option<std::string::String>,
     /// Three-digit numeric ISO country code, such as "840".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country_code: Option<String>,
+    ///
+    /// Checked before sending: exactly 3 characters.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub country_code: std::option::Option<std::string::String>,
     /// Phone number or email address; Discover and Visa allow at most 13 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub merchant_contact_info: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub merchant_contact_info: std::option::Option<std::string::String>,
 }
 
-impl Validate for SoftDescriptor {
-    fn validate(&self, path: &str) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.dba_name {
-            validate::length(value, None, Some(38), path, "dba_name")?;
+impl SoftDescriptor {
+    /// Sets [`dba_name`](#structfield.dba_name).
+    pub fn dba_name(
+        mut self,
+        dba_name: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.dba_name = std::option::Option::Some(dba_name.into());
+        self
+    }
+
+    /// Sets [`street`](#structfield.street).
+    pub fn street(
+        mut self,
+        street: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.street = std::option::Option::Some(street.into());
+        self
+    }
+
+    /// Sets [`city`](#structfield.city).
+    pub fn city(mut self, city: impl std::convert::Into<std::string::String>) -> Self {
+        self.city = std::option::Option::Some(city.into());
+        self
+    }
+
+    /// Sets [`region`](#structfield.region).
+    pub fn region(
+        mut self,
+        region: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.region = std::option::Option::Some(region.into());
+        self
+    }
+
+    /// Sets [`postal_code`](#structfield.postal_code).
+    pub fn postal_code(
+        mut self,
+        postal_code: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.postal_code = std::option::Option::Some(postal_code.into());
+        self
+    }
+
+    /// Sets [`country_code`](#structfield.country_code).
+    pub fn country_code(
+        mut self,
+        country_code: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.country_code = std::option::Option::Some(country_code.into());
+        self
+    }
+
+    /// Sets [`merchant_contact_info`](#structfield.merchant_contact_info).
+    pub fn merchant_contact_info(
+        mut self,
+        merchant_contact_info: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.merchant_contact_info = std::option::Option::Some(
+            merchant_contact_info.into(),
+        );
+        self
+    }
+}
+
+impl runtime::validate::Validate for SoftDescriptor {
+    fn validate(
+        &self,
+        path: &str,
+    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
+        if let std::option::Option::Some(value) = &self.dba_name {
+            runtime::validate::length(
+                value,
+                std::option::Option::None,
+                std::option::Option::Some(38),
+                path,
+                "dba_name",
+            )?;
         }
-        if let Some(value) = &self.region {
-            validate::length(value, Some(2), Some(2), path, "region")?;
+        if let std::option::Option::Some(value) = &self.region {
+            runtime::validate::length(
+                value,
+                std::option::Option::Some(2),
+                std::option::Option::Some(2),
+                path,
+                "region",
+            )?;
         }
-        if let Some(value) = &self.country_code {
-            validate::length(value, Some(3), Some(3), path, "country_code")?;
+        if let std::option::Option::Some(value) = &self.country_code {
+            runtime::validate::length(
+                value,
+                std::option::Option::Some(3),
+                std::option::Option::Some(3),
+                path,
+                "country_code",
+            )?;
         }
-        Ok(())
+        std::result::Result::Ok(())
     }
 }
 
@@ -948,7 +1531,7 @@ pub enum StoredCredentialsSequence {
     /// `SUBSEQUENT`
     Subsequent,
     /// A value not listed in the spec, kept as sent.
-    Other(String),
+    Other(std::string::String),
 }
 
 impl StoredCredentialsSequence {
@@ -962,7 +1545,7 @@ impl StoredCredentialsSequence {
     }
 }
 
-impl From<&str> for StoredCredentialsSequence {
+impl std::convert::From<&str> for StoredCredentialsSequence {
     fn from(value: &str) -> Self {
         match value {
             "FIRST" => Self::First,
@@ -978,18 +1561,23 @@ impl fmt::Display for StoredCredentialsSequence {
     }
 }
 
-impl Serialize for StoredCredentialsSequence {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for StoredCredentialsSequence {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for StoredCredentialsSequence {
+impl<'de> serde::Deserialize<'de> for StoredCredentialsSequence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+    ) -> std::result::Result<Self, D::Error> {
+        let value = <std::string::String as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 
@@ -1005,7 +1593,7 @@ pub enum StoredCredentialsInitiator {
     /// `CARDHOLDER`
     Cardholder,
     /// A value not listed in the spec, kept as sent.
-    Other(String),
+    Other(std::string::String),
 }
 
 impl StoredCredentialsInitiator {
@@ -1019,7 +1607,7 @@ impl StoredCredentialsInitiator {
     }
 }
 
-impl From<&str> for StoredCredentialsInitiator {
+impl std::convert::From<&str> for StoredCredentialsInitiator {
     fn from(value: &str) -> Self {
         match value {
             "MERCHANT" => Self::Merchant,
@@ -1035,18 +1623,23 @@ impl fmt::Display for StoredCredentialsInitiator {
     }
 }
 
-impl Serialize for StoredCredentialsInitiator {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for StoredCredentialsInitiator {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for StoredCredentialsInitiator {
+impl<'de> serde::Deserialize<'de> for StoredCredentialsInitiator {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+    ) -> std::result::Result<Self, D::Error> {
+        let value = <std::string::String as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 
@@ -1062,7 +1655,7 @@ pub enum StoredCredentialsBillPayIndicator {
     /// `RECURRING`
     Recurring,
     /// A value not listed in the spec, kept as sent.
-    Other(String),
+    Other(std::string::String),
 }
 
 impl StoredCredentialsBillPayIndicator {
@@ -1076,7 +1669,7 @@ impl StoredCredentialsBillPayIndicator {
     }
 }
 
-impl From<&str> for StoredCredentialsBillPayIndicator {
+impl std::convert::From<&str> for StoredCredentialsBillPayIndicator {
     fn from(value: &str) -> Self {
         match value {
             "INSTALLMENT" => Self::Installment,
@@ -1092,251 +1685,644 @@ impl fmt::Display for StoredCredentialsBillPayIndicator {
     }
 }
 
-impl Serialize for StoredCredentialsBillPayIndicator {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for StoredCredentialsBillPayIndicator {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for StoredCredentialsBillPayIndicator {
+impl<'de> serde::Deserialize<'de> for StoredCredentialsBillPayIndicator {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+    ) -> std::result::Result<Self, D::Error> {
+        let value = <std::string::String as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 
 /// Card-on-file indicators. Required when `source` is a multi-pay token; the charge response
 /// echoes them.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StoredCredentials {
     /// Whether this is the first stored-credential payment or a later one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sequence: Option<StoredCredentialsSequence>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub sequence: std::option::Option<StoredCredentialsSequence>,
     /// True for payments on a fixed schedule (recurring); false for installments or unscheduled
     /// payments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_scheduled: Option<bool>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub is_scheduled: std::option::Option<bool>,
     /// Who started the payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initiator: Option<StoredCredentialsInitiator>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub initiator: std::option::Option<StoredCredentialsInitiator>,
     /// Kind of bill payment; Canadian merchants must send `RECURRING`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bill_pay_indicator: Option<StoredCredentialsBillPayIndicator>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub bill_pay_indicator: std::option::Option<StoredCredentialsBillPayIndicator>,
     /// Merchant invoice number for the payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_number: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub invoice_number: std::option::Option<std::string::String>,
     /// Free-text description of the arrangement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub installment_info: Option<InstallmentInfo>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub description: std::option::Option<std::string::String>,
+    /// Details of an installment plan.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub installment_info: std::option::Option<InstallmentInfo>,
 }
 
-impl Validate for StoredCredentials {
-    fn validate(&self, path: &str) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.installment_info {
-            value.validate(&validate::join(path, "installment_info"))?;
+impl StoredCredentials {
+    /// Sets [`sequence`](#structfield.sequence).
+    pub fn sequence(
+        mut self,
+        sequence: impl std::convert::Into<StoredCredentialsSequence>,
+    ) -> Self {
+        self.sequence = std::option::Option::Some(sequence.into());
+        self
+    }
+
+    /// Sets [`is_scheduled`](#structfield.is_scheduled).
+    pub fn is_scheduled(mut self, is_scheduled: bool) -> Self {
+        self.is_scheduled = std::option::Option::Some(is_scheduled);
+        self
+    }
+
+    /// Sets [`initiator`](#structfield.initiator).
+    pub fn initiator(
+        mut self,
+        initiator: impl std::convert::Into<StoredCredentialsInitiator>,
+    ) -> Self {
+        self.initiator = std::option::Option::Some(initiator.into());
+        self
+    }
+
+    /// Sets [`bill_pay_indicator`](#structfield.bill_pay_indicator).
+    pub fn bill_pay_indicator(
+        mut self,
+        bill_pay_indicator: impl std::convert::Into<StoredCredentialsBillPayIndicator>,
+    ) -> Self {
+        self.bill_pay_indicator = std::option::Option::Some(bill_pay_indicator.into());
+        self
+    }
+
+    /// Sets [`invoice_number`](#structfield.invoice_number).
+    pub fn invoice_number(
+        mut self,
+        invoice_number: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.invoice_number = std::option::Option::Some(invoice_number.into());
+        self
+    }
+
+    /// Sets [`description`](#structfield.description).
+    pub fn description(
+        mut self,
+        description: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.description = std::option::Option::Some(description.into());
+        self
+    }
+
+    /// Sets [`installment_info`](#structfield.installment_info).
+    pub fn installment_info(
+        mut self,
+        installment_info: impl std::convert::Into<InstallmentInfo>,
+    ) -> Self {
+        self.installment_info = std::option::Option::Some(installment_info.into());
+        self
+    }
+}
+
+impl runtime::validate::Validate for StoredCredentials {
+    fn validate(
+        &self,
+        path: &str,
+    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
+        if let std::option::Option::Some(value) = &self.installment_info {
+            runtime::validate::Validate::validate(
+                value,
+                &runtime::validate::join(path, "installment_info"),
+            )?;
         }
-        Ok(())
+        std::result::Result::Ok(())
     }
 }
 
 /// Details of an installment plan.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstallmentInfo {
     /// Number of installments in the plan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i32>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub total_count: std::option::Option<i32>,
     /// Total amount of the plan in cents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_amount: Option<i64>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub total_amount: std::option::Option<i64>,
     /// Position of this payment within the plan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sequence_number: Option<i32>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub sequence_number: std::option::Option<i32>,
     /// Whether installment amounts are fixed or variable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount_type: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub amount_type: std::option::Option<std::string::String>,
     /// Unit of time between installments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interval: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub interval: std::option::Option<std::string::String>,
     /// Number of interval units between installments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interval_count: Option<i32>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub interval_count: std::option::Option<i32>,
 }
 
-impl Validate for InstallmentInfo {}
+impl InstallmentInfo {
+    /// Sets [`total_count`](#structfield.total_count).
+    pub fn total_count(mut self, total_count: i32) -> Self {
+        self.total_count = std::option::Option::Some(total_count);
+        self
+    }
+
+    /// Sets [`total_amount`](#structfield.total_amount).
+    pub fn total_amount(mut self, total_amount: i64) -> Self {
+        self.total_amount = std::option::Option::Some(total_amount);
+        self
+    }
+
+    /// Sets [`sequence_number`](#structfield.sequence_number).
+    pub fn sequence_number(mut self, sequence_number: i32) -> Self {
+        self.sequence_number = std::option::Option::Some(sequence_number);
+        self
+    }
+
+    /// Sets [`amount_type`](#structfield.amount_type).
+    pub fn amount_type(
+        mut self,
+        amount_type: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.amount_type = std::option::Option::Some(amount_type.into());
+        self
+    }
+
+    /// Sets [`interval`](#structfield.interval).
+    pub fn interval(
+        mut self,
+        interval: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.interval = std::option::Option::Some(interval.into());
+        self
+    }
+
+    /// Sets [`interval_count`](#structfield.interval_count).
+    pub fn interval_count(mut self, interval_count: i32) -> Self {
+        self.interval_count = std::option::Option::Some(interval_count);
+        self
+    }
+}
+
+impl runtime::validate::Validate for InstallmentInfo {}
 
 /// Level 2 purchase-card data (US only, Visa and Mastercard). Merchants without purchase-card
 /// support have it ignored with a warning.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Level2 {
     /// Tax in cents; requires `pc_order_number`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tax_amount: Option<i64>,
+    ///
+    /// Checked before sending: at least 0.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub tax_amount: std::option::Option<i64>,
     /// 0 = no tax information, 1 = tax amount provided, 2 = tax exempt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tax_indicator: Option<i32>,
+    ///
+    /// Checked before sending: from 0 to 2.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub tax_indicator: std::option::Option<i32>,
     /// Purchase identifier assigned by the merchant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purchase_identifier: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub purchase_identifier: std::option::Option<std::string::String>,
     /// Purchase-card order number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pc_order_number: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub pc_order_number: std::option::Option<std::string::String>,
     /// Discount in cents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discount_amount: Option<i64>,
+    ///
+    /// Checked before sending: at least 0.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub discount_amount: std::option::Option<i64>,
     /// Shipping cost in cents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub freight_amount: Option<i64>,
+    ///
+    /// Checked before sending: at least 0.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub freight_amount: std::option::Option<i64>,
     /// Duty in cents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duty_amount: Option<i64>,
+    ///
+    /// Checked before sending: at least 0.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub duty_amount: std::option::Option<i64>,
     /// Postal code the goods ship to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub destination_postal_code: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub destination_postal_code: std::option::Option<std::string::String>,
     /// Postal code the goods ship from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_from_postal_code: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub shipping_from_postal_code: std::option::Option<std::string::String>,
     /// Three-digit numeric ISO code of the destination country.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub destination_country_code: Option<i32>,
+    ///
+    /// Checked before sending: from 0 to 999.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub destination_country_code: std::option::Option<i32>,
     /// Merchant tax identifier (Mastercard only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub merchant_tax_id: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub merchant_tax_id: std::option::Option<std::string::String>,
     /// Description of the goods purchased.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub product_description: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub product_description: std::option::Option<std::string::String>,
 }
 
-impl Validate for Level2 {
-    fn validate(&self, path: &str) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.tax_amount {
-            validate::range(*value, Some(0), None, path, "tax_amount")?;
+impl Level2 {
+    /// Sets [`tax_amount`](#structfield.tax_amount).
+    pub fn tax_amount(mut self, tax_amount: i64) -> Self {
+        self.tax_amount = std::option::Option::Some(tax_amount);
+        self
+    }
+
+    /// Sets [`tax_indicator`](#structfield.tax_indicator).
+    pub fn tax_indicator(mut self, tax_indicator: i32) -> Self {
+        self.tax_indicator = std::option::Option::Some(tax_indicator);
+        self
+    }
+
+    /// Sets [`purchase_identifier`](#structfield.purchase_identifier).
+    pub fn purchase_identifier(
+        mut self,
+        purchase_identifier: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.purchase_identifier = std::option::Option::Some(purchase_identifier.into());
+        self
+    }
+
+    /// Sets [`pc_order_number`](#structfield.pc_order_number).
+    pub fn pc_order_number(
+        mut self,
+        pc_order_number: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.pc_order_number = std::option::Option::Some(pc_order_number.into());
+        self
+    }
+
+    /// Sets [`discount_amount`](#structfield.discount_amount).
+    pub fn discount_amount(mut self, discount_amount: i64) -> Self {
+        self.discount_amount = std::option::Option::Some(discount_amount);
+        self
+    }
+
+    /// Sets [`freight_amount`](#structfield.freight_amount).
+    pub fn freight_amount(mut self, freight_amount: i64) -> Self {
+        self.freight_amount = std::option::Option::Some(freight_amount);
+        self
+    }
+
+    /// Sets [`duty_amount`](#structfield.duty_amount).
+    pub fn duty_amount(mut self, duty_amount: i64) -> Self {
+        self.duty_amount = std::option::Option::Some(duty_amount);
+        self
+    }
+
+    /// Sets [`destination_postal_code`](#structfield.destination_postal_code).
+    pub fn destination_postal_code(
+        mut self,
+        destination_postal_code: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.destination_postal_code = std::option::Option::Some(
+            destination_postal_code.into(),
+        );
+        self
+    }
+
+    /// Sets [`shipping_from_postal_code`](#structfield.shipping_from_postal_code).
+    pub fn shipping_from_postal_code(
+        mut self,
+        shipping_from_postal_code: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.shipping_from_postal_code = std::option::Option::Some(
+            shipping_from_postal_code.into(),
+        );
+        self
+    }
+
+    /// Sets [`destination_country_code`](#structfield.destination_country_code).
+    pub fn destination_country_code(mut self, destination_country_code: i32) -> Self {
+        self.destination_country_code = std::option::Option::Some(
+            destination_country_code,
+        );
+        self
+    }
+
+    /// Sets [`merchant_tax_id`](#structfield.merchant_tax_id).
+    pub fn merchant_tax_id(
+        mut self,
+        merchant_tax_id: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.merchant_tax_id = std::option::Option::Some(merchant_tax_id.into());
+        self
+    }
+
+    /// Sets [`product_description`](#structfield.product_description).
+    pub fn product_description(
+        mut self,
+        product_description: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.product_description = std::option::Option::Some(product_description.into());
+        self
+    }
+}
+
+impl runtime::validate::Validate for Level2 {
+    fn validate(
+        &self,
+        path: &str,
+    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
+        if let std::option::Option::Some(value) = &self.tax_amount {
+            runtime::validate::range(
+                *value,
+                std::option::Option::Some(0),
+                std::option::Option::None,
+                path,
+                "tax_amount",
+            )?;
         }
-        if let Some(value) = &self.tax_indicator {
-            validate::range(i64::from(*value), Some(0), Some(2), path, "tax_indicator")?;
-        }
-        if let Some(value) = &self.discount_amount {
-            validate::range(*value, Some(0), None, path, "discount_amount")?;
-        }
-        if let Some(value) = &self.freight_amount {
-            validate::range(*value, Some(0), None, path, "freight_amount")?;
-        }
-        if let Some(value) = &self.duty_amount {
-            validate::range(*value, Some(0), None, path, "duty_amount")?;
-        }
-        if let Some(value) = &self.destination_country_code {
-            validate::range(
+        if let std::option::Option::Some(value) = &self.tax_indicator {
+            runtime::validate::range(
                 i64::from(*value),
-                Some(0),
-                Some(999),
+                std::option::Option::Some(0),
+                std::option::Option::Some(2),
+                path,
+                "tax_indicator",
+            )?;
+        }
+        if let std::option::Option::Some(value) = &self.discount_amount {
+            runtime::validate::range(
+                *value,
+                std::option::Option::Some(0),
+                std::option::Option::None,
+                path,
+                "discount_amount",
+            )?;
+        }
+        if let std::option::Option::Some(value) = &self.freight_amount {
+            runtime::validate::range(
+                *value,
+                std::option::Option::Some(0),
+                std::option::Option::None,
+                path,
+                "freight_amount",
+            )?;
+        }
+        if let std::option::Option::Some(value) = &self.duty_amount {
+            runtime::validate::range(
+                *value,
+                std::option::Option::Some(0),
+                std::option::Option::None,
+                path,
+                "duty_amount",
+            )?;
+        }
+        if let std::option::Option::Some(value) = &self.destination_country_code {
+            runtime::validate::range(
+                i64::from(*value),
+                std::option::Option::Some(0),
+                std::option::Option::Some(999),
                 path,
                 "destination_country_code",
             )?;
         }
-        Ok(())
+        std::result::Result::Ok(())
     }
 }
 
 /// Level 3 purchase-card data (US only, Visa and Mastercard), sent in addition to Level 2.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Level3 {
     /// Service code from the card's track data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_code: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub service_code: std::option::Option<std::string::String>,
     /// True for transactions where the magnetic stripe was swiped. The mixed-case name is
     /// Clover's.
     #[serde(
         rename = "magnetic_Stripe_Ind",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "std::option::Option::is_none"
     )]
-    pub magnetic_stripe_ind: Option<bool>,
+    pub magnetic_stripe_ind: std::option::Option<bool>,
     /// Line items of the purchase.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level3_line_items: Option<Vec<Level3LineItem>>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub level3_line_items: std::option::Option<std::vec::Vec<Level3LineItem>>,
 }
 
-impl Validate for Level3 {
-    fn validate(&self, path: &str) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.level3_line_items {
+impl Level3 {
+    /// Sets [`service_code`](#structfield.service_code).
+    pub fn service_code(
+        mut self,
+        service_code: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.service_code = std::option::Option::Some(service_code.into());
+        self
+    }
+
+    /// Sets [`magnetic_stripe_ind`](#structfield.magnetic_stripe_ind).
+    pub fn magnetic_stripe_ind(mut self, magnetic_stripe_ind: bool) -> Self {
+        self.magnetic_stripe_ind = std::option::Option::Some(magnetic_stripe_ind);
+        self
+    }
+
+    /// Sets [`level3_line_items`](#structfield.level3_line_items).
+    pub fn level3_line_items(
+        mut self,
+        level3_line_items: std::vec::Vec<Level3LineItem>,
+    ) -> Self {
+        self.level3_line_items = std::option::Option::Some(level3_line_items);
+        self
+    }
+}
+
+impl runtime::validate::Validate for Level3 {
+    fn validate(
+        &self,
+        path: &str,
+    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
+        if let std::option::Option::Some(value) = &self.level3_line_items {
             for (index, item) in value.iter().enumerate() {
-                item.validate(&validate::join_index(path, "level3_line_items", index))?;
+                runtime::validate::Validate::validate(
+                    item,
+                    &runtime::validate::join_index(path, "level3_line_items", index),
+                )?;
             }
         }
-        Ok(())
+        std::result::Result::Ok(())
     }
 }
 
 /// One Level 3 line item. Mastercard and Visa each require a different subset of fields.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Level3LineItem {
     /// Item description; must not be blank or all zeros.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_description: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub item_description: std::option::Option<std::string::String>,
     /// Product code or UPC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub product_code: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub product_code: std::option::Option<std::string::String>,
     /// Unit cost in cents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit_cost: Option<i64>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub unit_cost: std::option::Option<i64>,
     /// Item quantity with up to four decimal places.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<f64>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub quantity: std::option::Option<f64>,
     /// Discount for the line in cents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discount_amount: Option<i64>,
+    ///
+    /// Checked before sending: at least 0.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub discount_amount: std::option::Option<i64>,
     /// Unit-of-measure code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit_of_measure: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub unit_of_measure: std::option::Option<std::string::String>,
     /// Classification code of the goods (required by Visa).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub commodity_code: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub commodity_code: std::option::Option<std::string::String>,
 }
 
-impl Validate for Level3LineItem {
-    fn validate(&self, path: &str) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.discount_amount {
-            validate::range(*value, Some(0), None, path, "discount_amount")?;
+impl Level3LineItem {
+    /// Sets [`item_description`](#structfield.item_description).
+    pub fn item_description(
+        mut self,
+        item_description: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.item_description = std::option::Option::Some(item_description.into());
+        self
+    }
+
+    /// Sets [`product_code`](#structfield.product_code).
+    pub fn product_code(
+        mut self,
+        product_code: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.product_code = std::option::Option::Some(product_code.into());
+        self
+    }
+
+    /// Sets [`unit_cost`](#structfield.unit_cost).
+    pub fn unit_cost(mut self, unit_cost: i64) -> Self {
+        self.unit_cost = std::option::Option::Some(unit_cost);
+        self
+    }
+
+    /// Sets [`quantity`](#structfield.quantity).
+    pub fn quantity(mut self, quantity: f64) -> Self {
+        self.quantity = std::option::Option::Some(quantity);
+        self
+    }
+
+    /// Sets [`discount_amount`](#structfield.discount_amount).
+    pub fn discount_amount(mut self, discount_amount: i64) -> Self {
+        self.discount_amount = std::option::Option::Some(discount_amount);
+        self
+    }
+
+    /// Sets [`unit_of_measure`](#structfield.unit_of_measure).
+    pub fn unit_of_measure(
+        mut self,
+        unit_of_measure: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.unit_of_measure = std::option::Option::Some(unit_of_measure.into());
+        self
+    }
+
+    /// Sets [`commodity_code`](#structfield.commodity_code).
+    pub fn commodity_code(
+        mut self,
+        commodity_code: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.commodity_code = std::option::Option::Some(commodity_code.into());
+        self
+    }
+}
+
+impl runtime::validate::Validate for Level3LineItem {
+    fn validate(
+        &self,
+        path: &str,
+    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
+        if let std::option::Option::Some(value) = &self.discount_amount {
+            runtime::validate::range(
+                *value,
+                std::option::Option::Some(0),
+                std::option::Option::None,
+                path,
+                "discount_amount",
+            )?;
         }
-        Ok(())
+        std::result::Result::Ok(())
     }
 }
 
 /// 3-D Secure data for the charge. With `source: NON_CLOVER` the merchant ran its own 3DS
 /// server and passes the result in `authentication_result`; with `source: CLOVER`, Clover
 /// runs 3DS and needs `browser_info` (its absence is a 400 `invalid_request`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ThreeDsRequest {
+    /// Who performed the 3-D Secure authentication.
     pub source: ThreeDsSource,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication_result: Option<ThreeDsAuthenticationResult>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub browser_info: Option<BrowserInfo>,
+    /// Outcome of an externally performed 3-D Secure authentication.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub authentication_result: std::option::Option<ThreeDsAuthenticationResult>,
+    /// Shopper browser data Clover needs to run 3-D Secure itself. Numeric values are sent as
+    /// strings, as Clover's JavaScript helper does.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub browser_info: std::option::Option<BrowserInfo>,
 }
 
 impl ThreeDsRequest {
-    /// Starts from the required fields; every optional field is `None`.
-    pub fn new(source: ThreeDsSource) -> Self {
+    /// Starts from the required fields; every optional one is unset.
+    pub fn new(source: impl std::convert::Into<ThreeDsSource>) -> Self {
         Self {
-            source,
-            authentication_result: None,
-            browser_info: None,
+            source: source.into(),
+            authentication_result: std::option::Option::None,
+            browser_info: std::option::Option::None,
         }
+    }
+
+    /// Sets [`authentication_result`](#structfield.authentication_result).
+    pub fn authentication_result(
+        mut self,
+        authentication_result: impl std::convert::Into<ThreeDsAuthenticationResult>,
+    ) -> Self {
+        self.authentication_result = std::option::Option::Some(
+            authentication_result.into(),
+        );
+        self
+    }
+
+    /// Sets [`browser_info`](#structfield.browser_info).
+    pub fn browser_info(
+        mut self,
+        browser_info: impl std::convert::Into<BrowserInfo>,
+    ) -> Self {
+        self.browser_info = std::option::Option::Some(browser_info.into());
+        self
     }
 }
 
-impl Validate for ThreeDsRequest {
-    fn validate(&self, path: &str) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.authentication_result {
-            value.validate(&validate::join(path, "authentication_result"))?;
+impl runtime::validate::Validate for ThreeDsRequest {
+    fn validate(
+        &self,
+        path: &str,
+    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
+        if let std::option::Option::Some(value) = &self.authentication_result {
+            runtime::validate::Validate::validate(
+                value,
+                &runtime::validate::join(path, "authentication_result"),
+            )?;
         }
-        if let Some(value) = &self.browser_info {
-            value.validate(&validate::join(path, "browser_info"))?;
+        if let std::option::Option::Some(value) = &self.browser_info {
+            runtime::validate::Validate::validate(
+                value,
+                &runtime::validate::join(path, "browser_info"),
+            )?;
         }
-        Ok(())
+        std::result::Result::Ok(())
     }
 }
 
@@ -1352,7 +2338,7 @@ pub enum ThreeDsSource {
     /// `NON_CLOVER`
     NonClover,
     /// A value not listed in the spec, kept as sent.
-    Other(String),
+    Other(std::string::String),
 }
 
 impl ThreeDsSource {
@@ -1366,7 +2352,7 @@ impl ThreeDsSource {
     }
 }
 
-impl From<&str> for ThreeDsSource {
+impl std::convert::From<&str> for ThreeDsSource {
     fn from(value: &str) -> Self {
         match value {
             "CLOVER" => Self::Clover,
@@ -1382,18 +2368,23 @@ impl fmt::Display for ThreeDsSource {
     }
 }
 
-impl Serialize for ThreeDsSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for ThreeDsSource {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ThreeDsSource {
+impl<'de> serde::Deserialize<'de> for ThreeDsSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+    ) -> std::result::Result<Self, D::Error> {
+        let value = <std::string::String as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 
@@ -1415,7 +2406,7 @@ pub enum ThreeDsAuthenticationResultAuthenticationStatus {
     /// `REJECTED`
     Rejected,
     /// A value not listed in the spec, kept as sent.
-    Other(String),
+    Other(std::string::String),
 }
 
 impl ThreeDsAuthenticationResultAuthenticationStatus {
@@ -1432,7 +2423,7 @@ impl ThreeDsAuthenticationResultAuthenticationStatus {
     }
 }
 
-impl From<&str> for ThreeDsAuthenticationResultAuthenticationStatus {
+impl std::convert::From<&str> for ThreeDsAuthenticationResultAuthenticationStatus {
     fn from(value: &str) -> Self {
         match value {
             "SUCCESS" => Self::Success,
@@ -1451,122 +2442,339 @@ impl fmt::Display for ThreeDsAuthenticationResultAuthenticationStatus {
     }
 }
 
-impl Serialize for ThreeDsAuthenticationResultAuthenticationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for ThreeDsAuthenticationResultAuthenticationStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ThreeDsAuthenticationResultAuthenticationStatus {
+impl<'de> serde::Deserialize<'de> for ThreeDsAuthenticationResultAuthenticationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+    ) -> std::result::Result<Self, D::Error> {
+        let value = <std::string::String as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 
 /// Outcome of an externally performed 3-D Secure authentication.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ThreeDsAuthenticationResult {
     /// Result reported by the 3DS server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication_status: Option<ThreeDsAuthenticationResultAuthenticationStatus>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub authentication_status: std::option::Option<
+        ThreeDsAuthenticationResultAuthenticationStatus,
+    >,
     /// 3DS transaction identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transaction_id: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub transaction_id: std::option::Option<std::string::String>,
     /// Authentication value from the issuer; mandatory for externally performed 3DS.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cryptogram: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub cryptogram: std::option::Option<std::string::String>,
     /// Protocol version; only 2.x is supported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub threeds_version: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub threeds_version: std::option::Option<std::string::String>,
 }
 
-impl Validate for ThreeDsAuthenticationResult {}
+impl ThreeDsAuthenticationResult {
+    /// Sets [`authentication_status`](#structfield.authentication_status).
+    pub fn authentication_status(
+        mut self,
+        authentication_status: impl std::convert::Into<
+            ThreeDsAuthenticationResultAuthenticationStatus,
+        >,
+    ) -> Self {
+        self.authentication_status = std::option::Option::Some(
+            authentication_status.into(),
+        );
+        self
+    }
+
+    /// Sets [`transaction_id`](#structfield.transaction_id).
+    pub fn transaction_id(
+        mut self,
+        transaction_id: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.transaction_id = std::option::Option::Some(transaction_id.into());
+        self
+    }
+
+    /// Sets [`cryptogram`](#structfield.cryptogram).
+    pub fn cryptogram(
+        mut self,
+        cryptogram: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.cryptogram = std::option::Option::Some(cryptogram.into());
+        self
+    }
+
+    /// Sets [`threeds_version`](#structfield.threeds_version).
+    pub fn threeds_version(
+        mut self,
+        threeds_version: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.threeds_version = std::option::Option::Some(threeds_version.into());
+        self
+    }
+}
+
+impl runtime::validate::Validate for ThreeDsAuthenticationResult {}
 
 /// Shopper browser data Clover needs to run 3-D Secure itself. Numeric values are sent as
 /// strings, as Clover's JavaScript helper does.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BrowserInfo {
     /// Accept header of the shopper's browser.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub browser_accept_header: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub browser_accept_header: std::option::Option<std::string::String>,
     /// IP address of the shopper's browser.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub browser_ip: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub browser_ip: std::option::Option<std::string::String>,
     /// Whether JavaScript is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub browser_javascript_enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub browser_javascript_enabled: std::option::Option<bool>,
     /// Whether Java is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub browser_java_enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub browser_java_enabled: std::option::Option<bool>,
     /// Browser language tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub browser_language: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub browser_language: std::option::Option<std::string::String>,
     /// Screen height in pixels.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub browser_screen_height: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub browser_screen_height: std::option::Option<std::string::String>,
     /// Screen width in pixels.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub browser_screen_width: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub browser_screen_width: std::option::Option<std::string::String>,
     /// Offset from UTC in minutes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub browser_tz: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub browser_tz: std::option::Option<std::string::String>,
     /// Screen colour depth in bits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub browser_color_depth: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub browser_color_depth: std::option::Option<std::string::String>,
     /// User-Agent string of the browser.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub browser_user_agent: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub browser_user_agent: std::option::Option<std::string::String>,
     /// Origin of the page that collected the payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub browser_http_origin: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub browser_http_origin: std::option::Option<std::string::String>,
 }
 
-impl Validate for BrowserInfo {}
+impl BrowserInfo {
+    /// Sets [`browser_accept_header`](#structfield.browser_accept_header).
+    pub fn browser_accept_header(
+        mut self,
+        browser_accept_header: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.browser_accept_header = std::option::Option::Some(
+            browser_accept_header.into(),
+        );
+        self
+    }
+
+    /// Sets [`browser_ip`](#structfield.browser_ip).
+    pub fn browser_ip(
+        mut self,
+        browser_ip: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.browser_ip = std::option::Option::Some(browser_ip.into());
+        self
+    }
+
+    /// Sets [`browser_javascript_enabled`](#structfield.browser_javascript_enabled).
+    pub fn browser_javascript_enabled(
+        mut self,
+        browser_javascript_enabled: bool,
+    ) -> Self {
+        self.browser_javascript_enabled = std::option::Option::Some(
+            browser_javascript_enabled,
+        );
+        self
+    }
+
+    /// Sets [`browser_java_enabled`](#structfield.browser_java_enabled).
+    pub fn browser_java_enabled(mut self, browser_java_enabled: bool) -> Self {
+        self.browser_java_enabled = std::option::Option::Some(browser_java_enabled);
+        self
+    }
+
+    /// Sets [`browser_language`](#structfield.browser_language).
+    pub fn browser_language(
+        mut self,
+        browser_language: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.browser_language = std::option::Option::Some(browser_language.into());
+        self
+    }
+
+    /// Sets [`browser_screen_height`](#structfield.browser_screen_height).
+    pub fn browser_screen_height(
+        mut self,
+        browser_screen_height: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.browser_screen_height = std::option::Option::Some(
+            browser_screen_height.into(),
+        );
+        self
+    }
+
+    /// Sets [`browser_screen_width`](#structfield.browser_screen_width).
+    pub fn browser_screen_width(
+        mut self,
+        browser_screen_width: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.browser_screen_width = std::option::Option::Some(
+            browser_screen_width.into(),
+        );
+        self
+    }
+
+    /// Sets [`browser_tz`](#structfield.browser_tz).
+    pub fn browser_tz(
+        mut self,
+        browser_tz: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.browser_tz = std::option::Option::Some(browser_tz.into());
+        self
+    }
+
+    /// Sets [`browser_color_depth`](#structfield.browser_color_depth).
+    pub fn browser_color_depth(
+        mut self,
+        browser_color_depth: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.browser_color_depth = std::option::Option::Some(browser_color_depth.into());
+        self
+    }
+
+    /// Sets [`browser_user_agent`](#structfield.browser_user_agent).
+    pub fn browser_user_agent(
+        mut self,
+        browser_user_agent: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.browser_user_agent = std::option::Option::Some(browser_user_agent.into());
+        self
+    }
+
+    /// Sets [`browser_http_origin`](#structfield.browser_http_origin).
+    pub fn browser_http_origin(
+        mut self,
+        browser_http_origin: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.browser_http_origin = std::option::Option::Some(browser_http_origin.into());
+        self
+    }
+}
+
+impl runtime::validate::Validate for BrowserInfo {}
 
 /// Non-card tender used with `source: alternate_tender`. Identify it with a standard
 /// `label_key`, a custom tender `label`, or a tender `id`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Tender {
     /// Key of a standard tender, such as `com.clover.tender.cash` or `com.clover.tender.check`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label_key: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub label_key: std::option::Option<std::string::String>,
     /// Display name of a custom tender.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub label: std::option::Option<std::string::String>,
     /// ID of a tender configured for the merchant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub id: std::option::Option<std::string::String>,
 }
 
-impl Validate for Tender {}
+impl Tender {
+    /// Sets [`label_key`](#structfield.label_key).
+    pub fn label_key(
+        mut self,
+        label_key: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.label_key = std::option::Option::Some(label_key.into());
+        self
+    }
+
+    /// Sets [`label`](#structfield.label).
+    pub fn label(mut self, label: impl std::convert::Into<std::string::String>) -> Self {
+        self.label = std::option::Option::Some(label.into());
+        self
+    }
+
+    /// Sets [`id`](#structfield.id).
+    pub fn id(mut self, id: impl std::convert::Into<std::string::String>) -> Self {
+        self.id = std::option::Option::Some(id.into());
+        self
+    }
+}
+
+impl runtime::validate::Validate for Tender {}
 
 /// Body for capturing an authorized charge. Every field is optional; an empty object captures
 /// the full amount.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CaptureChargeRequest {
     /// Amount to capture in cents. Omit for the full authorization; a smaller value captures
     /// partially; 0 releases a gift-card lock without redeeming.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<i64>,
+    ///
+    /// Checked before sending: from 0 to 99999999.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub amount: std::option::Option<i64>,
     /// Address that receives the receipt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub receipt_email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level2: Option<Level2>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub receipt_email: std::option::Option<std::string::String>,
+    /// Level 2 purchase-card data (US only, Visa and Mastercard). Merchants without purchase-card
+    /// support have it ignored with a warning.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub level2: std::option::Option<Level2>,
 }
 
-impl Validate for CaptureChargeRequest {
-    fn validate(&self, path: &str) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.amount {
-            validate::range(*value, Some(0), Some(99999999), path, "amount")?;
+impl CaptureChargeRequest {
+    /// Sets [`amount`](#structfield.amount).
+    pub fn amount(mut self, amount: i64) -> Self {
+        self.amount = std::option::Option::Some(amount);
+        self
+    }
+
+    /// Sets [`receipt_email`](#structfield.receipt_email).
+    pub fn receipt_email(
+        mut self,
+        receipt_email: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.receipt_email = std::option::Option::Some(receipt_email.into());
+        self
+    }
+
+    /// Sets [`level2`](#structfield.level2).
+    pub fn level2(mut self, level2: impl std::convert::Into<Level2>) -> Self {
+        self.level2 = std::option::Option::Some(level2.into());
+        self
+    }
+}
+
+impl runtime::validate::Validate for CaptureChargeRequest {
+    fn validate(
+        &self,
+        path: &str,
+    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
+        if let std::option::Option::Some(value) = &self.amount {
+            runtime::validate::range(
+                *value,
+                std::option::Option::Some(0),
+                std::option::Option::Some(99999999),
+                path,
+                "amount",
+            )?;
         }
-        if let Some(value) = &self.level2 {
-            value.validate(&validate::join(path, "level2"))?;
+        if let std::option::Option::Some(value) = &self.level2 {
+            runtime::validate::Validate::validate(
+                value,
+                &runtime::validate::join(path, "level2"),
+            )?;
         }
-        Ok(())
+        std::result::Result::Ok(())
     }
 }
 
@@ -1584,7 +2792,7 @@ pub enum ChargeStatus {
     /// `failed`
     Failed,
     /// A value not listed in the spec, kept as sent.
-    Other(String),
+    Other(std::string::String),
 }
 
 impl ChargeStatus {
@@ -1599,7 +2807,7 @@ impl ChargeStatus {
     }
 }
 
-impl From<&str> for ChargeStatus {
+impl std::convert::From<&str> for ChargeStatus {
     fn from(value: &str) -> Self {
         match value {
             "succeeded" => Self::Succeeded,
@@ -1616,18 +2824,23 @@ impl fmt::Display for ChargeStatus {
     }
 }
 
-impl Serialize for ChargeStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for ChargeStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ChargeStatus {
+impl<'de> serde::Deserialize<'de> for ChargeStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+    ) -> std::result::Result<Self, D::Error> {
+        let value = <std::string::String as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 
@@ -1649,7 +2862,7 @@ pub enum ChargePaymentMethodDetails {
     /// `paypal`
     Paypal,
     /// A value not listed in the spec, kept as sent.
-    Other(String),
+    Other(std::string::String),
 }
 
 impl ChargePaymentMethodDetails {
@@ -1665,7 +2878,7 @@ impl ChargePaymentMethodDetails {
     }
 }
 
-impl From<&str> for ChargePaymentMethodDetails {
+impl std::convert::From<&str> for ChargePaymentMethodDetails {
     fn from(value: &str) -> Self {
         match value {
             "card" => Self::Card,
@@ -1683,214 +2896,238 @@ impl fmt::Display for ChargePaymentMethodDetails {
     }
 }
 
-impl Serialize for ChargePaymentMethodDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for ChargePaymentMethodDetails {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ChargePaymentMethodDetails {
+impl<'de> serde::Deserialize<'de> for ChargePaymentMethodDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+    ) -> std::result::Result<Self, D::Error> {
+        let value = <std::string::String as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 
 /// A charge as returned by Clover. Only `id` is guaranteed; every other field may be absent.
 /// Some documentation examples send booleans or amounts as strings; the documented types are
 /// modelled.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Charge {
     /// Charge ID (13-character Clover ID).
-    pub id: String,
+    pub id: std::string::String,
     /// Object kind, `charge`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub object: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub object: std::option::Option<std::string::String>,
     /// Charged or authorized amount in cents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<i64>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub amount: std::option::Option<i64>,
     /// Amount refunded so far, in cents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount_refunded: Option<i64>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub amount_refunded: std::option::Option<i64>,
     /// Amount captured, in cents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount_captured: Option<i64>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub amount_captured: std::option::Option<i64>,
     /// Tax included in the amount, in cents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tax_amount: Option<i64>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub tax_amount: std::option::Option<i64>,
     /// Tip added to the amount, in cents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tip_amount: Option<i64>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub tip_amount: std::option::Option<i64>,
     /// Currency code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub currency: std::option::Option<std::string::String>,
     /// Creation time in Unix epoch milliseconds (some examples use shorter placeholder values).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<i64>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub created: std::option::Option<i64>,
     /// Whether the charge has been captured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub captured: Option<bool>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub captured: std::option::Option<bool>,
     /// Whether the charge was approved and paid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paid: Option<bool>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub paid: std::option::Option<bool>,
     /// Whether the charge has been fully refunded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refunded: Option<bool>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub refunded: std::option::Option<bool>,
     /// Whether the issuer approved only part of the amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub partial_auth: Option<bool>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub partial_auth: std::option::Option<bool>,
     /// True for production, false for sandbox.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub livemode: Option<bool>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub livemode: std::option::Option<bool>,
     /// Processing status. Treat as an open set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ChargeStatus>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub status: std::option::Option<ChargeStatus>,
     /// Kind of payment method, as a plain string rather than an object. `card` and `giftCard`
     /// appear in Clover's docs; `ach` and `paypal` only in an unofficial spec. Treat as an open
     /// set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_method_details: Option<ChargePaymentMethodDetails>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub payment_method_details: std::option::Option<ChargePaymentMethodDetails>,
     /// Gateway reference number of the transaction.
     #[serde(
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::Digits::<0>::optional"
+        skip_serializing_if = "std::option::Option::is_none",
+        deserialize_with = "runtime::lenient::Digits::<0>::optional"
     )]
-    pub ref_num: Option<String>,
+    pub ref_num: std::option::Option<std::string::String>,
     /// Issuer authorization code.
     #[serde(
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::Digits::<0>::optional"
+        skip_serializing_if = "std::option::Option::is_none",
+        deserialize_with = "runtime::lenient::Digits::<0>::optional"
     )]
-    pub auth_code: Option<String>,
+    pub auth_code: std::option::Option<std::string::String>,
     /// ID of the order Clover created for the charge.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub order: std::option::Option<std::string::String>,
     /// ID of the card-on-file customer that was charged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub customer: std::option::Option<std::string::String>,
     /// Description supplied when the charge was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub description: std::option::Option<std::string::String>,
     /// Address the receipt was sent to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub receipt_email: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub receipt_email: std::option::Option<std::string::String>,
     /// Receipt number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub receipt_number: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub receipt_number: std::option::Option<std::string::String>,
     /// Link to the online receipt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub receipt_url: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub receipt_url: std::option::Option<std::string::String>,
     /// Merchant reference supplied at creation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_reference_id: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub external_reference_id: std::option::Option<std::string::String>,
     /// Customer reference supplied at creation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_customer_reference: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ecomind: Option<Ecomind>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub external_customer_reference: std::option::Option<std::string::String>,
+    /// Who keyed in the card data, the shopper online (`ecom`, the default) or the merchant
+    /// (`moto`, mail or telephone order).
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub ecomind: std::option::Option<Ecomind>,
     /// Merchant website supplied at creation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub site_url: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub site_url: std::option::Option<std::string::String>,
     /// Non-fatal notice on a successful charge, for example that Level 2 data or a soft
     /// descriptor was ignored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub warning_message: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub warning_message: std::option::Option<std::string::String>,
     /// Error code for a failed charge.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failure_code: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub failure_code: std::option::Option<std::string::String>,
     /// Explanation for a failed charge.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failure_message: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub failure_message: std::option::Option<std::string::String>,
     /// Debt-repayment processing result (`approved`, `declined` or `not_processed`); seen only in
     /// an unofficial spec.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub debt_payment: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub debt_payment: std::option::Option<std::string::String>,
     /// Account the charge was made for; seen only in an unofficial spec.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub on_behalf_of: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<ChargeOutcome>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<ChargeSource>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stored_credentials: Option<StoredCredentials>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub threeds: Option<ThreeDsResult>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gift_card: Option<GiftCardBalance>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saved_credentials_on_file: Option<SavedCredentialsOnFile>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub soft_descriptor: Option<SoftDescriptor>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level2: Option<Level2>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level3: Option<Level3>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub on_behalf_of: std::option::Option<std::string::String>,
+    /// How the card network and Clover judged the charge.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub outcome: std::option::Option<ChargeOutcome>,
+    /// Summary of the card or token that was charged.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub source: std::option::Option<ChargeSource>,
+    /// Card-on-file indicators. Required when `source` is a multi-pay token; the charge response
+    /// echoes them.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub stored_credentials: std::option::Option<StoredCredentials>,
+    /// 3-D Secure status of a charge. When Clover runs 3DS the first response may ask for a
+    /// method or challenge flow, using the URLs in `data`, before the charge can be finalized.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub threeds: std::option::Option<ThreeDsResult>,
+    /// Gift-card balance details returned with gift-card charges and refunds.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub gift_card: std::option::Option<GiftCardBalance>,
+    /// Reference to the card stored for future card-on-file payments.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub saved_credentials_on_file: std::option::Option<SavedCredentialsOnFile>,
+    /// Business details printed on the shopper's card statement instead of the merchant's record.
+    /// Merchants whose setup does not support this get a warning, not an error.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub soft_descriptor: std::option::Option<SoftDescriptor>,
+    /// Level 2 purchase-card data (US only, Visa and Mastercard). Merchants without purchase-card
+    /// support have it ignored with a warning.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub level2: std::option::Option<Level2>,
+    /// Level 3 purchase-card data (US only, Visa and Mastercard), sent in addition to Level 2.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub level3: std::option::Option<Level3>,
     /// Key-value data attached to the charge; values may be any JSON type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub metadata: std::option::Option<
+        std::collections::BTreeMap<std::string::String, serde_json::Value>,
+    >,
 }
 
 /// How the card network and Clover judged the charge.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChargeOutcome {
     /// Network decision, such as `approved_by_network`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub network_status: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub network_status: std::option::Option<std::string::String>,
     /// Outcome kind, such as `authorized`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub r#type: std::option::Option<std::string::String>,
 }
 
 /// Summary of the card or token that was charged.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChargeSource {
     /// ID of the token or saved source that was charged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub brand: Option<CardBrand>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub id: std::option::Option<std::string::String>,
+    /// Card network as Clover names it. Clover publishes no complete list, so treat this as an
+    /// open set; an unsupported value in a request yields `invalid_card_type`.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub brand: std::option::Option<CardBrand>,
     /// Expiry month; when a string it is zero-padded to two digits.
     #[serde(
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::Digits::<2>::optional"
+        skip_serializing_if = "std::option::Option::is_none",
+        deserialize_with = "runtime::lenient::Digits::<2>::optional"
     )]
-    pub exp_month: Option<String>,
+    pub exp_month: std::option::Option<std::string::String>,
     /// Four-digit expiry year.
     #[serde(
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::Digits::<0>::optional"
+        skip_serializing_if = "std::option::Option::is_none",
+        deserialize_with = "runtime::lenient::Digits::<0>::optional"
     )]
-    pub exp_year: Option<String>,
+    pub exp_year: std::option::Option<std::string::String>,
     /// First six digits of the card number.
     #[serde(
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::Digits::<6>::optional"
+        skip_serializing_if = "std::option::Option::is_none",
+        deserialize_with = "runtime::lenient::Digits::<6>::optional"
     )]
-    pub first6: Option<String>,
+    pub first6: std::option::Option<std::string::String>,
     /// Last four digits of the card number.
     #[serde(
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::Digits::<4>::optional"
+        skip_serializing_if = "std::option::Option::is_none",
+        deserialize_with = "runtime::lenient::Digits::<4>::optional"
     )]
-    pub last4: Option<String>,
+    pub last4: std::option::Option<std::string::String>,
     /// Result of the street-address verification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address_line1_check: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub address_line1_check: std::option::Option<std::string::String>,
     /// Billing postal code on file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address_zip: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub address_zip: std::option::Option<std::string::String>,
     /// Result of the postal-code verification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address_zip_check: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub address_zip_check: std::option::Option<std::string::String>,
 }
 
 /// Where the authentication stands. Treat as an open set.
@@ -1909,7 +3146,7 @@ pub enum ThreeDsResultValidationResult {
     /// `AUTHENTICATION_STATUS_UNKNOWN`
     AuthenticationStatusUnknown,
     /// A value not listed in the spec, kept as sent.
-    Other(String),
+    Other(std::string::String),
 }
 
 impl ThreeDsResultValidationResult {
@@ -1925,7 +3162,7 @@ impl ThreeDsResultValidationResult {
     }
 }
 
-impl From<&str> for ThreeDsResultValidationResult {
+impl std::convert::From<&str> for ThreeDsResultValidationResult {
     fn from(value: &str) -> Self {
         match value {
             "AUTHENTICATION_SUCCESSFUL" => Self::AuthenticationSuccessful,
@@ -1943,18 +3180,23 @@ impl fmt::Display for ThreeDsResultValidationResult {
     }
 }
 
-impl Serialize for ThreeDsResultValidationResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for ThreeDsResultValidationResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ThreeDsResultValidationResult {
+impl<'de> serde::Deserialize<'de> for ThreeDsResultValidationResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+    ) -> std::result::Result<Self, D::Error> {
+        let value = <std::string::String as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 
@@ -1970,7 +3212,7 @@ pub enum ThreeDsResultLiabilityProtectionStatus {
     /// `NOT_PROTECTED`
     NotProtected,
     /// A value not listed in the spec, kept as sent.
-    Other(String),
+    Other(std::string::String),
 }
 
 impl ThreeDsResultLiabilityProtectionStatus {
@@ -1984,7 +3226,7 @@ impl ThreeDsResultLiabilityProtectionStatus {
     }
 }
 
-impl From<&str> for ThreeDsResultLiabilityProtectionStatus {
+impl std::convert::From<&str> for ThreeDsResultLiabilityProtectionStatus {
     fn from(value: &str) -> Self {
         match value {
             "PROTECTED" => Self::Protected,
@@ -2000,151 +3242,209 @@ impl fmt::Display for ThreeDsResultLiabilityProtectionStatus {
     }
 }
 
-impl Serialize for ThreeDsResultLiabilityProtectionStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for ThreeDsResultLiabilityProtectionStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ThreeDsResultLiabilityProtectionStatus {
+impl<'de> serde::Deserialize<'de> for ThreeDsResultLiabilityProtectionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+    ) -> std::result::Result<Self, D::Error> {
+        let value = <std::string::String as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 
 /// 3-D Secure status of a charge. When Clover runs 3DS the first response may ask for a
 /// method or challenge flow, using the URLs in `data`, before the charge can be finalized.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ThreeDsResult {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<ThreeDsSource>,
+    /// Who performed the 3-D Secure authentication.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub source: std::option::Option<ThreeDsSource>,
     /// Where the authentication stands. Treat as an open set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub validation_result: Option<ThreeDsResultValidationResult>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub validation_result: std::option::Option<ThreeDsResultValidationResult>,
     /// Whether fraud liability shifted away from the merchant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub liability_protection_status: Option<ThreeDsResultLiabilityProtectionStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<ThreeDsFlowData>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub liability_protection_status: std::option::Option<
+        ThreeDsResultLiabilityProtectionStatus,
+    >,
+    /// Values needed to continue a Clover-run 3-D Secure method or challenge flow.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub data: std::option::Option<ThreeDsFlowData>,
 }
 
 /// Values needed to continue a Clover-run 3-D Secure method or challenge flow.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ThreeDsFlowData {
     /// Issuer URL for the 3DS method step.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub method_url: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub method_url: std::option::Option<std::string::String>,
     /// URL notified when the method step completes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub method_notification_url: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub method_notification_url: std::option::Option<std::string::String>,
     /// Transaction ID assigned by the 3DS server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub threeds_server_transaction_id: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub threeds_server_transaction_id: std::option::Option<std::string::String>,
     /// 3DS protocol version in use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub threeds_protocol_version: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub threeds_protocol_version: std::option::Option<std::string::String>,
     /// Issuer access-control-server URL for the challenge.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub acs_url: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub acs_url: std::option::Option<std::string::String>,
     /// Transaction ID assigned by the access control server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub acs_transaction_id: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub acs_transaction_id: std::option::Option<std::string::String>,
 }
 
 /// Gift-card balance details returned with gift-card charges and refunds.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GiftCardBalance {
     /// Card expiry date as `yyyy-MM-dd`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expiration_date: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub expiration_date: std::option::Option<std::string::String>,
     /// Balance before the operation, in cents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub previous_balance: Option<i64>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub previous_balance: std::option::Option<i64>,
     /// Balance after the operation, in cents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub new_balance: Option<i64>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub new_balance: std::option::Option<i64>,
     /// Amount currently locked by an uncaptured redemption, in cents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lock_amount: Option<i64>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub lock_amount: std::option::Option<i64>,
     /// Identifier of the lock.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lock_id: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub lock_id: std::option::Option<std::string::String>,
     /// Security code of a newly issued virtual gift card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub security_card_value: Option<Secret>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub security_card_value: std::option::Option<clover_api_runtime::Secret>,
     /// Number of a newly issued virtual gift card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub number: Option<Secret>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub number: std::option::Option<clover_api_runtime::Secret>,
 }
 
 /// Reference to the card stored for future card-on-file payments.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SavedCredentialsOnFile {
     /// Kind of stored token, such as `TRANSARMOR`.
-    #[serde(rename = "tokenType", default, skip_serializing_if = "Option::is_none")]
-    pub token_type: Option<String>,
+    #[serde(
+        rename = "tokenType",
+        default,
+        skip_serializing_if = "std::option::Option::is_none"
+    )]
+    pub token_type: std::option::Option<std::string::String>,
     /// Masked token value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub value: std::option::Option<std::string::String>,
 }
 
 /// One page of charges. Iterate while `has_more` is true.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChargeList {
     /// Object kind, `list`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub object: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub object: std::option::Option<std::string::String>,
     /// Path that produced the list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub url: std::option::Option<std::string::String>,
     /// Whether more charges exist beyond this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_more: Option<bool>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub has_more: std::option::Option<bool>,
     /// The charges on this page, newest first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Charge>>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub data: std::option::Option<std::vec::Vec<Charge>>,
 }
 
 /// Body for refunding a charge.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateRefundRequest {
     /// ID of the charge to refund.
-    pub charge: String,
+    pub charge: std::string::String,
     /// Amount to refund in cents, up to what remains unrefunded. Omit for a full refund.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<i64>,
+    ///
+    /// Checked before sending: at least 1.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub amount: std::option::Option<i64>,
     /// Why the money is returned, for example `requested_by_customer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub reason: std::option::Option<std::string::String>,
     /// Merchant reference for the refund. Only reported by a third-party source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_reference_id: Option<String>,
+    ///
+    /// Checked before sending: at most 12 characters.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub external_reference_id: std::option::Option<std::string::String>,
 }
 
 impl CreateRefundRequest {
-    /// Starts from the required fields; every optional field is `None`.
-    pub fn new(charge: impl Into<String>) -> Self {
+    /// Starts from the required fields; every optional one is unset.
+    pub fn new(charge: impl std::convert::Into<std::string::String>) -> Self {
         Self {
             charge: charge.into(),
-            amount: None,
-            reason: None,
-            external_reference_id: None,
+            amount: std::option::Option::None,
+            reason: std::option::Option::None,
+            external_reference_id: std::option::Option::None,
         }
+    }
+
+    /// Sets [`amount`](#structfield.amount).
+    pub fn amount(mut self, amount: i64) -> Self {
+        self.amount = std::option::Option::Some(amount);
+        self
+    }
+
+    /// Sets [`reason`](#structfield.reason).
+    pub fn reason(
+        mut self,
+        reason: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.reason = std::option::Option::Some(reason.into());
+        self
+    }
+
+    /// Sets [`external_reference_id`](#structfield.external_reference_id).
+    pub fn external_reference_id(
+        mut self,
+        external_reference_id: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.external_reference_id = std::option::Option::Some(
+            external_reference_id.into(),
+        );
+        self
     }
 }
 
-impl Validate for CreateRefundRequest {
-    fn validate(&self, path: &str) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.amount {
-            validate::range(*value, Some(1), None, path, "amount")?;
+impl runtime::validate::Validate for CreateRefundRequest {
+    fn validate(
+        &self,
+        path: &str,
+    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
+        if let std::option::Option::Some(value) = &self.amount {
+            runtime::validate::range(
+                *value,
+                std::option::Option::Some(1),
+                std::option::Option::None,
+                path,
+                "amount",
+            )?;
         }
-        if let Some(value) = &self.external_reference_id {
-            validate::length(value, None, Some(12), path, "external_reference_id")?;
+        if let std::option::Option::Some(value) = &self.external_reference_id {
+            runtime::validate::length(
+                value,
+                std::option::Option::None,
+                std::option::Option::Some(12),
+                path,
+                "external_reference_id",
+            )?;
         }
-        Ok(())
+        std::result::Result::Ok(())
     }
 }
 
@@ -2162,7 +3462,7 @@ pub enum RefundStatus {
     /// `pending`
     Pending,
     /// A value not listed in the spec, kept as sent.
-    Other(String),
+    Other(std::string::String),
 }
 
 impl RefundStatus {
@@ -2177,7 +3477,7 @@ impl RefundStatus {
     }
 }
 
-impl From<&str> for RefundStatus {
+impl std::convert::From<&str> for RefundStatus {
     fn from(value: &str) -> Self {
         match value {
             "succeeded" => Self::Succeeded,
@@ -2194,56 +3494,64 @@ impl fmt::Display for RefundStatus {
     }
 }
 
-impl Serialize for RefundStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for RefundStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for RefundStatus {
+impl<'de> serde::Deserialize<'de> for RefundStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+    ) -> std::result::Result<Self, D::Error> {
+        let value = <std::string::String as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 
 /// A refund (or void) of a charge. Only `id` is guaranteed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Refund {
     /// Refund ID.
-    pub id: String,
+    pub id: std::string::String,
     /// Object kind, `refund`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub object: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub object: std::option::Option<std::string::String>,
     /// Refunded amount in cents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<i64>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub amount: std::option::Option<i64>,
     /// ID of the refunded charge.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charge: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub charge: std::option::Option<std::string::String>,
     /// Creation time in Unix epoch milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<i64>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub created: std::option::Option<i64>,
     /// Currency code; compare case-insensitively.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub currency: std::option::Option<std::string::String>,
     /// Whether the refund went through. Treat as an open set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<RefundStatus>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub status: std::option::Option<RefundStatus>,
     /// Reason supplied with the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub reason: std::option::Option<std::string::String>,
     /// Receipt number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub receipt_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gift_card: Option<GiftCardBalance>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub receipt_number: std::option::Option<std::string::String>,
+    /// Gift-card balance details returned with gift-card charges and refunds.
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub gift_card: std::option::Option<GiftCardBalance>,
     /// Extra details about the refund, such as `refundType` (`VOID` when processed before
     /// settlement), `authCode`, `refNum` and `gatewayResponseCode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    pub metadata: std::option::Option<
+        std::collections::BTreeMap<std::string::String, serde_json::Value>,
+    >,
 }
 
 /// Optional parameters of
@@ -2251,37 +3559,115 @@ pub struct Refund {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExchangeOauthCodeParams {
     /// When true, Clover issues only an access token and omits the refresh token.
-    pub no_refresh_token: Option<bool>,
+    pub no_refresh_token: std::option::Option<bool>,
 }
 
-impl Validate for ExchangeOauthCodeParams {}
+impl ExchangeOauthCodeParams {
+    /// Sets [`no_refresh_token`](#structfield.no_refresh_token).
+    pub fn no_refresh_token(mut self, no_refresh_token: bool) -> Self {
+        self.no_refresh_token = std::option::Option::Some(no_refresh_token);
+        self
+    }
+}
+
+impl runtime::validate::Validate for ExchangeOauthCodeParams {}
 
 /// Optional parameters of [`Client::list_charges`](crate::Client::list_charges).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListChargesParams {
     /// Page size; Clover uses 10 when omitted.
-    pub limit: Option<i32>,
+    ///
+    /// Checked before sending: from 1 to 100.
+    pub limit: std::option::Option<i32>,
     /// Charge ID to page forward from.
-    pub starting_after: Option<String>,
+    pub starting_after: std::option::Option<std::string::String>,
     /// Charge ID to page backward from.
-    pub ending_before: Option<String>,
+    pub ending_before: std::option::Option<std::string::String>,
     /// Only return charges belonging to this card-on-file customer ID.
-    pub customer: Option<String>,
+    pub customer: std::option::Option<std::string::String>,
     /// Only charges created strictly after this time (Unix epoch milliseconds).
-    pub created_gt: Option<i64>,
+    pub created_gt: std::option::Option<i64>,
     /// Only charges created at or after this time (Unix epoch milliseconds).
-    pub created_gte: Option<i64>,
+    pub created_gte: std::option::Option<i64>,
     /// Only charges created strictly before this time (Unix epoch milliseconds).
-    pub created_lt: Option<i64>,
+    pub created_lt: std::option::Option<i64>,
     /// Only charges created at or before this time (Unix epoch milliseconds).
-    pub created_lte: Option<i64>,
+    pub created_lte: std::option::Option<i64>,
 }
 
-impl Validate for ListChargesParams {
-    fn validate(&self, path: &str) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.limit {
-            validate::range(i64::from(*value), Some(1), Some(100), path, "limit")?;
+impl ListChargesParams {
+    /// Sets [`limit`](#structfield.limit).
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.limit = std::option::Option::Some(limit);
+        self
+    }
+
+    /// Sets [`starting_after`](#structfield.starting_after).
+    pub fn starting_after(
+        mut self,
+        starting_after: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.starting_after = std::option::Option::Some(starting_after.into());
+        self
+    }
+
+    /// Sets [`ending_before`](#structfield.ending_before).
+    pub fn ending_before(
+        mut self,
+        ending_before: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.ending_before = std::option::Option::Some(ending_before.into());
+        self
+    }
+
+    /// Sets [`customer`](#structfield.customer).
+    pub fn customer(
+        mut self,
+        customer: impl std::convert::Into<std::string::String>,
+    ) -> Self {
+        self.customer = std::option::Option::Some(customer.into());
+        self
+    }
+
+    /// Sets [`created_gt`](#structfield.created_gt).
+    pub fn created_gt(mut self, created_gt: i64) -> Self {
+        self.created_gt = std::option::Option::Some(created_gt);
+        self
+    }
+
+    /// Sets [`created_gte`](#structfield.created_gte).
+    pub fn created_gte(mut self, created_gte: i64) -> Self {
+        self.created_gte = std::option::Option::Some(created_gte);
+        self
+    }
+
+    /// Sets [`created_lt`](#structfield.created_lt).
+    pub fn created_lt(mut self, created_lt: i64) -> Self {
+        self.created_lt = std::option::Option::Some(created_lt);
+        self
+    }
+
+    /// Sets [`created_lte`](#structfield.created_lte).
+    pub fn created_lte(mut self, created_lte: i64) -> Self {
+        self.created_lte = std::option::Option::Some(created_lte);
+        self
+    }
+}
+
+impl runtime::validate::Validate for ListChargesParams {
+    fn validate(
+        &self,
+        path: &str,
+    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
+        if let std::option::Option::Some(value) = &self.limit {
+            runtime::validate::range(
+                i64::from(*value),
+                std::option::Option::Some(1),
+                std::option::Option::Some(100),
+                path,
+                "limit",
+            )?;
         }
-        Ok(())
+        std::result::Result::Ok(())
     }
 }

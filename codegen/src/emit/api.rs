@@ -22,6 +22,16 @@ pub fn emit(api: &Api) -> TokenStream {
             )
         }
     };
+    let pages = api
+        .operations
+        .iter()
+        .any(|operation| operation.pagination.is_some())
+        .then(|| {
+            quote! {
+                /// The pages of a listing, a stream; `.items()` gives the items.
+                pub type Pages<'a, P> = runtime::Pages<'a, Spec, P>;
+            }
+        });
     quote! {
         //! This API as the runtime sees it: its hosts, its error fields and its
         //! client, and the runtime's types named for it.
@@ -52,6 +62,8 @@ pub fn emit(api: &Api) -> TokenStream {
 
         /// An error response, with the spec's error fields.
         pub type ApiError = runtime::ApiError<Spec>;
+
+        #pages
 
         #error_impls
     }

@@ -1,24 +1,34 @@
 //! One `Client` method per operation, and a constant describing each operation.
 
-use std::collections::BTreeSet;
-
 use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::types::{borrowed, rust_type, uses_secret};
+use super::models::bound_checks;
+use super::types::{Scope, borrowed, rust_type};
 use super::{doc, ident};
 use crate::ir::{
-    Api, Credential, Model, Operation, Param, ParamLocation, PathSegment, Replay, Type,
+    Api, Credential, Model, Operation, Pagination, Param, ParamLocation, PathSegment, Replay, Type,
 };
 use crate::names::unraw;
 
 pub fn emit(api: &Api) -> TokenStream {
-    let methods = api
+    let methods = api.operations.iter().map(|operation| {
+        let pages = operation
+            .pagination
+            .as_ref()
+            .map(|pagination| pages_method(operation, pagination));
+        let method = method(operation, api);
+        quote! { #method #pages }
+    });
+    let constants = api.operations.iter().map(constant);
+    let mut paged = std::collections::HashSet::new();
+    let page_impls = api
         .operations
         .iter()
-        .map(|operation| method(operation, api));
-    let constants = api.operations.iter().map(constant);
+        .filter_map(|operation| operation.pagination.as_ref())
+        .filter(|pagination| paged.insert(pagination.page.as_str()))
+        .map(page_impl);
     let imports = imports(api);
     quote! {
         //! The client: one method per operation of the spec; each builds a
@@ -61,25 +71,52 @@ pub fn emit(api: &Api) -> TokenStream {
         }
 
         #(#constants)*
+
+        #(#page_impls)*
+    }
+}
+
+/// How the runtime reads one page of a listing.
+fn page_impl(pagination: &Pagination) -> TokenStream {
+    let page = format_ident!("{}", pagination.page);
+    let item = format_ident!("{}", pagination.item);
+    let (items, has_more, id) = (
+        ident(&pagination.items),
+        ident(&pagination.has_more),
+        ident(&pagination.item_id),
+    );
+    let items = match pagination.items_optional {
+        true => quote! { self.#items.get_or_insert_with(Vec::new) },
+        false => quote! { &mut self.#items },
+    };
+    let has_more = match pagination.has_more_optional {
+        true => quote! { self.#has_more.unwrap_or(false) },
+        false => quote! { self.#has_more },
+    };
+    let id = match pagination.item_id_optional {
+        true => quote! { item.#id.as_deref() },
+        false => quote! { Some(item.#id.as_str()) },
+    };
+    quote! {
+        impl clover_api_runtime::Page for super::models::#page {
+            type Item = super::models::#item;
+
+            fn has_more(&self) -> bool {
+                #has_more
+            }
+
+            fn items_mut(&mut self) -> &mut Vec<Self::Item> {
+                #items
+            }
+
+            fn cursor(item: &Self::Item) -> Option<&str> {
+                #id
+            }
+        }
     }
 }
 
 fn imports(api: &Api) -> TokenStream {
-    let mut models = BTreeSet::new();
-    for operation in &api.operations {
-        models.extend(
-            operation
-                .body
-                .iter()
-                .chain(&operation.params_struct)
-                .cloned(),
-        );
-        models.extend(operation.response.named().map(str::to_owned));
-        for param in &operation.required_params {
-            models.extend(param.ty.named().map(str::to_owned));
-        }
-    }
-    let models = models.iter().map(|name| format_ident!("{name}"));
     let operations = || api.operations.iter();
     let mut runtime = vec!["Operation", "Replay", "Request"];
     if operations().any(|operation| operation.credential.is_some()) {
@@ -88,20 +125,21 @@ fn imports(api: &Api) -> TokenStream {
     if operations().any(|operation| operation.forwarded_for.is_some()) {
         runtime.push("ForwardedFor");
     }
-    if operations()
-        .flat_map(|operation| &operation.required_params)
-        .any(|param| uses_secret(&param.ty))
-    {
-        runtime.push("Secret");
-    }
     runtime.sort_unstable();
     let runtime = runtime.into_iter().map(|name| format_ident!("{name}"));
+    let pages = operations()
+        .any(|operation| operation.pagination.is_some())
+        .then(|| quote! { Pages, });
+    let checks = operations()
+        .flat_map(|operation| &operation.required_params)
+        .any(|param| !param.constraints.is_empty())
+        .then(|| quote! { use clover_api_runtime as runtime; });
     quote! {
+        #checks
         use clover_api_runtime::{#(#runtime),*};
         use clover_api_runtime::reqwest::Method;
 
-        use super::models::{#(#models),*};
-        use super::{Call, ClientBuilder, Host, Spec};
+        use super::{Call, ClientBuilder, Host, #pages Spec};
     }
 }
 
@@ -181,20 +219,33 @@ fn method(operation: &Operation, api: &Api) -> TokenStream {
         } else {
             quote! { #name }
         };
+        let no_path = quote! { "" };
+        for check in bound_checks(&param.constraints, &param.ty, &value, &no_path, wire) {
+            statements.push(quote! { #request.check(#check); });
+        }
         match param.location {
             ParamLocation::Path => {}
             ParamLocation::Query => statements.push(quote! { #request.query(#wire, #value); }),
             ParamLocation::Header => statements.push(quote! { #request.header(#wire, #value); }),
         }
     }
-    if let Some(name) = &operation.body {
-        let ty = format_ident!("{name}");
-        arguments.push(quote! { #body: &#ty });
-        statements.push(quote! { #request.body(#body); });
+    if let Some(request_body) = &operation.body {
+        let ty = format_ident!("{}", request_body.model);
+        if request_body.required {
+            arguments.push(quote! { #body: &super::models::#ty });
+            statements.push(quote! { #request.body(#body); });
+        } else {
+            arguments.push(quote! { #body: Option<&super::models::#ty> });
+            statements.push(quote! {
+                if let Some(#body) = #body {
+                    #request.body(#body);
+                }
+            });
+        }
     }
     if let Some(name) = &operation.params_struct {
         let ty = format_ident!("{name}");
-        arguments.push(quote! { #params: &#ty });
+        arguments.push(quote! { #params: &super::models::#ty });
         statements.push(quote! { #request.validate(#params); });
         let fields = api.models.iter().find_map(|model| match model {
             Model::Struct(model) if model.name == *name => Some(&model.fields),
@@ -226,7 +277,7 @@ fn method(operation: &Operation, api: &Api) -> TokenStream {
     });
     let constant = constant_name(operation);
     let method_name = ident(&operation.method_name);
-    let response = rust_type(&operation.response);
+    let response = rust_type(&operation.response, Scope::Sibling);
     let doc = doc(&method_doc(operation));
     let mutable = (!statements.is_empty()).then(|| quote! { mut });
     quote! {
@@ -235,6 +286,41 @@ fn method(operation: &Operation, api: &Api) -> TokenStream {
             let #mutable #request = Request::new(&#constant, &[#(#segments),*]);
             #(#statements)*
             self.0.call(#request)
+        }
+    }
+}
+
+/// `<operation>_pages`: the listing as a stream of pages, each request
+/// continuing from the last item of the page before.
+fn pages_method(operation: &Operation, pagination: &Pagination) -> TokenStream {
+    let method_name = ident(&operation.method_name);
+    let pages_name = format_ident!("{}", pagination.method_name);
+    let params = format_ident!(
+        "{}",
+        operation
+            .params_struct
+            .as_deref()
+            .expect("lowering checks that a paged operation has a cursor parameter")
+    );
+    let page = format_ident!("{}", pagination.page);
+    let cursor = ident(&pagination.cursor);
+    let constant = constant_name(operation);
+    let doc = doc(&format!(
+        "Every page of [`Client::{method}`], from `params.{cursor}` (or the start) on; \
+         `.items()` gives the items one by one. Each request continues from the last \
+         item of the page before; the item the cursor names is not repeated, and a \
+         listing that stops advancing ends with [`Error::CursorStuck`](crate::Error::CursorStuck).",
+        method = operation.method_name,
+        cursor = unraw(&pagination.cursor),
+    ));
+    quote! {
+        #doc
+        pub fn #pages_name(&self, mut params: super::models::#params) -> Pages<'_, super::models::#page> {
+            let first = params.#cursor.take();
+            Pages::new(#constant.id, first, move |cursor| {
+                params.#cursor = cursor;
+                self.#method_name(&params)
+            })
         }
     }
 }

@@ -21,7 +21,7 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
     vec![
         EmittedFile {
             name: "mod.rs",
-            tokens: module_root(),
+            tokens: module_root(api),
         },
         EmittedFile {
             name: "api.rs",
@@ -42,7 +42,12 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
     ]
 }
 
-fn module_root() -> TokenStream {
+fn module_root(api: &Api) -> TokenStream {
+    let pages = api
+        .operations
+        .iter()
+        .any(|operation| operation.pagination.is_some())
+        .then(|| quote! { Pages, });
     quote! {
         //! Code generated from the OpenAPI spec: models, hosts, one method per
         //! operation, and the runtime's types named for this API.
@@ -51,7 +56,7 @@ fn module_root() -> TokenStream {
         mod hosts;
         pub mod models;
 
-        pub use api::{ApiError, Call, ClientBuilder, Environment, Error, Spec};
+        pub use api::{ApiError, Call, ClientBuilder, Environment, Error, #pages Spec};
         pub use client::Client;
         pub use hosts::Host;
     }

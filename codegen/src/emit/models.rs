@@ -1,13 +1,16 @@
-//! Structs, enums, constructors and validation for every model.
+//! Structs, enums, unions and aliases for every model, with the builders and
+//! validation of the ones a request sends.
 
 use std::collections::HashSet;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::types::{argument, rust_type, uses_secret};
+use super::types::{Scope, argument, rust_type};
 use super::{doc, doc_opt, ident};
-use crate::ir::{Constraints, Enum, Field, IntegerWidth, Model, Struct, StructRole, Type};
+use crate::ir::{
+    Alias, Constraints, Enum, Field, IntegerWidth, Model, Struct, StructRole, Type, Union,
+};
 use crate::names::unraw;
 
 pub fn emit(models: &[Model]) -> TokenStream {
@@ -15,70 +18,45 @@ pub fn emit(models: &[Model]) -> TokenStream {
         .iter()
         .filter_map(|model| match model {
             Model::Struct(model) if model.sent => Some(model.name.as_str()),
+            Model::Union(model) if model.sent => Some(model.name.as_str()),
             _ => None,
         })
         .collect();
     let items = models.iter().map(|model| match model {
         Model::Struct(model) => emit_struct(model, &validated),
         Model::Enum(model) => emit_enum(model),
+        Model::Union(model) => emit_union(model),
+        Model::Alias(model) => emit_alias(model),
     });
-    let imports = imports(models);
+    let imports = models
+        .iter()
+        .any(|model| matches!(model, Model::Enum(_)))
+        .then(|| quote! { use std::fmt; });
     quote! {
         //! Request and response types, one per schema in the spec.
         #imports
+        use clover_api_runtime as runtime;
         #(#items)*
     }
-}
-
-/// Only what the models use, so the file compiles without unused imports.
-fn imports(models: &[Model]) -> TokenStream {
-    let structs = || {
-        models.iter().filter_map(|model| match model {
-            Model::Struct(model) => Some(model),
-            Model::Enum(_) => None,
-        })
-    };
-    let fields = || structs().flat_map(|model| &model.fields);
-    let mut out = TokenStream::new();
-    if !models.is_empty() {
-        out.extend(quote! { use serde::{Deserialize, Serialize}; });
-    }
-    if models.iter().any(|model| matches!(model, Model::Enum(_))) {
-        out.extend(quote! { use std::fmt; });
-    }
-    if models
-        .iter()
-        .any(|model| matches!(model, Model::Enum(model) if model.in_params))
-    {
-        out.extend(quote! { use clover_api_runtime::ParamValue; });
-    }
-    if fields().any(|field| uses_secret(&field.ty)) {
-        out.extend(quote! { use clover_api_runtime::Secret; });
-    }
-    if fields().any(|field| matches!(field.ty, Type::Digits { .. })) {
-        out.extend(quote! { use clover_api_runtime::lenient; });
-    }
-    if structs().any(|model| model.sent) {
-        out.extend(quote! { use clover_api_runtime::validate::{self, InvalidInput, Validate}; });
-    }
-    out
 }
 
 fn emit_struct(model: &Struct, validated: &HashSet<&str>) -> TokenStream {
     let name = format_ident!("{}", model.name);
     let doc = doc_opt(model.doc.as_deref());
     let derives = match model.role {
-        StructRole::Schema if model.fields.iter().all(|field| !field.required) => {
-            quote! { #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)] }
-        }
-        StructRole::Schema => quote! { #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)] },
+        StructRole::Schema if model.fields.iter().all(Field::optional) => quote! {
+            #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        },
+        StructRole::Schema => quote! {
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        },
         StructRole::Params => quote! { #[derive(Debug, Clone, Default, PartialEq)] },
     };
     let fields = model
         .fields
         .iter()
         .map(|field| emit_field(field, model.role));
-    let constructor = constructor(model);
+    let builder = model.sent.then(|| builder(model));
     let validation = model.sent.then(|| validation(model, validated));
     quote! {
         #doc
@@ -86,20 +64,28 @@ fn emit_struct(model: &Struct, validated: &HashSet<&str>) -> TokenStream {
         pub struct #name {
             #(#fields,)*
         }
-        #constructor
+        #builder
         #validation
     }
 }
 
+/// The Rust type of a field: boxed when it contains its own struct, optional
+/// when it may be absent or `null`.
+fn field_type(field: &Field) -> TokenStream {
+    let mut ty = rust_type(&field.ty, Scope::Models);
+    if field.boxed {
+        ty = quote! { std::boxed::Box<#ty> };
+    }
+    if field.optional() {
+        ty = quote! { std::option::Option<#ty> };
+    }
+    ty
+}
+
 fn emit_field(field: &Field, role: StructRole) -> TokenStream {
     let name = ident(&field.rust_name);
-    let doc = doc_opt(field.doc.as_deref());
-    let ty = rust_type(&field.ty);
-    let ty = if field.required {
-        ty
-    } else {
-        quote! { Option<#ty> }
-    };
+    let doc = doc_opt(field_doc(field).as_deref());
+    let ty = field_type(field);
     let mut serde = Vec::new();
     if role == StructRole::Schema {
         if unraw(&field.rust_name) != field.wire_name {
@@ -107,15 +93,18 @@ fn emit_field(field: &Field, role: StructRole) -> TokenStream {
             serde.push(quote! { rename = #wire });
         }
         if !field.required {
-            serde.push(quote! { default, skip_serializing_if = "Option::is_none" });
+            serde.push(quote! { default, skip_serializing_if = "std::option::Option::is_none" });
         }
         if let Type::Digits { pad } = field.ty {
-            let function = if field.required {
-                "required"
-            } else {
+            let function = if field.optional() {
                 "optional"
+            } else {
+                "required"
             };
-            let path = format!("lenient::Digits::<{}>::{function}", pad.unwrap_or(0));
+            let path = format!(
+                "runtime::lenient::Digits::<{}>::{function}",
+                pad.unwrap_or(0)
+            );
             serde.push(quote! { deserialize_with = #path });
         }
     }
@@ -123,39 +112,125 @@ fn emit_field(field: &Field, role: StructRole) -> TokenStream {
     quote! { #doc #serde pub #name: #ty }
 }
 
-/// `new(required…)` for structs a caller builds that have required fields.
-fn constructor(model: &Struct) -> Option<TokenStream> {
-    if !model.sent || model.fields.iter().all(|field| !field.required) {
-        return None;
-    }
+/// The field's description, then what the client checks before sending.
+fn field_doc(field: &Field) -> Option<String> {
+    let rules = constraint_text(&field.constraints);
+    let parts: Vec<&str> = field
+        .doc
+        .iter()
+        .map(String::as_str)
+        .chain(rules.as_deref())
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("\n\n"))
+}
+
+/// "At most 38 characters. Matches `^[a-z]{3}$`." for a field's bounds.
+fn constraint_text(constraints: &Constraints) -> Option<String> {
+    let between = |min: Option<String>, max: Option<String>, unit: &str| match (min, max) {
+        (Some(min), Some(max)) if min == max => Some(format!("Exactly {min}{unit}.")),
+        (Some(min), Some(max)) => Some(format!("From {min} to {max}{unit}.")),
+        (Some(min), None) => Some(format!("At least {min}{unit}.")),
+        (None, Some(max)) => Some(format!("At most {max}{unit}.")),
+        (None, None) => None,
+    };
+    let text = |value: Option<u64>| value.map(|value| value.to_string());
+    let signed = |value: Option<i64>| value.map(|value| value.to_string());
+    let sentences: Vec<String> = [
+        between(
+            text(constraints.min_length),
+            text(constraints.max_length),
+            " characters",
+        ),
+        between(signed(constraints.minimum), signed(constraints.maximum), ""),
+        between(
+            text(constraints.min_items),
+            text(constraints.max_items),
+            " items",
+        ),
+        constraints
+            .pattern
+            .as_ref()
+            .map(|pattern| format!("Matches the pattern `{pattern}`.")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let text = sentences.join(" ");
+    let mut chars = text.chars();
+    let first = chars.next()?;
+    Some(format!(
+        "Checked before sending: {}{}",
+        first.to_lowercase(),
+        chars.as_str()
+    ))
+}
+
+/// `new(required…)` (or `Default`) and one chained setter per optional field,
+/// for structs a caller builds.
+fn builder(model: &Struct) -> TokenStream {
     let name = format_ident!("{}", model.name);
     let mut arguments = Vec::new();
     let mut values = Vec::new();
+    let mut setters = Vec::new();
     for field in &model.fields {
         let field_name = ident(&field.rust_name);
-        if field.required {
-            let (ty, converts) = argument(&field.ty);
+        let (ty, converts) = argument(&field.ty);
+        let mut value = if converts {
+            quote! { #field_name.into() }
+        } else {
+            quote! { #field_name }
+        };
+        if field.boxed {
+            value = quote! { std::boxed::Box::new(#value) };
+        }
+        if field.optional() {
+            values.push(quote! { #field_name: std::option::Option::None });
+            let setter = setter_name(field);
+            let doc = doc(&format!(
+                "Sets [`{0}`](#structfield.{0}).",
+                unraw(&field.rust_name)
+            ));
+            setters.push(quote! {
+                #doc
+                pub fn #setter(mut self, #field_name: #ty) -> Self {
+                    self.#field_name = std::option::Option::Some(#value);
+                    self
+                }
+            });
+        } else {
             arguments.push(quote! { #field_name: #ty });
-            values.push(if converts {
-                quote! { #field_name: #field_name.into() }
+            values.push(if converts || field.boxed {
+                quote! { #field_name: #value }
             } else {
                 quote! { #field_name }
             });
-        } else {
-            values.push(quote! { #field_name: None });
         }
     }
-    Some(quote! {
-        impl #name {
-            /// Starts from the required fields; every optional field is `None`.
+    let constructor = (!arguments.is_empty()).then(|| {
+        quote! {
+            /// Starts from the required fields; every optional one is unset.
             pub fn new(#(#arguments),*) -> Self {
                 Self { #(#values),* }
             }
         }
-    })
+    });
+    quote! {
+        impl #name {
+            #constructor
+            #(#setters)*
+        }
+    }
 }
 
-/// `Validate`: every declared bound, and every nested struct, checked before sending.
+/// A setter is named after its field, except that `new` stays the constructor.
+fn setter_name(field: &Field) -> proc_macro2::Ident {
+    match field.rust_name.as_str() {
+        "new" => format_ident!("with_new"),
+        name => ident(name),
+    }
+}
+
+/// `Validate`: every declared bound, and every nested model, checked before sending.
 fn validation(model: &Struct, validated: &HashSet<&str>) -> TokenStream {
     let name = format_ident!("{}", model.name);
     let checks: Vec<TokenStream> = model
@@ -164,13 +239,13 @@ fn validation(model: &Struct, validated: &HashSet<&str>) -> TokenStream {
         .filter_map(|field| field_checks(field, validated))
         .collect();
     if checks.is_empty() {
-        return quote! { impl Validate for #name {} };
+        return quote! { impl runtime::validate::Validate for #name {} };
     }
     quote! {
-        impl Validate for #name {
-            fn validate(&self, path: &str) -> Result<(), InvalidInput> {
+        impl runtime::validate::Validate for #name {
+            fn validate(&self, path: &str) -> std::result::Result<(), runtime::validate::InvalidInput> {
                 #(#checks)*
-                Ok(())
+                std::result::Result::Ok(())
             }
         }
     }
@@ -181,19 +256,30 @@ fn field_checks(field: &Field, validated: &HashSet<&str>) -> Option<TokenStream>
         |ty: &Type| matches!(ty, Type::Named(name) if validated.contains(name.as_str()));
     let wire = &field.wire_name;
     let value = quote! { value };
-    let mut checks = bound_checks(&field.constraints, &field.ty, &value, wire);
+    let path = quote! { path };
+    let mut checks: Vec<TokenStream> =
+        bound_checks(&field.constraints, &field.ty, &value, &path, wire)
+            .into_iter()
+            .map(|check| quote! { #check?; })
+            .collect();
+    let validate = quote! { runtime::validate::Validate::validate };
     match &field.ty {
         ty if is_validated(ty) => {
-            checks.push(quote! { value.validate(&validate::join(path, #wire))?; })
+            let value = if field.boxed {
+                quote! { &**value }
+            } else {
+                quote! { value }
+            };
+            checks.push(quote! { #validate(#value, &runtime::validate::join(path, #wire))?; })
         }
         Type::List(item) if is_validated(item) => checks.push(quote! {
             for (index, item) in value.iter().enumerate() {
-                item.validate(&validate::join_index(path, #wire, index))?;
+                #validate(item, &runtime::validate::join_index(path, #wire, index))?;
             }
         }),
         Type::Map(item) if is_validated(item) => checks.push(quote! {
             for (key, item) in value {
-                item.validate(&validate::join(path, &format!("{}.{key}", #wire)))?;
+                #validate(item, &runtime::validate::join(path, &format!("{}.{key}", #wire)))?;
             }
         }),
         _ => {}
@@ -202,38 +288,48 @@ fn field_checks(field: &Field, validated: &HashSet<&str>) -> Option<TokenStream>
         return None;
     }
     let name = ident(&field.rust_name);
-    Some(if field.required {
-        quote! { let value = &self.#name; #(#checks)* }
+    Some(if field.optional() {
+        quote! { if let std::option::Option::Some(value) = &self.#name { #(#checks)* } }
     } else {
-        quote! { if let Some(value) = &self.#name { #(#checks)* } }
+        quote! { let value = &self.#name; #(#checks)* }
     })
 }
 
-/// Length, range and item-count checks; enum-typed and nested fields have none.
-fn bound_checks(
+/// Length, range, item-count and pattern checks of one value, each an
+/// expression of type `Result<(), InvalidInput>`.
+pub(super) fn bound_checks(
     constraints: &Constraints,
     ty: &Type,
     value: &TokenStream,
+    path: &TokenStream,
     wire: &str,
 ) -> Vec<TokenStream> {
     let bound = |bound: Option<u64>| match bound.map(Literal::u64_unsuffixed) {
-        Some(bound) => quote! { Some(#bound) },
-        None => quote! { None },
+        Some(bound) => quote! { std::option::Option::Some(#bound) },
+        None => quote! { std::option::Option::None },
     };
     let signed = |bound: Option<i64>| match bound.map(Literal::i64_unsuffixed) {
-        Some(bound) => quote! { Some(#bound) },
-        None => quote! { None },
+        Some(bound) => quote! { std::option::Option::Some(#bound) },
+        None => quote! { std::option::Option::None },
+    };
+    let text = match ty {
+        Type::Secret => quote! { #value.expose() },
+        // A string enum: the bound applies to the value on the wire.
+        Type::Named(_) => quote! { #value.as_str() },
+        _ => quote! { #value },
     };
     let mut checks = Vec::new();
     if constraints.min_length.is_some() || constraints.max_length.is_some() {
         let (min, max) = (bound(constraints.min_length), bound(constraints.max_length));
-        let text = match ty {
-            Type::Secret => quote! { #value.expose() },
-            // A string enum: the bound applies to the value on the wire.
-            Type::Named(_) => quote! { #value.as_str() },
-            _ => quote! { #value },
-        };
-        checks.push(quote! { validate::length(#text, #min, #max, path, #wire)?; });
+        checks.push(quote! { runtime::validate::length(#text, #min, #max, #path, #wire) });
+    }
+    if let Some(pattern) = &constraints.pattern {
+        checks.push(quote! {
+            {
+                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(#pattern);
+                PATTERN.check(#text, #path, #wire)
+            }
+        });
     }
     if constraints.minimum.is_some() || constraints.maximum.is_some() {
         let (min, max) = (signed(constraints.minimum), signed(constraints.maximum));
@@ -241,13 +337,135 @@ fn bound_checks(
             Type::Integer(IntegerWidth::I32) => quote! { i64::from(*#value) },
             _ => quote! { *#value },
         };
-        checks.push(quote! { validate::range(#widened, #min, #max, path, #wire)?; });
+        checks.push(quote! { runtime::validate::range(#widened, #min, #max, #path, #wire) });
     }
     if constraints.min_items.is_some() || constraints.max_items.is_some() {
         let (min, max) = (bound(constraints.min_items), bound(constraints.max_items));
-        checks.push(quote! { validate::items(#value.len(), #min, #max, path, #wire)?; });
+        checks.push(quote! { runtime::validate::items(#value.len(), #min, #max, #path, #wire) });
     }
     checks
+}
+
+fn emit_alias(model: &Alias) -> TokenStream {
+    let name = format_ident!("{}", model.name);
+    let doc = doc_opt(model.doc.as_deref());
+    let ty = rust_type(&model.ty, Scope::Models);
+    quote! {
+        #doc
+        pub type #name = #ty;
+    }
+}
+
+fn emit_union(model: &Union) -> TokenStream {
+    let name = format_ident!("{}", model.name);
+    let union_doc = doc_opt(model.doc.as_deref());
+    let variants: Vec<_> = model
+        .variants
+        .iter()
+        .map(|variant| format_ident!("{}", variant.rust_name))
+        .collect();
+    let structs: Vec<_> = model
+        .variants
+        .iter()
+        .map(|variant| format_ident!("{}", variant.model))
+        .collect();
+    let variant_docs = model.variants.iter().map(|variant| match &variant.tag {
+        Some(tag) => doc(&format!("`{tag}`: a [`{}`].", variant.model)),
+        None => doc(&format!("A [`{}`].", variant.model)),
+    });
+    let (other, deserialize, how) = match &model.discriminator {
+        None => (
+            None,
+            quote! { #[derive(serde::Deserialize)] },
+            "The first variant the JSON decodes as is taken.".to_owned(),
+        ),
+        Some(property) => {
+            let other = doc(&format!(
+                "A `{property}` this version does not know, kept as sent."
+            ));
+            (
+                Some(quote! { #other Other(serde_json::Value), }),
+                TokenStream::new(),
+                format!(
+                    "Told apart by `{property}`; a value this version does not know is kept in `Other`."
+                ),
+            )
+        }
+    };
+    let tagged = model
+        .discriminator
+        .as_ref()
+        .map(|property| tagged_deserialize(model, property));
+    let how = doc(&how);
+    let validate = model.sent.then(|| {
+        let fallback = model
+            .discriminator
+            .is_some()
+            .then(|| quote! { Self::Other(_) => std::result::Result::Ok(()), });
+        quote! {
+            impl runtime::validate::Validate for #name {
+                fn validate(&self, path: &str) -> std::result::Result<(), runtime::validate::InvalidInput> {
+                    match self {
+                        #(Self::#variants(value) => runtime::validate::Validate::validate(value, path),)*
+                        #fallback
+                    }
+                }
+            }
+        }
+    });
+    quote! {
+        #union_doc
+        ///
+        #how
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #deserialize
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variant_docs #variants(#structs),)*
+            #other
+        }
+
+        #(
+            impl std::convert::From<#structs> for #name {
+                fn from(value: #structs) -> Self {
+                    Self::#variants(value)
+                }
+            }
+        )*
+
+        #tagged
+        #validate
+    }
+}
+
+/// Reads the discriminator first, then decodes the variant it names.
+fn tagged_deserialize(model: &Union, property: &str) -> TokenStream {
+    let name = format_ident!("{}", model.name);
+    let tags: Vec<&str> = model
+        .variants
+        .iter()
+        .filter_map(|variant| variant.tag.as_deref())
+        .collect();
+    let variants = model
+        .variants
+        .iter()
+        .map(|variant| format_ident!("{}", variant.rust_name));
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(serde_json::Value::as_str);
+                match tag {
+                    #(std::option::Option::Some(#tags) => serde_json::from_value(value).map(Self::#variants),)*
+                    std::option::Option::Some(_) => std::result::Result::Ok(Self::Other(value)),
+                    std::option::Option::None => {
+                        return std::result::Result::Err(serde::de::Error::missing_field(#property));
+                    }
+                }
+                .map_err(serde::de::Error::custom)
+            }
+        }
+    }
 }
 
 fn emit_enum(model: &Enum) -> TokenStream {
@@ -266,8 +484,8 @@ fn emit_enum(model: &Enum) -> TokenStream {
     let variant_docs = wires.iter().map(|wire| doc(&format!("`{wire}`")));
     let param_value = model.in_params.then(|| {
         quote! {
-            impl ParamValue for #name {
-                fn append_to(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
+            impl runtime::ParamValue for #name {
+                fn append_to(&self, name: &'static str, out: &mut std::vec::Vec<(&'static str, std::string::String)>) {
                     out.push((name, self.as_str().to_owned()));
                 }
             }
@@ -296,7 +514,7 @@ fn emit_enum(model: &Enum) -> TokenStream {
         pub enum #name {
             #(#variant_docs #variants,)*
             /// A value not listed in the spec, kept as sent.
-            Other(String),
+            Other(std::string::String),
         }
 
         impl #name {
@@ -311,7 +529,7 @@ fn emit_enum(model: &Enum) -> TokenStream {
             #is_transient
         }
 
-        impl From<&str> for #name {
+        impl std::convert::From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
                     #(#wires => Self::#variants,)*
@@ -326,16 +544,16 @@ fn emit_enum(model: &Enum) -> TokenStream {
             }
         }
 
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = String::deserialize(deserializer)?;
-                Ok(Self::from(value.as_str()))
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+                let value = <std::string::String as serde::Deserialize>::deserialize(deserializer)?;
+                std::result::Result::Ok(Self::from(value.as_str()))
             }
         }
 

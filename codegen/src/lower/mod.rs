@@ -4,6 +4,7 @@
 mod errors;
 mod hosts;
 mod operations;
+mod pagination;
 mod schemas;
 mod security;
 
@@ -14,40 +15,6 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use crate::error::{Pointer, SpecError};
 use crate::ir::{Api, Model, Type};
 
-/// Type names the generated files import or rely on from the prelude; a
-/// model with one of them would shadow it.
-const RESERVED_TYPES: &[&str] = &[
-    "ApiError",
-    "Box",
-    "Call",
-    "Client",
-    "ClientBuilder",
-    "Credential",
-    "Default",
-    "Deserialize",
-    "Environment",
-    "Err",
-    "Error",
-    "ForwardedFor",
-    "Host",
-    "InvalidInput",
-    "Method",
-    "None",
-    "Ok",
-    "Operation",
-    "Option",
-    "ParamValue",
-    "Request",
-    "Result",
-    "Secret",
-    "Serialize",
-    "Some",
-    "Spec",
-    "String",
-    "Validate",
-    "Vec",
-];
-
 /// Lowers a parsed spec, collecting every problem rather than stopping at the first.
 pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
     let mut lowering = Lowering {
@@ -56,6 +23,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
         model_origins: HashMap::new(),
         hosts: hosts::Hosts::default(),
         error_schemas: Vec::new(),
+        following: Vec::new(),
         errors: Vec::new(),
     };
     if !spec.openapi.starts_with("3.0.") {
@@ -68,12 +36,12 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
         ));
     }
     lowering.components();
-    lowering.reject_recursion();
     let operations = lowering.operations();
     if !lowering.errors.is_empty() {
         return Err(lowering.errors);
     }
     let mut models = lowering.models;
+    box_recursive_fields(&mut models);
     schemas::mark_sent(&mut models, &operations);
     let errors = errors::error_model(&lowering.error_schemas, &models);
     Ok(Api {
@@ -92,6 +60,8 @@ struct Lowering<'a> {
     hosts: hosts::Hosts,
     /// The `$ref` of each error response's JSON schema, in spec order.
     error_schemas: Vec<String>,
+    /// Alias components being resolved, to catch a `$ref` loop.
+    following: Vec<String>,
     errors: Vec<SpecError>,
 }
 
@@ -101,18 +71,10 @@ impl<'a> Lowering<'a> {
         result.map_err(|error| self.errors.push(error)).ok()
     }
 
-    /// Registers a model, refusing a second model of the same Rust name and
-    /// names the generated files already use.
+    /// Registers a model, refusing a second model of the same Rust name.
+    /// Models live in a module of their own, and generated code names
+    /// standard types by path, so no other name is off limits.
     fn add_model(&mut self, model: Model, pointer: &Pointer) -> Result<(), SpecError> {
-        if RESERVED_TYPES.contains(&model.name()) {
-            return Err(SpecError::new(
-                pointer,
-                format!(
-                    "the Rust type name `{}` is taken by the standard library or the runtime",
-                    model.name()
-                ),
-            ));
-        }
         if let Some(first) = self.model_origins.get(model.name()) {
             return Err(SpecError::new(
                 pointer,
@@ -126,38 +88,6 @@ impl<'a> Lowering<'a> {
             .insert(model.name().to_owned(), pointer.clone());
         self.models.push(model);
         Ok(())
-    }
-
-    /// A struct that contains itself without a list or map in between would
-    /// have infinite size; boxing is not implemented yet, so it is refused.
-    fn reject_recursion(&mut self) {
-        let direct: HashMap<&str, Vec<&str>> = self
-            .models
-            .iter()
-            .filter_map(|model| match model {
-                Model::Struct(model) => {
-                    let named = model.fields.iter().filter_map(|field| match &field.ty {
-                        Type::Named(name) => Some(name.as_str()),
-                        _ => None,
-                    });
-                    Some((model.name.as_str(), named.collect()))
-                }
-                Model::Enum(_) => None,
-            })
-            .collect();
-        let mut recursive: Vec<&str> = direct
-            .keys()
-            .copied()
-            .filter(|start| reaches(&direct, start, start))
-            .collect();
-        recursive.sort_by_key(|name| self.model_origins[*name].as_str().to_owned());
-        for name in recursive {
-            let error = SpecError::unsupported(
-                &self.model_origins[name],
-                format!("`{name}`, which contains itself without an array or map in between,"),
-            );
-            self.errors.push(error);
-        }
     }
 
     fn model_mut(&mut self, name: &str) -> Option<&mut Model> {
@@ -199,16 +129,57 @@ fn resolve<'s, T>(
     }
 }
 
-/// Whether `target` is reachable from `from` through direct struct fields.
-fn reaches(direct: &HashMap<&str, Vec<&str>>, from: &str, target: &str) -> bool {
-    let mut pending: Vec<&str> = direct.get(from).cloned().unwrap_or_default();
+/// A struct that contains itself without a list or map in between would
+/// have infinite size, so each field on such a cycle holds its value in a `Box`.
+fn box_recursive_fields(models: &mut [Model]) {
+    let direct: HashMap<String, Vec<String>> = models
+        .iter()
+        .map(|model| {
+            let inline = match model {
+                Model::Struct(model) => model
+                    .fields
+                    .iter()
+                    .filter_map(|field| inline_model(&field.ty))
+                    .collect(),
+                Model::Union(model) => model
+                    .variants
+                    .iter()
+                    .map(|variant| variant.model.clone())
+                    .collect(),
+                Model::Alias(model) => inline_model(&model.ty).into_iter().collect(),
+                Model::Enum(_) => Vec::new(),
+            };
+            (model.name().to_owned(), inline)
+        })
+        .collect();
+    for model in models {
+        if let Model::Struct(model) = model {
+            for field in &mut model.fields {
+                field.boxed = inline_model(&field.ty)
+                    .is_some_and(|target| reaches(&direct, &target, &model.name));
+            }
+        }
+    }
+}
+
+/// The model a value of this type holds inline (not behind a list or map).
+fn inline_model(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Named(name) => Some(name.clone()),
+        _ => None,
+    }
+}
+
+/// Whether `target` is reachable from `from` (itself included) through inline values.
+fn reaches(direct: &HashMap<String, Vec<String>>, from: &str, target: &str) -> bool {
+    let mut pending = vec![from.to_owned()];
     let mut seen = std::collections::HashSet::new();
     while let Some(name) = pending.pop() {
         if name == target {
             return true;
         }
-        if seen.insert(name) {
-            pending.extend(direct.get(name).into_iter().flatten());
+        if seen.insert(name.clone()) {
+            pending.extend(direct.get(&name).into_iter().flatten().cloned());
         }
     }
     false

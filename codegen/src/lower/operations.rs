@@ -11,7 +11,7 @@ use super::sensitive;
 use super::{Lowering, resolve};
 use crate::error::{Pointer, SpecError};
 use crate::ir::{
-    ContextHeader, Field, HttpMethod, Model, Operation, Param, ParamLocation, PathSegment,
+    Body, ContextHeader, Field, HttpMethod, Model, Operation, Param, ParamLocation, PathSegment,
     PathTemplate, Replay, Struct, StructRole, Type,
 };
 use crate::names;
@@ -46,11 +46,17 @@ impl<'a> Lowering<'a> {
                 let at = pointer.join(method);
                 let lowered = self.operation(&template, item, method, operation, &at);
                 if let Some(operation) = self.attempt(lowered) {
-                    if !ids.insert(operation.method_name.clone()) {
-                        self.errors.push(SpecError::new(
-                            &at.join("operationId"),
-                            format!("`{}` is used by another operation", operation.id),
-                        ));
+                    let pages = operation
+                        .pagination
+                        .as_ref()
+                        .map(|pagination| pagination.method_name.clone());
+                    for method in std::iter::once(operation.method_name.clone()).chain(pages) {
+                        if !ids.insert(method.clone()) {
+                            self.errors.push(SpecError::new(
+                                &at.join("operationId"),
+                                format!("`Client::{method}` would be defined twice"),
+                            ));
+                        }
                     }
                     operations.push(operation);
                 }
@@ -136,6 +142,7 @@ impl<'a> Lowering<'a> {
             replay: Replay::Never,
             body: None,
             response: Type::Unit,
+            pagination: None,
         };
         let mut optional = Vec::new();
         for (parameter, at) in self.parameters(item, operation, pointer)? {
@@ -194,6 +201,7 @@ impl<'a> Lowering<'a> {
         }
         lowered.response = self.success_response(operation, &type_prefix, pointer)?;
         lowered.replay = replay(&lowered, operation, pointer)?;
+        lowered.pagination = self.pagination(&lowered, operation, pointer)?;
         Ok(lowered)
     }
 
@@ -326,18 +334,13 @@ impl<'a> Lowering<'a> {
             ));
         }
         if data.required {
-            if !param_constraints.is_empty() {
-                return Err(SpecError::unsupported(
-                    &schema_pointer,
-                    "constraints on a required parameter",
-                ));
-            }
             operation.required_params.push(Param {
                 rust_name,
                 wire_name,
                 location,
                 ty,
                 doc,
+                constraints: param_constraints,
             });
         } else {
             optional.push(Field {
@@ -347,6 +350,8 @@ impl<'a> Lowering<'a> {
                 ty,
                 required: false,
                 constraints: param_constraints,
+                nullable: false,
+                boxed: false,
                 location: Some(location),
             });
         }
@@ -388,7 +393,7 @@ impl<'a> Lowering<'a> {
         body: &ReferenceOr<openapiv3::RequestBody>,
         type_prefix: &str,
         pointer: &Pointer,
-    ) -> Result<String, SpecError> {
+    ) -> Result<Body, SpecError> {
         let components = self
             .spec
             .components
@@ -400,12 +405,6 @@ impl<'a> Lowering<'a> {
             |name| components.and_then(|bodies| bodies.get(name)),
             pointer,
         )?;
-        if !body.required {
-            return Err(SpecError::unsupported(
-                &pointer,
-                "an optional request body (add `required: true`)",
-            ));
-        }
         let content = pointer.join("content");
         let (Some(media), 1) = (body.content.get("application/json"), body.content.len()) else {
             return Err(SpecError::unsupported(
@@ -419,13 +418,16 @@ impl<'a> Lowering<'a> {
             .as_ref()
             .ok_or_else(|| SpecError::new(&schema_pointer, "the request body has no schema"))?;
         match self.type_of(schema, &schema_pointer, &format!("{type_prefix}Request"))? {
-            Type::Named(name)
+            Type::Named(model)
                 if matches!(
-                    self.models.iter().find(|m| m.name() == name),
-                    Some(Model::Struct(_))
+                    self.models.iter().find(|m| m.name() == model),
+                    Some(Model::Struct(_) | Model::Union(_))
                 ) =>
             {
-                Ok(name)
+                Ok(Body {
+                    model,
+                    required: body.required,
+                })
             }
             _ => Err(SpecError::unsupported(
                 &schema_pointer,
@@ -463,28 +465,52 @@ impl<'a> Lowering<'a> {
                 self.error_schemas.push(reference.clone());
             }
         }
-        let [(response, at)] = success.as_slice() else {
+        let Some(((first, first_at), others)) = success.split_first() else {
             return Err(SpecError::new(
                 &responses,
-                format!("expected exactly one 2xx response, found {}", success.len()),
+                "the operation has no 2xx response",
             ));
         };
-        if response.content.is_empty() {
-            return Ok(Type::Unit);
+        let schema = success_schema(first, first_at)?;
+        for (other, at) in others {
+            let same = match (success_schema(other, at)?, &schema) {
+                (None, None) => true,
+                (Some((other, _)), Some((schema, _))) => other == *schema,
+                _ => false,
+            };
+            if !same {
+                return Err(SpecError::unsupported(
+                    at,
+                    format!("2xx responses of different types (this one and {first_at})"),
+                ));
+            }
         }
-        let content = at.join("content");
-        let Some(media) = response.content.get("application/json") else {
-            return Err(SpecError::unsupported(
-                &content,
-                "a success response other than `application/json`",
-            ));
-        };
-        let schema_pointer = content.join("application/json").join("schema");
-        let schema = media
-            .schema
-            .as_ref()
-            .ok_or_else(|| SpecError::new(&schema_pointer, "the response has no schema"))?;
-        self.type_of(schema, &schema_pointer, &format!("{type_prefix}Response"))
+        match schema {
+            None => Ok(Type::Unit),
+            Some((schema, at)) => self.type_of(schema, &at, &format!("{type_prefix}Response")),
+        }
+    }
+}
+
+/// A success response's JSON schema and where it is, or `None` without a body.
+fn success_schema<'r>(
+    response: &'r openapiv3::Response,
+    pointer: &Pointer,
+) -> Result<Option<(&'r ReferenceOr<openapiv3::Schema>, Pointer)>, SpecError> {
+    if response.content.is_empty() {
+        return Ok(None);
+    }
+    let content = pointer.join("content");
+    let Some(media) = response.content.get("application/json") else {
+        return Err(SpecError::unsupported(
+            &content,
+            "a success response other than `application/json`",
+        ));
+    };
+    let at = content.join("application/json").join("schema");
+    match &media.schema {
+        Some(schema) => Ok(Some((schema, at))),
+        None => Err(SpecError::new(&at, "the response has no schema")),
     }
 }
 

@@ -12,12 +12,14 @@ use openapiv3::{
 use super::Lowering;
 use crate::error::{Pointer, SpecError};
 use crate::ir::{
-    Constraints, Enum, Field, IntegerWidth, Model, Operation, Struct, StructRole, Type, Variant,
+    Alias, Constraints, Enum, Field, IntegerWidth, Model, Operation, Struct, StructRole, Type,
+    Union, UnionVariant, Variant,
 };
 use crate::names;
 
-impl Lowering<'_> {
-    /// Lowers every entry of `components/schemas` into a named model.
+impl<'a> Lowering<'a> {
+    /// Lowers every entry of `components/schemas`: objects, enums and unions
+    /// into named models, anything else into an alias.
     pub(super) fn components(&mut self) {
         let Some(components) = &self.spec.components else {
             return;
@@ -25,36 +27,28 @@ impl Lowering<'_> {
         let section = Pointer::root().join("components").join("schemas");
         for (key, schema) in &components.schemas {
             let pointer = section.join(key);
-            let result = match (schema, names::type_name(key)) {
-                (_, None) => Err(SpecError::new(
+            let Some(name) = names::type_name(key) else {
+                self.errors.push(SpecError::new(
                     &pointer,
                     format!("`{key}` does not make a Rust type name"),
-                )),
-                (ReferenceOr::Reference { .. }, _) => Err(SpecError::unsupported(
-                    &pointer,
-                    "a component that is only a `$ref`",
-                )),
-                (ReferenceOr::Item(schema), Some(name)) => {
-                    self.named_model(&name, schema, &pointer)
-                }
+                ));
+                continue;
             };
-            self.attempt(result);
-        }
-    }
-
-    /// A component must be an object or a string enum.
-    fn named_model(
-        &mut self,
-        name: &str,
-        schema: &Schema,
-        pointer: &Pointer,
-    ) -> Result<(), SpecError> {
-        match self.type_of_schema(schema, pointer, name)? {
-            Type::Named(_) => Ok(()),
-            _ => Err(SpecError::unsupported(
-                pointer,
-                "a component that is neither an object with properties nor a string enum",
-            )),
+            let lowered = match schema {
+                ReferenceOr::Reference { reference } => self.component_ref(reference, &pointer),
+                ReferenceOr::Item(schema) => self.type_of_schema(schema, &pointer, &name),
+            };
+            let alias = lowered.and_then(|ty| match ty {
+                Type::Named(named) if named == name => Ok(()),
+                ty => {
+                    let doc = match schema {
+                        ReferenceOr::Item(schema) => description(schema),
+                        ReferenceOr::Reference { .. } => None,
+                    };
+                    self.add_model(Model::Alias(Alias { name, doc, ty }), &pointer)
+                }
+            });
+            self.attempt(alias);
         }
     }
 
@@ -72,17 +66,45 @@ impl Lowering<'_> {
         }
     }
 
-    fn component_ref(&self, reference: &str, pointer: &Pointer) -> Result<Type, SpecError> {
-        let schemas = self
-            .spec
-            .components
-            .as_ref()
-            .map(|components| &components.schemas);
+    /// A component that names a model is referred to by name; any other (a
+    /// string, a list, a `$ref` to another component) stands for its type.
+    fn component_ref(&mut self, reference: &str, pointer: &Pointer) -> Result<Type, SpecError> {
+        let (key, schema) = self.component(reference, pointer)?;
+        let name = names::type_name(key).ok_or_else(|| {
+            SpecError::new(pointer, format!("`{key}` does not make a Rust type name"))
+        })?;
+        match schema {
+            ReferenceOr::Item(schema) if names_model(schema) => Ok(Type::Named(name)),
+            _ => {
+                if self.following.iter().any(|seen| seen == key) {
+                    return Err(SpecError::new(
+                        pointer,
+                        format!("`$ref` {reference} refers back to itself"),
+                    ));
+                }
+                self.following.push(key.to_owned());
+                let at = Pointer::root().join("components").join("schemas").join(key);
+                let ty = self.type_of(schema, &at, &name);
+                self.following.pop();
+                ty
+            }
+        }
+    }
+
+    /// The component a `$ref` names, with its key.
+    pub(super) fn component(
+        &self,
+        reference: &str,
+        pointer: &Pointer,
+    ) -> Result<(&'a str, &'a ReferenceOr<Schema>), SpecError> {
+        let spec: &'a openapiv3::OpenAPI = self.spec;
         reference
             .strip_prefix("#/components/schemas/")
-            .filter(|name| schemas.is_some_and(|schemas| schemas.contains_key(*name)))
-            .and_then(names::type_name)
-            .map(Type::Named)
+            .and_then(|key| {
+                let components = spec.components.as_ref()?;
+                components.schemas.get_key_value(key)
+            })
+            .map(|(key, schema)| (key.as_str(), schema))
             .ok_or_else(|| {
                 SpecError::new(
                     pointer,
@@ -91,6 +113,39 @@ impl Lowering<'_> {
                     ),
                 )
             })
+    }
+
+    /// The schema a property finally describes, through `$ref`s and a
+    /// single-member `allOf`, for its bounds and documentation.
+    fn resolved<'s>(&self, schema: &'s ReferenceOr<Box<Schema>>) -> Option<&'s Schema>
+    where
+        'a: 's,
+    {
+        let mut current: &Schema = match schema {
+            ReferenceOr::Item(schema) => schema,
+            ReferenceOr::Reference { reference } => self.schema_at(reference)?,
+        };
+        for _ in 0..MAX_REFERENCE_CHAIN {
+            match &current.schema_kind {
+                SchemaKind::AllOf { all_of } if all_of.len() == 1 => match &all_of[0] {
+                    ReferenceOr::Item(inner) => current = inner,
+                    ReferenceOr::Reference { reference } => current = self.schema_at(reference)?,
+                },
+                _ => return Some(current),
+            }
+        }
+        None
+    }
+
+    fn schema_at(&self, reference: &str) -> Option<&'a Schema> {
+        let mut reference = reference;
+        for _ in 0..MAX_REFERENCE_CHAIN {
+            match self.component(reference, &Pointer::root()).ok()?.1 {
+                ReferenceOr::Item(schema) => return Some(schema),
+                ReferenceOr::Reference { reference: next } => reference = next,
+            }
+        }
+        None
     }
 
     fn type_of_schema(
@@ -149,89 +204,262 @@ impl Lowering<'_> {
                 }
             }
             SchemaKind::Type(SchemaType::Object(object)) => {
-                if object
-                    .additional_properties
-                    .as_ref()
-                    .is_some_and(|extra| !matches!(extra, AdditionalProperties::Any(false)))
-                {
-                    return Err(SpecError::unsupported(
-                        pointer,
-                        "an object with both `properties` and `additionalProperties`",
-                    ));
-                }
-                let mut fields = Vec::new();
-                for required in &object.required {
-                    if !object.properties.contains_key(required) {
-                        return Err(SpecError::new(
-                            &pointer.join("required"),
-                            format!("`{required}` is required but not among the properties"),
-                        ));
-                    }
-                }
-                for (wire_name, property) in &object.properties {
-                    let at = pointer.join("properties").join(wire_name);
-                    let rust_name = names::field_name(wire_name).ok_or_else(|| {
-                        SpecError::new(
-                            &at,
-                            format!("`{wire_name}` does not make a Rust field name"),
-                        )
-                    })?;
-                    if let Some(clash) = fields
-                        .iter()
-                        .find(|field: &&Field| field.rust_name == rust_name)
-                    {
-                        return Err(SpecError::new(
-                            &at,
-                            format!(
-                                "`{wire_name}` and `{}` both become the Rust field `{rust_name}`",
-                                clash.wire_name
-                            ),
-                        ));
-                    }
-                    let field_context = format!(
-                        "{context}{}",
-                        names::type_name(wire_name).unwrap_or_else(|| rust_name.clone())
-                    );
-                    let ty = self.type_of(property, &at, &field_context)?;
-                    let (doc, constraints) = match property {
-                        ReferenceOr::Item(schema) => {
-                            (description(schema), constraints(schema, &at)?)
-                        }
-                        ReferenceOr::Reference { .. } => (None, Constraints::default()),
-                    };
-                    let required = object.required.contains(wire_name);
-                    fields.push(Field {
-                        rust_name,
-                        wire_name: wire_name.clone(),
-                        doc,
-                        ty,
-                        required,
-                        constraints,
-                        location: None,
-                    });
-                }
-                let model = Struct {
-                    name: context.to_owned(),
-                    doc: description(schema),
-                    fields,
-                    role: StructRole::Schema,
-                    sent: false,
+                let part = ObjectPart {
+                    object,
+                    pointer: pointer.clone(),
                 };
-                self.add_model(Model::Struct(model), pointer)?;
-                Ok(Type::Named(context.to_owned()))
+                self.object(vec![part], description(schema), pointer, context)
             }
-            SchemaKind::OneOf { one_of } => digits(one_of).ok_or_else(|| {
-                SpecError::unsupported(
-                    pointer,
-                    "`oneOf` other than `[{type: string}, {type: integer}]`",
-                )
-            }),
+            SchemaKind::AllOf { all_of } => match all_of.as_slice() {
+                // A `$ref` with a description or `nullable` beside it.
+                [only] => self.type_of(only, &pointer.join("allOf").join(0), context),
+                members => {
+                    let parts = self.object_parts(members, &pointer.join("allOf"))?;
+                    self.object(parts, description(schema), pointer, context)
+                }
+            },
+            SchemaKind::OneOf { one_of } => match digits(one_of) {
+                Some(ty) => Ok(ty),
+                None => self.union(one_of, schema, pointer, "oneOf", context),
+            },
+            SchemaKind::AnyOf { any_of } => match open_enum(any_of) {
+                Some(string) => self.string_enum(context, schema, string, pointer),
+                None => self.union(any_of, schema, pointer, "anyOf", context),
+            },
             SchemaKind::Any(any) if *any == Default::default() => Ok(Type::Json),
             SchemaKind::Any(any) => Err(SpecError::new(pointer, shapeless(any))),
-            SchemaKind::AllOf { .. } => Err(SpecError::unsupported(pointer, "`allOf`")),
-            SchemaKind::AnyOf { .. } => Err(SpecError::unsupported(pointer, "`anyOf`")),
             SchemaKind::Not { .. } => Err(SpecError::unsupported(pointer, "`not`")),
         }
+    }
+
+    /// The objects an `allOf` merges, each with where it is written; a member
+    /// may be a `$ref` to an object component or another `allOf`.
+    fn object_parts<'s>(
+        &self,
+        members: &'s [ReferenceOr<Schema>],
+        pointer: &Pointer,
+    ) -> Result<Vec<ObjectPart<'s>>, SpecError>
+    where
+        'a: 's,
+    {
+        let mut parts = Vec::new();
+        for (index, member) in members.iter().enumerate() {
+            let (schema, at) = match member {
+                ReferenceOr::Item(schema) => (schema, pointer.join(index)),
+                ReferenceOr::Reference { reference } => {
+                    let at = pointer.join(index);
+                    let (key, _) = self.component(reference, &at)?;
+                    let schema = self.schema_at(reference).ok_or_else(|| {
+                        SpecError::new(&at, format!("`$ref` {reference} does not end in a schema"))
+                    })?;
+                    (
+                        schema,
+                        Pointer::root().join("components").join("schemas").join(key),
+                    )
+                }
+            };
+            match &schema.schema_kind {
+                SchemaKind::Type(SchemaType::Object(object)) => parts.push(ObjectPart {
+                    object,
+                    pointer: at,
+                }),
+                SchemaKind::AllOf { all_of } => {
+                    parts.extend(self.object_parts(all_of, &at.join("allOf"))?)
+                }
+                _ => {
+                    return Err(SpecError::unsupported(
+                        &at,
+                        "an `allOf` member that is not an object",
+                    ));
+                }
+            }
+        }
+        Ok(parts)
+    }
+
+    /// One struct from the properties of every part, in order; a part may
+    /// mark as required a property another part declares.
+    fn object(
+        &mut self,
+        parts: Vec<ObjectPart<'_>>,
+        doc: Option<String>,
+        pointer: &Pointer,
+        context: &str,
+    ) -> Result<Type, SpecError> {
+        let required: HashSet<&str> = parts
+            .iter()
+            .flat_map(|part| &part.object.required)
+            .map(String::as_str)
+            .collect();
+        let mut fields: Vec<Field> = Vec::new();
+        for part in &parts {
+            if part
+                .object
+                .additional_properties
+                .as_ref()
+                .is_some_and(|extra| !matches!(extra, AdditionalProperties::Any(false)))
+            {
+                return Err(SpecError::unsupported(
+                    &part.pointer,
+                    "an object with both `properties` and `additionalProperties`",
+                ));
+            }
+            for (wire_name, property) in &part.object.properties {
+                let at = part.pointer.join("properties").join(wire_name);
+                let field = self.field(
+                    wire_name,
+                    property,
+                    required.contains(wire_name.as_str()),
+                    &at,
+                    context,
+                )?;
+                if let Some(clash) = fields
+                    .iter()
+                    .find(|known| known.rust_name == field.rust_name)
+                {
+                    return Err(SpecError::new(
+                        &at,
+                        format!(
+                            "`{wire_name}` and `{}` both become the Rust field `{}`",
+                            clash.wire_name, field.rust_name
+                        ),
+                    ));
+                }
+                fields.push(field);
+            }
+        }
+        for part in &parts {
+            for name in &part.object.required {
+                if !fields.iter().any(|field| field.wire_name == *name) {
+                    return Err(SpecError::new(
+                        &part.pointer.join("required"),
+                        format!("`{name}` is required but not among the properties"),
+                    ));
+                }
+            }
+        }
+        let model = Struct {
+            name: context.to_owned(),
+            doc,
+            fields,
+            role: StructRole::Schema,
+            sent: false,
+        };
+        self.add_model(Model::Struct(model), pointer)?;
+        Ok(Type::Named(context.to_owned()))
+    }
+
+    fn field(
+        &mut self,
+        wire_name: &str,
+        property: &ReferenceOr<Box<Schema>>,
+        required: bool,
+        pointer: &Pointer,
+        context: &str,
+    ) -> Result<Field, SpecError> {
+        let rust_name = names::field_name(wire_name).ok_or_else(|| {
+            SpecError::new(
+                pointer,
+                format!("`{wire_name}` does not make a Rust field name"),
+            )
+        })?;
+        let field_context = format!(
+            "{context}{}",
+            names::type_name(wire_name).unwrap_or_else(|| rust_name.clone())
+        );
+        let ty = self.type_of(property, pointer, &field_context)?;
+        let resolved = self.resolved(property);
+        let own = match property {
+            ReferenceOr::Item(schema) => Some(schema.as_ref()),
+            ReferenceOr::Reference { .. } => None,
+        };
+        let constraints = match resolved {
+            Some(schema) => constraints(schema, pointer)?,
+            None => Constraints::default(),
+        };
+        Ok(Field {
+            rust_name,
+            wire_name: wire_name.to_owned(),
+            doc: own
+                .and_then(description)
+                .or_else(|| resolved.and_then(description)),
+            ty,
+            required,
+            constraints,
+            nullable: own.is_some_and(|schema| schema.schema_data.nullable),
+            boxed: false,
+            location: None,
+        })
+    }
+
+    /// `oneOf` (or `anyOf`) of object components: an enum with one variant
+    /// per component, told apart by the discriminator when there is one.
+    fn union(
+        &mut self,
+        members: &[ReferenceOr<Schema>],
+        schema: &Schema,
+        pointer: &Pointer,
+        keyword: &str,
+        context: &str,
+    ) -> Result<Type, SpecError> {
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut variants: Vec<UnionVariant> = Vec::new();
+        for (index, member) in members.iter().enumerate() {
+            let at = pointer.join(keyword).join(index);
+            let ReferenceOr::Reference { reference } = member else {
+                return Err(SpecError::unsupported(
+                    &at,
+                    "an inline `oneOf`/`anyOf` member (use a `$ref` to an object component)",
+                ));
+            };
+            let (key, target) = self.component(reference, &at)?;
+            if !matches!(target, ReferenceOr::Item(target) if is_object(target)) {
+                return Err(SpecError::unsupported(
+                    &at,
+                    format!("a `oneOf`/`anyOf` member ({reference}) that is not an object schema"),
+                ));
+            }
+            let model = names::type_name(key).ok_or_else(|| {
+                SpecError::new(&at, format!("`{key}` does not make a Rust type name"))
+            })?;
+            let tag = discriminator.map(|discriminator| {
+                discriminator
+                    .mapping
+                    .iter()
+                    .find(|(_, target)| *target == reference)
+                    .map_or(key, |(value, _)| value.as_str())
+                    .to_owned()
+            });
+            let rust_name = match &tag {
+                Some(tag) => names::type_name(tag).ok_or_else(|| {
+                    SpecError::new(&at, format!("`{tag}` does not make a Rust variant name"))
+                })?,
+                None => variant_name(&model, context),
+            };
+            if let Some(clash) = variants.iter().find(|known| known.rust_name == rust_name) {
+                return Err(SpecError::new(
+                    &at,
+                    format!(
+                        "`{model}` and `{}` both become the variant `{rust_name}`",
+                        clash.model
+                    ),
+                ));
+            }
+            variants.push(UnionVariant {
+                rust_name,
+                model,
+                tag,
+            });
+        }
+        let model = Union {
+            name: context.to_owned(),
+            doc: description(schema),
+            variants,
+            discriminator: discriminator.map(|discriminator| discriminator.property_name.clone()),
+            sent: false,
+        };
+        self.add_model(Model::Union(model), pointer)?;
+        Ok(Type::Named(context.to_owned()))
     }
 
     fn string_enum(
@@ -244,9 +472,17 @@ impl Lowering<'_> {
         let mut variants: Vec<Variant> = Vec::new();
         for (index, value) in string.enumeration.iter().enumerate() {
             let at = pointer.join("enum").join(index);
-            let wire_name = value
-                .clone()
-                .ok_or_else(|| SpecError::unsupported(&at, "a `null` enum value"))?;
+            let wire_name = match value {
+                Some(value) => value.clone(),
+                // `null` is listed beside `nullable: true`; the field's `Option` holds it.
+                None if schema.schema_data.nullable => continue,
+                None => {
+                    return Err(SpecError::unsupported(
+                        &at,
+                        "a `null` enum value without `nullable: true`",
+                    ));
+                }
+            };
             // `Other` is the catch-all for values the spec does not list.
             let rust_name = names::type_name(&wire_name)
                 .map(|rust_name| match rust_name.as_str() {
@@ -301,7 +537,12 @@ impl Lowering<'_> {
 pub(super) fn mark_sent(models: &mut [Model], operations: &[Operation]) {
     let mut pending: Vec<String> = operations
         .iter()
-        .flat_map(|op| op.body.iter().chain(&op.params_struct))
+        .flat_map(|op| {
+            op.body
+                .iter()
+                .map(|body| &body.model)
+                .chain(&op.params_struct)
+        })
         .cloned()
         .collect();
     let mut seen = HashSet::new();
@@ -309,15 +550,22 @@ pub(super) fn mark_sent(models: &mut [Model], operations: &[Operation]) {
         if !seen.insert(name.clone()) {
             continue;
         }
-        if let Some(Model::Struct(model)) = models.iter_mut().find(|model| model.name() == name) {
-            model.sent = true;
-            pending.extend(
-                model
-                    .fields
-                    .iter()
-                    .filter_map(|field| field.ty.named())
-                    .map(str::to_owned),
-            );
+        match models.iter_mut().find(|model| model.name() == name) {
+            Some(Model::Struct(model)) => {
+                model.sent = true;
+                pending.extend(
+                    model
+                        .fields
+                        .iter()
+                        .filter_map(|field| field.ty.named())
+                        .map(str::to_owned),
+                );
+            }
+            Some(Model::Union(model)) => {
+                model.sent = true;
+                pending.extend(model.variants.iter().map(|variant| variant.model.clone()));
+            }
+            _ => {}
         }
     }
 }
@@ -348,6 +596,11 @@ pub(super) fn constraints(schema: &Schema, pointer: &Pointer) -> Result<Constrai
         SchemaKind::Type(SchemaType::String(string)) => Constraints {
             min_length: as_u64(string.min_length),
             max_length: as_u64(string.max_length),
+            pattern: string
+                .pattern
+                .as_ref()
+                .map(|pattern| checked_pattern(pattern, &pointer.join("pattern")))
+                .transpose()?,
             ..Constraints::default()
         },
         SchemaKind::Type(SchemaType::Integer(integer)) => Constraints {
@@ -376,12 +629,16 @@ fn contained<S: Borrow<Schema>>(
     schema: &ReferenceOr<S>,
     pointer: &Pointer,
 ) -> Result<Type, SpecError> {
-    let bounded = match schema {
-        ReferenceOr::Item(schema) => !constraints(schema.borrow(), pointer)?.is_empty(),
-        ReferenceOr::Reference { .. } => false,
+    let (bounded, nullable) = match schema {
+        ReferenceOr::Item(schema) => (
+            !constraints(schema.borrow(), pointer)?.is_empty(),
+            schema.borrow().schema_data.nullable,
+        ),
+        ReferenceOr::Reference { .. } => (false, false),
     };
     let problem = match &ty {
         _ if bounded => Some("bounds on array items or map values"),
+        _ if nullable => Some("`nullable` on array items or map values"),
         Type::Digits { .. } => Some("a string-or-integer `oneOf` inside an array or map"),
         Type::List(inner) | Type::Map(inner) if inner.named().is_some() => {
             Some("an array or map of arrays or maps of objects")
@@ -415,24 +672,94 @@ fn digits(one_of: &[ReferenceOr<Schema>]) -> Option<Type> {
 }
 
 fn reject_unsupported_keywords(schema: &Schema, pointer: &Pointer) -> Result<(), SpecError> {
-    let data = &schema.schema_data;
-    let keyword = if data.nullable {
-        Some("`nullable`")
-    } else if data.discriminator.is_some() {
-        Some("`discriminator`")
-    } else if matches!(&schema.schema_kind, SchemaKind::Type(SchemaType::String(string)) if string.pattern.is_some())
-    {
-        Some("`pattern`")
-    } else if matches!(&schema.schema_kind, SchemaKind::Type(SchemaType::Number(number)) if number.minimum.is_some() || number.maximum.is_some())
-    {
-        Some("a `minimum` or `maximum` on a `number`")
-    } else {
-        None
-    };
-    match keyword {
-        Some(keyword) => Err(SpecError::unsupported(pointer, keyword)),
-        None => Ok(()),
+    let discriminated = matches!(
+        schema.schema_kind,
+        SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. }
+    );
+    if schema.schema_data.discriminator.is_some() && !discriminated {
+        return Err(SpecError::new(
+            &pointer.join("discriminator"),
+            "a `discriminator` belongs beside a `oneOf` or `anyOf`",
+        ));
     }
+    if matches!(&schema.schema_kind, SchemaKind::Type(SchemaType::Number(number)) if number.minimum.is_some() || number.maximum.is_some())
+    {
+        return Err(SpecError::unsupported(
+            pointer,
+            "a `minimum` or `maximum` on a `number`",
+        ));
+    }
+    Ok(())
+}
+
+/// A `pattern` the client can check: the regex crate's syntax, which has no
+/// look-around or back-references.
+fn checked_pattern(pattern: &str, pointer: &Pointer) -> Result<String, SpecError> {
+    regex_lite::Regex::new(pattern)
+        .map(|_| pattern.to_owned())
+        .map_err(|error| {
+            SpecError::new(
+                pointer,
+                format!("the pattern `{pattern}` cannot be checked: {error}"),
+            )
+        })
+}
+
+/// Whether a component schema becomes a named model rather than an alias.
+fn names_model(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(SchemaType::String(string)) => !string.enumeration.is_empty(),
+        SchemaKind::Type(SchemaType::Object(object)) => !object.properties.is_empty(),
+        SchemaKind::OneOf { one_of } => digits(one_of).is_none(),
+        SchemaKind::AnyOf { .. } => true,
+        SchemaKind::AllOf { all_of } => all_of.len() > 1,
+        _ => false,
+    }
+}
+
+/// Whether a schema becomes a struct.
+fn is_object(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(SchemaType::Object(object)) => !object.properties.is_empty(),
+        SchemaKind::AllOf { all_of } => all_of.len() > 1,
+        _ => false,
+    }
+}
+
+/// An enum that admits other strings too, written as
+/// `anyOf: [{type: string, enum: [...]}, {type: string}]`: the listed values,
+/// which the generated enum keeps open anyway.
+fn open_enum(any_of: &[ReferenceOr<Schema>]) -> Option<&StringType> {
+    let [ReferenceOr::Item(first), ReferenceOr::Item(second)] = any_of else {
+        return None;
+    };
+    match (&first.schema_kind, &second.schema_kind) {
+        (
+            SchemaKind::Type(SchemaType::String(listed)),
+            SchemaKind::Type(SchemaType::String(any)),
+        ) if !listed.enumeration.is_empty() && any.enumeration.is_empty() => Some(listed),
+        _ => None,
+    }
+}
+
+/// A union's variant is named by what its struct adds to the union's name:
+/// `CardTokenRequest` in `TokenRequest` is `Card`.
+fn variant_name(model: &str, union: &str) -> String {
+    model
+        .strip_suffix(union)
+        .or_else(|| model.strip_prefix(union))
+        .filter(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+        .unwrap_or(model)
+        .to_owned()
+}
+
+/// How many `$ref`s in a row are followed before giving up on a loop.
+const MAX_REFERENCE_CHAIN: usize = 32;
+
+/// Object properties and where they are written, one part of a struct.
+struct ObjectPart<'a> {
+    object: &'a openapiv3::ObjectType,
+    pointer: Pointer,
 }
 
 /// Marks enum values that mean the server failed while handling a request:
