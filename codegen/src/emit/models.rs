@@ -370,13 +370,13 @@ fn emit_union(model: &Union) -> TokenStream {
         .map(|variant| format_ident!("{}", variant.model))
         .collect();
     let variant_docs = model.variants.iter().map(|variant| match &variant.tag {
-        Some(tag) => doc(&format!("`{tag}`: a [`{}`].", variant.model)),
-        None => doc(&format!("A [`{}`].", variant.model)),
+        Some(tag) => doc(&format!("`{tag}`: holds a [`{}`].", variant.model)),
+        None => doc(&format!("Holds a [`{}`].", variant.model)),
     });
     let (other, deserialize, how) = match &model.discriminator {
         None => (
             None,
-            quote! { #[derive(serde::Deserialize)] },
+            Some(quote! { serde::Deserialize }),
             "The first variant the JSON decodes as is taken.".to_owned(),
         ),
         Some(property) => {
@@ -385,13 +385,14 @@ fn emit_union(model: &Union) -> TokenStream {
             ));
             (
                 Some(quote! { #other Other(serde_json::Value), }),
-                TokenStream::new(),
+                None,
                 format!(
                     "Told apart by `{property}`; a value this version does not know is kept in `Other`."
                 ),
             )
         }
     };
+    let deserialize = deserialize.into_iter();
     let tagged = model
         .discriminator
         .as_ref()
@@ -417,8 +418,7 @@ fn emit_union(model: &Union) -> TokenStream {
         #union_doc
         ///
         #how
-        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-        #deserialize
+        #[derive(Debug, Clone, PartialEq, serde::Serialize #(, #deserialize)*)]
         #[serde(untagged)]
         pub enum #name {
             #(#variant_docs #variants(#structs),)*

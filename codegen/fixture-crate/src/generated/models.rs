@@ -835,13 +835,12 @@ pub struct PaymentList {
 /// What pays.
 ///
 /// The first variant the JSON decodes as is taken.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[derive(serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum PaymentSource {
-    /// A [`CardPaymentSource`].
+    /// Holds a [`CardPaymentSource`].
     Card(CardPaymentSource),
-    /// A [`BankPaymentSource`].
+    /// Holds a [`BankPaymentSource`].
     Bank(BankPaymentSource),
 }
 
@@ -1002,9 +1001,9 @@ impl runtime::validate::Validate for CardDetails {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum Method {
-    /// `wallet`: a [`WalletMethod`].
+    /// `wallet`: holds a [`WalletMethod`].
     Wallet(WalletMethod),
-    /// `CashMethod`: a [`CashMethod`].
+    /// `CashMethod`: holds a [`CashMethod`].
     CashMethod(CashMethod),
     /// A `kind` this version does not know, kept as sent.
     Other(serde_json::Value),
