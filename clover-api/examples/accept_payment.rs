@@ -59,7 +59,7 @@ async fn accept_payment() -> Result<(), Box<dyn StdError>> {
     card.number = Some(TEST_CARD.into());
     card.brand = Some(CardBrand::Visa);
     let token = client
-        .create_card_token(&CardTokenRequest::new(card))
+        .create_token(&CardTokenRequest::new(card).into())
         .await?;
     println!("card token {}", token.id);
 

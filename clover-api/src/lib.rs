@@ -26,7 +26,7 @@
 //! // 2. Card → single-use `clv_…` token, on the token host.
 //! let mut card = CardDetails::new("12", "2030", "123");
 //! card.number = Some("4242424242424242".into());
-//! let token = client.create_card_token(&CardTokenRequest::new(card)).await?;
+//! let token = client.create_token(&CardTokenRequest::new(card).into()).await?;
 //!
 //! // 3. Charge $18.00 on the ecommerce host; an idempotency key is generated.
 //! let charge = client.create_charge(&CreateChargeRequest::new(1800, "usd", token.id)).await?;
@@ -69,7 +69,7 @@ pub use clover_api_runtime::{
     RawBody, Refresh, RefreshFuture, Refusal, RetryPolicy, Secret, Tokens, reqwest,
 };
 pub use generated::{
-    ApiError, Call, Client, ClientBuilder, Environment, Error, Host, Spec, models,
+    ApiError, Call, Client, ClientBuilder, Environment, Error, Host, Pages, Spec, models,
 };
 pub use oauth::OauthRefresh;
 

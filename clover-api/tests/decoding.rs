@@ -4,9 +4,9 @@
 mod common;
 
 use clover_api::models::{
-    CardBrand, CardDetails, CardTokenRequest, ChargePaymentMethodDetails, ChargeStatus,
-    CreateChargeRequest, CreateRefundRequest, Ecomind, ListChargesParams, RefundStatus,
-    ThreeDsResultValidationResult,
+    CardBrand, CardDetails, CardTokenRequest, ChargeStatus, CreateChargeRequest,
+    CreateRefundRequest, Ecomind, ListChargesParams, PaymentMethodKind, RefundStatus,
+    ThreeDsValidationResult,
 };
 use clover_api::{Error, Host, Secret};
 use common::{Servers, ok_json};
@@ -140,7 +140,7 @@ async fn the_card_token_response_keeps_its_string_fields() {
 
     let token = servers
         .client()
-        .create_card_token(&card())
+        .create_token(&card().into())
         .await
         .expect("decodes");
     assert_eq!(token.id, "clv_1TSTxxxxxxxxxxxxxxxxxFQif");
@@ -177,10 +177,7 @@ async fn the_create_a_charge_example_decodes_its_numeric_fields_as_strings() {
 
     assert_eq!(charge.id, "ABDFEFG1HIJK2");
     assert_eq!(charge.amount, Some(122));
-    assert_eq!(
-        charge.payment_method_details,
-        Some(ChargePaymentMethodDetails::Card)
-    );
+    assert_eq!(charge.payment_method_details, Some(PaymentMethodKind::Card));
     assert_eq!(charge.amount_refunded, Some(0));
     assert_eq!(charge.currency.as_deref(), Some("usd"));
     assert_eq!(charge.created, Some(123456789123));
@@ -234,7 +231,10 @@ async fn numeric_card_fields_get_their_leading_zeros_back_and_strings_keep_their
     .await;
     let client = servers.client();
 
-    let numeric = client.get_charge("NUMERIC").await.expect("numbers decode");
+    let numeric = client
+        .get_charge("NUMERIC", &Default::default())
+        .await
+        .expect("numbers decode");
     let source = numeric.source.expect("source");
     assert_eq!(source.last4.as_deref(), Some("0004"));
     assert_eq!(source.first6.as_deref(), Some("060113"));
@@ -243,7 +243,10 @@ async fn numeric_card_fields_get_their_leading_zeros_back_and_strings_keep_their
     assert_eq!(numeric.ref_num.as_deref(), Some("42"));
     assert_eq!(numeric.auth_code.as_deref(), Some("7"));
 
-    let strings = client.get_charge("STRINGS").await.expect("strings decode");
+    let strings = client
+        .get_charge("STRINGS", &Default::default())
+        .await
+        .expect("strings decode");
     let source = strings.source.expect("source");
     assert_eq!(source.last4.as_deref(), Some("0004"));
     assert_eq!(source.first6.as_deref(), Some("060113"));
@@ -256,7 +259,10 @@ async fn numeric_card_fields_get_their_leading_zeros_back_and_strings_keep_their
     assert_eq!(strings.ref_num.as_deref(), Some("000116400500490"));
     assert_eq!(strings.auth_code.as_deref(), Some("OK4447"));
 
-    let nulls = client.get_charge("NULLS").await.expect("nulls decode");
+    let nulls = client
+        .get_charge("NULLS", &Default::default())
+        .await
+        .expect("nulls decode");
     let source = nulls.source.expect("source");
     assert_eq!(source.last4, None);
     assert_eq!(source.exp_month, None);
@@ -277,7 +283,7 @@ async fn a_numeric_token_card_is_padded_too() {
 
     let card = servers
         .client()
-        .create_card_token(&card())
+        .create_token(&card().into())
         .await
         .expect("decodes")
         .card
@@ -407,7 +413,7 @@ async fn unknown_enum_values_are_kept_and_unknown_fields_ignored() {
 
     let charge = servers
         .client()
-        .get_charge("NEWSTUFF")
+        .get_charge("NEWSTUFF", &Default::default())
         .await
         .expect("unknown values never break decoding");
     assert_eq!(
@@ -420,7 +426,7 @@ async fn unknown_enum_values_are_kept_and_unknown_fields_ignored() {
     );
     assert_eq!(
         charge.payment_method_details,
-        Some(ChargePaymentMethodDetails::Other("crypto".to_owned()))
+        Some(PaymentMethodKind::Other("crypto".to_owned()))
     );
     assert_eq!(charge.ecomind, Some(Ecomind::Other("kiosk".to_owned())));
     let source = charge.source.expect("source");
@@ -433,9 +439,7 @@ async fn unknown_enum_values_are_kept_and_unknown_fields_ignored() {
     let threeds = charge.threeds.expect("threeds");
     assert_eq!(
         threeds.validation_result,
-        Some(ThreeDsResultValidationResult::Other(
-            "SOMETHING_ELSE".to_owned()
-        ))
+        Some(ThreeDsValidationResult::Other("SOMETHING_ELSE".to_owned()))
     );
 }
 
@@ -474,7 +478,7 @@ async fn a_mismatched_success_body_is_a_decode_error_naming_the_field() {
     let client = servers.client();
 
     for (id, body, expected_path) in bodies {
-        match client.get_charge(id).await {
+        match client.get_charge(id, &Default::default()).await {
             Err(Error::Decode {
                 operation,
                 idempotency_key,
@@ -548,12 +552,12 @@ async fn an_empty_or_non_json_success_body_is_a_decode_error() {
         .await;
     let client = servers.client();
 
-    let empty = client.get_charge("EMPTY").await;
+    let empty = client.get_charge("EMPTY", &Default::default()).await;
     assert!(
         matches!(&empty, Err(Error::Decode { status: 200, body, .. }) if body.as_bytes().is_empty()),
         "{empty:?}"
     );
-    let html = client.get_charge("HTML").await;
+    let html = client.get_charge("HTML", &Default::default()).await;
     assert!(
         matches!(&html, Err(Error::Decode { body, .. }) if body.as_str() == Some("<html>ok</html>")),
         "{html:?}"

@@ -419,7 +419,10 @@ async fn a_409_without_a_key_is_not_retried() {
         .mount(&server)
         .await;
     let client = builder(&server).access_token("tok").build().unwrap();
-    let error = client.get_charge("CHARGE123456").await.unwrap_err();
+    let error = client
+        .get_charge("CHARGE123456", &Default::default())
+        .await
+        .unwrap_err();
     assert_eq!(reasons(&error), [AttemptFailure::Status(409)]);
     assert!(!error.may_have_taken_effect());
 }

@@ -235,7 +235,9 @@ async fn every_documented_error_type_decodes_in_both_shapes() {
         };
         for shape in ["nested", "flat"] {
             let sent = bodies.next().expect("one body per case and shape");
-            let result = client.get_charge(&format!("{}-{shape}", case.kind)).await;
+            let result = client
+                .get_charge(&format!("{}-{shape}", case.kind), &Default::default())
+                .await;
             let took_effect = result.as_ref().err().map(Error::may_have_taken_effect);
             let error = api_error(result, "getCharge");
             let label = format!("{} ({shape})", case.kind);
@@ -338,7 +340,10 @@ async fn unknown_error_types_and_codes_are_kept_as_other() {
     let client = servers.client();
 
     for (id, body) in [("NESTED", nested), ("FLAT", flat)] {
-        let error = api_error(client.get_charge(id).await, "getCharge");
+        let error = api_error(
+            client.get_charge(id, &Default::default()).await,
+            "getCharge",
+        );
         assert_eq!(error.status, 418);
         assert_eq!(
             detail(&error).r#type,
@@ -452,8 +457,10 @@ async fn an_empty_credential_is_refused_without_sending() {
     card.number = Some("4242424242424242".into());
     assert_eq!(
         refusal(
-            client.create_card_token(&CardTokenRequest::new(card)).await,
-            "createCardToken"
+            client
+                .create_token(&CardTokenRequest::new(card).into())
+                .await,
+            "createToken"
         ),
         Refusal::EmptyCredential(CredentialKind::ApiKey)
     );
@@ -494,7 +501,10 @@ async fn a_missing_bearer_token_is_refused_without_sending() {
                 .map(drop),
             "listCharges",
         ),
-        (client.get_charge("X").await.map(drop), "getCharge"),
+        (
+            client.get_charge("X", &Default::default()).await.map(drop),
+            "getCharge",
+        ),
         (
             client
                 .capture_charge("X", &CaptureChargeRequest::default())
@@ -531,15 +541,15 @@ async fn a_missing_api_key_is_refused_without_sending() {
         .expect("client builds");
 
     let result = client
-        .create_card_token(&CardTokenRequest::new(card()))
+        .create_token(&CardTokenRequest::new(card()).into())
         .await;
     let shown = result.as_ref().map(drop).unwrap_err().to_string();
     assert_eq!(
-        refusal(result, "createCardToken"),
+        refusal(result, "createToken"),
         Refusal::MissingCredential(CredentialKind::ApiKey)
     );
     assert!(
-        shown.contains("createCardToken") && shown.contains("API key"),
+        shown.contains("createToken") && shown.contains("API key"),
         "{shown}"
     );
     servers.none().await;
@@ -622,9 +632,9 @@ async fn out_of_bounds_input_is_refused_naming_the_field() {
     long_cvv.cvv = Secret::new("12345");
     let reason = refusal(
         client
-            .create_card_token(&CardTokenRequest::new(long_cvv))
+            .create_token(&CardTokenRequest::new(long_cvv).into())
             .await,
-        "createCardToken",
+        "createToken",
     );
     assert_eq!(invalid_field(reason), "card.cvv");
     let mut refund = CreateRefundRequest::new("X");
@@ -680,7 +690,10 @@ async fn an_idempotency_key_is_refused_where_the_operation_takes_none() {
     let client = servers.client();
     let not_accepted = Refusal::NotAccepted("an idempotency key");
 
-    let get_charge = client.get_charge("X").idempotency_key("k").await;
+    let get_charge = client
+        .get_charge("X", &Default::default())
+        .idempotency_key("k")
+        .await;
     assert_eq!(refusal(get_charge, "getCharge"), not_accepted);
     let list = client
         .list_charges(&ListChargesParams::default())
@@ -697,10 +710,10 @@ async fn an_idempotency_key_is_refused_where_the_operation_takes_none() {
         .await;
     assert_eq!(refusal(legacy, "exchangeLegacyOauthCode"), not_accepted);
     let token = client
-        .create_card_token(&CardTokenRequest::new(card()))
+        .create_token(&CardTokenRequest::new(card()).into())
         .idempotency_key("k")
         .await;
-    assert_eq!(refusal(token, "createCardToken"), not_accepted);
+    assert_eq!(refusal(token, "createToken"), not_accepted);
     let oauth = client
         .exchange_oauth_code(
             &OauthTokenRequest::new("a", "b"),
@@ -721,13 +734,16 @@ async fn a_per_call_forwarded_for_is_refused_where_the_operation_takes_none() {
     let client = servers.client();
     let not_accepted = Refusal::NotAccepted("a forwarded-for address");
 
-    let get_charge = client.get_charge("X").forwarded_for(ip(OVERRIDE_IP)).await;
-    assert_eq!(refusal(get_charge, "getCharge"), not_accepted);
-    let token = client
-        .create_card_token(&CardTokenRequest::new(card()))
+    let get_charge = client
+        .get_charge("X", &Default::default())
         .forwarded_for(ip(OVERRIDE_IP))
         .await;
-    assert_eq!(refusal(token, "createCardToken"), not_accepted);
+    assert_eq!(refusal(get_charge, "getCharge"), not_accepted);
+    let token = client
+        .create_token(&CardTokenRequest::new(card()).into())
+        .forwarded_for(ip(OVERRIDE_IP))
+        .await;
+    assert_eq!(refusal(token, "createToken"), not_accepted);
     servers.none().await;
     servers.verify().await;
 }
@@ -800,7 +816,7 @@ async fn a_closed_port_is_a_transport_error_that_never_reached_the_server() {
         }
         other => panic!("expected a transport error, got {other:?}"),
     }
-    match client.get_charge("X").await {
+    match client.get_charge("X", &Default::default()).await {
         Err(Error::Transport {
             operation: "getCharge",
             may_have_reached_server: false,
@@ -952,7 +968,7 @@ async fn errors_hide_secrets() {
     let mut bad = card();
     bad.cvv = Secret::new("98765");
     let refused = client
-        .create_card_token(&CardTokenRequest::new(bad))
+        .create_token(&CardTokenRequest::new(bad).into())
         .await
         .unwrap_err();
     assert!(matches!(refused, Error::Refused { .. }), "{refused:?}");
@@ -967,7 +983,7 @@ async fn errors_hide_secrets() {
         .build()
         .expect("client builds");
     let refused = bare
-        .create_card_token(&CardTokenRequest::new(card()))
+        .create_token(&CardTokenRequest::new(card()).into())
         .await
         .unwrap_err();
     assert_hides(&format!("{refused:?} {refused}"), &[CARD_NUMBER, CVV]);
@@ -1053,7 +1069,13 @@ async fn a_mistyped_detail_field_keeps_the_others() {
         .respond_with(ResponseTemplate::new(402).set_body_json(body))
         .mount(servers.server(Host::Ecommerce))
         .await;
-    let error = api_error(servers.client().get_charge("CHARGE").await, "getCharge");
+    let error = api_error(
+        servers
+            .client()
+            .get_charge("CHARGE", &Default::default())
+            .await,
+        "getCharge",
+    );
     assert_eq!(detail(&error).r#type, Some(ErrorType::CardError));
     assert_eq!(detail(&error).code, Some(ErrorCode::CardDeclined));
     assert_eq!(detail(&error).decline_code.as_deref(), Some("51"));
@@ -1160,6 +1182,10 @@ async fn a_short_text_error_body_is_shown() {
         .respond_with(ResponseTemplate::new(502).set_body_raw("Bad Gateway\n", "text/plain"))
         .mount(servers.server(Host::Ecommerce))
         .await;
-    let error = servers.client().get_charge("X").await.unwrap_err();
+    let error = servers
+        .client()
+        .get_charge("X", &Default::default())
+        .await
+        .unwrap_err();
     assert_eq!(error.to_string(), "getCharge: HTTP 502: \"Bad Gateway\"");
 }

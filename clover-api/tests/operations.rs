@@ -403,7 +403,7 @@ async fn get_api_access_key_gets_the_ecommerce_host_with_the_bearer_token_only()
 }
 
 #[tokio::test]
-async fn create_card_token_posts_the_seed_card_to_the_token_host_with_the_api_key_only() {
+async fn create_token_posts_the_seed_card_to_the_token_host_with_the_api_key_only() {
     let servers = Servers::start().await;
     mount(
         &servers,
@@ -417,7 +417,7 @@ async fn create_card_token_posts_the_seed_card_to_the_token_host_with_the_api_ke
 
     let token = servers
         .client()
-        .create_card_token(&CardTokenRequest::new(seed_card()))
+        .create_token(&CardTokenRequest::new(seed_card()).into())
         .await
         .expect("tokenization succeeds");
     assert_eq!(token.id, CARD_TOKEN);
@@ -456,7 +456,7 @@ async fn with_api_key_supplies_the_key_for_tokenization() {
         .with_api_key("fetched-pakms-key");
 
     client
-        .create_card_token(&CardTokenRequest::new(seed_card()))
+        .create_token(&CardTokenRequest::new(seed_card()).into())
         .await
         .expect("tokenization succeeds");
 
@@ -670,6 +670,7 @@ async fn list_charges_gets_the_ecommerce_host_with_every_filter_in_the_query() {
         created_gte: Some(1719619573001),
         created_lt: Some(1719882650000),
         created_lte: Some(1719882650001),
+        ..ListChargesParams::default()
     };
     let page = servers
         .client()
@@ -765,7 +766,7 @@ async fn get_charge_gets_the_charge_path_with_the_bearer_token() {
 
     let charge = servers
         .client()
-        .get_charge(CHARGE_ID)
+        .get_charge(CHARGE_ID, &Default::default())
         .await
         .expect("get succeeds");
     assert_eq!(charge.id, CHARGE_ID);
@@ -793,7 +794,7 @@ async fn path_parameters_are_percent_encoded_as_one_segment() {
 
     servers
         .client()
-        .get_charge("a b/c?d#e")
+        .get_charge("a b/c?d#e", &Default::default())
         .await
         .expect("get succeeds");
 
@@ -815,12 +816,12 @@ async fn dot_path_parameters_never_change_the_endpoint() {
     // (id, what was called, number of path segments the operation's template has)
     let results = [
         (
-            client.get_charge("..").await.map(drop),
+            client.get_charge("..", &Default::default()).await.map(drop),
             "get_charge(\"..\")",
             3,
         ),
         (
-            client.get_charge(".").await.map(drop),
+            client.get_charge(".", &Default::default()).await.map(drop),
             "get_charge(\".\")",
             3,
         ),
@@ -863,7 +864,7 @@ async fn empty_path_parameters_are_refused() {
     servers.forbid_all().await;
     let client = servers.client();
 
-    let charge = client.get_charge("").await;
+    let charge = client.get_charge("", &Default::default()).await;
     assert!(
         matches!(
             charge,
@@ -1107,7 +1108,10 @@ async fn a_base_url_path_is_kept_as_a_prefix() {
             .access_token(ACCESS_TOKEN)
             .build()
             .expect("client builds");
-        client.get_charge(CHARGE_ID).await.expect("get succeeds");
+        client
+            .get_charge(CHARGE_ID, &Default::default())
+            .await
+            .expect("get succeeds");
     }
     servers.only(Host::Ecommerce, 2).await;
     servers.verify().await;
@@ -1140,7 +1144,7 @@ async fn a_redirect_never_carries_the_api_key_or_card_to_another_host() {
         servers.builder().http_client(own_settings).build().unwrap(),
     ] {
         let error = client
-            .create_card_token(&CardTokenRequest::new(seed_card()))
+            .create_token(&CardTokenRequest::new(seed_card()).into())
             .await
             .expect_err("a redirect is not followed");
         assert_eq!(error.api_error().map(|api| api.status), Some(307));

@@ -43,7 +43,7 @@ async fn card_token(client: &Client) -> String {
     let mut card = CardDetails::new("12", "2030", "123");
     card.number = Some("4242424242424242".into());
     client
-        .create_card_token(&CardTokenRequest::new(card))
+        .create_token(&CardTokenRequest::new(card).into())
         .await
         .expect("the token host answers")
         .id

@@ -103,7 +103,7 @@ async fn a_401_renews_the_token_and_sends_the_payment_again_with_the_same_key() 
     let mut card = CardDetails::new("12", "2030", "123");
     card.number = Some("4242424242424242".into());
     let token = client
-        .create_card_token(&CardTokenRequest::new(card))
+        .create_token(&CardTokenRequest::new(card).into())
         .await
         .unwrap();
 

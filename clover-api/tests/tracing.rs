@@ -75,7 +75,7 @@ async fn each_call_is_a_span_each_attempt_an_event_and_no_secret_is_traced() {
     let mut card = CardDetails::new("12", "2030", CVV);
     card.number = Some(CARD_NUMBER.into());
     let token = client
-        .create_card_token(&CardTokenRequest::new(card))
+        .create_token(&CardTokenRequest::new(card).into())
         .await
         .unwrap();
     let charge = client
@@ -119,7 +119,7 @@ async fn each_call_is_a_span_each_attempt_an_event_and_no_secret_is_traced() {
         );
     }
     assert!(
-        text.contains("operation=\"createCardToken\""),
+        text.contains("operation=\"createToken\""),
         "the token call is traced too:\n{text}"
     );
     for secret in [

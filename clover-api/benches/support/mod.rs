@@ -375,7 +375,7 @@ impl Setup {
                 let charge = match call {
                     0 => self.sdk.create_charge(&request).await?,
                     1 => self.raw.create_charge(&request).await?,
-                    2 => self.sdk.get_charge(CHARGE_ID).await?,
+                    2 => self.sdk.get_charge(CHARGE_ID, &Default::default()).await?,
                     _ => self.raw.get_charge(CHARGE_ID).await?,
                 };
                 check_charge(&charge);
@@ -407,7 +407,7 @@ impl Setup {
 
     pub async fn sdk_get(&self) -> Charge {
         self.sdk
-            .get_charge(CHARGE_ID)
+            .get_charge(CHARGE_ID, &Default::default())
             .await
             .expect("sdk get_charge")
     }

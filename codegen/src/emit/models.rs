@@ -126,12 +126,19 @@ fn field_doc(field: &Field) -> Option<String> {
 
 /// "At most 38 characters. Matches `^[a-z]{3}$`." for a field's bounds.
 fn constraint_text(constraints: &Constraints) -> Option<String> {
-    let between = |min: Option<String>, max: Option<String>, unit: &str| match (min, max) {
-        (Some(min), Some(max)) if min == max => Some(format!("Exactly {min}{unit}.")),
-        (Some(min), Some(max)) => Some(format!("From {min} to {max}{unit}.")),
-        (Some(min), None) => Some(format!("At least {min}{unit}.")),
-        (None, Some(max)) => Some(format!("At most {max}{unit}.")),
-        (None, None) => None,
+    // `unit` is singular and plural: "1 character", "2 characters".
+    let between = |min: Option<String>, max: Option<String>, unit: [&str; 2]| {
+        let unit = |count: &str| match count {
+            "1" => unit[0],
+            _ => unit[1],
+        };
+        match (min, max) {
+            (Some(min), Some(max)) if min == max => Some(format!("Exactly {min}{}.", unit(&min))),
+            (Some(min), Some(max)) => Some(format!("From {min} to {max}{}.", unit(&max))),
+            (Some(min), None) => Some(format!("At least {min}{}.", unit(&min))),
+            (None, Some(max)) => Some(format!("At most {max}{}.", unit(&max))),
+            (None, None) => None,
+        }
     };
     let text = |value: Option<u64>| value.map(|value| value.to_string());
     let signed = |value: Option<i64>| value.map(|value| value.to_string());
@@ -139,13 +146,17 @@ fn constraint_text(constraints: &Constraints) -> Option<String> {
         between(
             text(constraints.min_length),
             text(constraints.max_length),
-            " characters",
+            [" character", " characters"],
         ),
-        between(signed(constraints.minimum), signed(constraints.maximum), ""),
+        between(
+            signed(constraints.minimum),
+            signed(constraints.maximum),
+            ["", ""],
+        ),
         between(
             text(constraints.min_items),
             text(constraints.max_items),
-            " items",
+            [" item", " items"],
         ),
         constraints
             .pattern
@@ -206,9 +217,13 @@ fn builder(model: &Struct) -> TokenStream {
             });
         }
     }
+    // Some objects do require that many fields (an ACH account has 14).
+    let many = (arguments.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
     let constructor = (!arguments.is_empty()).then(|| {
         quote! {
-            /// Starts from the required fields; every optional one is unset.
+            /// Starts from the required fields, in the order of the spec; every
+            /// optional one is unset.
+            #many
             pub fn new(#(#arguments),*) -> Self {
                 Self { #(#values),* }
             }

@@ -270,7 +270,8 @@ pub struct WidgetDimensions {
 }
 
 impl WidgetDimensions {
-    /// Starts from the required fields; every optional one is unset.
+    /// Starts from the required fields, in the order of the spec; every
+    /// optional one is unset.
     pub fn new(width: i64) -> Self {
         Self { width }
     }
@@ -314,7 +315,7 @@ pub struct Widget {
     pub metadata: std::option::Option<
         std::collections::BTreeMap<std::string::String, serde_json::Value>,
     >,
-    /// Checked before sending: at least 1 items.
+    /// Checked before sending: at least 1 item.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub parts: std::option::Option<std::vec::Vec<Part>>,
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
@@ -326,7 +327,8 @@ pub struct Widget {
 }
 
 impl Widget {
-    /// Starts from the required fields; every optional one is unset.
+    /// Starts from the required fields, in the order of the spec; every
+    /// optional one is unset.
     pub fn new(
         name: impl std::convert::Into<std::string::String>,
         r#type: impl std::convert::Into<std::string::String>,
@@ -486,7 +488,8 @@ pub struct Part {
 }
 
 impl Part {
-    /// Starts from the required fields; every optional one is unset.
+    /// Starts from the required fields, in the order of the spec; every
+    /// optional one is unset.
     pub fn new(code: impl std::convert::Into<std::string::String>) -> Self {
         Self { code: code.into() }
     }
@@ -705,7 +708,8 @@ pub struct Payment {
 }
 
 impl Payment {
-    /// Starts from the required fields; every optional one is unset.
+    /// Starts from the required fields, in the order of the spec; every
+    /// optional one is unset.
     pub fn new(id: impl std::convert::Into<std::string::String>) -> Self {
         Self {
             id: id.into(),
@@ -874,7 +878,8 @@ pub struct CardPaymentSource {
 }
 
 impl CardPaymentSource {
-    /// Starts from the required fields; every optional one is unset.
+    /// Starts from the required fields, in the order of the spec; every
+    /// optional one is unset.
     pub fn new(card: impl std::convert::Into<CardDetails>) -> Self {
         Self { card: card.into() }
     }
@@ -901,7 +906,8 @@ pub struct BankPaymentSource {
 }
 
 impl BankPaymentSource {
-    /// Starts from the required fields; every optional one is unset.
+    /// Starts from the required fields, in the order of the spec; every
+    /// optional one is unset.
     pub fn new(account: impl std::convert::Into<std::string::String>) -> Self {
         Self { account: account.into() }
     }
@@ -941,7 +947,8 @@ pub struct CardDetails {
 }
 
 impl CardDetails {
-    /// Starts from the required fields; every optional one is unset.
+    /// Starts from the required fields, in the order of the spec; every
+    /// optional one is unset.
     pub fn new(
         number: impl std::convert::Into<clover_api_runtime::Secret>,
         exp_month: i64,
@@ -1063,7 +1070,8 @@ pub struct WalletMethod {
 }
 
 impl WalletMethod {
-    /// Starts from the required fields; every optional one is unset.
+    /// Starts from the required fields, in the order of the spec; every
+    /// optional one is unset.
     pub fn new(
         kind: impl std::convert::Into<std::string::String>,
         wallet: impl std::convert::Into<std::string::String>,
@@ -1085,7 +1093,8 @@ pub struct CashMethod {
 }
 
 impl CashMethod {
-    /// Starts from the required fields; every optional one is unset.
+    /// Starts from the required fields, in the order of the spec; every
+    /// optional one is unset.
     pub fn new(kind: impl std::convert::Into<std::string::String>) -> Self {
         Self {
             kind: kind.into(),
