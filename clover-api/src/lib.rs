@@ -1,5 +1,6 @@
 //! A typed async client for Clover's Ecommerce payments API (US and Canada):
-//! OAuth, the PAKMS key, card tokenization, charges, captures and refunds.
+//! OAuth, the PAKMS key, tokenization, charges, captures, refunds, customers
+//! with saved cards, orders and gift cards.
 //!
 //! The models and one method per operation are generated from a hand-curated
 //! OpenAPI spec (`src/generated/`, never edited by hand); configuration,
@@ -9,7 +10,7 @@
 //! # Quick start
 //!
 //! ```no_run
-//! use clover_api::models::{CardDetails, CardTokenRequest, CreateChargeRequest};
+//! use clover_api::models::{CardDetails, CardTokenRequest, CreateChargeRequest, SoftDescriptor};
 //! use clover_api::{Client, Environment};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -23,14 +24,40 @@
 //! let key = client.get_api_access_key().await?;
 //! let client = client.with_api_key(key.api_access_key.ok_or("no apiAccessKey")?);
 //!
-//! // 2. Card → single-use `clv_…` token, on the token host.
-//! let mut card = CardDetails::new("12", "2030", "123");
-//! card.number = Some("4242424242424242".into());
+//! // 2. Card → single-use `clv_…` token, on the token host. Required fields
+//! //    go to `new`, optional ones to chained setters.
+//! let card = CardDetails::new("12", "2030", "123").number("4242424242424242");
 //! let token = client.create_token(&CardTokenRequest::new(card).into()).await?;
 //!
 //! // 3. Charge $18.00 on the ecommerce host; an idempotency key is generated.
-//! let charge = client.create_charge(&CreateChargeRequest::new(1800, "usd", token.id)).await?;
+//! let request = CreateChargeRequest::new(1800, "usd", token.id)
+//!     .soft_descriptor(SoftDescriptor::default().dba_name("Corner Bakery"));
+//! let charge = client.create_charge(&request).await?;
 //! println!("{} {:?}", charge.id, charge.status);
+//! # Ok(()) }
+//! ```
+//!
+//! # Listings and orders
+//!
+//! A list operation has a `…_pages` twin: a [`Pages`] stream that follows
+//! Clover's cursor, without the cursor item Clover repeats at the top of each
+//! next page.
+//!
+//! ```no_run
+//! use clover_api::models::{CreateOrderRequest, ListChargesParams, NewOrderItem, PayOrderRequest};
+//! use futures_util::TryStreamExt;
+//!
+//! # async fn run(client: clover_api::Client, card_token: String) -> Result<(), clover_api::Error> {
+//! let mut charges = client.list_charges_pages(ListChargesParams::default().limit(100)).items();
+//! while let Some(charge) = charges.try_next().await? {
+//!     println!("{} {:?}", charge.id, charge.amount);
+//! }
+//!
+//! let order = CreateOrderRequest::new("usd")
+//!     .items(vec![NewOrderItem::default().amount(1800).quantity(1).description("Sourdough")]);
+//! let order = client.create_order(&order).await?;
+//! let paid = client.pay_order(&order.id, &PayOrderRequest::default().source(card_token)).await?;
+//! println!("{} {:?}", paid.id, paid.status);
 //! # Ok(()) }
 //! ```
 //!
