@@ -80,3 +80,25 @@ fn editing_one_description_changes_only_its_doc_comment() {
         )]
     );
 }
+
+/// A caller reads a field's meaning, and the bounds the client checks, from
+/// its doc comment: every field of every generated struct has one.
+#[test]
+fn every_model_field_is_documented() {
+    let files = generate(&spec());
+    let models = files.iter().find(|file| file.name == "models.rs").unwrap();
+    let parsed = syn::parse_file(&models.contents).unwrap();
+    let mut undocumented = Vec::new();
+    for item in &parsed.items {
+        let syn::Item::Struct(model) = item else {
+            continue;
+        };
+        for field in &model.fields {
+            if !field.attrs.iter().any(|attr| attr.path().is_ident("doc")) {
+                let name = field.ident.as_ref().map(ToString::to_string);
+                undocumented.push(format!("{}.{}", model.ident, name.unwrap_or_default()));
+            }
+        }
+    }
+    assert!(undocumented.is_empty(), "fields without docs: {undocumented:?}");
+}
