@@ -90,6 +90,8 @@
 #[rustfmt::skip]
 mod generated;
 mod oauth;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
 
 pub use clover_api_runtime::{
     AttemptFailure, BuildError, CredentialKind, FailedAttempt, InvalidBaseUrl, InvalidInput,
