@@ -2,8 +2,7 @@
 //! template, credential, and the headers Clover insists on.
 //!
 //! The generated client keeps the same facts in private constants; a test
-//! (`tests/sandbox_routes.rs`) holds this table to the spec, operation by
-//! operation.
+//! below holds this table to the spec, operation by operation.
 
 use hyper::Method;
 
@@ -220,6 +219,78 @@ mod tests {
         assert!(find(&Method::GET, Host::Ecommerce, "/v1/charges/").is_none());
         assert!(find(&Method::GET, Host::Ecommerce, "/v1/charges/a/b").is_none());
         assert!(find(&Method::PUT, Host::Ecommerce, "/v1/charges").is_none());
+    }
+
+    /// One operation as the spec declares it.
+    #[derive(Debug, PartialEq)]
+    struct Declared {
+        method: String,
+        host: String,
+        path: String,
+        credential: Credential,
+        requires_forwarded_for: bool,
+        idempotent: bool,
+    }
+
+    /// Every operation of the spec, by `operationId`.
+    fn declared() -> Vec<(String, Declared)> {
+        let spec: serde_yaml_ng::Value =
+            serde_yaml_ng::from_str(include_str!("../../../spec/clover-ecommerce.yaml")).unwrap();
+        let mut operations = Vec::new();
+        for (path, item) in spec["paths"].as_mapping().unwrap() {
+            let host = item["servers"][0]["x-host"].as_str().unwrap();
+            for (method, operation) in item.as_mapping().unwrap() {
+                let Some(id) = operation.get("operationId").and_then(|id| id.as_str()) else {
+                    continue;
+                };
+                let security = &operation["security"][0];
+                let credential = if security.get("bearerAuth").is_some() {
+                    Credential::Bearer
+                } else if security.get("apiKeyAuth").is_some() {
+                    Credential::ApiKey
+                } else {
+                    Credential::None
+                };
+                let refs: Vec<&str> = operation["parameters"]
+                    .as_sequence()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|parameter| parameter.get("$ref")?.as_str())
+                    .collect();
+                let declared = Declared {
+                    method: method.as_str().unwrap().to_uppercase(),
+                    host: host.to_owned(),
+                    path: path.as_str().unwrap().to_owned(),
+                    credential,
+                    requires_forwarded_for: refs.contains(&"#/components/parameters/ForwardedFor"),
+                    idempotent: refs.contains(&"#/components/parameters/IdempotencyKey"),
+                };
+                operations.push((id.to_owned(), declared));
+            }
+        }
+        operations
+    }
+
+    #[test]
+    fn the_table_is_the_spec() {
+        let spec = declared();
+        assert_eq!(
+            spec.len(),
+            OPERATIONS.len(),
+            "one row per operation of the spec"
+        );
+        for (id, declared) in spec {
+            let row = by_id(&id).unwrap_or_else(|| panic!("no row for {id}"));
+            let table = Declared {
+                method: row.method.to_string(),
+                host: row.host.key().to_owned(),
+                path: row.path.to_owned(),
+                credential: row.credential,
+                requires_forwarded_for: row.requires_forwarded_for,
+                idempotent: row.idempotent,
+            };
+            assert_eq!(table, declared, "{id}");
+        }
     }
 
     #[test]
