@@ -100,5 +100,8 @@ fn every_model_field_is_documented() {
             }
         }
     }
-    assert!(undocumented.is_empty(), "fields without docs: {undocumented:?}");
+    assert!(
+        undocumented.is_empty(),
+        "fields without docs: {undocumented:?}"
+    );
 }
