@@ -2,11 +2,16 @@
 //! fetch the merchant's PAKMS key, tokenize a sandbox test card, charge $18.00.
 //!
 //! ```text
-//! CLOVER_ACCESS_TOKEN=… cargo run -p clover-api --example accept_payment
+//! cargo run -p clover-api --example accept_payment                          # local sandbox
+//! CLOVER_ACCESS_TOKEN=… cargo run -p clover-api --example accept_payment    # Clover
 //! ```
 //!
+//! Without `CLOVER_ACCESS_TOKEN` the flow runs against a
+//! [`LocalSandbox`](clover_api::sandbox::LocalSandbox) started in this
+//! process, and the first line of output says so.
+//!
 //! Environment:
-//! - `CLOVER_ACCESS_TOKEN` (required): OAuth access token or Ecommerce private key.
+//! - `CLOVER_ACCESS_TOKEN`: OAuth access token or Ecommerce private key.
 //! - `CLOVER_ENVIRONMENT`: `sandbox` (default) or `production`.
 //! - `CLOVER_API_URL`, `CLOVER_ECOMMERCE_URL`, `CLOVER_TOKEN_URL`: move a host
 //!   elsewhere, e.g. to a local stand-in.
@@ -16,7 +21,8 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::process::ExitCode;
 
 use clover_api::models::{CardBrand, CardDetails, CardTokenRequest, CreateChargeRequest};
-use clover_api::{Client, Environment, Error, Host};
+use clover_api::sandbox::LocalSandbox;
+use clover_api::{Client, Environment, Error, Host, Secret};
 
 /// Visa test card that the sandbox approves.
 const TEST_CARD: &str = "4242424242424242";
@@ -36,10 +42,10 @@ async fn main() -> ExitCode {
 }
 
 async fn accept_payment() -> Result<(), Box<dyn StdError>> {
-    let access_token = std::env::var("CLOVER_ACCESS_TOKEN")
-        .map_err(|_| "set CLOVER_ACCESS_TOKEN to an OAuth access token")?;
+    // The sandbox, if any, lives to the end of the flow: dropping it stops it.
+    let (environment, access_token, _sandbox) = target().await?;
     let client = Client::builder()
-        .environment(environment_from_env()?)
+        .environment(environment)
         .access_token(access_token)
         // The shopper's IP address; in this example, this machine.
         .forwarded_for(IpAddr::V4(Ipv4Addr::LOCALHOST))
@@ -70,8 +76,31 @@ async fn accept_payment() -> Result<(), Box<dyn StdError>> {
         .status
         .as_ref()
         .map_or("unknown", |status| status.as_str());
-    println!("charge {} {status}", charge.id);
+    println!(
+        "charge {} {status}: {} {}",
+        charge.id,
+        charge.amount.unwrap_or_default(),
+        charge.currency.as_deref().unwrap_or("?")
+    );
     Ok(())
+}
+
+/// Where to take the payment: Clover, with the token from the environment,
+/// or else a local sandbox, returned too.
+async fn target() -> Result<(Environment, Secret, Option<LocalSandbox>), Box<dyn StdError>> {
+    if let Ok(token) = std::env::var("CLOVER_ACCESS_TOKEN") {
+        return Ok((environment_from_env()?, token.into(), None));
+    }
+    let sandbox = LocalSandbox::start().await?;
+    println!(
+        "No CLOVER_ACCESS_TOKEN: taking the payment from a local sandbox \
+         (clover_api::sandbox::LocalSandbox on 127.0.0.1), not from Clover."
+    );
+    Ok((
+        sandbox.environment(),
+        sandbox.access_token().clone(),
+        Some(sandbox),
+    ))
 }
 
 /// What an operator needs to follow up a failed payment.

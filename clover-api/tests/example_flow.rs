@@ -1,12 +1,16 @@
 //! Runs `examples/accept_payment.rs` against local stand-ins of the three
-//! hosts and checks that each request carried the right credential, and
-//! that it takes exactly one payment through each fault the SDK retries.
+//! hosts and checks that each request carried the right credential, that
+//! with no token it takes the payment from its own local sandbox, and that
+//! it takes exactly one payment through each fault the SDK retries; and
+//! runs `examples/sandbox_server.rs` for another process to pay against.
 
-mod common;
-
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
+use clover_api::Host;
+use clover_api::sandbox::{Fault, LocalSandbox, Match};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, header_exists, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -14,9 +18,9 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const ACCESS_TOKEN: &str = "access-7e1c";
 const PAKMS_KEY: &str = "af4e00000000000000000000000d145";
 
-/// The example binary, built by `cargo test` with the other targets (built
+/// An example binary, built by `cargo test` with the other targets (built
 /// here if a filtered run skipped it).
-fn example_binary() -> PathBuf {
+fn example_binary(name: &str) -> PathBuf {
     let deps = std::env::current_exe()
         .unwrap()
         .parent()
@@ -26,16 +30,10 @@ fn example_binary() -> PathBuf {
         .parent()
         .unwrap()
         .join("examples")
-        .join(format!("accept_payment{}", std::env::consts::EXE_SUFFIX));
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     if !binary.exists() {
         let status = Command::new(env!("CARGO"))
-            .args([
-                "build",
-                "--package",
-                "clover-api",
-                "--example",
-                "accept_payment",
-            ])
+            .args(["build", "--package", "clover-api", "--example", name])
             .status()
             .unwrap();
         assert!(status.success(), "building the example failed");
@@ -84,7 +82,7 @@ async fn the_example_takes_a_payment_with_the_right_credential_on_each_host() {
         .mount(&ecommerce)
         .await;
 
-    let output = Command::new(example_binary())
+    let output = Command::new(example_binary("accept_payment"))
         .env("CLOVER_ACCESS_TOKEN", ACCESS_TOKEN)
         .env("CLOVER_ENVIRONMENT", "sandbox")
         .env("CLOVER_API_URL", api.uri())
@@ -131,15 +129,45 @@ async fn the_example_takes_a_payment_with_the_right_credential_on_each_host() {
     }
 }
 
+/// The README's first command: no account, no environment, a payment.
 #[tokio::test]
-async fn the_example_explains_a_missing_token_and_an_api_error() {
-    let output = Command::new(example_binary())
-        .env_remove("CLOVER_ACCESS_TOKEN")
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    assert!(String::from_utf8_lossy(&output.stderr).contains("set CLOVER_ACCESS_TOKEN"));
+async fn without_a_token_the_example_pays_a_local_sandbox_and_says_so_first() {
+    let output = tokio::task::spawn_blocking(|| {
+        let mut command = Command::new(example_binary("accept_payment"));
+        for variable in [
+            "CLOVER_ACCESS_TOKEN",
+            "CLOVER_ENVIRONMENT",
+            "CLOVER_API_URL",
+            "CLOVER_ECOMMERCE_URL",
+            "CLOVER_TOKEN_URL",
+        ] {
+            command.env_remove(variable);
+        }
+        command.output().unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "example failed:\n{stdout}\n{stderr}"
+    );
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("No CLOVER_ACCESS_TOKEN: taking the payment from a local sandbox"),
+        "{stdout}"
+    );
+    assert!(lines[1].starts_with("PAKMS key fetched"), "{stdout}");
+    assert!(lines[2].starts_with("card token clv_"), "{stdout}");
+    assert!(
+        lines[3].starts_with("charge ") && lines[3].ends_with(" succeeded: 1800 usd"),
+        "{stdout}"
+    );
+}
 
+#[tokio::test]
+async fn the_example_explains_an_api_error() {
     let ecommerce = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/pakms/apikey"))
@@ -149,7 +177,7 @@ async fn the_example_explains_a_missing_token_and_an_api_error() {
         })))
         .mount(&ecommerce)
         .await;
-    let output = Command::new(example_binary())
+    let output = Command::new(example_binary("accept_payment"))
         .env("CLOVER_ACCESS_TOKEN", ACCESS_TOKEN)
         .env("CLOVER_ECOMMERCE_URL", ecommerce.uri())
         .output()
@@ -160,52 +188,63 @@ async fn the_example_explains_a_missing_token_and_an_api_error() {
     assert!(!stderr.contains(ACCESS_TOKEN), "{stderr}");
 }
 
-/// Each fault the SDK retries, on the charge: the example still succeeds, and
-/// the stand-in holds exactly one charge.
-#[tokio::test(flavor = "multi_thread")]
+/// Each fault the SDK retries, on the charge: the example still succeeds,
+/// and the sandbox holds exactly one charge.
+#[tokio::test]
 async fn the_example_takes_one_payment_through_each_retried_fault() {
-    use common::fault_server::{Fault, FaultServer};
     let faults = [
         Fault::ResetAfterCommit,
         Fault::Status(500),
+        Fault::Status(409),
         Fault::RateLimited {
-            retry_after: Some("1".to_owned()),
+            retry_after: Duration::from_secs(1),
         },
-        Fault::ConflictWhileProcessing,
-        Fault::Delay(std::time::Duration::from_millis(500)),
+        Fault::Latency(Duration::from_millis(500)),
     ];
     for injected in faults {
-        let server = FaultServer::start().await;
-        server.inject("POST", "/v1/charges", injected.clone(), 1);
-        let output = run_against(&server).await;
+        let sandbox = LocalSandbox::start().await.unwrap();
+        sandbox.inject(injected.clone(), Match::operation("createCharge"));
+        let output = run_against(&sandbox).await;
         let stdout = String::from_utf8_lossy(&output.stdout);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(
             output.status.success(),
             "{injected:?}: example failed:\n{stdout}\n{stderr}"
         );
-        let charges = server.charges();
+        let charges = sandbox
+            .client()
+            .list_charges(&Default::default())
+            .await
+            .unwrap()
+            .data
+            .unwrap();
         assert_eq!(charges.len(), 1, "{injected:?}: {charges:?}");
-        let id = charges[0]["id"].as_str().unwrap();
         assert!(
-            stdout.contains(&format!("charge {id} succeeded")),
+            stdout.contains(&format!("charge {} succeeded", charges[0].id)),
             "{stdout}"
         );
     }
 }
 
 /// A failure that may have charged says so, with the key to retry with.
-#[tokio::test(flavor = "multi_thread")]
+#[tokio::test]
 async fn a_failed_payment_prints_its_idempotency_key() {
-    use common::fault_server::{Fault, FaultServer};
-    let server = FaultServer::start().await;
-    server.inject("POST", "/v1/charges", Fault::Status(503), 3);
-    let output = run_against(&server).await;
+    let sandbox = LocalSandbox::start().await.unwrap();
+    sandbox.inject(
+        Fault::Status(503),
+        Match::operation("createCharge").times(3),
+    );
+    let output = run_against(&sandbox).await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success());
-    let key = server.requests()[2]
-        .idempotency_key
-        .clone()
+    let attempts: Vec<_> = sandbox
+        .requests()
+        .into_iter()
+        .filter(|request| request.operation == Some("createCharge"))
+        .collect();
+    assert_eq!(attempts.len(), 3);
+    let key = attempts[2]
+        .header("idempotency-key")
         .expect("the charge carries a key");
     assert!(
         stderr.contains(&format!("idempotency key: {key}")),
@@ -215,19 +254,96 @@ async fn a_failed_payment_prints_its_idempotency_key() {
     assert!(!stderr.contains("None"), "no empty Debug dump: {stderr}");
 }
 
-/// Runs the example with every host on the fault server, off the runtime
-/// thread so the server keeps answering.
-async fn run_against(server: &common::fault_server::FaultServer) -> std::process::Output {
-    let url = server.url();
+/// Runs the example with each host on its own port of the sandbox, off
+/// the runtime thread so the sandbox keeps answering.
+async fn run_against(sandbox: &LocalSandbox) -> Output {
+    let variables = [
+        (
+            "CLOVER_ACCESS_TOKEN",
+            sandbox.access_token().expose().to_owned(),
+        ),
+        ("CLOVER_API_URL", sandbox.url(Host::Api)),
+        ("CLOVER_ECOMMERCE_URL", sandbox.url(Host::Ecommerce)),
+        ("CLOVER_TOKEN_URL", sandbox.url(Host::Token)),
+    ];
     tokio::task::spawn_blocking(move || {
-        Command::new(example_binary())
-            .env("CLOVER_ACCESS_TOKEN", common::fault_server::ACCESS_TOKEN)
-            .env("CLOVER_API_URL", &url)
-            .env("CLOVER_ECOMMERCE_URL", &url)
-            .env("CLOVER_TOKEN_URL", &url)
+        Command::new(example_binary("accept_payment"))
+            .envs(variables)
             .output()
             .unwrap()
     })
     .await
     .unwrap()
+}
+
+/// The standalone server prints what another process needs, serves it, and
+/// stops on Ctrl-C (SIGINT).
+#[cfg(unix)]
+#[test]
+fn the_sandbox_server_serves_another_process_until_interrupted() {
+    let mut server = Stopped(
+        Command::new(example_binary("sandbox_server"))
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut lines = BufReader::new(server.0.stdout.take().unwrap()).lines();
+    let mut printed = Vec::new();
+    let command = loop {
+        let line = lines
+            .next()
+            .expect("the server prints the example's command")
+            .unwrap();
+        printed.push(line.clone());
+        if let Some(command) = line.trim().strip_prefix("CLOVER_ACCESS_TOKEN=") {
+            break format!("CLOVER_ACCESS_TOKEN={command}");
+        }
+    };
+    for host in Host::ALL {
+        let prefix = format!("{host}:");
+        assert!(
+            printed
+                .iter()
+                .any(|line| line.starts_with(&prefix) && line.contains("http://127.0.0.1:")),
+            "{printed:?}"
+        );
+    }
+    let variables: Vec<(String, String)> = command
+        .trim_end_matches('\\')
+        .split_whitespace()
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect();
+    assert_eq!(variables.len(), 4, "{command}");
+    let payment = Command::new(example_binary("accept_payment"))
+        .envs(variables)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&payment.stdout);
+    assert!(payment.status.success(), "{stdout}");
+    assert!(
+        stdout.starts_with("PAKMS key fetched for merchant SANDBOXMRCHNT"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(" succeeded: 1800 usd"), "{stdout}");
+
+    let interrupted = Command::new("kill")
+        .args(["-INT", &server.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    assert!(server.0.wait().unwrap().success());
+    let rest: Vec<String> = lines.map(Result::unwrap).collect();
+    assert_eq!(rest.last().map(String::as_str), Some("Stopped."));
+}
+
+/// The server process, killed if a failed assertion leaves it running.
+struct Stopped(std::process::Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        // Fails harmlessly once the process has exited.
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
