@@ -425,6 +425,30 @@ async fn each_host_checks_its_own_credential_and_required_headers() {
     .await;
     assert_eq!(status, 400);
     assert_eq!(answer["error"]["param"], "x-forwarded-for");
+
+    let lowercase = bearer.replacen("Bearer", "bearer", 1);
+    let (status, _) = raw(
+        &sandbox,
+        Host::Ecommerce,
+        "GET",
+        "/pakms/apikey",
+        &[("authorization", &lowercase)],
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "the scheme is case-insensitive");
+
+    let huge = json!({"card": {"number": "4".repeat(2 * 1024 * 1024)}});
+    let (status, answer) = raw(
+        &sandbox,
+        Host::Token,
+        "POST",
+        "/v1/tokens",
+        &[("apikey", api_key)],
+        Some(huge),
+    )
+    .await;
+    assert_eq!(status, 413, "{answer}");
 }
 
 #[tokio::test]
@@ -644,7 +668,7 @@ async fn the_request_log_keeps_headers_but_no_secrets() {
     assert_eq!(log[1].header("authorization"), Some("Bearer [redacted]"));
     assert_eq!(log[1].header("x-forwarded-for"), Some("203.0.113.7"));
     assert!(log[1].header("idempotency-key").is_some());
-    let shown = format!("{log:?}");
+    let shown = format!("{log:?} {sandbox:?}");
     assert!(!shown.contains(sandbox.access_token().expose()), "{shown}");
     assert!(!shown.contains(sandbox.api_key().expose()), "{shown}");
     assert!(!shown.contains("4242424242424242"), "{shown}");

@@ -549,6 +549,11 @@ async fn clover_3ds_needs_browser_data_and_waits_for_finalize() {
         (done.status, done.paid),
         (Some(ChargeStatus::Succeeded), Some(true))
     );
+    let order = client
+        .get_order(done.order.as_deref().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(order.status, Some(OrderStatus::Paid));
     let error = client.finalize_payment(&finalize).await.unwrap_err();
     assert_eq!(detail(&error).param.as_deref(), Some("charge_id"));
 }

@@ -214,7 +214,16 @@ impl Store {
             liability_protection_status: Some(LiabilityProtectionStatus::Protected),
             data: None,
         });
-        Ok(Reply::ok(&record.charge))
+        let charge = charge.clone();
+        if let Some(order) = charge.order.as_deref().and_then(|id| self.order_mut(id)) {
+            let order = &mut order.order;
+            order.status = Some(OrderStatus::Paid);
+            order.amount_paid = charge.amount;
+            order.status_transitions = Some(OrderStatusTransitions {
+                paid: charge.created,
+            });
+        }
+        Ok(Reply::ok(&charge))
     }
 
     /// Takes `payment`, recording the charge (a failed one too: a decline

@@ -50,6 +50,16 @@ impl Failure {
         .param(param)
     }
 
+    /// 400 `invalid_request_error` about the body as a whole.
+    pub fn malformed(message: impl Into<String>) -> Failure {
+        Failure::new(
+            StatusCode::BAD_REQUEST,
+            ErrorType::InvalidRequestError,
+            message,
+        )
+        .code(ErrorCode::InvalidRequest)
+    }
+
     /// 400 `invalid_request_error` with a specific code.
     pub fn refused(code: ErrorCode, message: impl Into<String>) -> Failure {
         Failure::new(

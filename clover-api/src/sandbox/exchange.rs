@@ -67,7 +67,7 @@ impl Exchange {
     /// bounds; 400 `invalid_request_error` naming the field otherwise.
     pub fn body<T: DeserializeOwned + Validate>(&self) -> Result<T, Failure> {
         if self.body.iter().all(u8::is_ascii_whitespace) {
-            return Err(Failure::invalid("", "A JSON request body is required."));
+            return Err(Failure::malformed("A JSON request body is required."));
         }
         let mut json = serde_json::Deserializer::from_slice(&self.body);
         let value = serde_path_to_error::deserialize(&mut json).map_err(undecodable)?;
@@ -86,7 +86,7 @@ impl Exchange {
     /// several shapes told apart by a field name.
     pub fn body_fields(&self) -> Result<Vec<String>, Failure> {
         let json: serde_json::Value = serde_json::from_slice(&self.body)
-            .map_err(|_| Failure::invalid("", "The request body is not valid JSON."))?;
+            .map_err(|_| Failure::malformed("The request body is not valid JSON."))?;
         Ok(json
             .as_object()
             .map(|object| object.keys().cloned().collect())
@@ -109,7 +109,7 @@ fn undecodable(error: serde_path_to_error::Error<serde_json::Error>) -> Failure 
     let path = if path == "." { String::new() } else { path };
     let inner = error.into_inner();
     if inner.is_syntax() || inner.is_eof() {
-        return Failure::invalid("", "The request body is not valid JSON.");
+        return Failure::malformed("The request body is not valid JSON.");
     }
     let text = inner.to_string();
     if let Some(field) = text
@@ -118,6 +118,9 @@ fn undecodable(error: serde_path_to_error::Error<serde_json::Error>) -> Failure 
     {
         let param = join(&path, field);
         return Failure::invalid(param.clone(), format!("`{param}` is required."));
+    }
+    if path.is_empty() {
+        return Failure::malformed("The request body is not a JSON object.");
     }
     let expected = text
         .split_once(", expected ")
@@ -223,8 +226,9 @@ mod tests {
                 .as_deref(),
             Some("card.cvv")
         );
-        assert_eq!(param_of::<CreateChargeRequest>("{").as_deref(), Some(""));
-        assert_eq!(param_of::<CreateChargeRequest>("").as_deref(), Some(""));
+        assert_eq!(param_of::<CreateChargeRequest>("{"), None);
+        assert_eq!(param_of::<CreateChargeRequest>(""), None);
+        assert_eq!(param_of::<CreateChargeRequest>("[1]"), None);
     }
 
     #[test]

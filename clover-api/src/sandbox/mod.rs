@@ -112,7 +112,6 @@ use state::{MERCHANT_ID, Store};
 const SHOPPER_IP: IpAddr = IpAddr::V4(Ipv4Addr::new(203, 0, 113, 7));
 
 /// A running sandbox; it stops serving when dropped.
-#[derive(Debug)]
 pub struct LocalSandbox {
     environment: Environment,
     access_token: Secret,
@@ -234,6 +233,15 @@ impl LocalSandbox {
     /// `exchangeLegacyOauthCode`, as if a merchant had just approved the app.
     pub fn add_oauth_code(&self, code: &str) {
         self.shared.lock().store.oauth_codes.insert(code.to_owned());
+    }
+}
+
+/// Where it listens; never its credentials or state.
+impl std::fmt::Debug for LocalSandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalSandbox")
+            .field("environment", &self.environment)
+            .finish_non_exhaustive()
     }
 }
 

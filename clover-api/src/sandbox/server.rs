@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
 
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{CONTENT_TYPE, HeaderValue};
 use hyper::server::conn::http1;
@@ -132,8 +132,19 @@ enum Outcome {
 /// way completes even if the client hangs up.
 async fn respond(request: Request<Incoming>, host: Host, shared: Arc<Shared>) -> Outcome {
     let (parts, body) = request.into_parts();
-    let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
-        Ok(body) => body.to_bytes(),
+    let body = match read_body(body).await {
+        Ok(Some(body)) => body,
+        Ok(None) => {
+            return Outcome::Reply(
+                Failure::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    ErrorType::InvalidRequestError,
+                    "The request body is larger than 1 MiB.",
+                )
+                .into(),
+            );
+        }
+        // The client went away mid-body: there is no one to answer.
         Err(_) => return Outcome::Reset,
     };
     let exchange = Exchange {
@@ -153,6 +164,24 @@ async fn respond(request: Request<Incoming>, host: Host, shared: Arc<Shared>) ->
                 "The sandbox failed while handling this request.",
             )))
         })
+}
+
+/// The body, or `None` if it is larger than the limit. A body too large
+/// is still read to its end, so that the client gets the answer rather
+/// than a reset for unread data.
+async fn read_body(mut body: Incoming) -> Result<Option<Bytes>, hyper::Error> {
+    let mut bytes = Vec::new();
+    let mut too_large = false;
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame?.into_data() else {
+            continue;
+        };
+        too_large |= bytes.len() + data.len() > MAX_BODY_BYTES;
+        if !too_large {
+            bytes.extend_from_slice(&data);
+        }
+    }
+    Ok((!too_large).then(|| Bytes::from(bytes)))
 }
 
 async fn answer(mut exchange: Exchange, host: Host, shared: Arc<Shared>) -> Outcome {
@@ -262,7 +291,9 @@ impl Inner {
             Credential::Bearer => {
                 let token = exchange
                     .header("authorization")
-                    .and_then(|value| value.strip_prefix("Bearer "));
+                    .and_then(|value| value.split_once(' '))
+                    .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+                    .map(|(_, token)| token.trim());
                 match token {
                     Some(token) if self.store.access_tokens.contains(token) => Ok(()),
                     Some(_) => Err(Failure::unauthorized(

@@ -81,8 +81,7 @@ impl Store {
                 (Funding::Card(card), Reuse::Always)
             }
             _ => {
-                return Err(Failure::invalid(
-                    "",
+                return Err(Failure::malformed(
                     "Send exactly one of `card`, `ach`, `gift_card`, `encryptedWallet` or `external_token`.",
                 ));
             }
