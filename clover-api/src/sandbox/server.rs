@@ -200,21 +200,9 @@ async fn answer(mut exchange: Exchange, host: Host, shared: Arc<Shared>) -> Outc
         ));
         (inner.log.len() - 1, inner.injections.take(id))
     };
-    let outcome = match (fault, route) {
-        (Some(Fault::Status(status)), _) => {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            Outcome::Reply(for_status(status).into())
-        }
-        (Some(Fault::RateLimited { retry_after }), _) => {
-            let mut failure = for_status(StatusCode::TOO_MANY_REQUESTS);
-            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
-            failure.headers.push(("retry-after", seconds.to_string()));
-            failure
-                .headers
-                .push(("x-ratelimit-tokenlimit", TOKEN_RATE_LIMIT.to_owned()));
-            Outcome::Reply(failure.into())
-        }
-        (_, None) => Outcome::Reply(
+    let outcome = match (fault.as_ref().and_then(injected_reply), route) {
+        (Some(reply), _) => Outcome::Reply(reply),
+        (None, None) => Outcome::Reply(
             Failure::new(
                 StatusCode::NOT_FOUND,
                 ErrorType::InvalidRequestError,
@@ -225,30 +213,58 @@ async fn answer(mut exchange: Exchange, host: Host, shared: Arc<Shared>) -> Outc
             )
             .into(),
         ),
-        (fault, Some(route)) => {
+        (None, Some(route)) => {
             exchange.params = route.params;
-            let operation = route.operation;
-            let admitted = shared.lock().admit(operation, &exchange);
-            match admitted {
-                Err(reply) => Outcome::Reply(reply),
-                Ok(key) => {
-                    if let Some(Fault::Latency(delay)) = fault {
-                        tokio::time::sleep(delay).await;
-                    }
-                    let reply = shared.lock().perform(operation, &exchange, key.as_deref());
-                    if fault == Some(Fault::ResetAfterCommit) {
-                        Outcome::Reset
-                    } else {
-                        Outcome::Reply(reply)
-                    }
-                }
-            }
+            run(route.operation, &exchange, fault, &shared).await
         }
     };
     if let Outcome::Reply(reply) = &outcome {
         shared.lock().log[entry].status = Some(reply.status.as_u16());
     }
     outcome
+}
+
+/// The answer of a fault that answers in place of the operation.
+fn injected_reply(fault: &Fault) -> Option<Reply> {
+    match fault {
+        Fault::Status(status) => {
+            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            Some(for_status(status).into())
+        }
+        Fault::RateLimited { retry_after } => {
+            let mut failure = for_status(StatusCode::TOO_MANY_REQUESTS);
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            failure.headers.push(("retry-after", seconds.to_string()));
+            failure
+                .headers
+                .push(("x-ratelimit-tokenlimit", TOKEN_RATE_LIMIT.to_owned()));
+            Some(failure.into())
+        }
+        Fault::ResetAfterCommit | Fault::Latency(_) => None,
+    }
+}
+
+/// Admits the request, waits out any latency, performs the operation, and
+/// resets the connection instead of answering if the fault says so.
+async fn run(
+    operation: &Operation,
+    exchange: &Exchange,
+    fault: Option<Fault>,
+    shared: &Shared,
+) -> Outcome {
+    let key = match shared.lock().admit(operation, exchange) {
+        Ok(key) => key,
+        Err(reply) => return Outcome::Reply(reply),
+    };
+    if let Some(Fault::Latency(delay)) = fault {
+        tokio::time::sleep(delay).await;
+    }
+    let reply = shared.lock().perform(operation, exchange, key.as_deref());
+    if fault == Some(Fault::ResetAfterCommit) {
+        Outcome::Reset
+    } else {
+        Outcome::Reply(reply)
+    }
 }
 
 impl Inner {
