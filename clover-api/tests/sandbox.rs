@@ -14,6 +14,10 @@ use clover_api::{Client, Error, Host, RetryPolicy};
 use futures_util::TryStreamExt;
 use serde_json::{Value, json};
 
+/// Idempotency keys are UUIDs, as the spec asks.
+const ORDER_KEY: &str = "5b0f2c6e-8a53-4d35-9f0e-2a61f1f3c9d7";
+const SLOW_KEY: &str = "9d7c8a0e-2f37-4a55-9a2e-0b3b6e4a1c11";
+
 /// The README's downstream test: start, client, token, charge, assert.
 #[tokio::test]
 async fn a_downstream_test_takes_a_payment() -> Result<(), Box<dyn std::error::Error>> {
@@ -478,12 +482,12 @@ async fn the_same_key_replays_and_a_changed_body_is_an_idempotency_error() {
     let request = CreateChargeRequest::new(1800, "usd", source);
     let first = client
         .create_charge(&request)
-        .idempotency_key("order-42")
+        .idempotency_key(ORDER_KEY)
         .await
         .unwrap();
     let again = client
         .create_charge(&request)
-        .idempotency_key("order-42")
+        .idempotency_key(ORDER_KEY)
         .await
         .unwrap();
     assert_eq!(again, first, "the stored answer, not token_already_used");
@@ -491,7 +495,7 @@ async fn the_same_key_replays_and_a_changed_body_is_an_idempotency_error() {
     let changed = CreateChargeRequest::new(1900, "usd", request.source.clone());
     let error = client
         .create_charge(&changed)
-        .idempotency_key("order-42")
+        .idempotency_key(ORDER_KEY)
         .await
         .unwrap_err();
     assert_eq!(status(&error), 400);
@@ -499,6 +503,13 @@ async fn the_same_key_replays_and_a_changed_body_is_an_idempotency_error() {
 
     let charges = client.list_charges(&Default::default()).await.unwrap();
     assert_eq!(charges.data.unwrap().len(), 1);
+
+    let error = client
+        .create_charge(&changed)
+        .idempotency_key("not-a-uuid")
+        .await
+        .unwrap_err();
+    assert_eq!(detail(&error).param.as_deref(), Some("idempotency-key"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -516,7 +527,7 @@ async fn a_key_still_in_progress_gets_a_409() {
         async move {
             client
                 .create_charge(&request)
-                .idempotency_key("slow-key")
+                .idempotency_key(SLOW_KEY)
                 .no_retry()
                 .await
         }
@@ -525,7 +536,7 @@ async fn a_key_still_in_progress_gets_a_409() {
 
     let error = client
         .create_charge(&request)
-        .idempotency_key("slow-key")
+        .idempotency_key(SLOW_KEY)
         .no_retry()
         .await
         .unwrap_err();

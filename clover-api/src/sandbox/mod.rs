@@ -60,9 +60,9 @@
 //!   `partial_redemption`.
 //! - Hosted checkout sessions, recurring plans and subscriptions, for the
 //!   sandbox's merchant ([`LocalSandbox::merchant_id`]).
-//! - Idempotency keys on the operations that declare one: the same key and
-//!   body replays the stored answer; another body is 400
-//!   `idempotency_error`; a key still in progress is 409.
+//! - Idempotency keys (UUIDs, as the spec says) on the operations that
+//!   declare one: the same key and body replays the stored answer; another
+//!   body is 400 `idempotency_error`; a key still in progress is 409.
 //! - Faults ([`LocalSandbox::inject`]) and a log of requests without
 //!   secrets ([`LocalSandbox::requests`]).
 //!

@@ -293,6 +293,13 @@ impl Inner {
         let Some(key) = key else {
             return Ok(None);
         };
+        if uuid::Uuid::try_parse(key).is_err() {
+            return Err(Failure::invalid(
+                "idempotency-key",
+                "The idempotency-key header must be a UUID.",
+            )
+            .into());
+        }
         let request = fingerprint(exchange.method.as_str(), &exchange.path, &exchange.body);
         match self.keys.begin(key, request) {
             Admission::Perform => Ok(Some(key.to_owned())),
