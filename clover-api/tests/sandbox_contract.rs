@@ -4,8 +4,9 @@
 //! - Prism in `proxy --errors` mode in front of each sandbox host, while the
 //!   SDK drives every operation and each documented refusal: Prism reports
 //!   no request violation and no response violation.
-//! - `prism mock` with dynamic responses from a fixed seed: the SDK decodes
-//!   every response Prism generates from the spec, for every operation.
+//! - `prism mock` with dynamic responses, from each of a fixed set of seeds:
+//!   the SDK decodes every response Prism generates from the spec, for
+//!   every operation.
 //!
 //! They need Prism, so a plain `cargo test` skips them; `.ci/run` installs a
 //! pinned Prism and runs them, where a missing Prism fails:
@@ -38,10 +39,12 @@ mod sandbox_flows;
 const SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/clover-ecommerce.yaml");
 /// How long Prism may take to start.
 const STARTUP: Duration = Duration::from_secs(90);
-/// The seed of `prism mock --dynamic`, so that a failure can be replayed.
-const SEED: &str = "clover-sdk";
-/// Calls per operation against the mock, each answered with other data.
-const CALLS_PER_OPERATION: usize = 8;
+/// Seeds of `prism mock --dynamic`, so that a failure can be replayed.
+/// Prism answers a request the same way for one seed, so each seed is one
+/// set of responses: 8 × 30 in all.
+const SEEDS: [&str; 8] = [
+    "clover-1", "clover-2", "clover-3", "clover-4", "clover-5", "clover-6", "clover-7", "clover-8",
+];
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs Prism: set PRISM (.ci/run does) and pass --ignored"]
@@ -51,9 +54,12 @@ async fn prism_sees_no_violation_between_the_sdk_and_the_sandbox() {
         .into_iter()
         .map(|host| {
             let upstream = sandbox.url(host);
-            (host, Prism::start(&["proxy", "--errors", SPEC, &upstream]))
+            (host, Prism::spawn(&["proxy", "--errors", SPEC, &upstream]))
         })
         .collect();
+    for (_, proxy) in &proxies {
+        proxy.wait_until_listening();
+    }
     let mut environment = Environment::sandbox();
     for (host, proxy) in &proxies {
         environment = environment.with_base_url(*host, &proxy.url).unwrap();
@@ -86,35 +92,40 @@ async fn prism_sees_no_violation_between_the_sdk_and_the_sandbox() {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs Prism: set PRISM (.ci/run does) and pass --ignored"]
 async fn the_sdk_decodes_every_response_prism_generates_from_the_spec() {
-    let mock = Prism::start(&["mock", "--dynamic", "--seed", SEED, "--errors", SPEC]);
-    let mut environment = Environment::sandbox();
-    for host in Host::ALL {
-        environment = environment.with_base_url(host, &mock.url).unwrap();
-    }
-    let client = Client::builder()
-        .environment(environment)
-        .access_token("mock-access-token")
-        .api_key("mock-api-key")
-        .forwarded_for("203.0.113.7".parse().unwrap())
-        .retry(RetryPolicy::never())
-        .build()
-        .unwrap();
-
+    let mocks: Vec<(&str, Prism)> = SEEDS
+        .into_iter()
+        .map(|seed| {
+            let args = ["mock", "--dynamic", "--seed", seed, "--errors", SPEC];
+            (seed, Prism::spawn(&args))
+        })
+        .collect();
     let mut failures = Vec::new();
-    for _ in 0..CALLS_PER_OPERATION {
+    for (seed, mock) in &mocks {
+        mock.wait_until_listening();
+        let mut environment = Environment::sandbox();
+        for host in Host::ALL {
+            environment = environment.with_base_url(host, &mock.url).unwrap();
+        }
+        let client = Client::builder()
+            .environment(environment)
+            .access_token("mock-access-token")
+            .api_key("mock-api-key")
+            .forwarded_for("203.0.113.7".parse().unwrap())
+            .retry(RetryPolicy::never())
+            .build()
+            .unwrap();
         for (operation, failure) in call_every_operation(&client).await {
             if let Some(error) = failure {
-                failures.push(format!("{operation}: {error}"));
+                failures.push(format!("seed {seed}, {operation}: {error}"));
             }
         }
     }
     assert!(
         failures.is_empty(),
-        "{} of {} responses (seed {SEED}) did not decode:\n{}\n\nPrism:\n{}",
+        "{} of {} responses did not decode:\n{}",
         failures.len(),
-        30 * CALLS_PER_OPERATION,
-        failures.join("\n"),
-        mock.violations().join("\n")
+        30 * SEEDS.len(),
+        failures.join("\n")
     );
 }
 
@@ -320,8 +331,9 @@ struct Prism {
 }
 
 impl Prism {
-    /// Runs `prism <args> --port <free port>` and waits until it listens.
-    fn start(args: &[&str]) -> Prism {
+    /// Starts `prism <args> --port <free port>`; see
+    /// [`Prism::wait_until_listening`].
+    fn spawn(args: &[&str]) -> Prism {
         let port = free_port();
         let mut child = Command::new(prism_binary())
             .args(args)
@@ -338,21 +350,24 @@ impl Prism {
                 kept.lock().unwrap().push(line);
             }
         });
-        let prism = Prism {
+        Prism {
             child,
             url: format!("http://127.0.0.1:{port}"),
             output,
-        };
+        }
+    }
+
+    /// Returns once Prism says it listens; fails after [`STARTUP`].
+    fn wait_until_listening(&self) {
         let started = Instant::now();
-        while !prism.printed("Prism is listening") {
+        while !self.printed("Prism is listening") {
             assert!(
                 started.elapsed() < STARTUP,
                 "Prism did not start:\n{}",
-                prism.output.lock().unwrap().join("\n")
+                self.output.lock().unwrap().join("\n")
             );
             std::thread::sleep(Duration::from_millis(50));
         }
-        prism
     }
 
     fn printed(&self, text: &str) -> bool {
