@@ -5,7 +5,7 @@
 use super::cards::Verdict;
 use super::errors::Failure;
 use super::exchange::{Exchange, Reply, validated};
-use super::listing::Window;
+use super::listing::window_of;
 use super::state::{ChargeRecord, Funding, OrderRecord, Reuse, Store, civil_date, with_id};
 use crate::models::{
     CaptureChargeRequest, Charge, ChargeList, ChargeOutcome, ChargeSource, ChargeStatus,
@@ -122,15 +122,7 @@ impl Store {
             })
             .cloned()
             .collect();
-        let window = Window {
-            limit: params.limit,
-            starting_after: params.starting_after,
-            ending_before: params.ending_before,
-            created_gt: params.created_gt,
-            created_gte: params.created_gte,
-            created_lt: params.created_lt,
-            created_lte: params.created_lte,
-        };
+        let window = window_of!(params);
         let (data, has_more) =
             window.page(&charges, |charge| &charge.id, |charge| charge.created)?;
         Ok(Reply::ok(&ChargeList {

@@ -20,6 +20,22 @@ pub(crate) struct Window {
     pub created_lte: Option<i64>,
 }
 
+/// The `Window` of a list operation's parameters, which all share its fields.
+macro_rules! window_of {
+    ($params:ident) => {
+        $crate::sandbox::listing::Window {
+            limit: $params.limit,
+            starting_after: $params.starting_after,
+            ending_before: $params.ending_before,
+            created_gt: $params.created_gt,
+            created_gte: $params.created_gte,
+            created_lt: $params.created_lt,
+            created_lte: $params.created_lte,
+        }
+    };
+}
+pub(super) use window_of;
+
 impl Window {
     fn admits(&self, created: i64) -> bool {
         self.created_gt.is_none_or(|bound| created > bound)

@@ -4,7 +4,7 @@
 use super::charges::Payment;
 use super::errors::Failure;
 use super::exchange::{Exchange, Reply, validated};
-use super::listing::Window;
+use super::listing::window_of;
 use super::state::{OrderRecord, Store, with_id};
 use crate::models::{
     Charge, ChargeStatus, CreateOrderRequest, ErrorCode, ListOrdersParams, NewOrderItem, Order,
@@ -100,15 +100,7 @@ impl Store {
             .filter(|order| params.status.is_none() || order.status == params.status)
             .cloned()
             .collect();
-        let window = Window {
-            limit: params.limit,
-            starting_after: params.starting_after,
-            ending_before: params.ending_before,
-            created_gt: params.created_gt,
-            created_gte: params.created_gte,
-            created_lt: params.created_lt,
-            created_lte: params.created_lte,
-        };
+        let window = window_of!(params);
         let (data, has_more) = window.page(&orders, |order| &order.id, |order| order.created)?;
         Ok(Reply::ok(&OrderList {
             object: Some("list".to_owned()),

@@ -4,7 +4,7 @@
 
 use super::errors::Failure;
 use super::exchange::{Exchange, Reply, validated};
-use super::listing::Window;
+use super::listing::window_of;
 use super::state::{RefundRecord, Store, with_id};
 use crate::models::{
     CancelRefundRequest, ChargeStatus, CreateRefundRequest, ErrorCode, GiftCardBalance,
@@ -46,15 +46,7 @@ impl Store {
             .filter(|refund| params.charge.is_none() || refund.charge == params.charge)
             .cloned()
             .collect();
-        let window = Window {
-            limit: params.limit,
-            starting_after: params.starting_after,
-            ending_before: params.ending_before,
-            created_gt: params.created_gt,
-            created_gte: params.created_gte,
-            created_lt: params.created_lt,
-            created_lte: params.created_lte,
-        };
+        let window = window_of!(params);
         let (data, has_more) =
             window.page(&refunds, |refund| &refund.id, |refund| refund.created)?;
         Ok(Reply::ok(&RefundList {
