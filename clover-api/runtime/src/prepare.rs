@@ -232,6 +232,7 @@ mod tests {
     use super::*;
     use crate::client::ClientBuilder;
     use crate::form::Delimiter;
+    use crate::request::ParamValue;
     use crate::request::{ForwardedFor, Replay};
     use crate::test_api::{TestApi, TestHost};
 
@@ -320,11 +321,25 @@ mod tests {
 
     #[test]
     fn each_path_parameter_is_one_encoded_piece_of_its_segment() {
-        let prepared = prepare(Request::new(&FILE, &["AC/1", "a b", "2%"])).unwrap();
+        let prepared = prepare(Request::new(&FILE, &[&"AC/1", &"a b", &2])).unwrap();
         assert_eq!(
             prepared.url.path(),
-            "/v1/AC%2F1.json/files/a%20b-2%25",
+            "/v1/AC%2F1.json/files/a%20b-2",
             "a value cannot add a segment"
+        );
+        let list = prepare(Request::new(
+            &FILE,
+            &[&&["a", "b%"][..], &"n", &None::<i32>],
+        ));
+        assert!(
+            matches!(&list, Err(Refusal::InvalidInput(invalid)) if invalid.field == "version"),
+            "an absent value is empty"
+        );
+        let list = prepare(Request::new(&FILE, &[&&["a", "b%"][..], &"n", &1])).unwrap();
+        assert_eq!(
+            list.url.path(),
+            "/v1/a,b%25.json/files/n-1",
+            "a list is comma-joined"
         );
     }
 
@@ -335,7 +350,8 @@ mod tests {
             (["AC", "", "1"], "name"),
             (["AC", "a", "."], "version"),
         ] {
-            let Err(Refusal::InvalidInput(invalid)) = prepare(Request::new(&FILE, &values)) else {
+            let path: Vec<&dyn ParamValue> = values.iter().map(|value| value as _).collect();
+            let Err(Refusal::InvalidInput(invalid)) = prepare(Request::new(&FILE, &path)) else {
                 panic!("{values:?} must be refused");
             };
             assert_eq!(invalid.field, field);
@@ -344,7 +360,7 @@ mod tests {
 
     #[test]
     fn query_styles_headers_and_cookies_are_written_as_the_spec_says() {
-        let mut request = Request::new(&FILE, &["AC", "a", "1"]);
+        let mut request = Request::new(&FILE, &[&"AC", &"a", &1]);
         request.query("ids", &[1, 2][..]);
         request.query_joined("tags", Delimiter::Comma, &["x", "y,z"][..]);
         request.query_joined("words", Delimiter::Space, &["a", "b"][..]);
@@ -365,14 +381,14 @@ mod tests {
 
     #[test]
     fn the_body_is_sent_with_its_content_type_and_the_accept_header_follows_the_response() {
-        let mut request = Request::new(&FILE, &["AC", "a", "1"]);
+        let mut request = Request::new(&FILE, &[&"AC", &"a", &1]);
         request.bytes("text/plain", "hello");
         request.accept("text/csv");
         let prepared = prepare(request).unwrap();
         assert_eq!(prepared.headers["content-type"], "text/plain");
         assert_eq!(prepared.headers["accept"], "text/csv");
         assert_eq!(prepared.body.as_deref(), Some(&b"hello"[..]));
-        let prepared = prepare(Request::new(&FILE, &["AC", "a", "1"])).unwrap();
+        let prepared = prepare(Request::new(&FILE, &[&"AC", &"a", &1])).unwrap();
         assert_eq!(prepared.headers["accept"], "application/json");
         assert!(!prepared.headers.contains_key("content-type"));
     }

@@ -99,7 +99,7 @@ impl<A: Api> Request<A> {
     /// template, in the order the template names them; each is one piece of
     /// its segment. A value that is empty, `.` or `..` could address another
     /// endpoint, so the request is refused, naming the parameter.
-    pub fn new(operation: &'static Operation<A>, path: &[&str]) -> Self {
+    pub fn new(operation: &'static Operation<A>, path: &[&dyn ParamValue]) -> Self {
         let mut values = path.iter();
         let mut refusal = None;
         let mut segments = Vec::new();
@@ -111,8 +111,9 @@ impl<A: Api> Request<A> {
                     Piece::Param(name) => {
                         let value = values
                             .next()
-                            .expect("generated code passes one value per path parameter");
-                        if refusal.is_none() && matches!(*value, "" | "." | "..") {
+                            .and_then(|value| joined(*value))
+                            .unwrap_or_default();
+                        if refusal.is_none() && matches!(value.as_str(), "" | "." | "..") {
                             refusal = Some(Refusal::InvalidInput(InvalidInput {
                                 field: name.to_owned(),
                                 problem:
@@ -120,7 +121,7 @@ impl<A: Api> Request<A> {
                                         .to_owned(),
                             }));
                         }
-                        segment.push_str(value);
+                        segment.push_str(&value);
                     }
                 }
             }
@@ -140,7 +141,7 @@ impl<A: Api> Request<A> {
 
     /// A query parameter, a list repeated (`a=1&a=2`: `form`, exploded).
     pub fn query<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
-        for (name, text) in texts(name, value) {
+        for text in texts(value) {
             self.query.pair(name, &text);
         }
     }
@@ -152,9 +153,9 @@ impl<A: Api> Request<A> {
         delimiter: Delimiter,
         value: &V,
     ) {
-        let texts = texts(name, value);
+        let texts = texts(value);
         self.query
-            .joined(name, delimiter, texts.iter().map(|(_, text)| text.as_str()));
+            .joined(name, delimiter, texts.iter().map(String::as_str));
     }
 
     /// An object query parameter, written in `style`.
@@ -169,14 +170,14 @@ impl<A: Api> Request<A> {
 
     /// A header; a list's items are joined by commas (`simple`).
     pub fn header<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
-        if let Some(joined) = joined(name, value) {
+        if let Some(joined) = joined(value) {
             self.headers.push((name, joined));
         }
     }
 
     /// A cookie; a list's items are joined by commas (`form`, not exploded).
     pub fn cookie<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
-        if let Some(joined) = joined(name, value) {
+        if let Some(joined) = joined(value) {
             let value = percent_encoding::utf8_percent_encode(&joined, COOKIE_VALUE);
             self.cookies.push(format!("{name}={value}"));
         }
@@ -245,22 +246,16 @@ const COOKIE_VALUE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b'%');
 
 /// A parameter's texts: one for a value, one per item of a list, none for `None`.
-fn texts<V: ParamValue + ?Sized>(name: &'static str, value: &V) -> Vec<(&'static str, String)> {
+fn texts<V: ParamValue + ?Sized>(value: &V) -> Vec<String> {
     let mut texts = Vec::new();
-    value.append_to(name, &mut texts);
-    texts
+    value.append_to("", &mut texts);
+    texts.into_iter().map(|(_, text)| text).collect()
 }
 
-/// The texts joined by commas, or `None` when there are none.
-fn joined<V: ParamValue + ?Sized>(name: &'static str, value: &V) -> Option<String> {
-    let texts = texts(name, value);
-    (!texts.is_empty()).then(|| {
-        texts
-            .iter()
-            .map(|(_, text)| text.as_str())
-            .collect::<Vec<_>>()
-            .join(",")
-    })
+/// The texts joined by commas (`simple`), or `None` when there are none.
+fn joined<V: ParamValue + ?Sized>(value: &V) -> Option<String> {
+    let texts = texts(value);
+    (!texts.is_empty()).then(|| texts.join(","))
 }
 
 /// A piece of one path segment: `{Sid}.json` is a parameter, then a literal.

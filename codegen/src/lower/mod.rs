@@ -147,7 +147,7 @@ fn box_recursive_fields(models: &mut [Model]) {
                     .map(|variant| variant.model.clone())
                     .collect(),
                 Model::Alias(model) => inline_model(&model.ty).into_iter().collect(),
-                Model::Enum(_) => Vec::new(),
+                Model::Enum(_) | Model::Responses(_) => Vec::new(),
             };
             (model.name().to_owned(), inline)
         })

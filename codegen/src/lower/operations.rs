@@ -4,15 +4,18 @@
 
 use std::collections::HashSet;
 
-use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode};
+use openapiv3::{
+    MediaType, Parameter, ParameterSchemaOrContent, PathItem, PathStyle, ReferenceOr, StatusCode,
+};
 
 use super::schemas::constraints;
 use super::sensitive;
 use super::{Lowering, resolve};
 use crate::error::{Pointer, SpecError};
 use crate::ir::{
-    Body, ContextHeader, Field, HttpMethod, Model, Operation, Param, ParamLocation, PathSegment,
-    PathTemplate, Replay, Struct, StructRole, Type,
+    Body, BodyKind, ContextHeader, Field, HttpMethod, Model, Operation, Param, ParamLocation,
+    PathPiece, PathTemplate, QueryStyle, Replay, Response, Responses, StatusVariant, Struct,
+    StructRole, Success, Type,
 };
 use crate::names;
 
@@ -141,19 +144,19 @@ impl<'a> Lowering<'a> {
             idempotency_key: None,
             replay: Replay::Never,
             body: None,
-            response: Type::Unit,
+            response: Response::One(Success::Empty),
+            accept: None,
             pagination: None,
         };
         let mut optional = Vec::new();
         for (parameter, at) in self.parameters(item, operation, pointer)? {
             self.parameter(&mut lowered, &mut optional, parameter, &type_prefix, &at)?;
         }
-        for segment in &path.segments {
-            if let PathSegment::Param(name) = segment
-                && !lowered
-                    .required_params
-                    .iter()
-                    .any(|param| param.location == ParamLocation::Path && param.wire_name == *name)
+        for name in path.params() {
+            if !lowered
+                .required_params
+                .iter()
+                .any(|param| param.location == ParamLocation::Path && param.wire_name == name)
             {
                 return Err(SpecError::new(
                     pointer,
@@ -199,7 +202,8 @@ impl<'a> Lowering<'a> {
             lowered.body =
                 Some(self.request_body(body, &type_prefix, &pointer.join("requestBody"))?);
         }
-        lowered.response = self.success_response(operation, &type_prefix, pointer)?;
+        (lowered.response, lowered.accept) =
+            self.success_response(operation, &lowered.method_name, &type_prefix, pointer)?;
         lowered.replay = replay(&lowered, operation, pointer)?;
         lowered.pagination = self.pagination(&lowered, operation, pointer)?;
         Ok(lowered)
@@ -254,12 +258,17 @@ impl<'a> Lowering<'a> {
     ) -> Result<(), SpecError> {
         let data = parameter.parameter_data_ref();
         let location = match parameter {
-            Parameter::Path { .. } => ParamLocation::Path,
-            Parameter::Query { .. } => ParamLocation::Query,
-            Parameter::Header { .. } => ParamLocation::Header,
-            Parameter::Cookie { .. } => {
-                return Err(SpecError::unsupported(pointer, "a cookie parameter"));
+            Parameter::Path { style, .. } if *style != PathStyle::Simple => {
+                return Err(SpecError::unsupported(
+                    &pointer.join("style"),
+                    format!("the path parameter style `{style:?}` (only `simple`)"),
+                ));
             }
+            Parameter::Path { .. } => ParamLocation::Path,
+            // Refined by the parameter's type below.
+            Parameter::Query { .. } => ParamLocation::Query(QueryStyle::Form),
+            Parameter::Header { .. } => ParamLocation::Header,
+            Parameter::Cookie { .. } => ParamLocation::Cookie,
         };
         let wire_name = if location == ParamLocation::Header {
             data.name.to_ascii_lowercase()
@@ -321,6 +330,15 @@ impl<'a> Lowering<'a> {
                 ));
             }
         }
+        let location = match parameter {
+            Parameter::Query { style, .. } => {
+                let explode = data
+                    .explode
+                    .unwrap_or(*style == openapiv3::QueryStyle::Form);
+                ParamLocation::Query(self.query_style(&ty, style, explode, pointer)?)
+            }
+            _ => location,
+        };
         self.check_param_type(&ty, location, &schema_pointer)?;
         let doc = data.description.as_ref().map(|text| text.trim().to_owned());
         let param_constraints = match schema {
@@ -358,32 +376,116 @@ impl<'a> Lowering<'a> {
         Ok(())
     }
 
-    /// Parameters are strings, numbers, booleans, string enums, or lists of those in a query.
+    /// Parameters are strings, numbers, booleans, string enums, lists of
+    /// those, and in a query objects of those.
     fn check_param_type(
         &mut self,
         ty: &Type,
         location: ParamLocation,
         pointer: &Pointer,
     ) -> Result<(), SpecError> {
-        match ty {
-            Type::String | Type::Secret | Type::Integer(_) | Type::Number | Type::Boolean => Ok(()),
-            Type::Named(name)
-                if matches!(
-                    self.models.iter().find(|m| m.name() == name),
-                    Some(Model::Enum(_))
-                ) =>
-            {
-                self.mark_param_enum(ty);
-                Ok(())
-            }
-            Type::List(inner)
-                if location == ParamLocation::Query && !matches!(**inner, Type::List(_)) =>
-            {
-                self.check_param_type(inner, location, pointer)
-            }
-            _ => Err(SpecError::unsupported(
+        let object = matches!(
+            location,
+            ParamLocation::Query(
+                QueryStyle::DeepObject | QueryStyle::ObjectExploded | QueryStyle::ObjectJoined
+            )
+        );
+        let scalar = |ty: &Type| match ty {
+            Type::List(item) => !matches!(**item, Type::List(_)) && self.is_text(item),
+            other => self.is_text(other),
+        };
+        let accepted = match ty {
+            _ if object => self
+                .text_fields(ty)
+                .is_some_and(|fields| fields.iter().all(scalar)),
+            ty => scalar(ty),
+        };
+        if !accepted {
+            return Err(SpecError::unsupported(
                 pointer,
-                "a parameter of this type (use a string, number, boolean, string enum or, in a query, a list of those)",
+                "a parameter of this type (use a string, number, boolean, string enum, a list of those or, in a query, an object of those)",
+            ));
+        }
+        self.mark_text_enums(ty);
+        for field in self.text_fields(ty).unwrap_or_default() {
+            self.mark_text_enums(&field);
+        }
+        Ok(())
+    }
+
+    /// An enum sent as text, or a list of them, gets its `ParamValue`.
+    fn mark_text_enums(&mut self, ty: &Type) {
+        match ty {
+            Type::List(item) => self.mark_param_enum(item),
+            other => self.mark_param_enum(other),
+        }
+    }
+
+    /// Sent as one text: a string, number, boolean or string enum.
+    fn is_text(&self, ty: &Type) -> bool {
+        match ty {
+            Type::String
+            | Type::Secret
+            | Type::Digits { .. }
+            | Type::Integer(_)
+            | Type::Number
+            | Type::Boolean => true,
+            Type::Named(name) => matches!(self.model(name), Some(Model::Enum(_))),
+            _ => false,
+        }
+    }
+
+    /// The property types of an object sent as named texts: a struct or a map.
+    fn text_fields(&self, ty: &Type) -> Option<Vec<Type>> {
+        match ty {
+            Type::Map(value) => Some(vec![(**value).clone()]),
+            Type::Named(name) => match self.model(name) {
+                Some(Model::Struct(model)) => {
+                    Some(model.fields.iter().map(|field| field.ty.clone()).collect())
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn model(&self, name: &str) -> Option<&Model> {
+        self.models.iter().find(|model| model.name() == name)
+    }
+
+    /// A query parameter's style and `explode`, for its type.
+    fn query_style(
+        &self,
+        ty: &Type,
+        style: &openapiv3::QueryStyle,
+        explode: bool,
+        pointer: &Pointer,
+    ) -> Result<QueryStyle, SpecError> {
+        use openapiv3::QueryStyle as Spec;
+        let object = self.text_fields(ty).is_some();
+        let list = matches!(ty, Type::List(_));
+        match (style, object, list, explode) {
+            (Spec::Form, true, _, true) => Ok(QueryStyle::ObjectExploded),
+            (Spec::Form, true, _, false) => Ok(QueryStyle::ObjectJoined),
+            (Spec::DeepObject, true, _, _) => Ok(QueryStyle::DeepObject),
+            (Spec::Form, false, true, false) => Ok(QueryStyle::Comma),
+            (Spec::SpaceDelimited, false, true, false) => Ok(QueryStyle::Space),
+            (Spec::PipeDelimited, false, true, false) => Ok(QueryStyle::Pipe),
+            (Spec::Form, false, _, _) => Ok(QueryStyle::Form),
+            // Exploded, space- and pipe-delimited lists are repeated parameters.
+            (Spec::SpaceDelimited | Spec::PipeDelimited, false, true, true) => Ok(QueryStyle::Form),
+            _ => Err(SpecError::unsupported(
+                &pointer.join("style"),
+                format!(
+                    "the query style `{style:?}` on {}",
+                    if object {
+                        "an object"
+                    } else if list {
+                        "a list"
+                    } else {
+                        "a single value"
+                    }
+                ),
             )),
         }
     }
@@ -406,43 +508,117 @@ impl<'a> Lowering<'a> {
             pointer,
         )?;
         let content = pointer.join("content");
-        let (Some(media), 1) = (body.content.get("application/json"), body.content.len()) else {
-            return Err(SpecError::unsupported(
+        let Some((media_type, media, kind)) = preferred(&body.content, BODY_PREFERENCE) else {
+            return Err(SpecError::new(
                 &content,
-                "a request body other than exactly `application/json`",
+                "the request body has no media type",
             ));
         };
-        let schema_pointer = content.join("application/json").join("schema");
-        let schema = media
-            .schema
-            .as_ref()
-            .ok_or_else(|| SpecError::new(&schema_pointer, "the request body has no schema"))?;
-        match self.type_of(schema, &schema_pointer, &format!("{type_prefix}Request"))? {
-            Type::Named(model)
-                if matches!(
-                    self.models.iter().find(|m| m.name() == model),
-                    Some(Model::Struct(_) | Model::Union(_))
-                ) =>
-            {
-                Ok(Body {
-                    model,
-                    required: body.required,
-                })
+        let media_pointer = content.join(media_type);
+        let content_type = match media_type.as_str() {
+            "*/*" => "application/octet-stream".to_owned(),
+            "text/*" => "text/plain".to_owned(),
+            other => other.to_owned(),
+        };
+        let kind = match kind {
+            MediaKind::Json | MediaKind::Form | MediaKind::Multipart => {
+                let schema_pointer = media_pointer.join("schema");
+                let schema = media.schema.as_ref().ok_or_else(|| {
+                    SpecError::new(&schema_pointer, "the request body has no schema")
+                })?;
+                let ty = self.type_of(schema, &schema_pointer, &format!("{type_prefix}Request"))?;
+                let kind = self.model_body(kind, ty, &schema_pointer)?;
+                if let BodyKind::Form(model) | BodyKind::Multipart(model) = &kind {
+                    for ty in self
+                        .text_fields(&Type::Named(model.clone()))
+                        .unwrap_or_default()
+                    {
+                        self.mark_text_enums(&ty);
+                    }
+                }
+                kind
             }
-            _ => Err(SpecError::unsupported(
-                &schema_pointer,
-                "a request body that is not a JSON object",
-            )),
-        }
+            MediaKind::Text => BodyKind::Text,
+            MediaKind::Bytes => BodyKind::Bytes,
+        };
+        Ok(Body {
+            content_type,
+            kind,
+            required: body.required,
+        })
     }
 
-    /// The one 2xx response: its JSON schema, or `Unit` when it has no body.
+    /// A JSON body is a struct or union; a form or multipart body a struct
+    /// whose properties each make a field or part.
+    fn model_body(
+        &self,
+        kind: MediaKind,
+        ty: Type,
+        pointer: &Pointer,
+    ) -> Result<BodyKind, SpecError> {
+        let model = match &ty {
+            Type::Named(name) => self.model(name),
+            _ => None,
+        };
+        let (model, fields) = match (kind, model) {
+            (MediaKind::Json, Some(Model::Struct(model))) => {
+                return Ok(BodyKind::Json(model.name.clone()));
+            }
+            (MediaKind::Json, Some(Model::Union(model))) => {
+                return Ok(BodyKind::Json(model.name.clone()));
+            }
+            (MediaKind::Json, _) => {
+                return Err(SpecError::unsupported(
+                    pointer,
+                    "a request body that is not a JSON object",
+                ));
+            }
+            (_, Some(Model::Struct(model))) => (model.name.clone(), &model.fields),
+            _ => {
+                return Err(SpecError::unsupported(
+                    pointer,
+                    "a form or multipart body that is not an object with properties",
+                ));
+            }
+        };
+        let origin = self.model_origins.get(&model).unwrap_or(pointer);
+        for field in fields {
+            let text = self.is_text(&field.ty)
+                || matches!(&field.ty, Type::List(item) if self.is_text(item));
+            let part = field.ty == Type::Binary || field.ty.named().is_some();
+            let at = || origin.join("properties").join(&field.wire_name);
+            match kind {
+                MediaKind::Form if !text => {
+                    return Err(SpecError::unsupported(
+                        &at(),
+                        "a form property that is not a string, number, boolean, string enum or a list of those",
+                    ));
+                }
+                MediaKind::Multipart if !text && !part => {
+                    return Err(SpecError::unsupported(
+                        &at(),
+                        "a multipart property that is not text, a list of text, binary or an object",
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Ok(match kind {
+            MediaKind::Form => BodyKind::Form(model),
+            _ => BodyKind::Multipart(model),
+        })
+    }
+
+    /// What the 2xx responses decode into, and the `Accept` header when one
+    /// is not JSON. Responses that all read the same way make one type;
+    /// otherwise a `{Operation}Response` enum reads each status its own way.
     fn success_response(
         &mut self,
         operation: &openapiv3::Operation,
+        method_name: &str,
         type_prefix: &str,
         pointer: &Pointer,
-    ) -> Result<Type, SpecError> {
+    ) -> Result<(Response, Option<String>), SpecError> {
         let components = self
             .spec
             .components
@@ -450,101 +626,262 @@ impl<'a> Lowering<'a> {
             .map(|components| &components.responses);
         let lookup = |name: &str| components.and_then(|responses| responses.get(name));
         let responses = pointer.join("responses");
-        let mut success = Vec::new();
+        let mut successes = Vec::new();
         for (status, response) in &operation.responses.responses {
             let at = responses.join(status);
-            let resolved = resolve(response, "responses", lookup, &at)?;
-            if matches!(status, StatusCode::Code(200..=299) | StatusCode::Range(2)) {
-                success.push(resolved);
-            } else if let Some(ReferenceOr::Reference { reference }) = resolved
-                .0
-                .content
-                .get("application/json")
-                .and_then(|media| media.schema.as_ref())
-            {
-                self.error_schemas.push(reference.clone());
+            let (resolved, at) = resolve(response, "responses", lookup, &at)?;
+            match status {
+                StatusCode::Code(code @ 200..=299) => {
+                    successes.push((Some(*code), resolved, at));
+                }
+                StatusCode::Range(2) => successes.push((None, resolved, at)),
+                _ => {
+                    if let Some(ReferenceOr::Reference { reference }) = resolved
+                        .content
+                        .get("application/json")
+                        .and_then(|media| media.schema.as_ref())
+                    {
+                        self.error_schemas.push(reference.clone());
+                    }
+                }
             }
         }
-        let Some(((first, first_at), others)) = success.split_first() else {
+        if successes.is_empty() {
             return Err(SpecError::new(
                 &responses,
                 "the operation has no 2xx response",
             ));
-        };
-        let schema = success_schema(first, first_at)?;
-        for (other, at) in others {
-            let same = match (success_schema(other, at)?, &schema) {
-                (None, None) => true,
-                (Some((other, _)), Some((schema, _))) => other == *schema,
-                _ => false,
-            };
-            if !same {
-                return Err(SpecError::unsupported(
-                    at,
-                    format!("2xx responses of different types (this one and {first_at})"),
-                ));
+        }
+        let shapes = successes
+            .iter()
+            .map(|(_, response, at)| success_shape(response, at))
+            .collect::<Result<Vec<_>, _>>()?;
+        let media: Vec<&str> = shapes.iter().filter_map(|shape| shape.media).collect();
+        let accept = media
+            .iter()
+            .any(|media| *media != "application/json")
+            .then(|| dedup(&media).join(", "));
+        if shapes.iter().all(|shape| shape.same(&shapes[0])) {
+            let success = self.success(&shapes[0], &format!("{type_prefix}Response"))?;
+            return Ok((Response::One(success), accept));
+        }
+        let mut variants = Vec::new();
+        for ((status, response, _), shape) in successes.iter().zip(&shapes) {
+            let rust_name = status_name(*status);
+            let success = self.success(shape, &format!("{type_prefix}{rust_name}Body"))?;
+            let doc = response.description.trim();
+            variants.push(StatusVariant {
+                rust_name,
+                status: *status,
+                doc: (!doc.is_empty()).then(|| doc.to_owned()),
+                success,
+            });
+        }
+        // The range takes every status the codes before it do not.
+        variants.sort_by_key(|variant| variant.status.is_none());
+        let name = format!("{type_prefix}Response");
+        let doc = Some(format!(
+            "The success of [`Client::{method_name}`](crate::Client::{method_name}), by status."
+        ));
+        self.add_model(
+            Model::Responses(Responses {
+                name: name.clone(),
+                doc,
+                variants,
+            }),
+            &responses,
+        )?;
+        Ok((Response::ByStatus(name), accept))
+    }
+
+    fn success(&mut self, shape: &Shape<'_>, context: &str) -> Result<Success, SpecError> {
+        Ok(match (&shape.kind, &shape.schema) {
+            (None, _) => Success::Empty,
+            (Some(MediaKind::Json), Some((schema, at))) => {
+                Success::Json(self.type_of(schema, at, context)?)
             }
-        }
-        match schema {
-            None => Ok(Type::Unit),
-            Some((schema, at)) => self.type_of(schema, &at, &format!("{type_prefix}Response")),
-        }
+            (Some(MediaKind::Text), _) => Success::Text,
+            _ => Success::Bytes,
+        })
     }
 }
 
-/// A success response's JSON schema and where it is, or `None` without a body.
-fn success_schema<'r>(
+/// Media kinds in the order a request body prefers them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MediaKind {
+    Json,
+    Form,
+    Multipart,
+    Text,
+    Bytes,
+}
+
+const BODY_PREFERENCE: &[MediaKind] = &[
+    MediaKind::Json,
+    MediaKind::Form,
+    MediaKind::Multipart,
+    MediaKind::Text,
+    MediaKind::Bytes,
+];
+
+/// A response is read as JSON first, then text, then bytes.
+const RESPONSE_PREFERENCE: &[MediaKind] = &[MediaKind::Json, MediaKind::Text, MediaKind::Bytes];
+
+fn media_kind(media_type: &str) -> MediaKind {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    match essence.as_str() {
+        essence if is_json(essence) => MediaKind::Json,
+        "application/x-www-form-urlencoded" => MediaKind::Form,
+        "multipart/form-data" => MediaKind::Multipart,
+        essence if essence.starts_with("text/") => MediaKind::Text,
+        _ => MediaKind::Bytes,
+    }
+}
+
+/// `application/json`, or any `+json` type such as `application/problem+json`.
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/json")
+        || essence.to_ascii_lowercase().ends_with("+json")
+}
+
+/// The media type of the kind first in `preference`, in spec order within a kind.
+fn preferred<'c>(
+    content: &'c openapiv3::Content,
+    preference: &[MediaKind],
+) -> Option<(&'c String, &'c MediaType, MediaKind)> {
+    preference.iter().find_map(|wanted| {
+        content
+            .iter()
+            .find(|(media_type, _)| media_kind(media_type) == *wanted)
+            .map(|(media_type, media)| (media_type, media, *wanted))
+    })
+}
+
+/// How one success response reads: its media kind and JSON schema.
+struct Shape<'r> {
+    /// `None` without content.
+    kind: Option<MediaKind>,
+    media: Option<&'r str>,
+    schema: Option<(&'r ReferenceOr<openapiv3::Schema>, Pointer)>,
+}
+
+impl Shape<'_> {
+    fn same(&self, other: &Shape<'_>) -> bool {
+        self.kind == other.kind
+            && self.schema.as_ref().map(|(schema, _)| schema)
+                == other.schema.as_ref().map(|(schema, _)| schema)
+    }
+}
+
+fn success_shape<'r>(
     response: &'r openapiv3::Response,
     pointer: &Pointer,
-) -> Result<Option<(&'r ReferenceOr<openapiv3::Schema>, Pointer)>, SpecError> {
-    if response.content.is_empty() {
-        return Ok(None);
-    }
-    let content = pointer.join("content");
-    let Some(media) = response.content.get("application/json") else {
-        return Err(SpecError::unsupported(
-            &content,
-            "a success response other than `application/json`",
-        ));
+) -> Result<Shape<'r>, SpecError> {
+    let Some((media_type, media, kind)) = preferred(&response.content, RESPONSE_PREFERENCE) else {
+        return Ok(Shape {
+            kind: None,
+            media: None,
+            schema: None,
+        });
     };
-    let at = content.join("application/json").join("schema");
-    match &media.schema {
-        Some(schema) => Ok(Some((schema, at))),
-        None => Err(SpecError::new(&at, "the response has no schema")),
-    }
+    let schema = match kind {
+        MediaKind::Json => {
+            let at = pointer.join("content").join(media_type).join("schema");
+            match &media.schema {
+                Some(schema) => Some((schema, at)),
+                None => return Err(SpecError::new(&at, "the response has no schema")),
+            }
+        }
+        _ => None,
+    };
+    Ok(Shape {
+        kind: Some(kind),
+        media: Some(media_type),
+        schema,
+    })
 }
 
-/// Splits `/v1/charges/{chargeId}` into literal and parameter segments.
+fn dedup<'m>(media: &[&'m str]) -> Vec<&'m str> {
+    let mut unique = Vec::new();
+    for media in media {
+        if !unique.contains(media) {
+            unique.push(*media);
+        }
+    }
+    unique
+}
+
+/// A variant name for a status: `Ok`, `Created`, … or `Status207`; `Success` for `2XX`.
+fn status_name(status: Option<u16>) -> String {
+    let name = match status {
+        None => "Success",
+        Some(200) => "Ok",
+        Some(201) => "Created",
+        Some(202) => "Accepted",
+        Some(203) => "NonAuthoritative",
+        Some(204) => "NoContent",
+        Some(205) => "ResetContent",
+        Some(206) => "PartialContent",
+        Some(other) => return format!("Status{other}"),
+    };
+    name.to_owned()
+}
+
+/// Splits `/v1/Accounts/{Sid}.json` into segments of literal and parameter pieces.
 fn parse_template(path: &str, pointer: &Pointer) -> Result<PathTemplate, SpecError> {
     let Some(rest) = path.strip_prefix('/') else {
         return Err(SpecError::new(pointer, "a path must start with `/`"));
     };
     let mut segments = Vec::new();
-    for piece in rest.split('/') {
-        let segment = match piece
-            .strip_prefix('{')
-            .and_then(|inner| inner.strip_suffix('}'))
-        {
-            Some(name) if !name.is_empty() && !name.contains(['{', '}']) => {
-                PathSegment::Param(name.to_owned())
-            }
-            _ if piece.is_empty() => {
-                return Err(SpecError::unsupported(pointer, "an empty path segment"));
-            }
-            _ if piece.contains(['{', '}']) => {
-                return Err(SpecError::unsupported(
-                    pointer,
-                    format!("the path segment `{piece}` (a parameter must be a whole segment)"),
-                ));
-            }
-            _ => PathSegment::Literal(piece.to_owned()),
-        };
-        segments.push(segment);
+    for segment in rest.split('/') {
+        if segment.is_empty() {
+            return Err(SpecError::unsupported(pointer, "an empty path segment"));
+        }
+        segments.push(parse_segment(segment).ok_or_else(|| {
+            SpecError::new(
+                pointer,
+                format!("the path segment `{segment}` has a `{{` or `}}` that does not enclose a parameter name"),
+            )
+        })?);
     }
     Ok(PathTemplate {
         template: path.to_owned(),
         segments,
     })
+}
+
+/// `{name}-{version}` → parameter, literal, parameter; `None` when braces do not pair.
+fn parse_segment(segment: &str) -> Option<Vec<PathPiece>> {
+    let mut pieces = Vec::new();
+    let mut rest = segment;
+    while !rest.is_empty() {
+        match rest.strip_prefix('{') {
+            Some(inner) => {
+                let (name, after) = inner.split_once('}')?;
+                if name.is_empty() || name.contains('{') {
+                    return None;
+                }
+                pieces.push(PathPiece::Param(name.to_owned()));
+                rest = after;
+            }
+            None => {
+                let end = rest.find('{').unwrap_or(rest.len());
+                let literal = &rest[..end];
+                if literal.contains('}') {
+                    return None;
+                }
+                pieces.push(PathPiece::Literal(literal.to_owned()));
+                rest = &rest[end..];
+            }
+        }
+    }
+    Some(pieces)
 }
 
 /// A read, or a write with an idempotency key, may be sent again after a
@@ -572,16 +909,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn path_templates_split_into_literals_and_parameters() {
-        let template = parse_template("/v1/charges/{chargeId}/capture", &Pointer::root()).unwrap();
+    fn path_templates_split_into_segments_of_pieces() {
+        let template =
+            parse_template("/v1/Accounts/{Sid}.json/{name}-{version}", &Pointer::root()).unwrap();
+        let literal = |text: &str| PathPiece::Literal(text.into());
+        let param = |name: &str| PathPiece::Param(name.into());
         assert_eq!(
             template.segments,
             vec![
-                PathSegment::Literal("v1".into()),
-                PathSegment::Literal("charges".into()),
-                PathSegment::Param("chargeId".into()),
-                PathSegment::Literal("capture".into()),
+                vec![literal("v1")],
+                vec![literal("Accounts")],
+                vec![param("Sid"), literal(".json")],
+                vec![param("name"), literal("-"), param("version")],
             ]
+        );
+        assert_eq!(
+            template.params().collect::<Vec<_>>(),
+            ["Sid", "name", "version"]
         );
     }
 
@@ -598,13 +942,15 @@ mod tests {
     }
 
     #[test]
-    fn a_parameter_inside_a_segment_is_refused() {
-        let error = parse_template(
-            "/v1/file.{ext}",
-            &Pointer::root().join("paths").join("/v1/file.{ext}"),
-        )
-        .unwrap_err();
-        assert_eq!(error.pointer.as_str(), "#/paths/~1v1~1file.{ext}");
-        assert!(error.message.contains("whole segment"), "{}", error.message);
+    fn braces_that_do_not_enclose_a_name_are_refused() {
+        for path in ["/v1/file.{ext", "/v1/{}", "/v1/a}b", "/v1/{a{b}}"] {
+            let error =
+                parse_template(path, &Pointer::root().join("paths").join(path)).unwrap_err();
+            assert!(
+                error.message.contains("does not enclose"),
+                "{path}: {}",
+                error.message
+            );
+        }
     }
 }

@@ -53,10 +53,7 @@ impl Client {
         params: &str,
         params_: &super::models::GetItemParams,
     ) -> Call<'_, super::models::Item> {
-        let mut request_ = Request::new(
-            &GET_ITEM,
-            &["v1", "items", item_id.expose(), kind.as_str()],
-        );
+        let mut request_ = Request::new(&GET_ITEM, &[&item_id, &kind]);
         request_.query("request", request);
         request_.query("body", &body);
         request_.header("params", params);
@@ -80,10 +77,7 @@ impl Client {
         item_id: &clover_api_runtime::Secret,
         kind: &super::models::Kind,
     ) -> Call<'_, ()> {
-        let request = Request::new(
-            &DELETE_ITEM,
-            &["v1", "items", item_id.expose(), kind.as_str()],
-        );
+        let request = Request::new(&DELETE_ITEM, &[&item_id, &kind]);
         self.0.call(request)
     }
 
@@ -98,8 +92,8 @@ impl Client {
         &self,
         body: &super::models::Widget,
     ) -> Call<'_, super::models::Receipt> {
-        let mut request = Request::new(&CREATE_WIDGET, &["v1", "widgets"]);
-        request.body(body);
+        let mut request = Request::new(&CREATE_WIDGET, &[]);
+        request.json("application/json", body);
         self.0.call(request)
     }
 
@@ -109,7 +103,7 @@ impl Client {
         &self,
         params: &super::models::ListPaymentsParams,
     ) -> Call<'_, super::models::PaymentList> {
-        let mut request = Request::new(&LIST_PAYMENTS, &["v1", "payments"]);
+        let mut request = Request::new(&LIST_PAYMENTS, &[]);
         request.validate(params);
         request.query("starting_after", &params.starting_after);
         request.query("limit", &params.limit);
@@ -145,7 +139,7 @@ impl Client {
         currency: &str,
         body: &super::models::PaymentSource,
     ) -> Call<'_, super::models::Payment> {
-        let mut request = Request::new(&CREATE_PAYMENT, &["v1", "payments"]);
+        let mut request = Request::new(&CREATE_PAYMENT, &[]);
         request
             .check({
                 static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
@@ -154,7 +148,7 @@ impl Client {
                 PATTERN.check(currency, "", "currency")
             });
         request.query("currency", currency);
-        request.body(body);
+        request.json("application/json", body);
         self.0.call(request)
     }
 
@@ -168,11 +162,8 @@ impl Client {
         payment_id: &str,
         body: &super::models::Payment,
     ) -> Call<'_, super::models::Payment> {
-        let mut request = Request::new(
-            &REPLACE_PAYMENT,
-            &["v1", "payments", payment_id],
-        );
-        request.body(body);
+        let mut request = Request::new(&REPLACE_PAYMENT, &[&payment_id]);
+        request.json("application/json", body);
         self.0.call(request)
     }
 
@@ -186,12 +177,9 @@ impl Client {
         payment_id: &str,
         body: Option<&super::models::Note>,
     ) -> Call<'_, ()> {
-        let mut request = Request::new(
-            &ANNOTATE_PAYMENT,
-            &["v1", "payments", payment_id],
-        );
+        let mut request = Request::new(&ANNOTATE_PAYMENT, &[&payment_id]);
         if let Some(body) = body {
-            request.body(body);
+            request.json("application/json", body);
         }
         self.0.call(request)
     }
