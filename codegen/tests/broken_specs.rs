@@ -541,6 +541,17 @@ fn unsendable_bodies_and_parameter_styles_are_refused_with_a_pointer() {
             "a multipart property that is not text",
         ),
         (
+            "a form property in deepObject style",
+            with_body(
+                "application/x-www-form-urlencoded",
+                "{ $ref: '#/components/schemas/Point' }\n            encoding: { x: { style: deepObject } }",
+            ),
+            format!(
+                "{get}/requestBody/content/application~1x-www-form-urlencoded/encoding/x/style"
+            ),
+            "the form property style `DeepObject`",
+        ),
+        (
             "a form body that is not an object",
             with_body("application/x-www-form-urlencoded", "{ type: string }"),
             format!("{get}/requestBody/content/application~1x-www-form-urlencoded/schema"),

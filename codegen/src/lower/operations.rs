@@ -520,6 +520,9 @@ impl<'a> Lowering<'a> {
             "text/*" => "text/plain".to_owned(),
             other => other.to_owned(),
         };
+        if kind == MediaKind::Form {
+            form_encoding(media, &media_pointer)?;
+        }
         let kind = match kind {
             MediaKind::Json | MediaKind::Form | MediaKind::Multipart => {
                 let schema_pointer = media_pointer.join("schema");
@@ -704,6 +707,26 @@ impl<'a> Lowering<'a> {
             _ => Success::Bytes,
         })
     }
+}
+
+/// A form's properties are sent `form`-style, lists repeated; another style
+/// in its `encoding` is refused rather than ignored.
+fn form_encoding(media: &MediaType, pointer: &Pointer) -> Result<(), SpecError> {
+    for (property, encoding) in &media.encoding {
+        if let Some(style) = encoding
+            .style
+            .as_ref()
+            .filter(|style| **style != openapiv3::QueryStyle::Form)
+        {
+            return Err(SpecError::unsupported(
+                &pointer.join("encoding").join(property).join("style"),
+                format!(
+                    "the form property style `{style:?}` (lists are sent repeated, `form` style)"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Media kinds in the order a request body prefers them.
