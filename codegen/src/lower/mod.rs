@@ -1,6 +1,7 @@
 //! Spec → intermediate model. Every check on the spec happens here, so the
 //! emitters can trust what they read.
 
+mod bodies;
 mod errors;
 mod hosts;
 mod operations;
