@@ -41,6 +41,8 @@ pub enum Model {
     Union(Union),
     /// A component that is another type under a name of its own.
     Alias(Alias),
+    /// The success of an operation whose 2xx responses differ, one variant per status.
+    Responses(Responses),
 }
 
 impl Model {
@@ -50,6 +52,7 @@ impl Model {
             Model::Enum(model) => &model.name,
             Model::Union(model) => &model.name,
             Model::Alias(model) => &model.name,
+            Model::Responses(model) => &model.name,
         }
     }
 }
@@ -177,6 +180,8 @@ pub enum Type {
     Boolean,
     /// Any JSON value.
     Json,
+    /// Bytes (`format: binary`), sent as a file in a multipart body.
+    Binary,
     Named(String),
     List(Box<Type>),
     Map(Box<Type>),
@@ -222,17 +227,84 @@ pub struct Operation {
     pub idempotency_key: Option<ContextHeader>,
     pub replay: Replay,
     pub body: Option<Body>,
-    pub response: Type,
+    pub response: Response,
+    /// The `Accept` header when a success is not JSON: every success media type.
+    pub accept: Option<String>,
     pub pagination: Option<Pagination>,
 }
 
-/// A JSON request body.
+/// A request body in the media type the operation prefers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Body {
-    /// The struct or union sent.
-    pub model: String,
+    /// Sent as `Content-Type`, e.g. `application/json`.
+    pub content_type: String,
+    pub kind: BodyKind,
     /// `false` when the operation may be called without a body.
     pub required: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyKind {
+    /// The struct or union sent as JSON.
+    Json(String),
+    /// The struct sent as `application/x-www-form-urlencoded`.
+    Form(String),
+    /// The struct sent as `multipart/form-data`, a part per property.
+    Multipart(String),
+    /// A string sent as it is (`text/*`).
+    Text,
+    /// Bytes sent as they are (`application/octet-stream` and other media types).
+    Bytes,
+}
+
+impl BodyKind {
+    /// The model sent, for the kinds that send one.
+    pub fn model(&self) -> Option<&str> {
+        match self {
+            BodyKind::Json(model) | BodyKind::Form(model) | BodyKind::Multipart(model) => {
+                Some(model)
+            }
+            BodyKind::Text | BodyKind::Bytes => None,
+        }
+    }
+}
+
+/// What the call returns on success.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Response {
+    /// Every 2xx reads the same way.
+    One(Success),
+    /// The 2xx responses differ; the named [`Responses`] enum reads each by status.
+    ByStatus(String),
+}
+
+/// One success response's body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Success {
+    /// No content: `()`.
+    Empty,
+    Json(Type),
+    /// `text/*`: a `String`.
+    Text,
+    /// Any other media type: the bytes.
+    Bytes,
+}
+
+/// The successes of one operation, by status.
+#[derive(Debug)]
+pub struct Responses {
+    pub name: String,
+    pub doc: Option<String>,
+    pub variants: Vec<StatusVariant>,
+}
+
+#[derive(Debug)]
+pub struct StatusVariant {
+    pub rust_name: String,
+    /// The status, or `None` for the `2XX` range, which takes every other 2xx.
+    pub status: Option<u16>,
+    pub doc: Option<String>,
+    pub success: Success,
 }
 
 /// How a list operation pages (`x-clover-sdk-paginate`), in Rust names.
@@ -317,20 +389,57 @@ pub struct Param {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamLocation {
+    /// Lists are comma-joined (`simple`).
     Path,
-    Query,
+    Query(QueryStyle),
+    /// Lists are comma-joined (`simple`).
     Header,
+    /// Lists are comma-joined (`form`).
+    Cookie,
 }
 
-/// A path such as `/v1/charges/{chargeId}`, parsed once into its pieces.
+/// How a query parameter is written, from its `style` and `explode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `a=1&a=2` (`form`, exploded: the default).
+    Form,
+    /// `a=1,2` (`form`, `explode: false`).
+    Comma,
+    /// `a=1%202` (`spaceDelimited`).
+    Space,
+    /// `a=1|2` (`pipeDelimited`).
+    Pipe,
+    /// `f[k]=v` (`deepObject`).
+    DeepObject,
+    /// `k=v`: an object's properties as parameters (`form`, exploded).
+    ObjectExploded,
+    /// `f=k,v` (`form`, `explode: false`, on an object).
+    ObjectJoined,
+}
+
+/// A path such as `/v1/Accounts/{Sid}.json`, parsed once into its pieces.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathTemplate {
     pub template: String,
-    pub segments: Vec<PathSegment>,
+    pub segments: Vec<Vec<PathPiece>>,
 }
 
+impl PathTemplate {
+    /// The wire names of its parameters, in the order the template names them.
+    pub fn params(&self) -> impl Iterator<Item = &str> {
+        self.segments
+            .iter()
+            .flatten()
+            .filter_map(|piece| match piece {
+                PathPiece::Param(name) => Some(name.as_str()),
+                PathPiece::Literal(_) => None,
+            })
+    }
+}
+
+/// A piece of one path segment.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PathSegment {
+pub enum PathPiece {
     Literal(String),
     /// The wire name of a path parameter.
     Param(String),

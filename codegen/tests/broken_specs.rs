@@ -458,3 +458,133 @@ fn replay_safety_comes_from_the_method_and_the_spec() {
     assert!(never.contains("replay: Replay::Never"), "{never}");
     assert!(never.contains("/// Retried only when nothing reached the server"));
 }
+
+/// Bodies and parameter styles the generator cannot send are refused where
+/// the spec says them.
+#[test]
+fn unsendable_bodies_and_parameter_styles_are_refused_with_a_pointer() {
+    let get = "#/paths/~1a~1{id}/get";
+    let with_params = |params: &str| {
+        spec_with(
+            &format!(
+                "      operationId: getA\n      security: []\n      parameters:\n{PATH_ID}\n{params}"
+            ),
+            "    Point: { type: object, properties: { x: { type: integer } } }\n    Deep: { type: object, properties: { at: { $ref: '#/components/schemas/Point' } } }",
+        )
+    };
+    let with_body = |media: &str, schema: &str| {
+        spec_with(
+            &format!(
+                "      operationId: getA\n      security: []\n      parameters:\n{PATH_ID}\n      requestBody:\n        content:\n          {media}:\n            schema: {schema}"
+            ),
+            "    Point: { type: object, properties: { x: { type: integer } } }\n    Deep: { type: object, properties: { at: { $ref: '#/components/schemas/Point' }, files: { type: array, items: { type: string, format: binary } } } }",
+        )
+    };
+    let cases: Vec<(&str, String, String, &str)> = vec![
+        (
+            "a label-style path parameter",
+            spec_with(
+                "      operationId: getA\n      security: []\n      parameters:\n        - { name: id, in: path, required: true, style: label, schema: { type: string } }",
+                "",
+            ),
+            format!("{get}/parameters/0/style"),
+            "the path parameter style `Label`",
+        ),
+        (
+            "a pipe-delimited object",
+            with_params(
+                "        - { name: p, in: query, style: pipeDelimited, schema: { $ref: '#/components/schemas/Point' } }",
+            ),
+            format!("{get}/parameters/1/style"),
+            "the query style `PipeDelimited` on an object",
+        ),
+        (
+            "a deepObject list",
+            with_params(
+                "        - { name: p, in: query, style: deepObject, schema: { type: array, items: { type: string } } }",
+            ),
+            format!("{get}/parameters/1/style"),
+            "the query style `DeepObject` on a list",
+        ),
+        (
+            "an object header",
+            with_params(
+                "        - { name: p, in: header, schema: { $ref: '#/components/schemas/Point' } }",
+            ),
+            format!("{get}/parameters/1/schema"),
+            "a parameter of this type",
+        ),
+        (
+            "an object parameter holding an object",
+            with_params(
+                "        - { name: p, in: query, style: deepObject, schema: { $ref: '#/components/schemas/Deep' } }",
+            ),
+            format!("{get}/parameters/1/schema"),
+            "a parameter of this type",
+        ),
+        (
+            "a form property that is an object",
+            with_body(
+                "application/x-www-form-urlencoded",
+                "{ $ref: '#/components/schemas/Deep' }",
+            ),
+            "#/components/schemas/Deep/properties/at".to_owned(),
+            "a form property that is not a string",
+        ),
+        (
+            "a multipart list of files",
+            with_body(
+                "multipart/form-data",
+                "{ $ref: '#/components/schemas/Deep' }",
+            ),
+            "#/components/schemas/Deep/properties/files".to_owned(),
+            "a multipart property that is not text",
+        ),
+        (
+            "a form property in deepObject style",
+            with_body(
+                "application/x-www-form-urlencoded",
+                "{ $ref: '#/components/schemas/Point' }\n            encoding: { x: { style: deepObject } }",
+            ),
+            format!(
+                "{get}/requestBody/content/application~1x-www-form-urlencoded/encoding/x/style"
+            ),
+            "the form property style `DeepObject`",
+        ),
+        (
+            "a form body that is not an object",
+            with_body("application/x-www-form-urlencoded", "{ type: string }"),
+            format!("{get}/requestBody/content/application~1x-www-form-urlencoded/schema"),
+            "a form or multipart body that is not an object with properties",
+        ),
+        (
+            "a JSON body that is a list",
+            with_body(
+                "application/json",
+                "{ type: array, items: { type: string } }",
+            ),
+            format!("{get}/requestBody/content/application~1json/schema"),
+            "a request body that is not a JSON object",
+        ),
+        (
+            "a parameter name with a brace left open",
+            spec_with("      operationId: getA\n      security: []", "")
+                .replace("/a/{id}", "/a/{id"),
+            "#/paths/~1a~1{id".to_owned(),
+            "has a `{` or `}` that does not enclose a parameter name",
+        ),
+    ];
+    for (what, spec, pointer, message) in cases {
+        match codegen::generate(&spec, "case.yaml") {
+            Err(Error::Spec(errors)) => {
+                assert!(
+                    errors.iter().any(|error| error.pointer.as_str() == pointer
+                        && error.message.contains(message)),
+                    "{what}: expected `{message}` at {pointer}, got {errors:?}"
+                )
+            }
+            Err(other) => panic!("{what}: expected a spec error, got {other}"),
+            Ok(_) => panic!("{what}: generated a client it cannot send with"),
+        }
+    }
+}

@@ -34,3 +34,8 @@ fn operations() {
 fn compositions() {
     check_fixture("compositions");
 }
+
+#[test]
+fn bodies() {
+    check_fixture("bodies");
+}

@@ -15,7 +15,7 @@ use crate::environment::Environment;
 use crate::error::{AttemptFailure, Error, FailedAttempt, RawBody};
 use crate::prepare::Prepared;
 use crate::prepare::{CredentialHeader, address_header, api_key_header, bearer_header};
-use crate::request::{Call, CallOptions, Credential, Request};
+use crate::request::{Call, CallOptions, Credential, Decoder, Request};
 use crate::retry::{self, Failure, Progress, RetryPolicy};
 use crate::secret::Secret;
 use crate::send::Response;
@@ -116,18 +116,25 @@ impl<A: Api> Client<A> {
         &self.environment
     }
 
-    /// Hands a generated method's request to the runtime; nothing is sent
-    /// until the [`Call`] is awaited.
-    pub fn call<T>(&self, request: Request<A>) -> Call<'_, A, T> {
-        Call::new(self, request)
+    /// Hands a generated method's request to the runtime, its success read
+    /// as JSON; nothing is sent until the [`Call`] is awaited.
+    pub fn call<T: DeserializeOwned>(&self, request: Request<A>) -> Call<'_, A, T> {
+        self.call_as(request, decode::json::<T>)
+    }
+
+    /// Like [`Client::call`], the success read by `decode` (text, bytes, or
+    /// a type per status).
+    pub fn call_as<T>(&self, request: Request<A>, decode: Decoder<T>) -> Call<'_, A, T> {
+        Call::new(self, request, decode)
     }
 
     /// Prepares the call once, sends it through the retry loop, and decodes
     /// the success.
-    pub(crate) async fn execute<T: DeserializeOwned>(
+    pub(crate) async fn execute<T>(
         &self,
         request: Request<A>,
         options: CallOptions,
+        decode: Decoder<T>,
     ) -> Result<T, Error<A>> {
         let operation = request.operation;
         let refused = |reason| Error::Refused {
@@ -150,7 +157,7 @@ impl<A: Api> Client<A> {
             .instrument(span)
             .await;
         match outcome {
-            Ok(response) => decode_success(prepared, response, progress.attempts),
+            Ok(response) => decode_success(prepared, response, decode, progress.attempts),
             Err(failure) => Err(failure.into_error(&prepared, progress.attempts)),
         }
     }
@@ -211,12 +218,13 @@ impl<A: Api> Client<A> {
     clippy::result_large_err,
     reason = "every call returns this `Error` as it is; boxing it only here would change nothing"
 )]
-fn decode_success<A: Api, T: DeserializeOwned>(
+fn decode_success<A: Api, T>(
     prepared: Prepared<A>,
     response: Response,
+    decode: Decoder<T>,
     mut attempts: Vec<FailedAttempt>,
 ) -> Result<T, Error<A>> {
-    decode::decode(&response.body).map_err(|failure| {
+    decode(response.status.as_u16(), &response.body).map_err(|failure| {
         let status = response.status.as_u16();
         attempts.push(FailedAttempt {
             number: attempts.len() as u32 + 1,

@@ -1,22 +1,54 @@
-//! Success bodies into models: decoded plainly, and decoded again with
-//! path tracking only when the first pass fails, to say where and why.
+//! Success bodies into the call's output: JSON decoded plainly, and decoded
+//! again with path tracking only when the first pass fails, to say where and
+//! why; text and bytes as they are. Each function here is a
+//! [`Decoder`](crate::Decoder); a generated type with one shape per status
+//! decodes each through them.
 
+use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_json::error::Category;
 
 /// Where a body failed to decode, and what was wrong, without its values.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) struct DecodeFailure {
+pub struct DecodeFailure {
+    /// Where in the JSON body, e.g. `source.exp_month`; empty for the whole body.
     pub path: String,
     pub problem: String,
 }
 
-/// Decodes a whole body; an empty one is JSON `null`, which `()` expects.
+impl DecodeFailure {
+    /// A 2xx status the spec does not declare, for a type that reads each
+    /// declared status its own way.
+    pub fn undeclared(status: u16) -> Self {
+        DecodeFailure {
+            path: String::new(),
+            problem: format!("the spec declares no response for status {status}"),
+        }
+    }
+}
+
+/// The whole body as JSON; an empty one is `null`, which `()` expects.
 /// Bytes after the JSON value are an error.
-pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeFailure> {
+pub fn json<T: DeserializeOwned>(_status: u16, body: &Bytes) -> Result<T, DecodeFailure> {
     let json: &[u8] = if body.is_empty() { b"null" } else { body };
     serde_json::from_slice(json).map_err(|_| explain::<T>(json))
+}
+
+/// The whole body as UTF-8 text (`text/*` responses).
+pub fn text(_status: u16, body: &Bytes) -> Result<String, DecodeFailure> {
+    String::from_utf8(body.to_vec()).map_err(|error| DecodeFailure {
+        path: String::new(),
+        problem: format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            error.utf8_error().valid_up_to()
+        ),
+    })
+}
+
+/// The whole body as it came (binary responses); never fails.
+pub fn bytes(_status: u16, body: &Bytes) -> Result<Bytes, DecodeFailure> {
+    Ok(body.clone())
 }
 
 /// The slow pass: the failing path, and the problem told by the kind of
@@ -106,6 +138,10 @@ mod tests {
         decode::<Card>(body.as_bytes()).unwrap_err()
     }
 
+    fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeFailure> {
+        json(200, &Bytes::copy_from_slice(body))
+    }
+
     #[test]
     fn a_wrong_value_is_described_by_its_kind_never_shown() {
         let body = r#"{"number": 4242424242424242, "exp_month": 1}"#;
@@ -139,6 +175,18 @@ mod tests {
             self::failure(r#"{"number": "1""#).problem,
             "the body ends before its JSON value does"
         );
+    }
+
+    #[test]
+    fn text_must_be_utf8_and_bytes_come_as_they_are() {
+        assert_eq!(
+            text(200, &Bytes::from_static("héllo".as_bytes())).unwrap(),
+            "héllo"
+        );
+        let failure = text(200, &Bytes::from_static(b"ok\xff")).unwrap_err();
+        assert_eq!(failure.problem, "not UTF-8 text (invalid byte at offset 2)");
+        let raw = Bytes::from_static(b"\x00\xff");
+        assert_eq!(bytes(200, &raw).unwrap(), raw);
     }
 
     #[test]

@@ -10,9 +10,10 @@
 
 mod api;
 mod client;
-mod decode;
+pub mod decode;
 mod environment;
 mod error;
+mod form;
 pub mod lenient;
 mod pages;
 mod prepare;
@@ -27,11 +28,16 @@ mod trace;
 pub mod validate;
 
 pub use api::{Api, ApiHost, ErrorFields, FieldsDisplay};
+pub use bytes::Bytes;
 pub use client::{BuildError, Client, ClientBuilder};
+pub use decode::DecodeFailure;
 pub use environment::{Environment, InvalidBaseUrl};
 pub use error::{ApiError, AttemptFailure, CredentialKind, Error, FailedAttempt, RawBody, Refusal};
+pub use form::{Binary, Delimiter, Fields, FormFields, ObjectStyle};
 pub use pages::{Page, Pages};
-pub use request::{Call, Credential, ForwardedFor, Operation, ParamValue, Replay, Request};
+pub use request::{
+    Call, Credential, Decoder, ForwardedFor, Operation, ParamValue, Replay, Request,
+};
 /// The HTTP client the runtime is built on, for [`ClientBuilder::http_client`].
 pub use reqwest;
 pub use retry::RetryPolicy;

@@ -8,7 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use reqwest::Method;
 use reqwest::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
 };
 use url::Url;
 
@@ -96,7 +96,8 @@ impl<A: Api> Client<A> {
         }
         let operation = request.operation;
         let mut headers = HeaderMap::with_capacity(8);
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        let accept = request.accept.unwrap_or("application/json");
+        headers.insert(ACCEPT, HeaderValue::from_static(accept));
         headers.insert(USER_AGENT, self.user_agent.clone());
         let mut token_generation = None;
         if let Some((name, value, generation)) = self.credential(operation.credential)? {
@@ -108,15 +109,20 @@ impl<A: Api> Client<A> {
         for (name, value) in &request.headers {
             headers.append(HeaderName::from_static(name), header_value(value)?);
         }
-        if request.body.is_some() {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        if !request.cookies.is_empty() {
+            headers.insert(COOKIE, header_value(&request.cookies.join("; "))?);
         }
+        let url = self.url(&request)?;
+        let body = request.body.map(|body| {
+            headers.insert(CONTENT_TYPE, header_value(&body.content_type)?);
+            Ok(body.bytes)
+        });
         Ok(Prepared {
             operation,
             method: operation.method.clone(),
-            url: self.url(&request)?,
+            url,
             headers,
-            body: request.body,
+            body: body.transpose()?,
             idempotency_key,
             token_generation,
         })
@@ -175,7 +181,8 @@ impl<A: Api> Client<A> {
         Ok(())
     }
 
-    /// Base URL of the operation's host + percent-encoded path segments + query.
+    /// Base URL of the operation's host + percent-encoded path segments + the
+    /// query, already encoded in its parameters' styles.
     fn url(&self, request: &Request<A>) -> Result<Url, Refusal> {
         let mut url = self.environment.base_url(request.operation.host).clone();
         url.path_segments_mut()
@@ -187,8 +194,8 @@ impl<A: Api> Client<A> {
             })?
             .pop_if_empty()
             .extend(&request.path);
-        if !request.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(&request.query);
+        if !request.query.0.is_empty() {
+            url.set_query(Some(&request.query.0));
         }
         Ok(url)
     }
@@ -224,6 +231,8 @@ mod tests {
 
     use super::*;
     use crate::client::ClientBuilder;
+    use crate::form::Delimiter;
+    use crate::request::ParamValue;
     use crate::request::{ForwardedFor, Replay};
     use crate::test_api::{TestApi, TestHost};
 
@@ -252,7 +261,7 @@ mod tests {
 
     #[test]
     fn a_prepared_request_holds_everything_every_attempt_sends() {
-        let mut request = Request::new(&CHARGE, &["v1", "charges"]);
+        let mut request = Request::new(&CHARGE, &[]);
         request.query("expand", "source");
         let prepared = client()
             .prepare(request, CallOptions::default())
@@ -282,24 +291,105 @@ mod tests {
             .build()
             .unwrap()
             .0
-            .prepare(
-                Request::new(&CHARGE, &["v1", "charges"]),
-                CallOptions::default(),
-            );
+            .prepare(Request::new(&CHARGE, &[]), CallOptions::default());
         assert_eq!(
             missing_header.err(),
             Some(Refusal::MissingHeader("x-forwarded-for"))
         );
         let empty_key = client().prepare(
-            Request::new(&CHARGE, &["v1", "charges"]),
+            Request::new(&CHARGE, &[]),
             CallOptions {
                 idempotency_key: Some(String::new()),
                 ..CallOptions::default()
             },
         );
         assert!(matches!(empty_key, Err(Refusal::InvalidRequest(_))));
-        let dot_dot =
-            client().prepare(Request::new(&CHARGE, &["v1", ".."]), CallOptions::default());
-        assert!(matches!(dot_dot, Err(Refusal::InvalidInput(_))));
+    }
+
+    const FILE: Operation<TestApi> = Operation {
+        id: "file",
+        path: "/v1/{Sid}.json/files/{name}-{version}",
+        credential: None,
+        forwarded_for: None,
+        idempotency_key: None,
+        ..CHARGE
+    };
+
+    fn prepare(request: Request<TestApi>) -> Result<Prepared<TestApi>, Refusal> {
+        client().prepare(request, CallOptions::default())
+    }
+
+    #[test]
+    fn each_path_parameter_is_one_encoded_piece_of_its_segment() {
+        let prepared = prepare(Request::new(&FILE, &[&"AC/1", &"a b", &2])).unwrap();
+        assert_eq!(
+            prepared.url.path(),
+            "/v1/AC%2F1.json/files/a%20b-2",
+            "a value cannot add a segment"
+        );
+        let list = prepare(Request::new(
+            &FILE,
+            &[&&["a", "b%"][..], &"n", &None::<i32>],
+        ));
+        assert!(
+            matches!(&list, Err(Refusal::InvalidInput(invalid)) if invalid.field == "version"),
+            "an absent value is empty"
+        );
+        let list = prepare(Request::new(&FILE, &[&&["a", "b%"][..], &"n", &1])).unwrap();
+        assert_eq!(
+            list.url.path(),
+            "/v1/a,b%25.json/files/n-1",
+            "a list is comma-joined"
+        );
+    }
+
+    #[test]
+    fn a_path_value_that_would_address_another_endpoint_names_its_parameter() {
+        for (values, field) in [
+            (["..", "a", "1"], "Sid"),
+            (["AC", "", "1"], "name"),
+            (["AC", "a", "."], "version"),
+        ] {
+            let path: Vec<&dyn ParamValue> = values.iter().map(|value| value as _).collect();
+            let Err(Refusal::InvalidInput(invalid)) = prepare(Request::new(&FILE, &path)) else {
+                panic!("{values:?} must be refused");
+            };
+            assert_eq!(invalid.field, field);
+        }
+    }
+
+    #[test]
+    fn query_styles_headers_and_cookies_are_written_as_the_spec_says() {
+        let mut request = Request::new(&FILE, &[&"AC", &"a", &1]);
+        request.query("ids", &[1, 2][..]);
+        request.query_joined("tags", Delimiter::Comma, &["x", "y,z"][..]);
+        request.query_joined("words", Delimiter::Space, &["a", "b"][..]);
+        request.query_joined("pipes", Delimiter::Pipe, &["a", "b"][..]);
+        request.query_joined("none", Delimiter::Pipe, &None::<String>);
+        request.query("q", "a b&c");
+        request.header("x-list", &["a", "b"][..]);
+        request.cookie("session", "s 1;");
+        request.cookie("prefs", &["a", "b"][..]);
+        let prepared = prepare(request).unwrap();
+        assert_eq!(
+            prepared.url.query(),
+            Some("ids=1&ids=2&tags=x,y%2Cz&words=a%20b&pipes=a|b&q=a+b%26c")
+        );
+        assert_eq!(prepared.headers["x-list"], "a,b");
+        assert_eq!(prepared.headers["cookie"], "session=s%201%3B; prefs=a%2Cb");
+    }
+
+    #[test]
+    fn the_body_is_sent_with_its_content_type_and_the_accept_header_follows_the_response() {
+        let mut request = Request::new(&FILE, &[&"AC", &"a", &1]);
+        request.bytes("text/plain", "hello");
+        request.accept("text/csv");
+        let prepared = prepare(request).unwrap();
+        assert_eq!(prepared.headers["content-type"], "text/plain");
+        assert_eq!(prepared.headers["accept"], "text/csv");
+        assert_eq!(prepared.body.as_deref(), Some(&b"hello"[..]));
+        let prepared = prepare(Request::new(&FILE, &[&"AC", &"a", &1])).unwrap();
+        assert_eq!(prepared.headers["accept"], "application/json");
+        assert!(!prepared.headers.contains_key("content-type"));
     }
 }

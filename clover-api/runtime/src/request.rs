@@ -5,18 +5,18 @@
 
 use std::fmt;
 use std::future::{Future, IntoFuture};
-use std::marker::PhantomData;
 use std::net::IpAddr;
 use std::pin::Pin;
 
 use bytes::Bytes;
 use reqwest::Method;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 use crate::api::Api;
 use crate::client::Client;
+use crate::decode::DecodeFailure;
 use crate::error::{Error, Refusal};
+use crate::form::{Delimiter, Fields, FormFields, ObjectStyle, Query};
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::validate::{InvalidInput, Validate};
@@ -74,53 +74,121 @@ pub struct ForwardedFor {
 /// them in, before credentials and context.
 pub struct Request<A: Api> {
     pub(crate) operation: &'static Operation<A>,
+    /// The path's segments, parameters in place, not yet percent-encoded.
     pub(crate) path: Vec<String>,
-    pub(crate) query: Vec<(&'static str, String)>,
+    /// Already encoded, as the query's styles require.
+    pub(crate) query: Query,
     pub(crate) headers: Vec<(&'static str, String)>,
-    pub(crate) body: Option<Bytes>,
+    /// `name=value` pairs, each value percent-encoded, for the `Cookie` header.
+    pub(crate) cookies: Vec<String>,
+    pub(crate) body: Option<Body>,
+    /// The media types the success response may come in, when not JSON.
+    pub(crate) accept: Option<&'static str>,
     /// Set when the input is invalid; the call then fails without sending.
     pub(crate) refusal: Option<Refusal>,
 }
 
+/// A request body and its `Content-Type`.
+pub(crate) struct Body {
+    pub content_type: String,
+    pub bytes: Bytes,
+}
+
 impl<A: Api> Request<A> {
-    /// `path` holds one value per segment of the operation's template. A
-    /// parameter that is empty, `.` or `..` would address another endpoint,
-    /// so the request is refused, naming the parameter.
-    pub fn new(operation: &'static Operation<A>, path: &[&str]) -> Self {
-        let template = operation.path.split('/').skip(1);
-        let refusal = path
-            .iter()
-            .zip(template)
-            .find(|(value, _)| matches!(**value, "" | "." | ".."))
-            .map(|(_, piece)| {
-                Refusal::InvalidInput(InvalidInput {
-                    field: piece
-                        .trim_start_matches('{')
-                        .trim_end_matches('}')
-                        .to_owned(),
-                    problem: "is empty, `.` or `..`, which would address another endpoint"
-                        .to_owned(),
-                })
-            });
+    /// `path` holds the value of each parameter of the operation's path
+    /// template, in the order the template names them; each is one piece of
+    /// its segment. A value that is empty, `.` or `..` could address another
+    /// endpoint, so the request is refused, naming the parameter.
+    pub fn new(operation: &'static Operation<A>, path: &[&dyn ParamValue]) -> Self {
+        let mut values = path.iter();
+        let mut refusal = None;
+        let mut segments = Vec::new();
+        for template in operation.path.split('/').skip(1) {
+            let mut segment = String::new();
+            for piece in pieces(template) {
+                match piece {
+                    Piece::Literal(text) => segment.push_str(text),
+                    Piece::Param(name) => {
+                        let value = values
+                            .next()
+                            .and_then(|value| joined(*value))
+                            .unwrap_or_default();
+                        if refusal.is_none() && matches!(value.as_str(), "" | "." | "..") {
+                            refusal = Some(Refusal::InvalidInput(InvalidInput {
+                                field: name.to_owned(),
+                                problem:
+                                    "is empty, `.` or `..`, which would address another endpoint"
+                                        .to_owned(),
+                            }));
+                        }
+                        segment.push_str(&value);
+                    }
+                }
+            }
+            segments.push(segment);
+        }
         Request {
             operation,
-            path: path.iter().map(|segment| (*segment).to_owned()).collect(),
-            query: Vec::new(),
+            path: segments,
+            query: Query::default(),
             headers: Vec::new(),
+            cookies: Vec::new(),
             body: None,
+            accept: None,
             refusal,
         }
     }
 
+    /// A query parameter, a list repeated (`a=1&a=2`: `form`, exploded).
     pub fn query<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
-        value.append_to(name, &mut self.query);
+        for text in texts(value) {
+            self.query.pair(name, &text);
+        }
     }
 
+    /// A list query parameter as one value, its items joined by `delimiter`.
+    pub fn query_joined<V: ParamValue + ?Sized>(
+        &mut self,
+        name: &'static str,
+        delimiter: Delimiter,
+        value: &V,
+    ) {
+        let texts = texts(value);
+        self.query
+            .joined(name, delimiter, texts.iter().map(String::as_str));
+    }
+
+    /// An object query parameter, written in `style`.
+    pub fn query_object<V: FormFields + ?Sized>(
+        &mut self,
+        name: &'static str,
+        style: ObjectStyle,
+        value: &V,
+    ) {
+        self.query.object(name, style, &Fields::of(value));
+    }
+
+    /// A header; a list's items are joined by commas (`simple`).
     pub fn header<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
-        value.append_to(name, &mut self.headers);
+        if let Some(joined) = joined(value) {
+            self.headers.push((name, joined));
+        }
     }
 
-    pub fn validate<V: Validate>(&mut self, value: &V) {
+    /// A cookie; a list's items are joined by commas (`form`, not exploded).
+    pub fn cookie<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
+        if let Some(joined) = joined(value) {
+            let value = percent_encoding::utf8_percent_encode(&joined, COOKIE_VALUE);
+            self.cookies.push(format!("{name}={value}"));
+        }
+    }
+
+    /// The media types the success may come in, when they are not JSON.
+    pub fn accept(&mut self, media_types: &'static str) {
+        self.accept = Some(media_types);
+    }
+
+    pub fn validate<V: Validate + ?Sized>(&mut self, value: &V) {
         self.check(value.validate(""));
     }
 
@@ -131,11 +199,94 @@ impl<A: Api> Request<A> {
         }
     }
 
-    pub fn body<B: Serialize + Validate>(&mut self, body: &B) {
+    /// A JSON body (`application/json` or another `+json` type).
+    pub fn json<B: Serialize + Validate>(&mut self, content_type: &'static str, body: &B) {
         self.validate(body);
         let json = serde_json::to_vec(body).expect("generated models serialize to JSON");
-        self.body = Some(Bytes::from(json));
+        self.set_body(content_type, json);
     }
+
+    /// An `application/x-www-form-urlencoded` body, lists repeated.
+    pub fn form<B: FormFields + Validate>(&mut self, body: &B) {
+        self.validate(body);
+        let form = Fields::of(body).urlencoded();
+        self.set_body("application/x-www-form-urlencoded", form);
+    }
+
+    /// A `multipart/form-data` body: a part per property.
+    pub fn multipart<B: FormFields + Validate>(&mut self, body: &B) {
+        self.validate(body);
+        let (content_type, bytes) = Fields::of(body).multipart();
+        self.body = Some(Body {
+            content_type,
+            bytes,
+        });
+    }
+
+    /// A body sent as it is: text, or bytes such as `application/octet-stream`.
+    pub fn bytes(&mut self, content_type: &'static str, body: impl Into<Bytes>) {
+        self.set_body(content_type, body);
+    }
+
+    fn set_body(&mut self, content_type: &str, bytes: impl Into<Bytes>) {
+        self.body = Some(Body {
+            content_type: content_type.to_owned(),
+            bytes: bytes.into(),
+        });
+    }
+}
+
+/// What a cookie value may not hold as it is (RFC 6265 `cookie-octet`).
+const COOKIE_VALUE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b',')
+    .add(b';')
+    .add(b'\\')
+    .add(b'%');
+
+/// A parameter's texts: one for a value, one per item of a list, none for `None`.
+fn texts<V: ParamValue + ?Sized>(value: &V) -> Vec<String> {
+    let mut texts = Vec::new();
+    value.append_to("", &mut texts);
+    texts.into_iter().map(|(_, text)| text).collect()
+}
+
+/// The texts joined by commas (`simple`), or `None` when there are none.
+fn joined<V: ParamValue + ?Sized>(value: &V) -> Option<String> {
+    let texts = texts(value);
+    (!texts.is_empty()).then(|| texts.join(","))
+}
+
+/// A piece of one path segment: `{Sid}.json` is a parameter, then a literal.
+#[derive(Debug, PartialEq, Eq)]
+enum Piece<'t> {
+    Literal(&'t str),
+    Param(&'t str),
+}
+
+/// The pieces of a segment of a template the generator has checked.
+fn pieces(segment: &str) -> impl Iterator<Item = Piece<'_>> {
+    let mut rest = segment;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let piece = match rest.strip_prefix('{') {
+            Some(inner) => {
+                let end = inner.find('}').unwrap_or(inner.len());
+                rest = inner.get(end + 1..).unwrap_or_default();
+                Piece::Param(&inner[..end])
+            }
+            None => {
+                let end = rest.find('{').unwrap_or(rest.len());
+                let literal = &rest[..end];
+                rest = &rest[end..];
+                Piece::Literal(literal)
+            }
+        };
+        Some(piece)
+    })
 }
 
 /// Names only the operation: the body and parameters may hold card data.
@@ -147,7 +298,8 @@ impl<A: Api> fmt::Debug for Request<A> {
     }
 }
 
-/// A value that can be sent as a query or header parameter.
+/// A value that can be sent as a parameter or form field: its texts, one
+/// per item of a list, none for `None`.
 pub trait ParamValue {
     fn append_to(&self, name: &'static str, out: &mut Vec<(&'static str, String)>);
 }
@@ -182,6 +334,12 @@ macro_rules! display_param {
 
 display_param!(i32, i64, f64, bool);
 
+impl<T: ParamValue + ?Sized> ParamValue for &T {
+    fn append_to(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
+        (**self).append_to(name, out);
+    }
+}
+
 impl<T: ParamValue> ParamValue for Option<T> {
     fn append_to(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         if let Some(value) = self {
@@ -190,7 +348,6 @@ impl<T: ParamValue> ParamValue for Option<T> {
     }
 }
 
-/// A list is sent as the parameter repeated (`expand=a&expand=b`).
 impl<T: ParamValue> ParamValue for [T] {
     fn append_to(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         for value in self {
@@ -231,16 +388,20 @@ pub struct Call<'a, A: Api, T> {
     client: &'a Client<A>,
     request: Request<A>,
     options: CallOptions,
-    output: PhantomData<fn() -> T>,
+    decode: Decoder<T>,
 }
 
+/// How a success response becomes the call's output: from its status and
+/// whole body. See [`decode`](crate::decode) for the usual ones.
+pub type Decoder<T> = fn(u16, &Bytes) -> Result<T, DecodeFailure>;
+
 impl<'a, A: Api, T> Call<'a, A, T> {
-    pub(crate) fn new(client: &'a Client<A>, request: Request<A>) -> Self {
+    pub(crate) fn new(client: &'a Client<A>, request: Request<A>, decode: Decoder<T>) -> Self {
         Call {
             client,
             request,
             options: CallOptions::default(),
-            output: PhantomData,
+            decode,
         }
     }
 
@@ -282,11 +443,11 @@ impl<A: Api, T> fmt::Debug for Call<'_, A, T> {
     }
 }
 
-impl<'a, A: Api, T: DeserializeOwned + 'a> IntoFuture for Call<'a, A, T> {
+impl<'a, A: Api, T: 'a> IntoFuture for Call<'a, A, T> {
     type Output = Result<T, Error<A>>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.client.execute(self.request, self.options))
+        Box::pin(self.client.execute(self.request, self.options, self.decode))
     }
 }

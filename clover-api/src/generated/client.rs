@@ -64,7 +64,7 @@ impl Client {
         client_secret: &clover_api_runtime::Secret,
         code: &clover_api_runtime::Secret,
     ) -> Call<'_, super::models::LegacyOauthToken> {
-        let mut request = Request::new(&EXCHANGE_LEGACY_OAUTH_CODE, &["oauth", "token"]);
+        let mut request = Request::new(&EXCHANGE_LEGACY_OAUTH_CODE, &[]);
         request
             .check(
                 runtime::validate::length(
@@ -117,8 +117,8 @@ impl Client {
         body: &super::models::OauthTokenRequest,
         params: &super::models::ExchangeOauthCodeParams,
     ) -> Call<'_, super::models::OauthTokens> {
-        let mut request = Request::new(&EXCHANGE_OAUTH_CODE, &["oauth", "v2", "token"]);
-        request.body(body);
+        let mut request = Request::new(&EXCHANGE_OAUTH_CODE, &[]);
+        request.json("application/json", body);
         request.validate(params);
         request.query("no_refresh_token", &params.no_refresh_token);
         self.0.call(request)
@@ -139,11 +139,8 @@ impl Client {
         &self,
         body: &super::models::OauthRefreshRequest,
     ) -> Call<'_, super::models::OauthTokens> {
-        let mut request = Request::new(
-            &REFRESH_OAUTH_TOKEN,
-            &["oauth", "v2", "refresh"],
-        );
-        request.body(body);
+        let mut request = Request::new(&REFRESH_OAUTH_TOKEN, &[]);
+        request.json("application/json", body);
         self.0.call(request)
     }
 
@@ -164,11 +161,8 @@ impl Client {
         &self,
         body: &super::models::OauthMigrateRequest,
     ) -> Call<'_, super::models::OauthMigrateResult> {
-        let mut request = Request::new(
-            &MIGRATE_LEGACY_OAUTH_TOKEN,
-            &["oauth", "token", "migrate_v2"],
-        );
-        request.body(body);
+        let mut request = Request::new(&MIGRATE_LEGACY_OAUTH_TOKEN, &[]);
+        request.json("application/json", body);
         self.0.call(request)
     }
 
@@ -182,7 +176,7 @@ impl Client {
     /// Sends `GET /pakms/apikey` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
     /// token (`Authorization: Bearer`).
     pub fn get_api_access_key(&self) -> Call<'_, super::models::ApiAccessKey> {
-        let request = Request::new(&GET_API_ACCESS_KEY, &["pakms", "apikey"]);
+        let request = Request::new(&GET_API_ACCESS_KEY, &[]);
         self.0.call(request)
     }
 
@@ -205,8 +199,8 @@ impl Client {
         &self,
         body: &super::models::TokenRequest,
     ) -> Call<'_, super::models::Token> {
-        let mut request = Request::new(&CREATE_TOKEN, &["v1", "tokens"]);
-        request.body(body);
+        let mut request = Request::new(&CREATE_TOKEN, &[]);
+        request.json("application/json", body);
         self.0.call(request)
     }
 
@@ -223,7 +217,7 @@ impl Client {
         &self,
         params: &super::models::ListChargesParams,
     ) -> Call<'_, super::models::ChargeList> {
-        let mut request = Request::new(&LIST_CHARGES, &["v1", "charges"]);
+        let mut request = Request::new(&LIST_CHARGES, &[]);
         request.validate(params);
         request.query("limit", &params.limit);
         request.query("starting_after", &params.starting_after);
@@ -277,8 +271,8 @@ impl Client {
         &self,
         body: &super::models::CreateChargeRequest,
     ) -> Call<'_, super::models::Charge> {
-        let mut request = Request::new(&CREATE_CHARGE, &["v1", "charges"]);
-        request.body(body);
+        let mut request = Request::new(&CREATE_CHARGE, &[]);
+        request.json("application/json", body);
         self.0.call(request)
     }
 
@@ -299,11 +293,8 @@ impl Client {
         &self,
         body: &super::models::FinalizePaymentRequest,
     ) -> Call<'_, super::models::Charge> {
-        let mut request = Request::new(
-            &FINALIZE_PAYMENT,
-            &["v1", "charges", "finalize_payment"],
-        );
-        request.body(body);
+        let mut request = Request::new(&FINALIZE_PAYMENT, &[]);
+        request.json("application/json", body);
         self.0.call(request)
     }
 
@@ -322,7 +313,7 @@ impl Client {
         charge_id: &str,
         params: &super::models::GetChargeParams,
     ) -> Call<'_, super::models::Charge> {
-        let mut request = Request::new(&GET_CHARGE, &["v1", "charges", charge_id]);
+        let mut request = Request::new(&GET_CHARGE, &[&charge_id]);
         request
             .check(
                 runtime::validate::length(
@@ -361,10 +352,7 @@ impl Client {
         charge_id: &str,
         body: &super::models::CaptureChargeRequest,
     ) -> Call<'_, super::models::Charge> {
-        let mut request = Request::new(
-            &CAPTURE_CHARGE,
-            &["v1", "charges", charge_id, "capture"],
-        );
+        let mut request = Request::new(&CAPTURE_CHARGE, &[&charge_id]);
         request
             .check(
                 runtime::validate::length(
@@ -375,7 +363,7 @@ impl Client {
                     "chargeId",
                 ),
             );
-        request.body(body);
+        request.json("application/json", body);
         self.0.call(request)
     }
 
@@ -391,7 +379,7 @@ impl Client {
         &self,
         params: &super::models::ListRefundsParams,
     ) -> Call<'_, super::models::RefundList> {
-        let mut request = Request::new(&LIST_REFUNDS, &["v1", "refunds"]);
+        let mut request = Request::new(&LIST_REFUNDS, &[]);
         request.validate(params);
         request.query("charge", &params.charge);
         request.query("limit", &params.limit);
@@ -444,8 +432,8 @@ impl Client {
         &self,
         body: &super::models::CreateRefundRequest,
     ) -> Call<'_, super::models::Refund> {
-        let mut request = Request::new(&CREATE_REFUND, &["v1", "refunds"]);
-        request.body(body);
+        let mut request = Request::new(&CREATE_REFUND, &[]);
+        request.json("application/json", body);
         self.0.call(request)
     }
 
@@ -459,7 +447,7 @@ impl Client {
     /// # Arguments
     /// - `refund_id`: ID of the refund.
     pub fn get_refund(&self, refund_id: &str) -> Call<'_, super::models::Refund> {
-        let mut request = Request::new(&GET_REFUND, &["v1", "refunds", refund_id]);
+        let mut request = Request::new(&GET_REFUND, &[&refund_id]);
         request
             .check(
                 runtime::validate::length(
@@ -492,10 +480,7 @@ impl Client {
         refund_id: &str,
         body: &super::models::CancelRefundRequest,
     ) -> Call<'_, super::models::Refund> {
-        let mut request = Request::new(
-            &CANCEL_REFUND,
-            &["v1", "refunds", refund_id, "cancel"],
-        );
+        let mut request = Request::new(&CANCEL_REFUND, &[&refund_id]);
         request
             .check(
                 runtime::validate::length(
@@ -506,7 +491,7 @@ impl Client {
                     "refundId",
                 ),
             );
-        request.body(body);
+        request.json("application/json", body);
         self.0.call(request)
     }
 
@@ -528,8 +513,8 @@ impl Client {
         &self,
         body: &super::models::CreateCustomerRequest,
     ) -> Call<'_, super::models::Customer> {
-        let mut request = Request::new(&CREATE_CUSTOMER, &["v1", "customers"]);
-        request.body(body);
+        let mut request = Request::new(&CREATE_CUSTOMER, &[]);
+        request.json("application/json", body);
         self.0.call(request)
     }
 
@@ -553,10 +538,7 @@ impl Client {
         customer_id: &str,
         body: &super::models::UpdateCustomerRequest,
     ) -> Call<'_, super::models::Customer> {
-        let mut request = Request::new(
-            &UPDATE_CUSTOMER,
-            &["v1", "customers", customer_id],
-        );
+        let mut request = Request::new(&UPDATE_CUSTOMER, &[&customer_id]);
         request
             .check(
                 runtime::validate::length(
@@ -567,7 +549,7 @@ impl Client {
                     "customerId",
                 ),
             );
-        request.body(body);
+        request.json("application/json", body);
         self.0.call(request)
     }
 
@@ -594,7 +576,7 @@ impl Client {
     ) -> Call<'_, super::models::DeletedSource> {
         let mut request = Request::new(
             &REVOKE_CUSTOMER_SOURCE,
-            &["v1", "customers", customer_id, "sources", source_id],
+            &[&customer_id, &source_id],
         );
         request
             .check(
@@ -630,7 +612,7 @@ impl Client {
         &self,
         params: &super::models::ListOrdersParams,
     ) -> Call<'_, super::models::OrderList> {
-        let mut request = Request::new(&LIST_ORDERS, &["v1", "orders"]);
+        let mut request = Request::new(&LIST_ORDERS, &[]);
         request.validate(params);
         request.query("limit", &params.limit);
         request.query("starting_after", &params.starting_after);
@@ -680,8 +662,8 @@ impl Client {
         &self,
         body: &super::models::CreateOrderRequest,
     ) -> Call<'_, super::models::Order> {
-        let mut request = Request::new(&CREATE_ORDER, &["v1", "orders"]);
-        request.body(body);
+        let mut request = Request::new(&CREATE_ORDER, &[]);
+        request.json("application/json", body);
         self.0.call(request)
     }
 
@@ -697,7 +679,7 @@ impl Client {
     /// # Arguments
     /// - `order_id`: ID of the ecommerce order.
     pub fn get_order(&self, order_id: &str) -> Call<'_, super::models::Order> {
-        let mut request = Request::new(&GET_ORDER, &["v1", "orders", order_id]);
+        let mut request = Request::new(&GET_ORDER, &[&order_id]);
         request
             .check(
                 runtime::validate::length(
@@ -736,7 +718,7 @@ impl Client {
         order_id: &str,
         body: &super::models::PayOrderRequest,
     ) -> Call<'_, super::models::Order> {
-        let mut request = Request::new(&PAY_ORDER, &["v1", "orders", order_id, "pay"]);
+        let mut request = Request::new(&PAY_ORDER, &[&order_id]);
         request
             .check(
                 runtime::validate::length(
@@ -747,7 +729,7 @@ impl Client {
                     "orderId",
                 ),
             );
-        request.body(body);
+        request.json("application/json", body);
         self.0.call(request)
     }
 
@@ -771,10 +753,7 @@ impl Client {
         order_id: &str,
         body: Option<&super::models::ReturnOrderRequest>,
     ) -> Call<'_, super::models::Order> {
-        let mut request = Request::new(
-            &RETURN_ORDER,
-            &["v1", "orders", order_id, "returns"],
-        );
+        let mut request = Request::new(&RETURN_ORDER, &[&order_id]);
         request
             .check(
                 runtime::validate::length(
@@ -786,7 +765,7 @@ impl Client {
                 ),
             );
         if let Some(body) = body {
-            request.body(body);
+            request.json("application/json", body);
         }
         self.0.call(request)
     }
@@ -808,8 +787,8 @@ impl Client {
         &self,
         body: &super::models::ActivateGiftCardRequest,
     ) -> Call<'_, super::models::Charge> {
-        let mut request = Request::new(&ACTIVATE_GIFT_CARD, &["v1", "activate"]);
-        request.body(body);
+        let mut request = Request::new(&ACTIVATE_GIFT_CARD, &[]);
+        request.json("application/json", body);
         self.0.call(request)
     }
 
@@ -827,8 +806,8 @@ impl Client {
         &self,
         body: &super::models::ReloadGiftCardRequest,
     ) -> Call<'_, super::models::Charge> {
-        let mut request = Request::new(&RELOAD_GIFT_CARD, &["v1", "reload"]);
-        request.body(body);
+        let mut request = Request::new(&RELOAD_GIFT_CARD, &[]);
+        request.json("application/json", body);
         self.0.call(request)
     }
 
@@ -847,8 +826,8 @@ impl Client {
         &self,
         body: &super::models::GiftCardSourceRequest,
     ) -> Call<'_, super::models::GiftCardBalanceResult> {
-        let mut request = Request::new(&GIFT_CARD_BALANCE, &["v1", "balance_inquiry"]);
-        request.body(body);
+        let mut request = Request::new(&GIFT_CARD_BALANCE, &[]);
+        request.json("application/json", body);
         self.0.call(request)
     }
 
@@ -866,8 +845,8 @@ impl Client {
         &self,
         body: &super::models::GiftCardSourceRequest,
     ) -> Call<'_, super::models::Charge> {
-        let mut request = Request::new(&CASH_OUT_GIFT_CARD, &["v1", "cashout"]);
-        request.body(body);
+        let mut request = Request::new(&CASH_OUT_GIFT_CARD, &[]);
+        request.json("application/json", body);
         self.0.call(request)
     }
 
@@ -894,10 +873,7 @@ impl Client {
         x_clover_merchant_id: &str,
         body: &super::models::CreateCheckoutRequest,
     ) -> Call<'_, super::models::CheckoutSession> {
-        let mut request = Request::new(
-            &CREATE_CHECKOUT_SESSION,
-            &["invoicingcheckoutservice", "v1", "checkouts"],
-        );
+        let mut request = Request::new(&CREATE_CHECKOUT_SESSION, &[]);
         request
             .check(
                 runtime::validate::length(
@@ -909,7 +885,7 @@ impl Client {
                 ),
             );
         request.header("x-clover-merchant-id", x_clover_merchant_id);
-        request.body(body);
+        request.json("application/json", body);
         self.0.call(request)
     }
 
@@ -935,7 +911,7 @@ impl Client {
         x_clover_merchant_id: &str,
         body: &super::models::CreatePlanRequest,
     ) -> Call<'_, super::models::Plan> {
-        let mut request = Request::new(&CREATE_PLAN, &["recurring", "v1", "plans"]);
+        let mut request = Request::new(&CREATE_PLAN, &[]);
         request
             .check(
                 runtime::validate::length(
@@ -947,7 +923,7 @@ impl Client {
                 ),
             );
         request.header("x-clover-merchant-id", x_clover_merchant_id);
-        request.body(body);
+        request.json("application/json", body);
         self.0.call(request)
     }
 
@@ -975,10 +951,7 @@ impl Client {
         x_clover_merchant_id: &str,
         body: &super::models::CreateSubscriptionRequest,
     ) -> Call<'_, super::models::Subscription> {
-        let mut request = Request::new(
-            &CREATE_SUBSCRIPTION,
-            &["recurring", "v1", "plans", plan_id, "subscriptions"],
-        );
+        let mut request = Request::new(&CREATE_SUBSCRIPTION, &[&plan_id]);
         request
             .check(
                 runtime::validate::length(
@@ -1000,7 +973,7 @@ impl Client {
                 ),
             );
         request.header("x-clover-merchant-id", x_clover_merchant_id);
-        request.body(body);
+        request.json("application/json", body);
         self.0.call(request)
     }
 }

@@ -1,14 +1,16 @@
 //! One `Client` method per operation, and a constant describing each operation.
 
 use heck::ToShoutySnakeCase;
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::models::bound_checks;
-use super::types::{Scope, borrowed, rust_type};
+use super::responses::output_type;
+use super::types::{Scope, borrowed};
 use super::{doc, ident};
 use crate::ir::{
-    Api, Credential, Model, Operation, Pagination, Param, ParamLocation, PathSegment, Replay, Type,
+    Api, BodyKind, Credential, Field, Model, Operation, Pagination, Param, ParamLocation,
+    QueryStyle, Replay, Response, Success, Type,
 };
 use crate::names::unraw;
 
@@ -30,6 +32,7 @@ pub fn emit(api: &Api) -> TokenStream {
         .filter(|pagination| paged.insert(pagination.page.as_str()))
         .map(page_impl);
     let imports = imports(api);
+    let form_fields = form_fields_impls(api);
     quote! {
         //! The client: one method per operation of the spec; each builds a
         //! `Request` and hands it to the runtime, which authenticates, sends,
@@ -71,6 +74,8 @@ pub fn emit(api: &Api) -> TokenStream {
         }
 
         #(#constants)*
+
+        #(#form_fields)*
 
         #(#page_impls)*
     }
@@ -124,6 +129,34 @@ fn imports(api: &Api) -> TokenStream {
     }
     if operations().any(|operation| operation.forwarded_for.is_some()) {
         runtime.push("ForwardedFor");
+    }
+    let locations = || {
+        operations().flat_map(|operation| {
+            let optional = operation
+                .params_struct
+                .iter()
+                .flat_map(|name| struct_fields(api, name))
+                .filter_map(|field| field.location);
+            operation
+                .required_params
+                .iter()
+                .map(|param| param.location)
+                .chain(optional)
+        })
+    };
+    if locations().any(|location| {
+        matches!(
+            location,
+            ParamLocation::Query(QueryStyle::Comma | QueryStyle::Space | QueryStyle::Pipe)
+        )
+    }) {
+        runtime.push("Delimiter");
+    }
+    if locations().any(|location| object_style(location).is_some()) {
+        runtime.push("ObjectStyle");
+    }
+    if !form_fields_impls(api).is_empty() {
+        runtime.extend(["FormFields", "Fields"]);
     }
     runtime.sort_unstable();
     let runtime = runtime.into_iter().map(|name| format_ident!("{name}"));
@@ -223,71 +256,236 @@ fn method(operation: &Operation, api: &Api) -> TokenStream {
         for check in bound_checks(&param.constraints, &param.ty, &value, &no_path, wire) {
             statements.push(quote! { #request.check(#check); });
         }
-        match param.location {
-            ParamLocation::Path => {}
-            ParamLocation::Query => statements.push(quote! { #request.query(#wire, #value); }),
-            ParamLocation::Header => statements.push(quote! { #request.header(#wire, #value); }),
+        if object_style(param.location).is_some() {
+            statements.push(quote! { #request.validate(#value); });
         }
+        statements.extend(send_param(&request, param.location, wire, &value));
     }
     if let Some(request_body) = &operation.body {
-        let ty = format_ident!("{}", request_body.model);
+        let (ty, send) = body_kind(
+            &request_body.kind,
+            &request_body.content_type,
+            &request,
+            &body,
+        );
         if request_body.required {
-            arguments.push(quote! { #body: &super::models::#ty });
-            statements.push(quote! { #request.body(#body); });
+            arguments.push(quote! { #body: #ty });
+            statements.push(send);
         } else {
-            arguments.push(quote! { #body: Option<&super::models::#ty> });
+            arguments.push(quote! { #body: Option<#ty> });
             statements.push(quote! {
                 if let Some(#body) = #body {
-                    #request.body(#body);
+                    #send
                 }
             });
         }
+    }
+    if let Some(accept) = &operation.accept {
+        statements.push(quote! { #request.accept(#accept); });
     }
     if let Some(name) = &operation.params_struct {
         let ty = format_ident!("{name}");
         arguments.push(quote! { #params: &super::models::#ty });
         statements.push(quote! { #request.validate(#params); });
-        let fields = api.models.iter().find_map(|model| match model {
-            Model::Struct(model) if model.name == *name => Some(&model.fields),
-            _ => None,
-        });
-        for field in fields.into_iter().flatten() {
+        for field in struct_fields(api, name) {
             let (field_name, wire) = (ident(&field.rust_name), &field.wire_name);
-            statements.push(match field.location {
-                Some(ParamLocation::Header) => {
-                    quote! { #request.header(#wire, &#params.#field_name); }
-                }
-                _ => quote! { #request.query(#wire, &#params.#field_name); },
-            });
+            let location = field
+                .location
+                .expect("lowering gives every parameter field a location");
+            statements.extend(send_param(
+                &request,
+                location,
+                wire,
+                &quote! { &#params.#field_name },
+            ));
         }
     }
 
-    let segments = operation.path.segments.iter().map(|segment| match segment {
-        PathSegment::Literal(text) => quote! { #text },
-        PathSegment::Param(wire) => {
-            let param = path_param(operation, wire);
-            let name = ident(&param.rust_name);
-            match &param.ty {
-                Type::String | Type::Digits { .. } => quote! { #name },
-                Type::Named(_) => quote! { #name.as_str() },
-                Type::Secret => quote! { #name.expose() },
-                _ => quote! { &#name.to_string() },
-            }
-        }
+    let path = operation.path.params().map(|wire| {
+        let name = ident(&path_param(operation, wire).rust_name);
+        quote! { &#name }
     });
     let constant = constant_name(operation);
     let method_name = ident(&operation.method_name);
-    let response = rust_type(&operation.response, Scope::Sibling);
+    let (response, call) = match &operation.response {
+        Response::One(success) => (
+            output_type(success, Scope::Sibling),
+            call(&request, success),
+        ),
+        Response::ByStatus(name) => {
+            let name = format_ident!("{name}");
+            (
+                quote! { super::models::#name },
+                quote! { self.0.call_as(#request, super::models::#name::decode) },
+            )
+        }
+    };
     let doc = doc(&method_doc(operation));
     let mutable = (!statements.is_empty()).then(|| quote! { mut });
     quote! {
         #doc
         pub fn #method_name(&self, #(#arguments),*) -> Call<'_, #response> {
-            let #mutable #request = Request::new(&#constant, &[#(#segments),*]);
+            let #mutable #request = Request::new(&#constant, &[#(#path),*]);
             #(#statements)*
-            self.0.call(#request)
+            #call
         }
     }
+}
+
+/// The call that sends the request and reads its one kind of success.
+fn call(request: &Ident, success: &Success) -> TokenStream {
+    match success {
+        Success::Empty | Success::Json(_) => quote! { self.0.call(#request) },
+        Success::Text => quote! { self.0.call_as(#request, clover_api_runtime::decode::text) },
+        Success::Bytes => quote! { self.0.call_as(#request, clover_api_runtime::decode::bytes) },
+    }
+}
+
+/// The body argument's type, and the statement that sends it.
+fn body_kind(
+    kind: &BodyKind,
+    content_type: &str,
+    request: &Ident,
+    body: &Ident,
+) -> (TokenStream, TokenStream) {
+    let model = |name: &str| {
+        let name = format_ident!("{name}");
+        quote! { &super::models::#name }
+    };
+    match kind {
+        BodyKind::Json(name) => (model(name), quote! { #request.json(#content_type, #body); }),
+        BodyKind::Form(name) => (model(name), quote! { #request.form(#body); }),
+        BodyKind::Multipart(name) => (model(name), quote! { #request.multipart(#body); }),
+        BodyKind::Text => (
+            quote! { &str },
+            quote! { #request.bytes(#content_type, #body.to_owned()); },
+        ),
+        BodyKind::Bytes => (
+            quote! { clover_api_runtime::Bytes },
+            quote! { #request.bytes(#content_type, #body); },
+        ),
+    }
+}
+
+/// The statement that adds one parameter where the spec sends it; a path
+/// parameter is given to `Request::new` instead.
+fn send_param(
+    request: &Ident,
+    location: ParamLocation,
+    wire: &str,
+    value: &TokenStream,
+) -> Option<TokenStream> {
+    let delimiter = |name: &str| {
+        let name = format_ident!("{name}");
+        quote! { Delimiter::#name }
+    };
+    Some(match location {
+        ParamLocation::Path => return None,
+        ParamLocation::Header => quote! { #request.header(#wire, #value); },
+        ParamLocation::Cookie => quote! { #request.cookie(#wire, #value); },
+        ParamLocation::Query(QueryStyle::Form) => quote! { #request.query(#wire, #value); },
+        ParamLocation::Query(QueryStyle::Comma) => {
+            let delimiter = delimiter("Comma");
+            quote! { #request.query_joined(#wire, #delimiter, #value); }
+        }
+        ParamLocation::Query(QueryStyle::Space) => {
+            let delimiter = delimiter("Space");
+            quote! { #request.query_joined(#wire, #delimiter, #value); }
+        }
+        ParamLocation::Query(QueryStyle::Pipe) => {
+            let delimiter = delimiter("Pipe");
+            quote! { #request.query_joined(#wire, #delimiter, #value); }
+        }
+        ParamLocation::Query(_) => {
+            let style = object_style(location).expect("the other query styles are objects");
+            let style = format_ident!("{style}");
+            quote! { #request.query_object(#wire, ObjectStyle::#style, #value); }
+        }
+    })
+}
+
+/// The runtime's `ObjectStyle` variant for an object query parameter.
+fn object_style(location: ParamLocation) -> Option<&'static str> {
+    match location {
+        ParamLocation::Query(QueryStyle::DeepObject) => Some("DeepObject"),
+        ParamLocation::Query(QueryStyle::ObjectExploded) => Some("Exploded"),
+        ParamLocation::Query(QueryStyle::ObjectJoined) => Some("Joined"),
+        _ => None,
+    }
+}
+
+fn struct_fields<'a>(api: &'a Api, name: &str) -> &'a [Field] {
+    api.models
+        .iter()
+        .find_map(|model| match model {
+            Model::Struct(model) if model.name == name => Some(model.fields.as_slice()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// `FormFields` for each struct sent as a form, in parts, or as an object
+/// parameter: one line per property.
+fn form_fields_impls(api: &Api) -> Vec<TokenStream> {
+    let mut names: Vec<&str> = Vec::new();
+    for operation in &api.operations {
+        if let Some(BodyKind::Form(name) | BodyKind::Multipart(name)) =
+            operation.body.as_ref().map(|body| &body.kind)
+        {
+            names.push(name);
+        }
+        let optional = operation
+            .params_struct
+            .iter()
+            .flat_map(|name| struct_fields(api, name))
+            .filter_map(|field| Some((field.location?, &field.ty)));
+        let required = operation
+            .required_params
+            .iter()
+            .map(|param| (param.location, &param.ty));
+        for (location, ty) in required.chain(optional) {
+            if let (Some(_), Some(name)) = (object_style(location), ty.named()) {
+                names.push(name);
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    names.retain(|name| seen.insert(*name));
+    names
+        .into_iter()
+        .map(|name| {
+            let writes = struct_fields(api, name).iter().map(|field| {
+                let (field_name, wire) = (ident(&field.rust_name), &field.wire_name);
+                let part = if field.optional() {
+                    quote! { self.#field_name.as_ref() }
+                } else {
+                    quote! { Some(&self.#field_name) }
+                };
+                match &field.ty {
+                    Type::Binary => quote! { fields.file(#wire, #part); },
+                    Type::Named(_) | Type::Map(_) | Type::Json if !is_enum(api, &field.ty) => {
+                        quote! { fields.json(#wire, #part); }
+                    }
+                    _ => quote! { fields.text(#wire, &self.#field_name); },
+                }
+            });
+            let name = format_ident!("{name}");
+            quote! {
+                impl FormFields for super::models::#name {
+                    fn write_fields(&self, fields: &mut Fields) {
+                        #(#writes)*
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
+fn is_enum(api: &Api, ty: &Type) -> bool {
+    let Type::Named(name) = ty else { return false };
+    api.models
+        .iter()
+        .any(|model| matches!(model, Model::Enum(model) if model.name == *name))
 }
 
 /// `<operation>_pages`: the listing as a stream of pages, each request

@@ -4,6 +4,7 @@ mod api;
 mod client;
 mod hosts;
 mod models;
+mod responses;
 mod types;
 
 use proc_macro2::TokenStream;

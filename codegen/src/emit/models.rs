@@ -27,6 +27,7 @@ pub fn emit(models: &[Model]) -> TokenStream {
         Model::Enum(model) => emit_enum(model),
         Model::Union(model) => emit_union(model),
         Model::Alias(model) => emit_alias(model),
+        Model::Responses(model) => super::responses::emit(model),
     });
     let imports = models
         .iter()

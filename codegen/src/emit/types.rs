@@ -27,6 +27,7 @@ pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
         Type::Number => quote! { f64 },
         Type::Boolean => quote! { bool },
         Type::Json => quote! { serde_json::Value },
+        Type::Binary => quote! { clover_api_runtime::Binary },
         Type::Named(name) => {
             let name = format_ident!("{name}");
             match scope {

@@ -1,6 +1,7 @@
 //! Spec → intermediate model. Every check on the spec happens here, so the
 //! emitters can trust what they read.
 
+mod bodies;
 mod errors;
 mod hosts;
 mod operations;
@@ -147,7 +148,7 @@ fn box_recursive_fields(models: &mut [Model]) {
                     .map(|variant| variant.model.clone())
                     .collect(),
                 Model::Alias(model) => inline_model(&model.ty).into_iter().collect(),
-                Model::Enum(_) => Vec::new(),
+                Model::Enum(_) | Model::Responses(_) => Vec::new(),
             };
             (model.name().to_owned(), inline)
         })

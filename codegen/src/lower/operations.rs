@@ -1,18 +1,18 @@
-//! Paths and operations → `ir::Operation`: host, credential, parameters
-//! (required ones become arguments, optional ones a params struct), body and
-//! success response.
+//! Paths and operations → `ir::Operation`: path template, host, credential,
+//! parameters (required ones become arguments, optional ones a params
+//! struct) and their styles. Bodies and responses are lowered in `bodies`.
 
 use std::collections::HashSet;
 
-use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode};
+use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, PathStyle, ReferenceOr};
 
 use super::schemas::constraints;
 use super::sensitive;
 use super::{Lowering, resolve};
 use crate::error::{Pointer, SpecError};
 use crate::ir::{
-    Body, ContextHeader, Field, HttpMethod, Model, Operation, Param, ParamLocation, PathSegment,
-    PathTemplate, Replay, Struct, StructRole, Type,
+    ContextHeader, Field, HttpMethod, Model, Operation, Param, ParamLocation, PathPiece,
+    PathTemplate, QueryStyle, Replay, Response, Struct, StructRole, Success, Type,
 };
 use crate::names;
 
@@ -141,19 +141,19 @@ impl<'a> Lowering<'a> {
             idempotency_key: None,
             replay: Replay::Never,
             body: None,
-            response: Type::Unit,
+            response: Response::One(Success::Empty),
+            accept: None,
             pagination: None,
         };
         let mut optional = Vec::new();
         for (parameter, at) in self.parameters(item, operation, pointer)? {
             self.parameter(&mut lowered, &mut optional, parameter, &type_prefix, &at)?;
         }
-        for segment in &path.segments {
-            if let PathSegment::Param(name) = segment
-                && !lowered
-                    .required_params
-                    .iter()
-                    .any(|param| param.location == ParamLocation::Path && param.wire_name == *name)
+        for name in path.params() {
+            if !lowered
+                .required_params
+                .iter()
+                .any(|param| param.location == ParamLocation::Path && param.wire_name == name)
             {
                 return Err(SpecError::new(
                     pointer,
@@ -199,7 +199,8 @@ impl<'a> Lowering<'a> {
             lowered.body =
                 Some(self.request_body(body, &type_prefix, &pointer.join("requestBody"))?);
         }
-        lowered.response = self.success_response(operation, &type_prefix, pointer)?;
+        (lowered.response, lowered.accept) =
+            self.success_response(operation, &lowered.method_name, &type_prefix, pointer)?;
         lowered.replay = replay(&lowered, operation, pointer)?;
         lowered.pagination = self.pagination(&lowered, operation, pointer)?;
         Ok(lowered)
@@ -254,12 +255,17 @@ impl<'a> Lowering<'a> {
     ) -> Result<(), SpecError> {
         let data = parameter.parameter_data_ref();
         let location = match parameter {
-            Parameter::Path { .. } => ParamLocation::Path,
-            Parameter::Query { .. } => ParamLocation::Query,
-            Parameter::Header { .. } => ParamLocation::Header,
-            Parameter::Cookie { .. } => {
-                return Err(SpecError::unsupported(pointer, "a cookie parameter"));
+            Parameter::Path { style, .. } if *style != PathStyle::Simple => {
+                return Err(SpecError::unsupported(
+                    &pointer.join("style"),
+                    format!("the path parameter style `{style:?}` (only `simple`)"),
+                ));
             }
+            Parameter::Path { .. } => ParamLocation::Path,
+            // Refined by the parameter's type below.
+            Parameter::Query { .. } => ParamLocation::Query(QueryStyle::Form),
+            Parameter::Header { .. } => ParamLocation::Header,
+            Parameter::Cookie { .. } => ParamLocation::Cookie,
         };
         let wire_name = if location == ParamLocation::Header {
             data.name.to_ascii_lowercase()
@@ -321,6 +327,15 @@ impl<'a> Lowering<'a> {
                 ));
             }
         }
+        let location = match parameter {
+            Parameter::Query { style, .. } => {
+                let explode = data
+                    .explode
+                    .unwrap_or(*style == openapiv3::QueryStyle::Form);
+                ParamLocation::Query(self.query_style(&ty, style, explode, pointer)?)
+            }
+            _ => location,
+        };
         self.check_param_type(&ty, location, &schema_pointer)?;
         let doc = data.description.as_ref().map(|text| text.trim().to_owned());
         let param_constraints = match schema {
@@ -358,193 +373,170 @@ impl<'a> Lowering<'a> {
         Ok(())
     }
 
-    /// Parameters are strings, numbers, booleans, string enums, or lists of those in a query.
+    /// Parameters are strings, numbers, booleans, string enums, lists of
+    /// those, and in a query objects of those.
     fn check_param_type(
         &mut self,
         ty: &Type,
         location: ParamLocation,
         pointer: &Pointer,
     ) -> Result<(), SpecError> {
-        match ty {
-            Type::String | Type::Secret | Type::Integer(_) | Type::Number | Type::Boolean => Ok(()),
-            Type::Named(name)
-                if matches!(
-                    self.models.iter().find(|m| m.name() == name),
-                    Some(Model::Enum(_))
-                ) =>
-            {
-                self.mark_param_enum(ty);
-                Ok(())
-            }
-            Type::List(inner)
-                if location == ParamLocation::Query && !matches!(**inner, Type::List(_)) =>
-            {
-                self.check_param_type(inner, location, pointer)
-            }
-            _ => Err(SpecError::unsupported(
-                pointer,
-                "a parameter of this type (use a string, number, boolean, string enum or, in a query, a list of those)",
-            )),
-        }
-    }
-
-    fn request_body(
-        &mut self,
-        body: &ReferenceOr<openapiv3::RequestBody>,
-        type_prefix: &str,
-        pointer: &Pointer,
-    ) -> Result<Body, SpecError> {
-        let components = self
-            .spec
-            .components
-            .as_ref()
-            .map(|components| &components.request_bodies);
-        let (body, pointer) = resolve(
-            body,
-            "requestBodies",
-            |name| components.and_then(|bodies| bodies.get(name)),
-            pointer,
-        )?;
-        let content = pointer.join("content");
-        let (Some(media), 1) = (body.content.get("application/json"), body.content.len()) else {
+        let object = matches!(
+            location,
+            ParamLocation::Query(
+                QueryStyle::DeepObject | QueryStyle::ObjectExploded | QueryStyle::ObjectJoined
+            )
+        );
+        let scalar = |ty: &Type| match ty {
+            Type::List(item) => !matches!(**item, Type::List(_)) && self.is_text(item),
+            other => self.is_text(other),
+        };
+        let accepted = match ty {
+            _ if object => self
+                .text_fields(ty)
+                .is_some_and(|fields| fields.iter().all(scalar)),
+            ty => scalar(ty),
+        };
+        if !accepted {
             return Err(SpecError::unsupported(
-                &content,
-                "a request body other than exactly `application/json`",
+                pointer,
+                "a parameter of this type (use a string, number, boolean, string enum, a list of those or, in a query, an object of those)",
             ));
-        };
-        let schema_pointer = content.join("application/json").join("schema");
-        let schema = media
-            .schema
-            .as_ref()
-            .ok_or_else(|| SpecError::new(&schema_pointer, "the request body has no schema"))?;
-        match self.type_of(schema, &schema_pointer, &format!("{type_prefix}Request"))? {
-            Type::Named(model)
-                if matches!(
-                    self.models.iter().find(|m| m.name() == model),
-                    Some(Model::Struct(_) | Model::Union(_))
-                ) =>
-            {
-                Ok(Body {
-                    model,
-                    required: body.required,
-                })
-            }
+        }
+        self.mark_text_enums(ty);
+        for field in self.text_fields(ty).unwrap_or_default() {
+            self.mark_text_enums(&field);
+        }
+        Ok(())
+    }
+
+    /// An enum sent as text, or a list of them, gets its `ParamValue`.
+    pub(super) fn mark_text_enums(&mut self, ty: &Type) {
+        match ty {
+            Type::List(item) => self.mark_param_enum(item),
+            other => self.mark_param_enum(other),
+        }
+    }
+
+    /// Sent as one text: a string, number, boolean or string enum.
+    pub(super) fn is_text(&self, ty: &Type) -> bool {
+        match ty {
+            Type::String
+            | Type::Secret
+            | Type::Digits { .. }
+            | Type::Integer(_)
+            | Type::Number
+            | Type::Boolean => true,
+            Type::Named(name) => matches!(self.model(name), Some(Model::Enum(_))),
+            _ => false,
+        }
+    }
+
+    /// The property types of an object sent as named texts: a struct or a map.
+    pub(super) fn text_fields(&self, ty: &Type) -> Option<Vec<Type>> {
+        match ty {
+            Type::Map(value) => Some(vec![(**value).clone()]),
+            Type::Named(name) => match self.model(name) {
+                Some(Model::Struct(model)) => {
+                    Some(model.fields.iter().map(|field| field.ty.clone()).collect())
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    pub(super) fn model(&self, name: &str) -> Option<&Model> {
+        self.models.iter().find(|model| model.name() == name)
+    }
+
+    /// A query parameter's style and `explode`, for its type.
+    fn query_style(
+        &self,
+        ty: &Type,
+        style: &openapiv3::QueryStyle,
+        explode: bool,
+        pointer: &Pointer,
+    ) -> Result<QueryStyle, SpecError> {
+        use openapiv3::QueryStyle as Spec;
+        let object = self.text_fields(ty).is_some();
+        let list = matches!(ty, Type::List(_));
+        match (style, object, list, explode) {
+            (Spec::Form, true, _, true) => Ok(QueryStyle::ObjectExploded),
+            (Spec::Form, true, _, false) => Ok(QueryStyle::ObjectJoined),
+            (Spec::DeepObject, true, _, _) => Ok(QueryStyle::DeepObject),
+            (Spec::Form, false, true, false) => Ok(QueryStyle::Comma),
+            (Spec::SpaceDelimited, false, true, false) => Ok(QueryStyle::Space),
+            (Spec::PipeDelimited, false, true, false) => Ok(QueryStyle::Pipe),
+            (Spec::Form, false, _, _) => Ok(QueryStyle::Form),
+            // Exploded, space- and pipe-delimited lists are repeated parameters.
+            (Spec::SpaceDelimited | Spec::PipeDelimited, false, true, true) => Ok(QueryStyle::Form),
             _ => Err(SpecError::unsupported(
-                &schema_pointer,
-                "a request body that is not a JSON object",
+                &pointer.join("style"),
+                format!(
+                    "the query style `{style:?}` on {}",
+                    if object {
+                        "an object"
+                    } else if list {
+                        "a list"
+                    } else {
+                        "a single value"
+                    }
+                ),
             )),
         }
     }
-
-    /// The one 2xx response: its JSON schema, or `Unit` when it has no body.
-    fn success_response(
-        &mut self,
-        operation: &openapiv3::Operation,
-        type_prefix: &str,
-        pointer: &Pointer,
-    ) -> Result<Type, SpecError> {
-        let components = self
-            .spec
-            .components
-            .as_ref()
-            .map(|components| &components.responses);
-        let lookup = |name: &str| components.and_then(|responses| responses.get(name));
-        let responses = pointer.join("responses");
-        let mut success = Vec::new();
-        for (status, response) in &operation.responses.responses {
-            let at = responses.join(status);
-            let resolved = resolve(response, "responses", lookup, &at)?;
-            if matches!(status, StatusCode::Code(200..=299) | StatusCode::Range(2)) {
-                success.push(resolved);
-            } else if let Some(ReferenceOr::Reference { reference }) = resolved
-                .0
-                .content
-                .get("application/json")
-                .and_then(|media| media.schema.as_ref())
-            {
-                self.error_schemas.push(reference.clone());
-            }
-        }
-        let Some(((first, first_at), others)) = success.split_first() else {
-            return Err(SpecError::new(
-                &responses,
-                "the operation has no 2xx response",
-            ));
-        };
-        let schema = success_schema(first, first_at)?;
-        for (other, at) in others {
-            let same = match (success_schema(other, at)?, &schema) {
-                (None, None) => true,
-                (Some((other, _)), Some((schema, _))) => other == *schema,
-                _ => false,
-            };
-            if !same {
-                return Err(SpecError::unsupported(
-                    at,
-                    format!("2xx responses of different types (this one and {first_at})"),
-                ));
-            }
-        }
-        match schema {
-            None => Ok(Type::Unit),
-            Some((schema, at)) => self.type_of(schema, &at, &format!("{type_prefix}Response")),
-        }
-    }
 }
 
-/// A success response's JSON schema and where it is, or `None` without a body.
-fn success_schema<'r>(
-    response: &'r openapiv3::Response,
-    pointer: &Pointer,
-) -> Result<Option<(&'r ReferenceOr<openapiv3::Schema>, Pointer)>, SpecError> {
-    if response.content.is_empty() {
-        return Ok(None);
-    }
-    let content = pointer.join("content");
-    let Some(media) = response.content.get("application/json") else {
-        return Err(SpecError::unsupported(
-            &content,
-            "a success response other than `application/json`",
-        ));
-    };
-    let at = content.join("application/json").join("schema");
-    match &media.schema {
-        Some(schema) => Ok(Some((schema, at))),
-        None => Err(SpecError::new(&at, "the response has no schema")),
-    }
-}
-
-/// Splits `/v1/charges/{chargeId}` into literal and parameter segments.
+/// Splits `/v1/Accounts/{Sid}.json` into segments of literal and parameter pieces.
 fn parse_template(path: &str, pointer: &Pointer) -> Result<PathTemplate, SpecError> {
     let Some(rest) = path.strip_prefix('/') else {
         return Err(SpecError::new(pointer, "a path must start with `/`"));
     };
     let mut segments = Vec::new();
-    for piece in rest.split('/') {
-        let segment = match piece
-            .strip_prefix('{')
-            .and_then(|inner| inner.strip_suffix('}'))
-        {
-            Some(name) if !name.is_empty() && !name.contains(['{', '}']) => {
-                PathSegment::Param(name.to_owned())
-            }
-            _ if piece.is_empty() => {
-                return Err(SpecError::unsupported(pointer, "an empty path segment"));
-            }
-            _ if piece.contains(['{', '}']) => {
-                return Err(SpecError::unsupported(
-                    pointer,
-                    format!("the path segment `{piece}` (a parameter must be a whole segment)"),
-                ));
-            }
-            _ => PathSegment::Literal(piece.to_owned()),
-        };
-        segments.push(segment);
+    for segment in rest.split('/') {
+        if segment.is_empty() {
+            return Err(SpecError::unsupported(pointer, "an empty path segment"));
+        }
+        segments.push(parse_segment(segment).ok_or_else(|| {
+            SpecError::new(
+                pointer,
+                format!("the path segment `{segment}` has a `{{` or `}}` that does not enclose a parameter name"),
+            )
+        })?);
     }
     Ok(PathTemplate {
         template: path.to_owned(),
         segments,
     })
+}
+
+/// `{name}-{version}` → parameter, literal, parameter; `None` when braces do not pair.
+fn parse_segment(segment: &str) -> Option<Vec<PathPiece>> {
+    let mut pieces = Vec::new();
+    let mut rest = segment;
+    while !rest.is_empty() {
+        match rest.strip_prefix('{') {
+            Some(inner) => {
+                let (name, after) = inner.split_once('}')?;
+                if name.is_empty() || name.contains('{') {
+                    return None;
+                }
+                pieces.push(PathPiece::Param(name.to_owned()));
+                rest = after;
+            }
+            None => {
+                let end = rest.find('{').unwrap_or(rest.len());
+                let literal = &rest[..end];
+                if literal.contains('}') {
+                    return None;
+                }
+                pieces.push(PathPiece::Literal(literal.to_owned()));
+                rest = &rest[end..];
+            }
+        }
+    }
+    Some(pieces)
 }
 
 /// A read, or a write with an idempotency key, may be sent again after a
@@ -572,16 +564,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn path_templates_split_into_literals_and_parameters() {
-        let template = parse_template("/v1/charges/{chargeId}/capture", &Pointer::root()).unwrap();
+    fn path_templates_split_into_segments_of_pieces() {
+        let template =
+            parse_template("/v1/Accounts/{Sid}.json/{name}-{version}", &Pointer::root()).unwrap();
+        let literal = |text: &str| PathPiece::Literal(text.into());
+        let param = |name: &str| PathPiece::Param(name.into());
         assert_eq!(
             template.segments,
             vec![
-                PathSegment::Literal("v1".into()),
-                PathSegment::Literal("charges".into()),
-                PathSegment::Param("chargeId".into()),
-                PathSegment::Literal("capture".into()),
+                vec![literal("v1")],
+                vec![literal("Accounts")],
+                vec![param("Sid"), literal(".json")],
+                vec![param("name"), literal("-"), param("version")],
             ]
+        );
+        assert_eq!(
+            template.params().collect::<Vec<_>>(),
+            ["Sid", "name", "version"]
         );
     }
 
@@ -598,13 +597,15 @@ mod tests {
     }
 
     #[test]
-    fn a_parameter_inside_a_segment_is_refused() {
-        let error = parse_template(
-            "/v1/file.{ext}",
-            &Pointer::root().join("paths").join("/v1/file.{ext}"),
-        )
-        .unwrap_err();
-        assert_eq!(error.pointer.as_str(), "#/paths/~1v1~1file.{ext}");
-        assert!(error.message.contains("whole segment"), "{}", error.message);
+    fn braces_that_do_not_enclose_a_name_are_refused() {
+        for path in ["/v1/file.{ext", "/v1/{}", "/v1/a}b", "/v1/{a{b}}"] {
+            let error =
+                parse_template(path, &Pointer::root().join("paths").join(path)).unwrap_err();
+            assert!(
+                error.message.contains("does not enclose"),
+                "{path}: {}",
+                error.message
+            );
+        }
     }
 }

@@ -5,7 +5,9 @@ use serde::Deserialize;
 
 use super::Lowering;
 use crate::error::{Pointer, SpecError};
-use crate::ir::{Field, Model, Operation, Pagination, ParamLocation, Struct, Type};
+use crate::ir::{
+    Field, Model, Operation, Pagination, ParamLocation, QueryStyle, Response, Struct, Success, Type,
+};
 use crate::names;
 
 /// Marks a list operation that pages by cursor, naming the wire fields.
@@ -38,7 +40,7 @@ impl Lowering<'_> {
             )
         })?;
         let page = match &lowered.response {
-            Type::Named(name) => self.structure(name),
+            Response::One(Success::Json(Type::Named(name))) => self.structure(name),
             _ => None,
         }
         .ok_or_else(|| SpecError::new(&at, "the 2xx response of a paged list must be an object"))?;
@@ -64,7 +66,7 @@ impl Lowering<'_> {
             .and_then(|params| {
                 params.fields.iter().find(|field| {
                     field.wire_name == setting.cursor
-                        && field.location == Some(ParamLocation::Query)
+                        && field.location == Some(ParamLocation::Query(QueryStyle::Form))
                         && field.ty == Type::String
                 })
             })

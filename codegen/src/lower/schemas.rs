@@ -5,7 +5,7 @@ use std::borrow::Borrow;
 use std::collections::HashSet;
 
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, ReferenceOr, Schema, SchemaKind, StringType,
+    AdditionalProperties, IntegerFormat, ReferenceOr, Schema, SchemaKind, StringFormat, StringType,
     Type as SchemaType, VariantOrUnknownOrEmpty,
 };
 
@@ -169,6 +169,11 @@ impl<'a> Lowering<'a> {
                 self.string_enum(context, schema, string, pointer)
             }
             SchemaKind::Type(SchemaType::String(_)) if sensitive => Ok(Type::Secret),
+            SchemaKind::Type(SchemaType::String(string))
+                if string.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary) =>
+            {
+                Ok(Type::Binary)
+            }
             SchemaKind::Type(SchemaType::String(_)) => Ok(Type::String),
             SchemaKind::Type(SchemaType::Integer(integer)) => {
                 if !integer.enumeration.is_empty() {
@@ -540,10 +545,15 @@ pub(super) fn mark_sent(models: &mut [Model], operations: &[Operation]) {
         .flat_map(|op| {
             op.body
                 .iter()
-                .map(|body| &body.model)
-                .chain(&op.params_struct)
+                .filter_map(|body| body.kind.model())
+                .chain(op.params_struct.as_deref())
+                .chain(
+                    op.required_params
+                        .iter()
+                        .filter_map(|param| param.ty.named()),
+                )
         })
-        .cloned()
+        .map(str::to_owned)
         .collect();
     let mut seen = HashSet::new();
     while let Some(name) = pending.pop() {
