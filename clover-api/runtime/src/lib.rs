@@ -10,6 +10,7 @@
 
 mod api;
 mod client;
+mod credentials;
 mod decode;
 mod environment;
 mod error;
@@ -28,10 +29,11 @@ pub mod validate;
 
 pub use api::{Api, ApiHost, ErrorFields, FieldsDisplay};
 pub use client::{BuildError, Client, ClientBuilder};
+pub use credentials::{BasicCredentials, BearerScheme, Credential, Scheme, Security, SentAs};
 pub use environment::{Environment, InvalidBaseUrl};
-pub use error::{ApiError, AttemptFailure, CredentialKind, Error, FailedAttempt, RawBody, Refusal};
+pub use error::{ApiError, AttemptFailure, Error, FailedAttempt, RawBody, Refusal};
 pub use pages::{Page, Pages};
-pub use request::{Call, Credential, ForwardedFor, Operation, ParamValue, Replay, Request};
+pub use request::{Call, ForwardedFor, Operation, ParamValue, Replay, Request};
 /// The HTTP client the runtime is built on, for [`ClientBuilder::http_client`].
 pub use reqwest;
 pub use retry::RetryPolicy;

@@ -1,6 +1,6 @@
 //! A [`Request`] and the client's settings become a [`Prepared`] value: every
-//! refusal is decided here, before any I/O, and the idempotency key is chosen
-//! once for all attempts.
+//! refusal is decided here, before any I/O, the credentials are chosen, and
+//! the idempotency key is chosen once for all attempts.
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -8,16 +8,19 @@ use std::time::Duration;
 use bytes::Bytes;
 use reqwest::Method;
 use reqwest::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
 };
 use url::Url;
 
 use crate::api::Api;
-use crate::client::{Bearer, Client};
-use crate::error::{CredentialKind, Refusal};
-use crate::request::{CallOptions, Credential, Operation, Request};
+use crate::client::Client;
+use crate::credentials::{Slot, Wire};
+use crate::error::Refusal;
+use crate::request::{CallOptions, Operation, Request};
+use crate::secret::Secret;
 
 /// A request that passed every check: what each attempt sends, unchanged.
+/// No `Debug`: the URL may hold an API key.
 pub(crate) struct Prepared<A: Api> {
     pub operation: &'static Operation<A>,
     pub method: Method,
@@ -46,33 +49,6 @@ impl<A: Api> Prepared<A> {
     }
 }
 
-/// A credential as its header value, checked once when the client gets it.
-pub(crate) type CredentialHeader = Result<HeaderValue, Refusal>;
-
-/// `Authorization: Bearer …` for `token`, marked sensitive.
-pub(crate) fn bearer_header(token: &str) -> CredentialHeader {
-    credential_header(
-        &format!("Bearer {token}"),
-        token,
-        CredentialKind::BearerToken,
-    )
-}
-
-/// An API key header value, marked sensitive.
-pub(crate) fn api_key_header(key: &str) -> CredentialHeader {
-    credential_header(key, key, CredentialKind::ApiKey)
-}
-
-fn credential_header(value: &str, secret: &str, kind: CredentialKind) -> CredentialHeader {
-    if secret.trim().is_empty() {
-        return Err(Refusal::EmptyCredential(kind));
-    }
-    let mut value = header_value(value)?;
-    // HTTP/2 must not index it, and `Debug` must not show it.
-    value.set_sensitive(true);
-    Ok(value)
-}
-
 /// An IP address as a header value; its text is always valid in one.
 pub(crate) fn address_header(address: IpAddr) -> HeaderValue {
     HeaderValue::from_str(&address.to_string()).expect("an IP address is a valid header value")
@@ -98,11 +74,7 @@ impl<A: Api> Client<A> {
         let mut headers = HeaderMap::with_capacity(8);
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(USER_AGENT, self.user_agent.clone());
-        let mut token_generation = None;
-        if let Some((name, value, generation)) = self.credential(operation.credential)? {
-            headers.insert(name, value);
-            token_generation = generation;
-        }
+        let credentials = self.credentials(operation, &mut headers)?;
         self.forwarded_for(operation, &options, &mut headers)?;
         let idempotency_key = idempotency_key(operation, options.idempotency_key, &mut headers)?;
         for (name, value) in &request.headers {
@@ -111,42 +83,57 @@ impl<A: Api> Client<A> {
         if request.body.is_some() {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
+        let mut url = self.url(&request)?;
+        if !credentials.query.is_empty() {
+            let pairs = credentials
+                .query
+                .iter()
+                .map(|(name, key)| (*name, key.expose()));
+            url.query_pairs_mut().extend_pairs(pairs);
+        }
         Ok(Prepared {
             operation,
             method: operation.method.clone(),
-            url: self.url(&request)?,
+            url,
             headers,
             body: request.body,
             idempotency_key,
-            token_generation,
+            token_generation: credentials.token_generation,
         })
     }
 
-    /// The header of the credential the operation sends, if it sends one,
-    /// and which renewal of an expiring token it is.
-    fn credential(
+    /// Puts the credentials of the first alternative the client holds into
+    /// `headers` (cookies in one `Cookie` header, marked sensitive); returns
+    /// the query keys, and which renewal of an expiring token is sent.
+    fn credentials(
         &self,
-        credential: Option<Credential>,
-    ) -> Result<Option<(HeaderName, HeaderValue, Option<u64>)>, Refusal> {
-        let missing = |kind| Refusal::MissingCredential(kind);
-        match (credential, &self.bearer) {
-            (None, _) => Ok(None),
-            (Some(Credential::Bearer), Bearer::None) => Err(missing(CredentialKind::BearerToken)),
-            (Some(Credential::Bearer), Bearer::Static(header)) => {
-                Ok(Some((AUTHORIZATION, header.clone()?, None)))
-            }
-            (Some(Credential::Bearer), Bearer::Refreshing(token)) => {
-                let (header, generation) = token.current();
-                Ok(Some((AUTHORIZATION, header?, Some(generation))))
-            }
-            (Some(Credential::ApiKey { header }), _) => {
-                let value = self
-                    .api_key
-                    .clone()
-                    .ok_or(missing(CredentialKind::ApiKey))??;
-                Ok(Some((HeaderName::from_static(header), value, None)))
+        operation: &Operation<A>,
+        headers: &mut HeaderMap,
+    ) -> Result<SentCredentials, Refusal> {
+        let mut sent = SentCredentials::default();
+        let mut cookies = Vec::new();
+        for slot in self.credentials.choose(&operation.security)? {
+            match slot {
+                Slot::Fixed(wire) => match wire.clone()? {
+                    Wire::Header(name, value) => {
+                        headers.insert(name, value);
+                    }
+                    Wire::Query(name, key) => sent.query.push((name, key)),
+                    Wire::Cookie(name, key) => cookies.push(format!("{name}={}", key.expose())),
+                },
+                Slot::Renewed(token) => {
+                    let (value, generation) = token.current();
+                    headers.insert(AUTHORIZATION, value?);
+                    sent.token_generation = Some(generation);
+                }
             }
         }
+        if !cookies.is_empty() {
+            let mut value = header_value(&cookies.join("; "))?;
+            value.set_sensitive(true);
+            headers.insert(COOKIE, value);
+        }
+        Ok(sent)
     }
 
     /// The call's address, else the client's, whose header value is built once.
@@ -194,6 +181,15 @@ impl<A: Api> Client<A> {
     }
 }
 
+/// What the chosen credentials add besides headers.
+#[derive(Default)]
+struct SentCredentials {
+    /// API keys sent in the query, added to the URL after the operation's parameters.
+    query: Vec<(&'static str, Secret)>,
+    /// Which renewal of an expiring token the request carries, if it carries one.
+    token_generation: Option<u64>,
+}
+
 /// The caller's key, or a fresh UUID v4, for an operation that declares the header.
 fn idempotency_key<A: Api>(
     operation: &Operation<A>,
@@ -224,15 +220,16 @@ mod tests {
 
     use super::*;
     use crate::client::ClientBuilder;
+    use crate::credentials::Security;
     use crate::request::{ForwardedFor, Replay};
-    use crate::test_api::{TestApi, TestHost};
+    use crate::test_api::{Bearer, TestApi, TestHost};
 
     const CHARGE: Operation<TestApi> = Operation {
         id: "charge",
         method: Method::POST,
         path: "/v1/charges",
         host: TestHost::Main,
-        credential: Some(Credential::Bearer),
+        security: Security::required(&[&["bearer"]]),
         forwarded_for: Some(ForwardedFor {
             header: "x-forwarded-for",
             required: true,
@@ -243,7 +240,7 @@ mod tests {
 
     fn client() -> Client<TestApi> {
         ClientBuilder::<TestApi>::default()
-            .access_token("token-SECRET")
+            .credential(Bearer, "token-SECRET")
             .forwarded_for(IpAddr::V4(Ipv4Addr::LOCALHOST))
             .build()
             .unwrap()
@@ -278,7 +275,7 @@ mod tests {
     #[test]
     fn what_can_be_refused_is_refused_before_any_io() {
         let missing_header = ClientBuilder::<TestApi>::default()
-            .access_token("token")
+            .credential(Bearer, "token")
             .build()
             .unwrap()
             .0
