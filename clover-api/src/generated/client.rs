@@ -5,7 +5,7 @@
 //! retries and decodes it.
 
 use clover_api_runtime as runtime;
-use clover_api_runtime::{Credential, ForwardedFor, Operation, Replay, Request};
+use clover_api_runtime::{ForwardedFor, Operation, Replay, Request, Security};
 use clover_api_runtime::reqwest::Method;
 use super::{Call, ClientBuilder, Host, Pages, Spec};
 
@@ -13,8 +13,7 @@ use super::{Call, ClientBuilder, Host, Pages, Spec};
 /// clones share connections.
 ///
 /// Build one with [`Client::builder`]. The runtime's own methods
-/// (`with_api_key`, `with_access_token`, `environment`) are reached
-/// through `Deref`.
+/// (`with_credential`, `environment`) are reached through `Deref`.
 #[derive(Debug, Clone)]
 pub struct Client(clover_api_runtime::Client<Spec>);
 
@@ -179,8 +178,8 @@ impl Client {
     /// misused), so fetch it once per merchant and store it; it is the `apikey` header value for
     /// card tokenization. Requires the Online payments permission.
     ///
-    /// Sends `GET /pakms/apikey` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
-    /// token (`Authorization: Bearer`).
+    /// Sends `GET /pakms/apikey` to [`Host::Ecommerce`](crate::Host::Ecommerce) authenticated by
+    /// [`BearerAuth`](crate::schemes::BearerAuth).
     pub fn get_api_access_key(&self) -> Call<'_, super::models::ApiAccessKey> {
         let request = Request::new(&GET_API_ACCESS_KEY, &["pakms", "apikey"]);
         self.0.call(request)
@@ -196,8 +195,8 @@ impl Client {
     /// be charged once, so create a new token for every payment; a wrapped TransArmor token can
     /// be reused.
     ///
-    /// Sends `POST /v1/tokens` to [`Host::Token`](crate::Host::Token) with the API key (header
-    /// `apikey`).
+    /// Sends `POST /v1/tokens` to [`Host::Token`](crate::Host::Token) authenticated by
+    /// [`ApiKeyAuth`](crate::schemes::ApiKeyAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -217,8 +216,8 @@ impl Client {
     /// Clover's examples suggest the cursor charge itself is included in the next page, unlike
     /// some other payment APIs, so de-duplicate by ID. Requires the Read payments permission.
     ///
-    /// Sends `GET /v1/charges` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
-    /// token (`Authorization: Bearer`).
+    /// Sends `GET /v1/charges` to [`Host::Ecommerce`](crate::Host::Ecommerce) authenticated by
+    /// [`BearerAuth`](crate::schemes::BearerAuth).
     pub fn list_charges(
         &self,
         params: &super::models::ListChargesParams,
@@ -266,8 +265,8 @@ impl Client {
     /// captured. Clover rejects requests that lack the `x-forwarded-for` header. Send an
     /// `idempotency-key` so that a retried request cannot charge the customer twice.
     ///
-    /// Sends `POST /v1/charges` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
-    /// token (`Authorization: Bearer`).
+    /// Sends `POST /v1/charges` to [`Host::Ecommerce`](crate::Host::Ecommerce) authenticated by
+    /// [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// `x-forwarded-for` (required) comes from the client's default or `Call::forwarded_for`.
     ///
@@ -291,7 +290,7 @@ impl Client {
     /// challenge; after a challenge it is an approval or a decline.
     ///
     /// Sends `POST /v1/charges/finalize_payment` to [`Host::Ecommerce`](crate::Host::Ecommerce)
-    /// with the bearer token (`Authorization: Bearer`).
+    /// authenticated by [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -312,8 +311,8 @@ impl Client {
     /// Fetches a single charge by ID. The response is one charge object. Requires the Read
     /// payments permission.
     ///
-    /// Sends `GET /v1/charges/{chargeId}` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the
-    /// bearer token (`Authorization: Bearer`).
+    /// Sends `GET /v1/charges/{chargeId}` to [`Host::Ecommerce`](crate::Host::Ecommerce)
+    /// authenticated by [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// # Arguments
     /// - `charge_id`: ID of the charge (13-character Clover ID).
@@ -346,7 +345,7 @@ impl Client {
     /// retried. Requires the Read and Write payments and Online payments permissions.
     ///
     /// Sends `POST /v1/charges/{chargeId}/capture` to [`Host::Ecommerce`](crate::Host::Ecommerce)
-    /// with the bearer token (`Authorization: Bearer`).
+    /// authenticated by [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// `x-forwarded-for` (sent when set) comes from the client's default or
     /// `Call::forwarded_for`.
@@ -385,8 +384,8 @@ impl Client {
     /// works as for charges: pass the last refund ID as `starting_after` while `has_more` is
     /// true. Requires the Read payments permission.
     ///
-    /// Sends `GET /v1/refunds` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
-    /// token (`Authorization: Bearer`).
+    /// Sends `GET /v1/refunds` to [`Host::Ecommerce`](crate::Host::Ecommerce) authenticated by
+    /// [`BearerAuth`](crate::schemes::BearerAuth).
     pub fn list_refunds(
         &self,
         params: &super::models::ListRefundsParams,
@@ -432,8 +431,8 @@ impl Client {
     /// cash-out. Requires the Online payments permission and read access to customers, merchant,
     /// orders and payments.
     ///
-    /// Sends `POST /v1/refunds` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
-    /// token (`Authorization: Bearer`).
+    /// Sends `POST /v1/refunds` to [`Host::Ecommerce`](crate::Host::Ecommerce) authenticated by
+    /// [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// `x-forwarded-for` (sent when set) comes from the client's default or
     /// `Call::forwarded_for`.
@@ -453,8 +452,8 @@ impl Client {
     ///
     /// Fetches a single refund by ID. Requires the Read payments permission.
     ///
-    /// Sends `GET /v1/refunds/{refundId}` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the
-    /// bearer token (`Authorization: Bearer`).
+    /// Sends `GET /v1/refunds/{refundId}` to [`Host::Ecommerce`](crate::Host::Ecommerce)
+    /// authenticated by [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// # Arguments
     /// - `refund_id`: ID of the refund.
@@ -480,7 +479,7 @@ impl Client {
     /// carries the balance before and after.
     ///
     /// Sends `POST /v1/refunds/{refundId}/cancel` to [`Host::Ecommerce`](crate::Host::Ecommerce)
-    /// with the bearer token (`Authorization: Bearer`).
+    /// authenticated by [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -519,8 +518,8 @@ impl Client {
     /// tokens. Saving a card the customer already has on file fails with 409. Requires the Read
     /// and Write customers and Online payments permissions.
     ///
-    /// Sends `POST /v1/customers` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
-    /// token (`Authorization: Bearer`).
+    /// Sends `POST /v1/customers` to [`Host::Ecommerce`](crate::Host::Ecommerce) authenticated by
+    /// [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -540,8 +539,8 @@ impl Client {
     /// Sending a card the customer already has fails with 409. Requires the Read and Write
     /// customers and Online payments permissions.
     ///
-    /// Sends `PUT /v1/customers/{customerId}` to [`Host::Ecommerce`](crate::Host::Ecommerce) with
-    /// the bearer token (`Authorization: Bearer`).
+    /// Sends `PUT /v1/customers/{customerId}` to [`Host::Ecommerce`](crate::Host::Ecommerce)
+    /// authenticated by [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -578,8 +577,8 @@ impl Client {
     /// attached. Requires the Read and Write customers and Online payments permissions.
     ///
     /// Sends `DELETE /v1/customers/{customerId}/sources/{sourceId}` to
-    /// [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer token (`Authorization:
-    /// Bearer`).
+    /// [`Host::Ecommerce`](crate::Host::Ecommerce) authenticated by
+    /// [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -624,8 +623,8 @@ impl Client {
     /// Returns one page of ecommerce orders, newest first, with the same cursor paging as
     /// charges. Requires the Read orders and Read payments permissions.
     ///
-    /// Sends `GET /v1/orders` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
-    /// token (`Authorization: Bearer`).
+    /// Sends `GET /v1/orders` to [`Host::Ecommerce`](crate::Host::Ecommerce) authenticated by
+    /// [`BearerAuth`](crate::schemes::BearerAuth).
     pub fn list_orders(
         &self,
         params: &super::models::ListOrdersParams,
@@ -671,8 +670,8 @@ impl Client {
     /// Requires the Read merchant and Read and Write orders permissions (plus Read customers to
     /// attach a customer and Read inventory to use tax rates).
     ///
-    /// Sends `POST /v1/orders` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
-    /// token (`Authorization: Bearer`).
+    /// Sends `POST /v1/orders` to [`Host::Ecommerce`](crate::Host::Ecommerce) authenticated by
+    /// [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -691,8 +690,8 @@ impl Client {
     /// refunds and customer without being asked. Requires the Read customers, merchant, orders
     /// and payments permissions.
     ///
-    /// Sends `GET /v1/orders/{orderId}` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the
-    /// bearer token (`Authorization: Bearer`).
+    /// Sends `GET /v1/orders/{orderId}` to [`Host::Ecommerce`](crate::Host::Ecommerce)
+    /// authenticated by [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// # Arguments
     /// - `order_id`: ID of the ecommerce order.
@@ -721,8 +720,8 @@ impl Client {
     /// cannot pay twice. Requires the Online payments permission and read access to customers,
     /// inventory, merchant, orders and payments.
     ///
-    /// Sends `POST /v1/orders/{orderId}/pay` to [`Host::Ecommerce`](crate::Host::Ecommerce) with
-    /// the bearer token (`Authorization: Bearer`).
+    /// Sends `POST /v1/orders/{orderId}/pay` to [`Host::Ecommerce`](crate::Host::Ecommerce)
+    /// authenticated by [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// `x-forwarded-for` (required) comes from the client's default or `Call::forwarded_for`.
     ///
@@ -759,7 +758,7 @@ impl Client {
     /// customers, merchant, orders and payments.
     ///
     /// Sends `POST /v1/orders/{orderId}/returns` to [`Host::Ecommerce`](crate::Host::Ecommerce)
-    /// with the bearer token (`Authorization: Bearer`).
+    /// authenticated by [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -799,8 +798,8 @@ impl Client {
     /// `amount` and `currency`; for a card with a fixed value the amount may be left out, and if
     /// sent it must match the value.
     ///
-    /// Sends `POST /v1/activate` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
-    /// token (`Authorization: Bearer`).
+    /// Sends `POST /v1/activate` to [`Host::Ecommerce`](crate::Host::Ecommerce) authenticated by
+    /// [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -818,8 +817,8 @@ impl Client {
     /// Loads more money onto an active gift card. A reload can be voided with `cancelRefund` on
     /// the ID the reload returns.
     ///
-    /// Sends `POST /v1/reload` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
-    /// token (`Authorization: Bearer`).
+    /// Sends `POST /v1/reload` to [`Host::Ecommerce`](crate::Host::Ecommerce) authenticated by
+    /// [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -838,8 +837,8 @@ impl Client {
     /// redemptions (multi-lock). It moves no money; it is a POST because the card is identified
     /// by a token in the body.
     ///
-    /// Sends `POST /v1/balance_inquiry` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the
-    /// bearer token (`Authorization: Bearer`).
+    /// Sends `POST /v1/balance_inquiry` to [`Host::Ecommerce`](crate::Host::Ecommerce)
+    /// authenticated by [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -857,8 +856,8 @@ impl Client {
     /// Takes the whole remaining balance off a gift card, for example to hand it to the holder in
     /// cash. A cash-out can be voided with `createRefund` on its ID.
     ///
-    /// Sends `POST /v1/cashout` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
-    /// token (`Authorization: Bearer`).
+    /// Sends `POST /v1/cashout` to [`Host::Ecommerce`](crate::Host::Ecommerce) authenticated by
+    /// [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -880,7 +879,7 @@ impl Client {
     /// object may be empty, in which case the page asks for the details.
     ///
     /// Sends `POST /invoicingcheckoutservice/v1/checkouts` to [`Host::Api`](crate::Host::Api)
-    /// with the bearer token (`Authorization: Bearer`).
+    /// authenticated by [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -920,8 +919,8 @@ impl Client {
     /// `interval`: `MONTH` with 3 is quarterly, `WEEK` with 2 is every fourteen days. Keep the
     /// returned `id` to subscribe customers or change the plan later.
     ///
-    /// Sends `POST /recurring/v1/plans` to [`Host::Api`](crate::Host::Api) with the bearer token
-    /// (`Authorization: Bearer`).
+    /// Sends `POST /recurring/v1/plans` to [`Host::Api`](crate::Host::Api) authenticated by
+    /// [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -959,7 +958,7 @@ impl Client {
     /// rates given here override the plan's.
     ///
     /// Sends `POST /recurring/v1/plans/{planId}/subscriptions` to [`Host::Api`](crate::Host::Api)
-    /// with the bearer token (`Authorization: Bearer`).
+    /// authenticated by [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -1010,7 +1009,7 @@ const EXCHANGE_LEGACY_OAUTH_CODE: Operation<Spec> = Operation {
     method: Method::GET,
     path: "/oauth/token",
     host: Host::Web,
-    credential: None,
+    security: Security::NONE,
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1021,7 +1020,7 @@ const EXCHANGE_OAUTH_CODE: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/oauth/v2/token",
     host: Host::Api,
-    credential: None,
+    security: Security::NONE,
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1032,7 +1031,7 @@ const REFRESH_OAUTH_TOKEN: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/oauth/v2/refresh",
     host: Host::Api,
-    credential: None,
+    security: Security::NONE,
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1043,7 +1042,7 @@ const MIGRATE_LEGACY_OAUTH_TOKEN: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/oauth/token/migrate_v2",
     host: Host::Api,
-    credential: None,
+    security: Security::NONE,
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1054,7 +1053,7 @@ const GET_API_ACCESS_KEY: Operation<Spec> = Operation {
     method: Method::GET,
     path: "/pakms/apikey",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Safe,
@@ -1065,9 +1064,7 @@ const CREATE_TOKEN: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/tokens",
     host: Host::Token,
-    credential: Some(Credential::ApiKey {
-        header: "apikey",
-    }),
+    security: Security::required(&[&["apiKeyAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1078,7 +1075,7 @@ const LIST_CHARGES: Operation<Spec> = Operation {
     method: Method::GET,
     path: "/v1/charges",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Safe,
@@ -1089,7 +1086,7 @@ const CREATE_CHARGE: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/charges",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: Some(ForwardedFor {
         header: "x-forwarded-for",
         required: true,
@@ -1103,7 +1100,7 @@ const FINALIZE_PAYMENT: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/charges/finalize_payment",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1114,7 +1111,7 @@ const GET_CHARGE: Operation<Spec> = Operation {
     method: Method::GET,
     path: "/v1/charges/{chargeId}",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Safe,
@@ -1125,7 +1122,7 @@ const CAPTURE_CHARGE: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/charges/{chargeId}/capture",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: Some(ForwardedFor {
         header: "x-forwarded-for",
         required: false,
@@ -1139,7 +1136,7 @@ const LIST_REFUNDS: Operation<Spec> = Operation {
     method: Method::GET,
     path: "/v1/refunds",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Safe,
@@ -1150,7 +1147,7 @@ const CREATE_REFUND: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/refunds",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: Some(ForwardedFor {
         header: "x-forwarded-for",
         required: false,
@@ -1164,7 +1161,7 @@ const GET_REFUND: Operation<Spec> = Operation {
     method: Method::GET,
     path: "/v1/refunds/{refundId}",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Safe,
@@ -1175,7 +1172,7 @@ const CANCEL_REFUND: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/refunds/{refundId}/cancel",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1186,7 +1183,7 @@ const CREATE_CUSTOMER: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/customers",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1197,7 +1194,7 @@ const UPDATE_CUSTOMER: Operation<Spec> = Operation {
     method: Method::PUT,
     path: "/v1/customers/{customerId}",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1208,7 +1205,7 @@ const REVOKE_CUSTOMER_SOURCE: Operation<Spec> = Operation {
     method: Method::DELETE,
     path: "/v1/customers/{customerId}/sources/{sourceId}",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1219,7 +1216,7 @@ const LIST_ORDERS: Operation<Spec> = Operation {
     method: Method::GET,
     path: "/v1/orders",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Safe,
@@ -1230,7 +1227,7 @@ const CREATE_ORDER: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/orders",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1241,7 +1238,7 @@ const GET_ORDER: Operation<Spec> = Operation {
     method: Method::GET,
     path: "/v1/orders/{orderId}",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Safe,
@@ -1252,7 +1249,7 @@ const PAY_ORDER: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/orders/{orderId}/pay",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: Some(ForwardedFor {
         header: "x-forwarded-for",
         required: true,
@@ -1266,7 +1263,7 @@ const RETURN_ORDER: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/orders/{orderId}/returns",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1277,7 +1274,7 @@ const ACTIVATE_GIFT_CARD: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/activate",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1288,7 +1285,7 @@ const RELOAD_GIFT_CARD: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/reload",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1299,7 +1296,7 @@ const GIFT_CARD_BALANCE: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/balance_inquiry",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1310,7 +1307,7 @@ const CASH_OUT_GIFT_CARD: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/cashout",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1321,7 +1318,7 @@ const CREATE_CHECKOUT_SESSION: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/invoicingcheckoutservice/v1/checkouts",
     host: Host::Api,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1332,7 +1329,7 @@ const CREATE_PLAN: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/recurring/v1/plans",
     host: Host::Api,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1343,7 +1340,7 @@ const CREATE_SUBSCRIPTION: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/recurring/v1/plans/{planId}/subscriptions",
     host: Host::Api,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
