@@ -148,9 +148,12 @@ fn scheme_kind<'s>(
         } => match scheme.to_ascii_lowercase().as_str() {
             "bearer" => Ok((SchemeKind::Bearer, description)),
             "basic" => Ok((SchemeKind::Basic, description)),
-            other => Err(SpecError::unsupported(
+            other => Err(SpecError::new(
                 &pointer.join("scheme"),
-                format!("the HTTP authentication scheme `{other}` (only `bearer` and `basic` are)"),
+                format!(
+                    "the HTTP authentication scheme `{other}` is not supported yet; \
+                     `bearer` and `basic` are"
+                ),
             )),
         },
         SecurityScheme::APIKey {
