@@ -1494,7 +1494,7 @@ async fn create_token_sends_exactly_the_seed_card() {
 }
 
 #[tokio::test]
-async fn with_api_key_supplies_the_key_for_tokenization() {
+async fn with_credential_supplies_the_key_for_tokenization() {
     let servers = Servers::start().await;
     mount(
         &servers,
