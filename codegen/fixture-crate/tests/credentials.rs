@@ -1,7 +1,7 @@
 //! Each configuration of credentials sends exactly the alternative the spec
 //! lists first among those the client holds, and nothing else.
 
-use fixture_crate::schemes::{Basic, Bearer, CookieKey, Oauth, QueryKey};
+use fixture_crate::schemes::{Basic, Bearer, CookieKey, Oauth, OpenId, QueryKey};
 use fixture_crate::{BasicCredentials, Client, ClientBuilder, Environment, Error, Host, Refusal};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -148,7 +148,7 @@ async fn without_any_alternative_the_call_is_refused_naming_them_all() {
 }
 
 #[tokio::test]
-async fn optional_security_sends_the_key_when_held_and_nothing_otherwise() {
+async fn optional_security_sends_what_the_client_holds_and_nothing_otherwise() {
     let server = server().await;
     builder(&server)
         .build()
@@ -161,11 +161,20 @@ async fn optional_security_sends_the_key_when_held_and_nothing_otherwise() {
         .build()
         .unwrap();
     with_key.get_status().await.unwrap();
+    let with_open_id = builder(&server)
+        .credential(OpenId, "id-TOKEN")
+        .build()
+        .unwrap();
+    with_open_id.get_status().await.unwrap();
     let requests = server.received_requests().await.unwrap();
     assert_eq!(credentials(&requests[0]), (None, None, None));
     assert_eq!(
         credentials(&requests[1]),
         (None, None, Some("api_key=query-KEY".into()))
+    );
+    assert_eq!(
+        credentials(&requests[2]),
+        (Some("Bearer id-TOKEN".into()), None, None)
     );
 }
 
