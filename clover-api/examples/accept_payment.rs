@@ -22,6 +22,7 @@ use std::process::ExitCode;
 
 use clover_api::models::{CardBrand, CardDetails, CardTokenRequest, CreateChargeRequest};
 use clover_api::sandbox::LocalSandbox;
+use clover_api::schemes::{ApiKeyAuth, BearerAuth};
 use clover_api::{Client, Environment, Error, Host, Secret};
 
 /// Visa test card that the sandbox approves.
@@ -46,7 +47,7 @@ async fn accept_payment() -> Result<(), Box<dyn StdError>> {
     let (environment, access_token, _sandbox) = target().await?;
     let client = Client::builder()
         .environment(environment)
-        .access_token(access_token)
+        .credential(BearerAuth, access_token)
         // The shopper's IP address; in this example, this machine.
         .forwarded_for(IpAddr::V4(Ipv4Addr::LOCALHOST))
         .build()?;
@@ -55,7 +56,7 @@ async fn accept_payment() -> Result<(), Box<dyn StdError>> {
     let api_key = key
         .api_access_key
         .ok_or("the PAKMS response has no apiAccessKey")?;
-    let client = client.with_api_key(api_key);
+    let client = client.with_credential(ApiKeyAuth, api_key);
     println!(
         "PAKMS key fetched for merchant {}",
         key.merchant_uuid.as_deref().unwrap_or("?")

@@ -11,18 +11,19 @@
 //!
 //! ```no_run
 //! use clover_api::models::{CardDetails, CardTokenRequest, CreateChargeRequest, SoftDescriptor};
+//! use clover_api::schemes::{ApiKeyAuth, BearerAuth};
 //! use clover_api::{Client, Environment};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::builder()
 //!     .environment(Environment::sandbox())
-//!     .access_token(std::env::var("CLOVER_ACCESS_TOKEN")?)
+//!     .credential(BearerAuth, std::env::var("CLOVER_ACCESS_TOKEN")?)
 //!     .forwarded_for("203.0.113.7".parse()?) // the shopper's IP address
 //!     .build()?;
 //!
 //! // 1. The merchant's public key for tokenization (fetch once, then store it).
 //! let key = client.get_api_access_key().await?;
-//! let client = client.with_api_key(key.api_access_key.ok_or("no apiAccessKey")?);
+//! let client = client.with_credential(ApiKeyAuth, key.api_access_key.ok_or("no apiAccessKey")?);
 //!
 //! // 2. Card → single-use `clv_…` token, on the token host. Required fields
 //! //    go to `new`, optional ones to chained setters.
@@ -94,11 +95,11 @@ mod oauth;
 pub mod sandbox;
 
 pub use clover_api_runtime::{
-    AttemptFailure, BuildError, CredentialKind, FailedAttempt, InvalidBaseUrl, InvalidInput,
-    RawBody, Refresh, RefreshFuture, Refusal, RetryPolicy, Secret, Tokens, reqwest,
+    AttemptFailure, BuildError, FailedAttempt, InvalidBaseUrl, InvalidInput, RawBody, Refresh,
+    RefreshFuture, Refusal, RetryPolicy, Secret, Tokens, reqwest,
 };
 pub use generated::{
-    ApiError, Call, Client, ClientBuilder, Environment, Error, Host, Pages, Spec, models,
+    ApiError, Call, Client, ClientBuilder, Environment, Error, Host, Pages, Spec, models, schemes,
 };
 pub use oauth::OauthRefresh;
 

@@ -9,7 +9,8 @@ use crate::{Client, Spec};
 
 /// Renews Clover OAuth v2 tokens with `POST /oauth/v2/refresh`; give it to
 /// [`ClientBuilder::expiring_tokens`](crate::ClientBuilder::expiring_tokens)
-/// with the pair from [`Client::exchange_oauth_code`].
+/// with [`BearerAuth`](crate::schemes::BearerAuth) and the pair from
+/// [`Client::exchange_oauth_code`].
 #[derive(Debug, Clone)]
 pub struct OauthRefresh {
     client_id: String,

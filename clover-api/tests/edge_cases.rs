@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use clover_api::models::CreateChargeRequest;
+use clover_api::schemes::BearerAuth;
 use clover_api::{
     AttemptFailure, Client, ClientBuilder, Environment, Error, Host, Refresh, RefreshFuture,
     Refusal, RetryPolicy, Secret, Spec, Tokens,
@@ -82,7 +83,7 @@ async fn due_client(
     configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
 ) -> Client {
     let expires_at = SystemTime::now() + Duration::from_millis(200);
-    let builder = builder(server).expiring_tokens(tokens(Some(expires_at)), refresh);
+    let builder = builder(server).expiring_tokens(BearerAuth, tokens(Some(expires_at)), refresh);
     let client = configure(builder).build().unwrap();
     tokio::time::sleep(Duration::from_millis(150)).await;
     client
@@ -133,7 +134,10 @@ async fn a_huge_retry_after_ends_the_call_without_a_panic() {
         )
         .mount(&server)
         .await;
-    let client = builder(&server).access_token("tok").build().unwrap();
+    let client = builder(&server)
+        .credential(BearerAuth, "tok")
+        .build()
+        .unwrap();
     let error = client.get_api_access_key().await.unwrap_err();
     assert_eq!(reasons(&error), [AttemptFailure::Status(429)]);
     assert_eq!(sent(&server).await, 1);
@@ -145,7 +149,7 @@ async fn the_first_attempt_always_gets_its_minimum_budget() {
     let server = MockServer::start().await;
     answer_ok(&server).await;
     let client = builder(&server)
-        .access_token("tok")
+        .credential(BearerAuth, "tok")
         .retry(RetryPolicy::default().deadline(Duration::ZERO))
         .build()
         .unwrap();
@@ -166,7 +170,7 @@ async fn a_retry_that_cannot_fit_before_the_deadline_is_not_started() {
         .mount(&server)
         .await;
     let client = builder(&server)
-        .access_token("tok")
+        .credential(BearerAuth, "tok")
         .retry(RetryPolicy::default().deadline(Duration::from_millis(1050)))
         .build()
         .unwrap();
@@ -178,7 +182,7 @@ async fn a_retry_that_cannot_fit_before_the_deadline_is_not_started() {
 /// A client over `tok1`/`rt1`, with no known expiry: renewed only after a 401.
 fn renewing_client(server: &MockServer, refresh: FakeRefresh) -> Client {
     builder(server)
-        .expiring_tokens(tokens(None), refresh)
+        .expiring_tokens(BearerAuth, tokens(None), refresh)
         .build()
         .unwrap()
 }
@@ -332,7 +336,7 @@ async fn a_token_without_a_refresh_token_is_used_to_its_end() {
         refresh_token: None,
     };
     let client = builder(&server)
-        .expiring_tokens(last_minute, FakeRefresh::default())
+        .expiring_tokens(BearerAuth, last_minute, FakeRefresh::default())
         .build()
         .unwrap();
     client.get_api_access_key().await.expect("sent");
@@ -418,7 +422,10 @@ async fn a_409_without_a_key_is_not_retried() {
         .respond_with(ResponseTemplate::new(409))
         .mount(&server)
         .await;
-    let client = builder(&server).access_token("tok").build().unwrap();
+    let client = builder(&server)
+        .credential(BearerAuth, "tok")
+        .build()
+        .unwrap();
     let error = client
         .get_charge("CHARGE123456", &Default::default())
         .await
@@ -447,7 +454,7 @@ async fn a_connect_failure_after_a_timeout_says_an_earlier_attempt_may_have_char
     }
     let client = Client::builder()
         .environment(environment)
-        .access_token("tok")
+        .credential(BearerAuth, "tok")
         .forwarded_for(IpAddr::V4(Ipv4Addr::LOCALHOST))
         .retry(
             RetryPolicy::default()

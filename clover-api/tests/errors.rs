@@ -10,9 +10,9 @@ use clover_api::models::{
     ErrorCode, ErrorDetail, ErrorType, ExchangeOauthCodeParams, Level3, Level3LineItem,
     ListChargesParams, OauthRefreshRequest, OauthTokenRequest, SoftDescriptor,
 };
+use clover_api::schemes::{ApiKeyAuth, BearerAuth};
 use clover_api::{
-    ApiError, AttemptFailure, Client, CredentialKind, Error, Host, InvalidInput, Refusal,
-    RetryPolicy, Secret,
+    ApiError, AttemptFailure, Client, Error, Host, InvalidInput, Refusal, RetryPolicy, Secret,
 };
 use common::{
     ACCESS_TOKEN, API_KEY, OVERRIDE_IP, Servers, charge_json, header, ip, is_uuid_v4, ok_json,
@@ -447,12 +447,18 @@ async fn the_clover_request_id_header_is_preferred_over_x_request_id() {
 async fn an_empty_credential_is_refused_without_sending() {
     let servers = Servers::start().await;
     servers.forbid_all().await;
-    let client = servers.builder().access_token("").build().unwrap();
+    let client = servers
+        .builder()
+        .credential(BearerAuth, "")
+        .build()
+        .unwrap();
     assert_eq!(
         refusal(client.create_charge(&charge()).await, "createCharge"),
-        Refusal::EmptyCredential(CredentialKind::BearerToken)
+        Refusal::EmptyCredential {
+            scheme: "bearerAuth"
+        }
     );
-    let client = servers.client().with_api_key("  ");
+    let client = servers.client().with_credential(ApiKeyAuth, "  ");
     let mut card = CardDetails::new("12", "2030", "123");
     card.number = Some("4242424242424242".into());
     assert_eq!(
@@ -462,7 +468,9 @@ async fn an_empty_credential_is_refused_without_sending() {
                 .await,
             "createToken"
         ),
-        Refusal::EmptyCredential(CredentialKind::ApiKey)
+        Refusal::EmptyCredential {
+            scheme: "apiKeyAuth"
+        }
     );
     servers.verify().await;
 }
@@ -473,7 +481,7 @@ async fn a_missing_bearer_token_is_refused_without_sending() {
     servers.forbid_all().await;
     let client = Client::builder()
         .environment(servers.environment())
-        .api_key(API_KEY)
+        .credential(ApiKeyAuth, API_KEY)
         .forwarded_for(ip(OVERRIDE_IP))
         .build()
         .expect("client builds");
@@ -482,10 +490,12 @@ async fn a_missing_bearer_token_is_refused_without_sending() {
     let shown = result.as_ref().map(drop).unwrap_err().to_string();
     assert_eq!(
         refusal(result, "createCharge"),
-        Refusal::MissingCredential(CredentialKind::BearerToken)
+        Refusal::MissingCredential {
+            alternatives: &[&["bearerAuth"]]
+        }
     );
     assert!(
-        shown.contains("createCharge") && shown.contains("bearer token"),
+        shown.contains("createCharge") && shown.contains("`bearerAuth`"),
         "{shown}"
     );
 
@@ -523,7 +533,9 @@ async fn a_missing_bearer_token_is_refused_without_sending() {
     ] {
         assert_eq!(
             refusal(result, operation),
-            Refusal::MissingCredential(CredentialKind::BearerToken)
+            Refusal::MissingCredential {
+                alternatives: &[&["bearerAuth"]]
+            }
         );
     }
     servers.none().await;
@@ -536,7 +548,7 @@ async fn a_missing_api_key_is_refused_without_sending() {
     servers.forbid_all().await;
     let client = Client::builder()
         .environment(servers.environment())
-        .access_token(ACCESS_TOKEN)
+        .credential(BearerAuth, ACCESS_TOKEN)
         .build()
         .expect("client builds");
 
@@ -546,10 +558,12 @@ async fn a_missing_api_key_is_refused_without_sending() {
     let shown = result.as_ref().map(drop).unwrap_err().to_string();
     assert_eq!(
         refusal(result, "createToken"),
-        Refusal::MissingCredential(CredentialKind::ApiKey)
+        Refusal::MissingCredential {
+            alternatives: &[&["apiKeyAuth"]]
+        }
     );
     assert!(
-        shown.contains("createToken") && shown.contains("API key"),
+        shown.contains("createToken") && shown.contains("`apiKeyAuth`"),
         "{shown}"
     );
     servers.none().await;
@@ -562,7 +576,7 @@ async fn create_charge_without_any_forwarded_for_is_refused_without_sending() {
     servers.forbid_all().await;
     let client = Client::builder()
         .environment(servers.environment())
-        .access_token(ACCESS_TOKEN)
+        .credential(BearerAuth, ACCESS_TOKEN)
         .build()
         .expect("client builds");
 
@@ -777,7 +791,7 @@ async fn a_closed_port_is_a_transport_error_that_never_reached_the_server() {
         .expect("valid base URL");
     let client = Client::builder()
         .environment(environment)
-        .access_token(ACCESS_TOKEN)
+        .credential(BearerAuth, ACCESS_TOKEN)
         .forwarded_for(ip(OVERRIDE_IP))
         .build()
         .expect("client builds");
@@ -906,7 +920,10 @@ async fn debug_of_the_client_and_models_hides_secrets() {
     let client = servers.client();
     assert_hides(&format!("{client:?}"), &[ACCESS_TOKEN, API_KEY]);
     assert_hides(
-        &format!("{:?}", client.with_access_token("rotated-SECRET-token")),
+        &format!(
+            "{:?}",
+            client.with_credential(BearerAuth, "rotated-SECRET-token")
+        ),
         &["rotated-SECRET-token"],
     );
     assert_hides(

@@ -20,6 +20,7 @@ use clover_api::models::{
     OauthRefreshRequest, OauthTokenRequest, PayOrderRequest, PlanInterval, ReloadGiftCardRequest,
     ShoppingCart, ThreeDsFinalize, ThreeDsSource, UpdateCustomerRequest,
 };
+use clover_api::schemes::{ApiKeyAuth, BearerAuth};
 use clover_api::{Client, Error, Host, RetryPolicy, Secret};
 use common::{
     ACCESS_TOKEN, API_KEY, OVERRIDE_IP, SHOPPER_IP, Servers, assert_no_header, charge_json, header,
@@ -1493,7 +1494,7 @@ async fn create_token_sends_exactly_the_seed_card() {
 }
 
 #[tokio::test]
-async fn with_api_key_supplies_the_key_for_tokenization() {
+async fn with_credential_supplies_the_key_for_tokenization() {
     let servers = Servers::start().await;
     mount(
         &servers,
@@ -1508,7 +1509,7 @@ async fn with_api_key_supplies_the_key_for_tokenization() {
         .environment(servers.environment())
         .build()
         .expect("client builds")
-        .with_api_key("fetched-pakms-key");
+        .with_credential(ApiKeyAuth, "fetched-pakms-key");
 
     client
         .create_token(&CardTokenRequest::new(seed_card()).into())
@@ -1596,7 +1597,7 @@ async fn create_charge_without_a_default_uses_the_per_call_address() {
     .await;
     let client = Client::builder()
         .environment(servers.environment())
-        .access_token(ACCESS_TOKEN)
+        .credential(BearerAuth, ACCESS_TOKEN)
         .build()
         .expect("client builds");
 
@@ -1945,7 +1946,7 @@ async fn capture_charge_full_capture_sends_an_empty_object_and_the_optional_head
     .await;
     let without_default = Client::builder()
         .environment(servers.environment())
-        .access_token(ACCESS_TOKEN)
+        .credential(BearerAuth, ACCESS_TOKEN)
         .build()
         .expect("client builds");
     let full = CaptureChargeRequest::default();
@@ -2036,7 +2037,7 @@ async fn create_refund_without_a_forwarded_for_default_sends_none() {
     .await;
     let client = Client::builder()
         .environment(servers.environment())
-        .access_token(ACCESS_TOKEN)
+        .credential(BearerAuth, ACCESS_TOKEN)
         .build()
         .expect("client builds");
 
@@ -2070,7 +2071,7 @@ async fn a_base_url_path_is_kept_as_a_prefix() {
             .expect("a valid base URL");
         let client = Client::builder()
             .environment(environment)
-            .access_token(ACCESS_TOKEN)
+            .credential(BearerAuth, ACCESS_TOKEN)
             .build()
             .expect("client builds");
         client

@@ -12,6 +12,7 @@ use clover_api::models::{
     CardDetails, CardTokenRequest, Charge, CreateChargeRequest, ExchangeOauthCodeParams,
     OauthTokenRequest,
 };
+use clover_api::schemes::{ApiKeyAuth, BearerAuth};
 use clover_api::{AttemptFailure, Client, Environment, Error, Host, RetryPolicy};
 use common::fault_server::{self as fault, Fault, FaultServer, Recorded};
 
@@ -31,8 +32,8 @@ fn client(server: &FaultServer, retry: RetryPolicy) -> Client {
     }
     Client::builder()
         .environment(environment)
-        .access_token(fault::ACCESS_TOKEN)
-        .api_key(fault::PAKMS_KEY)
+        .credential(BearerAuth, fault::ACCESS_TOKEN)
+        .credential(ApiKeyAuth, fault::PAKMS_KEY)
         .forwarded_for(IpAddr::V4(Ipv4Addr::LOCALHOST))
         .retry(retry)
         .build()

@@ -31,6 +31,7 @@ use clover_api::models::{
     ShoppingCart, ThreeDsFinalize, ThreeDsSource, UpdateCustomerRequest,
 };
 use clover_api::sandbox::LocalSandbox;
+use clover_api::schemes::{ApiKeyAuth, BearerAuth};
 use clover_api::{Client, Environment, Error, Host, RetryPolicy};
 
 mod sandbox_flows;
@@ -108,8 +109,8 @@ async fn the_sdk_decodes_every_response_prism_generates_from_the_spec() {
         }
         let client = Client::builder()
             .environment(environment)
-            .access_token("mock-access-token")
-            .api_key("mock-api-key")
+            .credential(BearerAuth, "mock-access-token")
+            .credential(ApiKeyAuth, "mock-api-key")
             .forwarded_for("203.0.113.7".parse().unwrap())
             .retry(RetryPolicy::never())
             .build()

@@ -12,6 +12,7 @@ use clover_api::models::{
     ThreeDsRequest, ThreeDsSource, ThreeDsValidationResult, UpdateCustomerRequest,
 };
 use clover_api::sandbox::LocalSandbox;
+use clover_api::schemes::BearerAuth;
 use clover_api::{Client, Secret};
 
 mod sandbox_flows;
@@ -66,14 +67,14 @@ async fn codes_and_refresh_tokens_work_once_and_issued_tokens_are_accepted() {
 
     for token in [tokens.access_token, renewed.access_token] {
         let key = client
-            .with_access_token(token)
+            .with_credential(BearerAuth, token)
             .get_api_access_key()
             .await
             .unwrap();
         assert_eq!(key.merchant_uuid.as_deref(), Some(sandbox.merchant_id()));
     }
     let error = client
-        .with_access_token("made-up")
+        .with_credential(BearerAuth, "made-up")
         .get_api_access_key()
         .await
         .unwrap_err();

@@ -11,6 +11,7 @@ use std::time::Duration;
 use clover_api::models::{
     CardDetails, CardTokenRequest, CreateChargeRequest, ExchangeOauthCodeParams, OauthTokenRequest,
 };
+use clover_api::schemes::{ApiKeyAuth, BearerAuth};
 use clover_api::{
     Client, ClientBuilder, Environment, Error, Host, OauthRefresh, Refusal, RetryPolicy, Tokens,
 };
@@ -25,7 +26,7 @@ fn builder(server: &FaultServer) -> ClientBuilder {
     }
     Client::builder()
         .environment(environment)
-        .api_key(fault::PAKMS_KEY)
+        .credential(ApiKeyAuth, fault::PAKMS_KEY)
         .forwarded_for(IpAddr::V4(Ipv4Addr::LOCALHOST))
         .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(10)))
 }
@@ -49,7 +50,7 @@ fn client(server: &FaultServer, tokens: Tokens) -> (Client, Arc<Mutex<Vec<Tokens
     let stored = Arc::new(Mutex::new(Vec::new()));
     let store = Arc::clone(&stored);
     let client = builder(server)
-        .expiring_tokens(tokens, OauthRefresh::new(APP))
+        .expiring_tokens(BearerAuth, tokens, OauthRefresh::new(APP))
         .on_token_refresh(move |tokens| store.lock().unwrap().push(tokens.clone()))
         .build()
         .unwrap();

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clover_api::models::{CardDetails, CardTokenRequest, CreateChargeRequest};
+use clover_api::schemes::{ApiKeyAuth, BearerAuth};
 use clover_api::{Client, Environment, Host, RetryPolicy};
 use common::fault_server::{self as fault, Fault, FaultServer};
 use tracing_subscriber::fmt::MakeWriter;
@@ -66,8 +67,8 @@ async fn each_call_is_a_span_each_attempt_an_event_and_no_secret_is_traced() {
     }
     let client = Client::builder()
         .environment(environment)
-        .access_token(fault::ACCESS_TOKEN)
-        .api_key(fault::PAKMS_KEY)
+        .credential(BearerAuth, fault::ACCESS_TOKEN)
+        .credential(ApiKeyAuth, fault::PAKMS_KEY)
         .forwarded_for(IpAddr::V4(Ipv4Addr::LOCALHOST))
         .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(10)))
         .build()

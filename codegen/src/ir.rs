@@ -8,6 +8,8 @@
 #[derive(Debug)]
 pub struct Api {
     pub hosts: Vec<Host>,
+    /// The security schemes some operation uses, in the order first used.
+    pub schemes: Vec<SecurityScheme>,
     pub models: Vec<Model>,
     pub operations: Vec<Operation>,
     /// How error responses are read; `None` when the spec defines no error body.
@@ -218,7 +220,7 @@ pub struct Operation {
     pub path: PathTemplate,
     /// Rust name of the host variant.
     pub host: String,
-    pub credential: Option<Credential>,
+    pub security: Security,
     /// Required path, query and header parameters, in spec order.
     pub required_params: Vec<Param>,
     /// Name of the optional-parameter struct, if any parameter is optional.
@@ -359,13 +361,52 @@ impl HttpMethod {
     }
 }
 
-/// The credential an operation's `security` names.
+/// A security scheme: one credential slot on the client's builder.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Credential {
-    /// `Authorization: Bearer <token>`.
+pub struct SecurityScheme {
+    /// The spec's key under `components/securitySchemes`.
+    pub key: String,
+    /// The Rust type that names the slot, e.g. `BearerAuth`.
+    pub rust_name: String,
+    pub description: Option<String>,
+    pub kind: SchemeKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer <token>`: HTTP bearer, OAuth 2, OpenID Connect.
     Bearer,
-    /// An API key sent in the named header.
-    ApiKeyHeader(String),
+    /// `Authorization: Basic`, from a user name and password.
+    Basic,
+    /// An API key, in the header (lowercase), query parameter or cookie of this name.
+    ApiKey { location: KeyLocation, name: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyLocation {
+    Header,
+    Query,
+    Cookie,
+}
+
+/// An index into [`Api::schemes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SchemeId(pub usize);
+
+/// Which credentials an operation accepts, as its `security` (or the root's) says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Security {
+    /// In the spec's order, each the schemes sent together.
+    pub alternatives: Vec<Vec<SchemeId>>,
+    /// The call may go without a credential (`{}` among the alternatives, or none listed).
+    pub optional: bool,
+}
+
+impl Security {
+    pub const NONE: Security = Security {
+        alternatives: Vec::new(),
+        optional: true,
+    };
 }
 
 /// A header the runtime supplies from client settings or per-call options,

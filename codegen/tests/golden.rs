@@ -39,3 +39,36 @@ fn compositions() {
 fn bodies() {
     check_fixture("bodies");
 }
+
+#[test]
+fn security() {
+    check_fixture("security");
+}
+
+/// OpenAPI reads a spec without `security` anywhere as requiring no credential.
+#[test]
+fn a_spec_without_security_sends_no_credential() {
+    let spec = r#"openapi: 3.0.3
+info: { title: open, version: "1" }
+paths:
+  /a:
+    servers:
+      - { url: "https://s.example.com", x-host: main, x-environment: sandbox }
+      - { url: "https://example.com", x-host: main, x-environment: production }
+    get:
+      operationId: getA
+      responses: { "204": { description: ok } }
+"#;
+    let files = codegen::generate(spec, "open.yaml").unwrap();
+    let client = files.iter().find(|file| file.name == "client.rs").unwrap();
+    assert!(
+        client.contents.contains("security: Security::NONE"),
+        "{}",
+        client.contents
+    );
+    assert!(
+        client.contents.contains("with no credential."),
+        "{}",
+        client.contents
+    );
+}

@@ -13,6 +13,7 @@ use clover_api::reqwest::header::{
     ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT,
 };
 use clover_api::reqwest::{self, StatusCode};
+use clover_api::schemes::BearerAuth;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -220,7 +221,7 @@ pub fn sdk_client(server: &Server) -> Result<clover_api::Client, Box<dyn Error>>
         .with_base_url(clover_api::Host::Ecommerce, &server.url)?;
     Ok(clover_api::Client::builder()
         .environment(environment)
-        .access_token(ACCESS_TOKEN)
+        .credential(BearerAuth, ACCESS_TOKEN)
         .forwarded_for(FORWARDED_FOR.parse()?)
         .build()?)
 }

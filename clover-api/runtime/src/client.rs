@@ -10,14 +10,13 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::api::Api;
+use crate::credentials::{BearerScheme, Credentials, Scheme, Slot, ready};
 use crate::decode;
 use crate::environment::Environment;
 use crate::error::{AttemptFailure, Error, FailedAttempt, RawBody};
-use crate::prepare::Prepared;
-use crate::prepare::{CredentialHeader, address_header, api_key_header, bearer_header};
-use crate::request::{Call, CallOptions, Credential, Decoder, Request};
+use crate::prepare::{Prepared, address_header};
+use crate::request::{Call, CallOptions, Decoder, Request};
 use crate::retry::{self, Failure, Progress, RetryPolicy};
-use crate::secret::Secret;
 use crate::send::Response;
 use crate::token::{Expiring, OnRefresh, Refresh, RefreshingToken, Tokens};
 use crate::trace;
@@ -31,16 +30,15 @@ const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 /// clones share connections.
 ///
 /// Build one with a [`ClientBuilder`]. Each call picks its host from the
-/// [`Environment`] and the credential its operation needs; a call whose
-/// credential is not configured fails before anything is sent. Calls are
-/// retried as [`RetryPolicy`] describes.
+/// [`Environment`] and sends the first alternative of its operation's
+/// security that the client holds credentials for; a call that needs one it
+/// does not hold fails before anything is sent. Calls are retried as
+/// [`RetryPolicy`] describes.
 #[derive(Debug, Clone)]
 pub struct Client<A: Api> {
     http: reqwest::Client,
     pub(crate) environment: Environment<A>,
-    pub(crate) bearer: Bearer<A>,
-    /// The API key as its ready header value, or why it cannot be sent.
-    pub(crate) api_key: Option<CredentialHeader>,
+    pub(crate) credentials: Credentials<A>,
     /// The default end-user address, as its header value.
     pub(crate) forwarded_for: Option<HeaderValue>,
     pub(crate) user_agent: HeaderValue,
@@ -49,25 +47,13 @@ pub struct Client<A: Api> {
 }
 
 /// Settings for a [`Client`]; every one has a default.
-/// Where the bearer credential comes from.
-#[derive(Debug, Clone)]
-pub(crate) enum Bearer<A: Api> {
-    None,
-    /// A token that does not expire (or whose renewal is the caller's), as
-    /// its ready header value or why it cannot be sent.
-    Static(CredentialHeader),
-    /// An expiring token the client renews itself, shared by its clones.
-    Refreshing(Arc<RefreshingToken<A>>),
-}
-
 #[derive(Debug)]
 #[must_use]
 pub struct ClientBuilder<A: Api> {
     environment: Environment<A>,
-    access_token: Option<Secret>,
+    credentials: Credentials<A>,
     expiring: Option<Expiring<A>>,
     on_refresh: Option<OnRefresh>,
-    api_key: Option<Secret>,
     forwarded_for: Option<IpAddr>,
     retry: RetryPolicy,
     connect_timeout: Duration,
@@ -80,10 +66,9 @@ impl<A: Api> Default for ClientBuilder<A> {
     fn default() -> Self {
         ClientBuilder {
             environment: Environment::sandbox(),
-            access_token: None,
+            credentials: Credentials::default(),
             expiring: None,
             on_refresh: None,
-            api_key: None,
             forwarded_for: None,
             retry: RetryPolicy::default(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -95,21 +80,17 @@ impl<A: Api> Default for ClientBuilder<A> {
 }
 
 impl<A: Api> Client<A> {
-    /// A copy of this client that also holds the API key, e.g. once a
-    /// tokenization key has been fetched.
-    pub fn with_api_key(&self, api_key: impl Into<Secret>) -> A::Client {
-        A::Client::from(Client {
-            api_key: Some(api_key_header(api_key.into().expose())),
-            ..self.clone()
-        })
-    }
-
-    /// A copy of this client with another bearer token, e.g. after a refresh.
-    pub fn with_access_token(&self, access_token: impl Into<Secret>) -> A::Client {
-        A::Client::from(Client {
-            bearer: Bearer::Static(bearer_header(access_token.into().expose())),
-            ..self.clone()
-        })
+    /// A copy of this client that holds `credential` for `scheme`, in place
+    /// of what it held for it (an expiring token included), e.g. once a key
+    /// has been fetched or a token renewed elsewhere.
+    pub fn with_credential<S: Scheme<Api = A>>(
+        &self,
+        scheme: S,
+        credential: impl Into<S::Credential>,
+    ) -> A::Client {
+        let mut client = self.clone();
+        client.credentials.set(S::KEY, fixed(scheme, credential));
+        A::Client::from(client)
     }
 
     pub fn environment(&self) -> &Environment<A> {
@@ -142,10 +123,7 @@ impl<A: Api> Client<A> {
             reason,
         };
         let policy = options.retry.unwrap_or(self.retry);
-        let renewing = match (&self.bearer, operation.credential) {
-            (Bearer::Refreshing(token), Some(Credential::Bearer)) => Some(token),
-            _ => None,
-        };
+        let renewing = self.credentials.renewed(&operation.security);
         if let Some(token) = renewing {
             token.renew_if_due(self).await.map_err(refused)?;
         }
@@ -260,19 +238,33 @@ impl<A: Api> ClientBuilder<A> {
         self
     }
 
-    /// The bearer credential (an OAuth access token, a private key), sent as
-    /// `Authorization: Bearer` to operations that declare it.
-    pub fn access_token(mut self, token: impl Into<Secret>) -> Self {
-        self.access_token = Some(token.into());
+    /// The credential for one security scheme of the spec, e.g.
+    /// `.credential(schemes::BearerAuth, token)`: a [`Secret`](crate::Secret) token or key,
+    /// or [`BasicCredentials`](crate::BasicCredentials) for HTTP Basic. Each
+    /// call sends the first alternative of its operation's security that the
+    /// client holds every credential of.
+    pub fn credential<S: Scheme<Api = A>>(
+        mut self,
+        scheme: S,
+        credential: impl Into<S::Credential>,
+    ) -> Self {
+        self.credentials.set(S::KEY, fixed(scheme, credential));
         self
     }
 
-    /// An expiring access token that the client renews itself: shortly
-    /// before `tokens.expires_at`, and once after a 401 (then the call is
-    /// sent again). Calls in flight share one renewal. Replaces
-    /// [`ClientBuilder::access_token`].
-    pub fn expiring_tokens(mut self, tokens: Tokens, refresh: impl Refresh<A>) -> Self {
+    /// An expiring access token for a bearer `scheme` (HTTP bearer, OAuth 2,
+    /// OpenID Connect) that the client renews itself: shortly before
+    /// `tokens.expires_at`, and once after a 401 (then the call is sent
+    /// again). Calls in flight share one renewal. Replaces the scheme's
+    /// [`ClientBuilder::credential`]; a client renews one token.
+    pub fn expiring_tokens<S: BearerScheme<Api = A>>(
+        mut self,
+        _scheme: S,
+        tokens: Tokens,
+        refresh: impl Refresh<A>,
+    ) -> Self {
         self.expiring = Some(Expiring {
+            scheme: S::KEY,
             tokens,
             refresh: Box::new(refresh),
         });
@@ -283,12 +275,6 @@ impl<A: Api> ClientBuilder<A> {
     /// there: a refresh token works once, so the old one is now spent.
     pub fn on_token_refresh(mut self, store: impl Fn(&Tokens) + Send + Sync + 'static) -> Self {
         self.on_refresh = Some(OnRefresh(Arc::new(store)));
-        self
-    }
-
-    /// The API key, sent in the header named by the operations that declare it.
-    pub fn api_key(mut self, key: impl Into<Secret>) -> Self {
-        self.api_key = Some(key.into());
         self
     }
 
@@ -329,8 +315,8 @@ impl<A: Api> ClientBuilder<A> {
     /// Settings of your own for the HTTP client (proxies, extra roots, pool
     /// sizes), as a [`reqwest::ClientBuilder`] of the version this crate
     /// re-exports. The client still never follows a redirect: reqwest strips
-    /// only `Authorization` when one leaves the host, so the `apikey` header
-    /// and a card in the body would follow it.
+    /// only `Authorization` when one leaves the host, so an API key (in a
+    /// header, the query or a cookie) and a card in the body would follow it.
     pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
         self.http = Some(builder);
         self
@@ -352,21 +338,25 @@ impl<A: Api> ClientBuilder<A> {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(BuildError::Http)?;
+        let mut credentials = self.credentials;
+        if let Some(expiring) = self.expiring {
+            let scheme = expiring.scheme;
+            let token = RefreshingToken::new(expiring, self.on_refresh);
+            credentials.set(scheme, Slot::Renewed(Arc::new(token)));
+        }
         Ok(A::Client::from(Client {
             http,
             environment: self.environment,
-            bearer: match (self.expiring, self.access_token) {
-                (Some(expiring), _) => {
-                    Bearer::Refreshing(Arc::new(RefreshingToken::new(expiring, self.on_refresh)))
-                }
-                (None, Some(token)) => Bearer::Static(bearer_header(token.expose())),
-                (None, None) => Bearer::None,
-            },
-            api_key: self.api_key.map(|key| api_key_header(key.expose())),
+            credentials,
             forwarded_for: self.forwarded_for.map(address_header),
             user_agent,
             retry: self.retry,
             max_response_bytes: self.max_response_bytes,
         }))
     }
+}
+
+/// A fixed credential for `S`, ready to send or holding why it cannot be.
+fn fixed<S: Scheme>(_scheme: S, credential: impl Into<S::Credential>) -> Slot<S::Api> {
+    Slot::Fixed(ready::<S>(credential.into()))
 }

@@ -8,6 +8,7 @@ use reqwest::header::HeaderMap;
 use serde_json::Value;
 
 use crate::api::{Api, ErrorFields};
+use crate::credentials;
 use crate::retry;
 use crate::send::Response;
 use crate::validate::InvalidInput;
@@ -224,10 +225,18 @@ pub enum AttemptFailure {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Refusal {
-    #[error("no {0} is configured")]
-    MissingCredential(CredentialKind),
-    #[error("the configured {0} is empty")]
-    EmptyCredential(CredentialKind),
+    /// The client holds no credential for any alternative the operation
+    /// accepts; each alternative is the keys of the schemes sent together.
+    #[error(
+        "no credential is configured for {}: set one with `ClientBuilder::credential`",
+        credentials::describe(alternatives)
+    )]
+    MissingCredential {
+        alternatives: &'static [&'static [&'static str]],
+    },
+    /// The credential configured for the scheme of this key is empty.
+    #[error("the credential configured for `{scheme}` is empty")]
+    EmptyCredential { scheme: &'static str },
     /// The expiring access token could not be renewed; the message says why
     /// (the refresh call's own error).
     #[error("could not refresh the access token: {0}")]
@@ -240,27 +249,6 @@ pub enum Refusal {
     NotAccepted(&'static str),
     #[error("{0}")]
     InvalidRequest(String),
-}
-
-/// The credentials a client can hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum CredentialKind {
-    /// A token sent as `Authorization: Bearer`.
-    BearerToken,
-    /// A key sent in a header the operation names.
-    ApiKey,
-}
-
-impl fmt::Display for CredentialKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            CredentialKind::BearerToken => "bearer token (set `ClientBuilder::access_token`)",
-            CredentialKind::ApiKey => {
-                "API key (set `ClientBuilder::api_key` or `Client::with_api_key`)"
-            }
-        })
-    }
 }
 
 /// Reads an error body into `F`: from inside its envelope when the spec has

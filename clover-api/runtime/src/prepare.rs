@@ -1,6 +1,6 @@
 //! A [`Request`] and the client's settings become a [`Prepared`] value: every
-//! refusal is decided here, before any I/O, and the idempotency key is chosen
-//! once for all attempts.
+//! refusal is decided here, before any I/O, the credentials are chosen, and
+//! the idempotency key is chosen once for all attempts.
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -13,11 +13,14 @@ use reqwest::header::{
 use url::Url;
 
 use crate::api::Api;
-use crate::client::{Bearer, Client};
-use crate::error::{CredentialKind, Refusal};
-use crate::request::{CallOptions, Credential, Operation, Request};
+use crate::client::Client;
+use crate::credentials::{Slot, Wire};
+use crate::error::Refusal;
+use crate::request::{CallOptions, Operation, Request};
+use crate::secret::Secret;
 
 /// A request that passed every check: what each attempt sends, unchanged.
+/// No `Debug`: the URL may hold an API key.
 pub(crate) struct Prepared<A: Api> {
     pub operation: &'static Operation<A>,
     pub method: Method,
@@ -46,33 +49,6 @@ impl<A: Api> Prepared<A> {
     }
 }
 
-/// A credential as its header value, checked once when the client gets it.
-pub(crate) type CredentialHeader = Result<HeaderValue, Refusal>;
-
-/// `Authorization: Bearer …` for `token`, marked sensitive.
-pub(crate) fn bearer_header(token: &str) -> CredentialHeader {
-    credential_header(
-        &format!("Bearer {token}"),
-        token,
-        CredentialKind::BearerToken,
-    )
-}
-
-/// An API key header value, marked sensitive.
-pub(crate) fn api_key_header(key: &str) -> CredentialHeader {
-    credential_header(key, key, CredentialKind::ApiKey)
-}
-
-fn credential_header(value: &str, secret: &str, kind: CredentialKind) -> CredentialHeader {
-    if secret.trim().is_empty() {
-        return Err(Refusal::EmptyCredential(kind));
-    }
-    let mut value = header_value(value)?;
-    // HTTP/2 must not index it, and `Debug` must not show it.
-    value.set_sensitive(true);
-    Ok(value)
-}
-
 /// An IP address as a header value; its text is always valid in one.
 pub(crate) fn address_header(address: IpAddr) -> HeaderValue {
     HeaderValue::from_str(&address.to_string()).expect("an IP address is a valid header value")
@@ -99,20 +75,24 @@ impl<A: Api> Client<A> {
         let accept = request.accept.unwrap_or("application/json");
         headers.insert(ACCEPT, HeaderValue::from_static(accept));
         headers.insert(USER_AGENT, self.user_agent.clone());
-        let mut token_generation = None;
-        if let Some((name, value, generation)) = self.credential(operation.credential)? {
-            headers.insert(name, value);
-            token_generation = generation;
-        }
+        let credentials = self.credentials(operation, &mut headers)?;
         self.forwarded_for(operation, &options, &mut headers)?;
         let idempotency_key = idempotency_key(operation, options.idempotency_key, &mut headers)?;
         for (name, value) in &request.headers {
             headers.append(HeaderName::from_static(name), header_value(value)?);
         }
-        if !request.cookies.is_empty() {
-            headers.insert(COOKIE, header_value(&request.cookies.join("; "))?);
+        let cookies = credentials.cookies.iter().chain(&request.cookies);
+        if let Some(value) = cookie_header(cookies, !credentials.cookies.is_empty())? {
+            headers.insert(COOKIE, value);
         }
-        let url = self.url(&request)?;
+        let mut url = self.url(&request)?;
+        if !credentials.query.is_empty() {
+            let pairs = credentials
+                .query
+                .iter()
+                .map(|(name, key)| (*name, key.expose()));
+            url.query_pairs_mut().extend_pairs(pairs);
+        }
         let body = request.body.map(|body| {
             headers.insert(CONTENT_TYPE, header_value(&body.content_type)?);
             Ok(body.bytes)
@@ -124,35 +104,38 @@ impl<A: Api> Client<A> {
             headers,
             body: body.transpose()?,
             idempotency_key,
-            token_generation,
+            token_generation: credentials.token_generation,
         })
     }
 
-    /// The header of the credential the operation sends, if it sends one,
-    /// and which renewal of an expiring token it is.
-    fn credential(
+    /// Puts the header credentials of the first alternative the client holds
+    /// into `headers`; returns its query keys and cookies, and which renewal
+    /// of an expiring token is sent.
+    fn credentials(
         &self,
-        credential: Option<Credential>,
-    ) -> Result<Option<(HeaderName, HeaderValue, Option<u64>)>, Refusal> {
-        let missing = |kind| Refusal::MissingCredential(kind);
-        match (credential, &self.bearer) {
-            (None, _) => Ok(None),
-            (Some(Credential::Bearer), Bearer::None) => Err(missing(CredentialKind::BearerToken)),
-            (Some(Credential::Bearer), Bearer::Static(header)) => {
-                Ok(Some((AUTHORIZATION, header.clone()?, None)))
-            }
-            (Some(Credential::Bearer), Bearer::Refreshing(token)) => {
-                let (header, generation) = token.current();
-                Ok(Some((AUTHORIZATION, header?, Some(generation))))
-            }
-            (Some(Credential::ApiKey { header }), _) => {
-                let value = self
-                    .api_key
-                    .clone()
-                    .ok_or(missing(CredentialKind::ApiKey))??;
-                Ok(Some((HeaderName::from_static(header), value, None)))
+        operation: &Operation<A>,
+        headers: &mut HeaderMap,
+    ) -> Result<SentCredentials, Refusal> {
+        let mut sent = SentCredentials::default();
+        for slot in self.credentials.choose(&operation.security)? {
+            match slot {
+                Slot::Fixed(wire) => match wire.clone()? {
+                    Wire::Header(name, value) => {
+                        headers.insert(name, value);
+                    }
+                    Wire::Query(name, key) => sent.query.push((name, key)),
+                    Wire::Cookie(name, key) => {
+                        sent.cookies.push(format!("{name}={}", key.expose()))
+                    }
+                },
+                Slot::Renewed(token) => {
+                    let (value, generation) = token.current();
+                    headers.insert(AUTHORIZATION, value?);
+                    sent.token_generation = Some(generation);
+                }
             }
         }
+        Ok(sent)
     }
 
     /// The call's address, else the client's, whose header value is built once.
@@ -201,6 +184,32 @@ impl<A: Api> Client<A> {
     }
 }
 
+/// What the chosen credentials add besides headers.
+#[derive(Default)]
+struct SentCredentials {
+    /// API keys sent in the query, added to the URL after the operation's parameters.
+    query: Vec<(&'static str, Secret)>,
+    /// API keys sent as cookies, `name=value`, ahead of the operation's cookie parameters.
+    cookies: Vec<String>,
+    /// Which renewal of an expiring token the request carries, if it carries one.
+    token_generation: Option<u64>,
+}
+
+/// One `Cookie` header for the credentials' and the parameters' cookies;
+/// sensitive when it carries a credential.
+fn cookie_header<'c>(
+    cookies: impl Iterator<Item = &'c String>,
+    carries_credential: bool,
+) -> Result<Option<HeaderValue>, Refusal> {
+    let joined = cookies.map(String::as_str).collect::<Vec<_>>().join("; ");
+    if joined.is_empty() {
+        return Ok(None);
+    }
+    let mut value = header_value(&joined)?;
+    value.set_sensitive(carries_credential);
+    Ok(Some(value))
+}
+
 /// The caller's key, or a fresh UUID v4, for an operation that declares the header.
 fn idempotency_key<A: Api>(
     operation: &Operation<A>,
@@ -231,17 +240,18 @@ mod tests {
 
     use super::*;
     use crate::client::ClientBuilder;
+    use crate::credentials::Security;
     use crate::form::Delimiter;
     use crate::request::ParamValue;
     use crate::request::{ForwardedFor, Replay};
-    use crate::test_api::{TestApi, TestHost};
+    use crate::test_api::{Bearer, TestApi, TestHost};
 
     const CHARGE: Operation<TestApi> = Operation {
         id: "charge",
         method: Method::POST,
         path: "/v1/charges",
         host: TestHost::Main,
-        credential: Some(Credential::Bearer),
+        security: Security::required(&[&["bearer"]]),
         forwarded_for: Some(ForwardedFor {
             header: "x-forwarded-for",
             required: true,
@@ -252,7 +262,7 @@ mod tests {
 
     fn client() -> Client<TestApi> {
         ClientBuilder::<TestApi>::default()
-            .access_token("token-SECRET")
+            .credential(Bearer, "token-SECRET")
             .forwarded_for(IpAddr::V4(Ipv4Addr::LOCALHOST))
             .build()
             .unwrap()
@@ -287,7 +297,7 @@ mod tests {
     #[test]
     fn what_can_be_refused_is_refused_before_any_io() {
         let missing_header = ClientBuilder::<TestApi>::default()
-            .access_token("token")
+            .credential(Bearer, "token")
             .build()
             .unwrap()
             .0
@@ -306,10 +316,10 @@ mod tests {
         assert!(matches!(empty_key, Err(Refusal::InvalidRequest(_))));
     }
 
-    const FILE: Operation<TestApi> = Operation {
+    static FILE: Operation<TestApi> = Operation {
         id: "file",
         path: "/v1/{Sid}.json/files/{name}-{version}",
-        credential: None,
+        security: Security::NONE,
         forwarded_for: None,
         idempotency_key: None,
         ..CHARGE

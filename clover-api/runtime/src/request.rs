@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::api::Api;
 use crate::client::Client;
+use crate::credentials::Security;
 use crate::decode::DecodeFailure;
 use crate::error::{Error, Refusal};
 use crate::form::{Delimiter, Fields, FormFields, ObjectStyle, Query};
@@ -31,7 +32,8 @@ pub struct Operation<A: Api> {
     /// The spec's path template, e.g. `/v1/charges/{chargeId}`.
     pub path: &'static str,
     pub host: A::Host,
-    pub credential: Option<Credential>,
+    /// The credentials the call may send, and whether it may go without.
+    pub security: Security,
     pub forwarded_for: Option<ForwardedFor>,
     /// The idempotency header, when the operation declares one.
     pub idempotency_key: Option<&'static str>,
@@ -52,15 +54,6 @@ pub enum Replay {
     /// A write without a key, or one that spends a single-use input (an
     /// OAuth code, a refresh token): a second copy may act twice or fail.
     Never,
-}
-
-/// Which configured credential an operation sends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Credential {
-    /// `Authorization: Bearer`, from [`ClientBuilder::access_token`](crate::ClientBuilder::access_token).
-    Bearer,
-    /// An API key header, from [`ClientBuilder::api_key`](crate::ClientBuilder::api_key).
-    ApiKey { header: &'static str },
 }
 
 /// The shopper's IP header an operation declares.

@@ -4,6 +4,8 @@ use std::fmt;
 
 use crate::api::{Api, ApiHost};
 use crate::client::Client;
+use crate::credentials::{BasicCredentials, BearerScheme, Scheme, SentAs};
+use crate::secret::Secret;
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum TestApi {}
@@ -45,3 +47,29 @@ impl Api for TestApi {
     type ErrorFields = serde_json::Value;
     type Client = TestClient;
 }
+
+/// Declares a test scheme: its type, key, credential and how it is sent.
+macro_rules! test_scheme {
+    ($($name:ident $key:literal $credential:ty => $sent_as:expr;)*) => {$(
+        #[derive(Debug, Clone, Copy)]
+        pub(crate) struct $name;
+
+        impl Scheme for $name {
+            type Api = TestApi;
+            type Credential = $credential;
+            const KEY: &'static str = $key;
+            const SENT_AS: SentAs = $sent_as;
+        }
+    )*};
+}
+
+test_scheme! {
+    Bearer "bearer" Secret => SentAs::Bearer;
+    Basic "basic" BasicCredentials => SentAs::Basic;
+    HeaderKey "headerKey" Secret => SentAs::Header("x-api-key");
+    QueryKey "queryKey" Secret => SentAs::Query("api_key");
+    CookieKey "cookieKey" Secret => SentAs::Cookie("session");
+    Mismatched "mismatched" Secret => SentAs::Basic;
+}
+
+impl BearerScheme for Bearer {}

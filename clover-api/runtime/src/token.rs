@@ -8,10 +8,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
+use reqwest::header::HeaderValue;
+
 use crate::api::Api;
 use crate::client::Client;
+use crate::credentials::bearer_value;
 use crate::error::{Error, Refusal};
-use crate::prepare::{CredentialHeader, bearer_header};
 use crate::secret::Secret;
 
 /// How long before its expiry a token is renewed.
@@ -49,8 +51,10 @@ impl fmt::Debug for OnRefresh {
     }
 }
 
-/// A token pair and how to renew it, until the client is built.
+/// A token pair, the key of the bearer scheme it is for, and how to renew
+/// it, until the client is built.
 pub(crate) struct Expiring<A: Api> {
+    pub(crate) scheme: &'static str,
     pub(crate) tokens: Tokens,
     pub(crate) refresh: Box<dyn Refresh<A>>,
 }
@@ -58,6 +62,7 @@ pub(crate) struct Expiring<A: Api> {
 impl<A: Api> fmt::Debug for Expiring<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Expiring")
+            .field("scheme", &self.scheme)
             .field("tokens", &self.tokens)
             .finish_non_exhaustive()
     }
@@ -65,6 +70,8 @@ impl<A: Api> fmt::Debug for Expiring<A> {
 
 /// The current token of a client built with expiring tokens, shared by its clones.
 pub(crate) struct RefreshingToken<A: Api> {
+    /// The key of the bearer scheme the token is for.
+    scheme: &'static str,
     current: RwLock<Current>,
     /// Held while refreshing, so concurrent calls share one refresh; holds
     /// the last failure, for the calls that waited on that refresh.
@@ -76,7 +83,8 @@ pub(crate) struct RefreshingToken<A: Api> {
 }
 
 struct Current {
-    header: CredentialHeader,
+    /// The `Authorization: Bearer …` value, or why it cannot be sent.
+    header: Result<HeaderValue, Refusal>,
     /// When to renew ahead of expiry, if the expiry is known.
     renew_at: Option<SystemTime>,
     refresh_token: Option<Secret>,
@@ -88,7 +96,8 @@ struct Current {
 impl<A: Api> RefreshingToken<A> {
     pub(crate) fn new(expiring: Expiring<A>, on_refresh: Option<OnRefresh>) -> Self {
         RefreshingToken {
-            current: RwLock::new(Current::from_tokens(expiring.tokens, 0)),
+            scheme: expiring.scheme,
+            current: RwLock::new(Current::from_tokens(expiring.scheme, expiring.tokens, 0)),
             refreshing: tokio::sync::Mutex::new(None),
             failures: AtomicU64::new(0),
             refresher: expiring.refresh,
@@ -97,7 +106,7 @@ impl<A: Api> RefreshingToken<A> {
     }
 
     /// The `Authorization` value to send now, and which renewal it is.
-    pub(crate) fn current(&self) -> (CredentialHeader, u64) {
+    pub(crate) fn current(&self) -> (Result<HeaderValue, Refusal>, u64) {
         self.read(|current| (current.header.clone(), current.generation))
     }
 
@@ -162,7 +171,7 @@ impl<A: Api> RefreshingToken<A> {
             .current
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        *current = Current::from_tokens(tokens, seen + 1);
+        *current = Current::from_tokens(self.scheme, tokens, seen + 1);
         Ok(())
     }
 
@@ -190,14 +199,14 @@ impl Current {
     /// Renews [`RENEW_AHEAD`] before expiry, or halfway through a shorter
     /// life; a pair that arrives already expired is renewed only after a 401,
     /// so a server sending odd expiries cannot cause a refresh per call.
-    fn from_tokens(tokens: Tokens, generation: u64) -> Self {
+    fn from_tokens(scheme: &'static str, tokens: Tokens, generation: u64) -> Self {
         let now = SystemTime::now();
         let renew_at = tokens.expires_at.and_then(|expires_at| {
             let life = expires_at.duration_since(now).ok()?;
             Some(expires_at - RENEW_AHEAD.min(life / 2))
         });
         Current {
-            header: bearer_header(tokens.access_token.expose()),
+            header: bearer_value(scheme, &tokens.access_token),
             renew_at,
             refresh_token: tokens.refresh_token,
             generation,
@@ -208,6 +217,7 @@ impl Current {
 impl<A: Api> fmt::Debug for RefreshingToken<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RefreshingToken")
+            .field("scheme", &self.scheme)
             .field("generation", &self.current().1)
             .finish_non_exhaustive()
     }

@@ -5,7 +5,7 @@
 //! retries and decodes it.
 
 use clover_api_runtime as runtime;
-use clover_api_runtime::{Credential, ForwardedFor, Operation, Replay, Request};
+use clover_api_runtime::{ForwardedFor, Operation, Replay, Request, Security};
 use clover_api_runtime::reqwest::Method;
 use super::{Call, ClientBuilder, Host, Pages, Spec};
 
@@ -13,8 +13,7 @@ use super::{Call, ClientBuilder, Host, Pages, Spec};
 /// clones share connections.
 ///
 /// Build one with [`Client::builder`]. The runtime's own methods
-/// (`with_api_key`, `with_access_token`, `environment`) are reached
-/// through `Deref`.
+/// (`with_credential`, `environment`) are reached through `Deref`.
 #[derive(Debug, Clone)]
 pub struct Client(clover_api_runtime::Client<Spec>);
 
@@ -173,8 +172,8 @@ impl Client {
     /// misused), so fetch it once per merchant and store it; it is the `apikey` header value for
     /// card tokenization. Requires the Online payments permission.
     ///
-    /// Sends `GET /pakms/apikey` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
-    /// token (`Authorization: Bearer`).
+    /// Sends `GET /pakms/apikey` to [`Host::Ecommerce`](crate::Host::Ecommerce) authenticated by
+    /// [`BearerAuth`](crate::schemes::BearerAuth).
     pub fn get_api_access_key(&self) -> Call<'_, super::models::ApiAccessKey> {
         let request = Request::new(&GET_API_ACCESS_KEY, &[]);
         self.0.call(request)
@@ -190,8 +189,8 @@ impl Client {
     /// be charged once, so create a new token for every payment; a wrapped TransArmor token can
     /// be reused.
     ///
-    /// Sends `POST /v1/tokens` to [`Host::Token`](crate::Host::Token) with the API key (header
-    /// `apikey`).
+    /// Sends `POST /v1/tokens` to [`Host::Token`](crate::Host::Token) authenticated by
+    /// [`ApiKeyAuth`](crate::schemes::ApiKeyAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -211,8 +210,8 @@ impl Client {
     /// Clover's examples suggest the cursor charge itself is included in the next page, unlike
     /// some other payment APIs, so de-duplicate by ID. Requires the Read payments permission.
     ///
-    /// Sends `GET /v1/charges` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
-    /// token (`Authorization: Bearer`).
+    /// Sends `GET /v1/charges` to [`Host::Ecommerce`](crate::Host::Ecommerce) authenticated by
+    /// [`BearerAuth`](crate::schemes::BearerAuth).
     pub fn list_charges(
         &self,
         params: &super::models::ListChargesParams,
@@ -260,8 +259,8 @@ impl Client {
     /// captured. Clover rejects requests that lack the `x-forwarded-for` header. Send an
     /// `idempotency-key` so that a retried request cannot charge the customer twice.
     ///
-    /// Sends `POST /v1/charges` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
-    /// token (`Authorization: Bearer`).
+    /// Sends `POST /v1/charges` to [`Host::Ecommerce`](crate::Host::Ecommerce) authenticated by
+    /// [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// `x-forwarded-for` (required) comes from the client's default or `Call::forwarded_for`.
     ///
@@ -285,7 +284,7 @@ impl Client {
     /// challenge; after a challenge it is an approval or a decline.
     ///
     /// Sends `POST /v1/charges/finalize_payment` to [`Host::Ecommerce`](crate::Host::Ecommerce)
-    /// with the bearer token (`Authorization: Bearer`).
+    /// authenticated by [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -303,8 +302,8 @@ impl Client {
     /// Fetches a single charge by ID. The response is one charge object. Requires the Read
     /// payments permission.
     ///
-    /// Sends `GET /v1/charges/{chargeId}` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the
-    /// bearer token (`Authorization: Bearer`).
+    /// Sends `GET /v1/charges/{chargeId}` to [`Host::Ecommerce`](crate::Host::Ecommerce)
+    /// authenticated by [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// # Arguments
     /// - `charge_id`: ID of the charge (13-character Clover ID).
@@ -337,7 +336,7 @@ impl Client {
     /// retried. Requires the Read and Write payments and Online payments permissions.
     ///
     /// Sends `POST /v1/charges/{chargeId}/capture` to [`Host::Ecommerce`](crate::Host::Ecommerce)
-    /// with the bearer token (`Authorization: Bearer`).
+    /// authenticated by [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// `x-forwarded-for` (sent when set) comes from the client's default or
     /// `Call::forwarded_for`.
@@ -373,8 +372,8 @@ impl Client {
     /// works as for charges: pass the last refund ID as `starting_after` while `has_more` is
     /// true. Requires the Read payments permission.
     ///
-    /// Sends `GET /v1/refunds` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
-    /// token (`Authorization: Bearer`).
+    /// Sends `GET /v1/refunds` to [`Host::Ecommerce`](crate::Host::Ecommerce) authenticated by
+    /// [`BearerAuth`](crate::schemes::BearerAuth).
     pub fn list_refunds(
         &self,
         params: &super::models::ListRefundsParams,
@@ -420,8 +419,8 @@ impl Client {
     /// cash-out. Requires the Online payments permission and read access to customers, merchant,
     /// orders and payments.
     ///
-    /// Sends `POST /v1/refunds` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
-    /// token (`Authorization: Bearer`).
+    /// Sends `POST /v1/refunds` to [`Host::Ecommerce`](crate::Host::Ecommerce) authenticated by
+    /// [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// `x-forwarded-for` (sent when set) comes from the client's default or
     /// `Call::forwarded_for`.
@@ -441,8 +440,8 @@ impl Client {
     ///
     /// Fetches a single refund by ID. Requires the Read payments permission.
     ///
-    /// Sends `GET /v1/refunds/{refundId}` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the
-    /// bearer token (`Authorization: Bearer`).
+    /// Sends `GET /v1/refunds/{refundId}` to [`Host::Ecommerce`](crate::Host::Ecommerce)
+    /// authenticated by [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// # Arguments
     /// - `refund_id`: ID of the refund.
@@ -468,7 +467,7 @@ impl Client {
     /// carries the balance before and after.
     ///
     /// Sends `POST /v1/refunds/{refundId}/cancel` to [`Host::Ecommerce`](crate::Host::Ecommerce)
-    /// with the bearer token (`Authorization: Bearer`).
+    /// authenticated by [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -504,8 +503,8 @@ impl Client {
     /// tokens. Saving a card the customer already has on file fails with 409. Requires the Read
     /// and Write customers and Online payments permissions.
     ///
-    /// Sends `POST /v1/customers` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
-    /// token (`Authorization: Bearer`).
+    /// Sends `POST /v1/customers` to [`Host::Ecommerce`](crate::Host::Ecommerce) authenticated by
+    /// [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -525,8 +524,8 @@ impl Client {
     /// Sending a card the customer already has fails with 409. Requires the Read and Write
     /// customers and Online payments permissions.
     ///
-    /// Sends `PUT /v1/customers/{customerId}` to [`Host::Ecommerce`](crate::Host::Ecommerce) with
-    /// the bearer token (`Authorization: Bearer`).
+    /// Sends `PUT /v1/customers/{customerId}` to [`Host::Ecommerce`](crate::Host::Ecommerce)
+    /// authenticated by [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -560,8 +559,8 @@ impl Client {
     /// attached. Requires the Read and Write customers and Online payments permissions.
     ///
     /// Sends `DELETE /v1/customers/{customerId}/sources/{sourceId}` to
-    /// [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer token (`Authorization:
-    /// Bearer`).
+    /// [`Host::Ecommerce`](crate::Host::Ecommerce) authenticated by
+    /// [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -606,8 +605,8 @@ impl Client {
     /// Returns one page of ecommerce orders, newest first, with the same cursor paging as
     /// charges. Requires the Read orders and Read payments permissions.
     ///
-    /// Sends `GET /v1/orders` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
-    /// token (`Authorization: Bearer`).
+    /// Sends `GET /v1/orders` to [`Host::Ecommerce`](crate::Host::Ecommerce) authenticated by
+    /// [`BearerAuth`](crate::schemes::BearerAuth).
     pub fn list_orders(
         &self,
         params: &super::models::ListOrdersParams,
@@ -653,8 +652,8 @@ impl Client {
     /// Requires the Read merchant and Read and Write orders permissions (plus Read customers to
     /// attach a customer and Read inventory to use tax rates).
     ///
-    /// Sends `POST /v1/orders` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
-    /// token (`Authorization: Bearer`).
+    /// Sends `POST /v1/orders` to [`Host::Ecommerce`](crate::Host::Ecommerce) authenticated by
+    /// [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -673,8 +672,8 @@ impl Client {
     /// refunds and customer without being asked. Requires the Read customers, merchant, orders
     /// and payments permissions.
     ///
-    /// Sends `GET /v1/orders/{orderId}` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the
-    /// bearer token (`Authorization: Bearer`).
+    /// Sends `GET /v1/orders/{orderId}` to [`Host::Ecommerce`](crate::Host::Ecommerce)
+    /// authenticated by [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// # Arguments
     /// - `order_id`: ID of the ecommerce order.
@@ -703,8 +702,8 @@ impl Client {
     /// cannot pay twice. Requires the Online payments permission and read access to customers,
     /// inventory, merchant, orders and payments.
     ///
-    /// Sends `POST /v1/orders/{orderId}/pay` to [`Host::Ecommerce`](crate::Host::Ecommerce) with
-    /// the bearer token (`Authorization: Bearer`).
+    /// Sends `POST /v1/orders/{orderId}/pay` to [`Host::Ecommerce`](crate::Host::Ecommerce)
+    /// authenticated by [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// `x-forwarded-for` (required) comes from the client's default or `Call::forwarded_for`.
     ///
@@ -741,7 +740,7 @@ impl Client {
     /// customers, merchant, orders and payments.
     ///
     /// Sends `POST /v1/orders/{orderId}/returns` to [`Host::Ecommerce`](crate::Host::Ecommerce)
-    /// with the bearer token (`Authorization: Bearer`).
+    /// authenticated by [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -778,8 +777,8 @@ impl Client {
     /// `amount` and `currency`; for a card with a fixed value the amount may be left out, and if
     /// sent it must match the value.
     ///
-    /// Sends `POST /v1/activate` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
-    /// token (`Authorization: Bearer`).
+    /// Sends `POST /v1/activate` to [`Host::Ecommerce`](crate::Host::Ecommerce) authenticated by
+    /// [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -797,8 +796,8 @@ impl Client {
     /// Loads more money onto an active gift card. A reload can be voided with `cancelRefund` on
     /// the ID the reload returns.
     ///
-    /// Sends `POST /v1/reload` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
-    /// token (`Authorization: Bearer`).
+    /// Sends `POST /v1/reload` to [`Host::Ecommerce`](crate::Host::Ecommerce) authenticated by
+    /// [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -817,8 +816,8 @@ impl Client {
     /// redemptions (multi-lock). It moves no money; it is a POST because the card is identified
     /// by a token in the body.
     ///
-    /// Sends `POST /v1/balance_inquiry` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the
-    /// bearer token (`Authorization: Bearer`).
+    /// Sends `POST /v1/balance_inquiry` to [`Host::Ecommerce`](crate::Host::Ecommerce)
+    /// authenticated by [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -836,8 +835,8 @@ impl Client {
     /// Takes the whole remaining balance off a gift card, for example to hand it to the holder in
     /// cash. A cash-out can be voided with `createRefund` on its ID.
     ///
-    /// Sends `POST /v1/cashout` to [`Host::Ecommerce`](crate::Host::Ecommerce) with the bearer
-    /// token (`Authorization: Bearer`).
+    /// Sends `POST /v1/cashout` to [`Host::Ecommerce`](crate::Host::Ecommerce) authenticated by
+    /// [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -859,7 +858,7 @@ impl Client {
     /// object may be empty, in which case the page asks for the details.
     ///
     /// Sends `POST /invoicingcheckoutservice/v1/checkouts` to [`Host::Api`](crate::Host::Api)
-    /// with the bearer token (`Authorization: Bearer`).
+    /// authenticated by [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -896,8 +895,8 @@ impl Client {
     /// `interval`: `MONTH` with 3 is quarterly, `WEEK` with 2 is every fourteen days. Keep the
     /// returned `id` to subscribe customers or change the plan later.
     ///
-    /// Sends `POST /recurring/v1/plans` to [`Host::Api`](crate::Host::Api) with the bearer token
-    /// (`Authorization: Bearer`).
+    /// Sends `POST /recurring/v1/plans` to [`Host::Api`](crate::Host::Api) authenticated by
+    /// [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -935,7 +934,7 @@ impl Client {
     /// rates given here override the plan's.
     ///
     /// Sends `POST /recurring/v1/plans/{planId}/subscriptions` to [`Host::Api`](crate::Host::Api)
-    /// with the bearer token (`Authorization: Bearer`).
+    /// authenticated by [`BearerAuth`](crate::schemes::BearerAuth).
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
@@ -983,7 +982,7 @@ const EXCHANGE_LEGACY_OAUTH_CODE: Operation<Spec> = Operation {
     method: Method::GET,
     path: "/oauth/token",
     host: Host::Web,
-    credential: None,
+    security: Security::NONE,
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -994,7 +993,7 @@ const EXCHANGE_OAUTH_CODE: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/oauth/v2/token",
     host: Host::Api,
-    credential: None,
+    security: Security::NONE,
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1005,7 +1004,7 @@ const REFRESH_OAUTH_TOKEN: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/oauth/v2/refresh",
     host: Host::Api,
-    credential: None,
+    security: Security::NONE,
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1016,7 +1015,7 @@ const MIGRATE_LEGACY_OAUTH_TOKEN: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/oauth/token/migrate_v2",
     host: Host::Api,
-    credential: None,
+    security: Security::NONE,
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1027,7 +1026,7 @@ const GET_API_ACCESS_KEY: Operation<Spec> = Operation {
     method: Method::GET,
     path: "/pakms/apikey",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Safe,
@@ -1038,9 +1037,7 @@ const CREATE_TOKEN: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/tokens",
     host: Host::Token,
-    credential: Some(Credential::ApiKey {
-        header: "apikey",
-    }),
+    security: Security::required(&[&["apiKeyAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1051,7 +1048,7 @@ const LIST_CHARGES: Operation<Spec> = Operation {
     method: Method::GET,
     path: "/v1/charges",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Safe,
@@ -1062,7 +1059,7 @@ const CREATE_CHARGE: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/charges",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: Some(ForwardedFor {
         header: "x-forwarded-for",
         required: true,
@@ -1076,7 +1073,7 @@ const FINALIZE_PAYMENT: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/charges/finalize_payment",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1087,7 +1084,7 @@ const GET_CHARGE: Operation<Spec> = Operation {
     method: Method::GET,
     path: "/v1/charges/{chargeId}",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Safe,
@@ -1098,7 +1095,7 @@ const CAPTURE_CHARGE: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/charges/{chargeId}/capture",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: Some(ForwardedFor {
         header: "x-forwarded-for",
         required: false,
@@ -1112,7 +1109,7 @@ const LIST_REFUNDS: Operation<Spec> = Operation {
     method: Method::GET,
     path: "/v1/refunds",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Safe,
@@ -1123,7 +1120,7 @@ const CREATE_REFUND: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/refunds",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: Some(ForwardedFor {
         header: "x-forwarded-for",
         required: false,
@@ -1137,7 +1134,7 @@ const GET_REFUND: Operation<Spec> = Operation {
     method: Method::GET,
     path: "/v1/refunds/{refundId}",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Safe,
@@ -1148,7 +1145,7 @@ const CANCEL_REFUND: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/refunds/{refundId}/cancel",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1159,7 +1156,7 @@ const CREATE_CUSTOMER: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/customers",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1170,7 +1167,7 @@ const UPDATE_CUSTOMER: Operation<Spec> = Operation {
     method: Method::PUT,
     path: "/v1/customers/{customerId}",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1181,7 +1178,7 @@ const REVOKE_CUSTOMER_SOURCE: Operation<Spec> = Operation {
     method: Method::DELETE,
     path: "/v1/customers/{customerId}/sources/{sourceId}",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1192,7 +1189,7 @@ const LIST_ORDERS: Operation<Spec> = Operation {
     method: Method::GET,
     path: "/v1/orders",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Safe,
@@ -1203,7 +1200,7 @@ const CREATE_ORDER: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/orders",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1214,7 +1211,7 @@ const GET_ORDER: Operation<Spec> = Operation {
     method: Method::GET,
     path: "/v1/orders/{orderId}",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Safe,
@@ -1225,7 +1222,7 @@ const PAY_ORDER: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/orders/{orderId}/pay",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: Some(ForwardedFor {
         header: "x-forwarded-for",
         required: true,
@@ -1239,7 +1236,7 @@ const RETURN_ORDER: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/orders/{orderId}/returns",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1250,7 +1247,7 @@ const ACTIVATE_GIFT_CARD: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/activate",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1261,7 +1258,7 @@ const RELOAD_GIFT_CARD: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/reload",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1272,7 +1269,7 @@ const GIFT_CARD_BALANCE: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/balance_inquiry",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1283,7 +1280,7 @@ const CASH_OUT_GIFT_CARD: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/v1/cashout",
     host: Host::Ecommerce,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1294,7 +1291,7 @@ const CREATE_CHECKOUT_SESSION: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/invoicingcheckoutservice/v1/checkouts",
     host: Host::Api,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1305,7 +1302,7 @@ const CREATE_PLAN: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/recurring/v1/plans",
     host: Host::Api,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,
@@ -1316,7 +1313,7 @@ const CREATE_SUBSCRIPTION: Operation<Spec> = Operation {
     method: Method::POST,
     path: "/recurring/v1/plans/{planId}/subscriptions",
     host: Host::Api,
-    credential: Some(Credential::Bearer),
+    security: Security::required(&[&["bearerAuth"]]),
     forwarded_for: None,
     idempotency_key: None,
     replay: Replay::Never,

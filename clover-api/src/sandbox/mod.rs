@@ -104,6 +104,7 @@ use tokio::task::JoinHandle;
 pub use faults::{Fault, Match};
 pub use log::RecordedRequest;
 
+use crate::schemes::{ApiKeyAuth, BearerAuth};
 use crate::{Client, ClientBuilder, Environment, Host};
 use server::Shared;
 use state::{MERCHANT_ID, Store};
@@ -184,8 +185,8 @@ impl LocalSandbox {
     pub fn client_builder(&self) -> ClientBuilder {
         Client::builder()
             .environment(self.environment())
-            .access_token(self.access_token.clone())
-            .api_key(self.api_key.clone())
+            .credential(BearerAuth, self.access_token.clone())
+            .credential(ApiKeyAuth, self.api_key.clone())
             .forwarded_for(SHOPPER_IP)
     }
 

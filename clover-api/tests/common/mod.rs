@@ -10,6 +10,7 @@ pub mod fault_server;
 
 use std::net::IpAddr;
 
+use clover_api::schemes::{ApiKeyAuth, BearerAuth};
 use clover_api::{Client, ClientBuilder, Environment, Host, RetryPolicy};
 use serde_json::Value;
 use wiremock::matchers::any;
@@ -69,8 +70,8 @@ impl Servers {
     pub fn builder(&self) -> ClientBuilder {
         Client::builder()
             .environment(self.environment())
-            .access_token(ACCESS_TOKEN)
-            .api_key(API_KEY)
+            .credential(BearerAuth, ACCESS_TOKEN)
+            .credential(ApiKeyAuth, API_KEY)
             .forwarded_for(ip(SHOPPER_IP))
             .retry(RetryPolicy::never())
     }

@@ -17,6 +17,7 @@ use clover_api::models::{
     UpdateCustomerRequest,
 };
 use clover_api::sandbox::{Fault, LocalSandbox, Match};
+use clover_api::schemes::BearerAuth;
 use clover_api::{Client, ClientBuilder, Error};
 
 pub const APP_ID: &str = "APP0000000001";
@@ -50,7 +51,10 @@ pub fn status(error: &Error) -> u16 {
 /// One successful call of each of the spec's 30 operations, with clients
 /// from `settings` (the sandbox's, or the same through a proxy).
 pub async fn every_operation(sandbox: &LocalSandbox, settings: impl Fn() -> ClientBuilder) {
-    let anonymous = settings().build().unwrap().with_access_token("unused");
+    let anonymous = settings()
+        .build()
+        .unwrap()
+        .with_credential(BearerAuth, "unused");
 
     sandbox.add_oauth_code("code-v2");
     let tokens = anonymous
@@ -82,7 +86,7 @@ pub async fn every_operation(sandbox: &LocalSandbox, settings: impl Fn() -> Clie
         .unwrap();
 
     let client = settings()
-        .access_token(refreshed.access_token)
+        .credential(BearerAuth, refreshed.access_token)
         .build()
         .unwrap();
     let key = client.get_api_access_key().await.unwrap();
@@ -313,7 +317,7 @@ pub async fn documented_errors(sandbox: &LocalSandbox, client: &Client) {
         "no refund to cancel",
     );
     refused(client.get_order(missing).await, 404, "no order");
-    let stranger = client.with_access_token("not-a-token");
+    let stranger = client.with_credential(BearerAuth, "not-a-token");
     refused(
         stranger.get_api_access_key().await,
         401,

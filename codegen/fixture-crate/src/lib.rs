@@ -7,7 +7,7 @@
 #[rustfmt::skip]
 mod generated;
 
-pub use clover_api_runtime::{Refusal, RetryPolicy, Secret};
+pub use clover_api_runtime::{BasicCredentials, Refusal, RetryPolicy, Secret};
 pub use generated::{
-    ApiError, Call, Client, ClientBuilder, Environment, Error, Host, Pages, Spec, models,
+    ApiError, Call, Client, ClientBuilder, Environment, Error, Host, Pages, Spec, models, schemes,
 };

@@ -11,7 +11,7 @@ use fixture_crate::models::{
     BankPaymentSource, CardDetails, CardPaymentSource, CashMethod, Method, Note, NoteText, Payment,
     PaymentList, PaymentSource, Status, WalletMethod,
 };
-use fixture_crate::{Client, Environment, Error, Host, Refusal, Secret};
+use fixture_crate::{Client, Environment, Error, Host, Refusal, Secret, schemes};
 
 async fn client(server: &MockServer) -> Client {
     let mut environment = Environment::sandbox();
@@ -20,7 +20,7 @@ async fn client(server: &MockServer) -> Client {
     }
     Client::builder()
         .environment(environment)
-        .access_token("token")
+        .credential(schemes::Bearer, "token")
         .build()
         .unwrap()
 }

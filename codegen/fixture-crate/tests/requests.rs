@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
 
 use fixture_crate::models::{GetItemParams, Kind, Part, Widget};
-use fixture_crate::{Client, Environment, Error, Host, Refusal, Secret};
+use fixture_crate::{Client, Environment, Error, Host, Refusal, Secret, schemes};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -16,8 +16,8 @@ async fn client(server: &MockServer) -> Client {
     }
     Client::builder()
         .environment(environment)
-        .access_token("token")
-        .api_key("key")
+        .credential(schemes::Bearer, "token")
+        .credential(schemes::Key, "key")
         .forwarded_for(IpAddr::V4(Ipv4Addr::LOCALHOST))
         .build()
         .unwrap()

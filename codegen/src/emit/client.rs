@@ -9,8 +9,8 @@ use super::responses::output_type;
 use super::types::{Scope, borrowed};
 use super::{doc, ident};
 use crate::ir::{
-    Api, BodyKind, Credential, Field, Model, Operation, Pagination, Param, ParamLocation,
-    QueryStyle, Replay, Response, Success, Type,
+    Api, BodyKind, Field, Model, Operation, Pagination, Param, ParamLocation, QueryStyle, Replay,
+    Response, SecurityScheme, Success, Type,
 };
 use crate::names::unraw;
 
@@ -23,7 +23,10 @@ pub fn emit(api: &Api) -> TokenStream {
         let method = method(operation, api);
         quote! { #method #pages }
     });
-    let constants = api.operations.iter().map(constant);
+    let constants = api
+        .operations
+        .iter()
+        .map(|operation| constant(operation, &api.schemes));
     let mut paged = std::collections::HashSet::new();
     let page_impls = api
         .operations
@@ -43,8 +46,7 @@ pub fn emit(api: &Api) -> TokenStream {
         /// clones share connections.
         ///
         /// Build one with [`Client::builder`]. The runtime's own methods
-        /// (`with_api_key`, `with_access_token`, `environment`) are reached
-        /// through `Deref`.
+        /// (`with_credential`, `environment`) are reached through `Deref`.
         #[derive(Debug, Clone)]
         pub struct Client(clover_api_runtime::Client<Spec>);
 
@@ -123,10 +125,7 @@ fn page_impl(pagination: &Pagination) -> TokenStream {
 
 fn imports(api: &Api) -> TokenStream {
     let operations = || api.operations.iter();
-    let mut runtime = vec!["Operation", "Replay", "Request"];
-    if operations().any(|operation| operation.credential.is_some()) {
-        runtime.push("Credential");
-    }
+    let mut runtime = vec!["Operation", "Replay", "Request", "Security"];
     if operations().any(|operation| operation.forwarded_for.is_some()) {
         runtime.push("ForwardedFor");
     }
@@ -180,19 +179,13 @@ fn constant_name(operation: &Operation) -> proc_macro2::Ident {
     format_ident!("{}", operation.method_name.to_shouty_snake_case())
 }
 
-fn constant(operation: &Operation) -> TokenStream {
+fn constant(operation: &Operation, schemes: &[SecurityScheme]) -> TokenStream {
     let name = constant_name(operation);
     let id = &operation.id;
     let template = &operation.path.template;
     let method = format_ident!("{}", operation.http_method.as_str());
     let host = format_ident!("{}", operation.host);
-    let credential = match &operation.credential {
-        None => quote! { None },
-        Some(Credential::Bearer) => quote! { Some(Credential::Bearer) },
-        Some(Credential::ApiKeyHeader(header)) => {
-            quote! { Some(Credential::ApiKey { header: #header }) }
-        }
-    };
+    let security = security(operation, schemes);
     let forwarded_for = match &operation.forwarded_for {
         None => quote! { None },
         Some(header) => {
@@ -217,7 +210,7 @@ fn constant(operation: &Operation) -> TokenStream {
             method: Method::#method,
             path: #template,
             host: Host::#host,
-            credential: #credential,
+            security: #security,
             forwarded_for: #forwarded_for,
             idempotency_key: #idempotency_key,
             replay: #replay,
@@ -320,7 +313,7 @@ fn method(operation: &Operation, api: &Api) -> TokenStream {
             )
         }
     };
-    let doc = doc(&method_doc(operation));
+    let doc = doc(&method_doc(operation, &api.schemes));
     let mutable = (!statements.is_empty()).then(|| quote! { mut });
     quote! {
         #doc
@@ -536,21 +529,69 @@ fn by_value(ty: &Type) -> bool {
     matches!(ty, Type::Integer(_) | Type::Number | Type::Boolean)
 }
 
+/// `Security::required(&[&["bearerAuth"]])`: each alternative as the keys
+/// of its schemes.
+fn security(operation: &Operation, schemes: &[SecurityScheme]) -> TokenStream {
+    let security = &operation.security;
+    if security.alternatives.is_empty() {
+        return quote! { Security::NONE };
+    }
+    let alternatives = security.alternatives.iter().map(|alternative| {
+        let keys = alternative.iter().map(|id| &schemes[id.0].key);
+        quote! { &[#(#keys),*] }
+    });
+    let constructor = match security.optional {
+        true => quote! { optional },
+        false => quote! { required },
+    };
+    quote! { Security::#constructor(&[#(#alternatives),*]) }
+}
+
+/// `authenticated by [`BearerAuth`](…)`, or the alternatives in order.
+fn credential_doc(operation: &Operation, schemes: &[SecurityScheme]) -> String {
+    let security = &operation.security;
+    let alternatives: Vec<String> = security
+        .alternatives
+        .iter()
+        .map(|alternative| {
+            let named: Vec<String> = alternative
+                .iter()
+                .map(|id| {
+                    let name = &schemes[id.0].rust_name;
+                    format!("[`{name}`](crate::schemes::{name})")
+                })
+                .collect();
+            named.join(" and ")
+        })
+        .collect();
+    let otherwise = match security.optional {
+        true => ", else with no credential",
+        false => "",
+    };
+    match alternatives.as_slice() {
+        [] => "with no credential".to_owned(),
+        [only] if security.optional => {
+            format!("authenticated by {only} when the client holds it{otherwise}")
+        }
+        [only] => format!("authenticated by {only}"),
+        _ => format!(
+            "authenticated by the first of {} that the client holds{otherwise}",
+            alternatives.join(", or ")
+        ),
+    }
+}
+
 /// Summary, description, then what the call sends and how it authenticates.
-fn method_doc(operation: &Operation) -> String {
+fn method_doc(operation: &Operation, schemes: &[SecurityScheme]) -> String {
     let mut parts: Vec<String> = operation
         .summary
         .iter()
         .chain(&operation.description)
         .map(|text| text.trim().to_owned())
         .collect();
-    let credential = match &operation.credential {
-        None => "no credential".to_owned(),
-        Some(Credential::Bearer) => "the bearer token (`Authorization: Bearer`)".to_owned(),
-        Some(Credential::ApiKeyHeader(header)) => format!("the API key (header `{header}`)"),
-    };
+    let credential = credential_doc(operation, schemes);
     parts.push(format!(
-        "Sends `{} {}` to [`Host::{}`](crate::Host::{}) with {credential}.",
+        "Sends `{} {}` to [`Host::{}`](crate::Host::{}) {credential}.",
         operation.http_method.as_str(),
         operation.path.template,
         operation.host,

@@ -5,6 +5,7 @@ mod client;
 mod hosts;
 mod models;
 mod responses;
+mod schemes;
 mod types;
 
 use proc_macro2::TokenStream;
@@ -33,6 +34,10 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
             tokens: hosts::emit(&api.hosts),
         },
         EmittedFile {
+            name: "schemes.rs",
+            tokens: schemes::emit(&api.schemes),
+        },
+        EmittedFile {
             name: "models.rs",
             tokens: models::emit(&api.models),
         },
@@ -50,12 +55,13 @@ fn module_root(api: &Api) -> TokenStream {
         .any(|operation| operation.pagination.is_some())
         .then(|| quote! { Pages, });
     quote! {
-        //! Code generated from the OpenAPI spec: models, hosts, one method per
-        //! operation, and the runtime's types named for this API.
+        //! Code generated from the OpenAPI spec: models, hosts, security schemes,
+        //! one method per operation, and the runtime's types named for this API.
         mod api;
         mod client;
         mod hosts;
         pub mod models;
+        pub mod schemes;
 
         pub use api::{ApiError, Call, ClientBuilder, Environment, Error, #pages Spec};
         pub use client::Client;

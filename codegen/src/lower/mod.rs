@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use openapiv3::{OpenAPI, ReferenceOr};
 
 use crate::error::{Pointer, SpecError};
-use crate::ir::{Api, Model, Type};
+use crate::ir::{Api, Model, Security, Type};
 
 /// Lowers a parsed spec, collecting every problem rather than stopping at the first.
 pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
@@ -23,6 +23,8 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
         models: Vec::new(),
         model_origins: HashMap::new(),
         hosts: hosts::Hosts::default(),
+        schemes: security::Schemes::default(),
+        inherited_security: None,
         error_schemas: Vec::new(),
         following: Vec::new(),
         errors: Vec::new(),
@@ -37,6 +39,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
         ));
     }
     lowering.components();
+    lowering.inherited_security = lowering.root_security();
     let operations = lowering.operations();
     if !lowering.errors.is_empty() {
         return Err(lowering.errors);
@@ -47,6 +50,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
     let errors = errors::error_model(&lowering.error_schemas, &models);
     Ok(Api {
         hosts: lowering.hosts.into_list(),
+        schemes: lowering.schemes.into_list(),
         models,
         operations,
         errors,
@@ -59,6 +63,9 @@ struct Lowering<'a> {
     /// Where each model name was first defined, to report clashes.
     model_origins: HashMap<String, Pointer>,
     hosts: hosts::Hosts,
+    schemes: security::Schemes,
+    /// The root's `security`, for operations without their own.
+    inherited_security: Option<Security>,
     /// The `$ref` of each error response's JSON schema, in spec order.
     error_schemas: Vec<String>,
     /// Alias components being resolved, to catch a `$ref` loop.

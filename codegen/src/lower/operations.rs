@@ -1,4 +1,4 @@
-//! Paths and operations → `ir::Operation`: path template, host, credential,
+//! Paths and operations → `ir::Operation`: path template, host, security,
 //! parameters (required ones become arguments, optional ones a params
 //! struct) and their styles. Bodies and responses are lowered in `bodies`.
 
@@ -124,7 +124,7 @@ impl<'a> Lowering<'a> {
                 ));
             }
         };
-        let credential = self.credential(operation.security.as_ref(), pointer)?;
+        let security = self.operation_security(operation.security.as_ref(), pointer);
 
         let mut lowered = Operation {
             id,
@@ -134,7 +134,7 @@ impl<'a> Lowering<'a> {
             http_method,
             path: path.clone(),
             host,
-            credential,
+            security,
             required_params: Vec::new(),
             params_struct: None,
             forwarded_for: None,
