@@ -79,7 +79,7 @@ pub struct ClientBuilder<A: Api> {
 impl<A: Api> Default for ClientBuilder<A> {
     fn default() -> Self {
         ClientBuilder {
-            environment: Environment::sandbox(),
+            environment: Environment::default(),
             access_token: None,
             expiring: None,
             on_refresh: None,
@@ -246,7 +246,8 @@ pub enum BuildError {
 }
 
 impl<A: Api> ClientBuilder<A> {
-    /// Which hosts to talk to; [`Environment::sandbox`] unless set.
+    /// Which hosts to talk to; [`Environment::default`] (the first environment
+    /// the spec lists) unless set.
     pub fn environment(mut self, environment: Environment<A>) -> Self {
         self.environment = environment;
         self

@@ -240,6 +240,9 @@ pub enum Refusal {
     NotAccepted(&'static str),
     #[error("{0}")]
     InvalidRequest(String),
+    /// The operation's host has no base URL in the environment.
+    #[error("no base URL for the `{host}` host: {reason}")]
+    NoBaseUrl { host: String, reason: String },
 }
 
 /// The credentials a client can hold.

@@ -26,9 +26,11 @@ mod token;
 mod trace;
 pub mod validate;
 
-pub use api::{Api, ApiHost, ErrorFields, FieldsDisplay};
+pub use api::{Api, ApiHost, ApiServer, ErrorFields, FieldsDisplay};
 pub use client::{BuildError, Client, ClientBuilder};
-pub use environment::{Environment, InvalidBaseUrl};
+pub use environment::{
+    Environment, InvalidBaseUrl, InvalidServerVariable, ServerUrl, ServerVariable,
+};
 pub use error::{ApiError, AttemptFailure, CredentialKind, Error, FailedAttempt, RawBody, Refusal};
 pub use pages::{Page, Pages};
 pub use request::{Call, Credential, ForwardedFor, Operation, ParamValue, Replay, Request};

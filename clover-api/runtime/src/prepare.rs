@@ -177,7 +177,10 @@ impl<A: Api> Client<A> {
 
     /// Base URL of the operation's host + percent-encoded path segments + query.
     fn url(&self, request: &Request<A>) -> Result<Url, Refusal> {
-        let mut url = self.environment.base_url(request.operation.host).clone();
+        let mut url = self
+            .environment
+            .base_url_to_send(request.operation.host)?
+            .clone();
         url.path_segments_mut()
             .map_err(|()| {
                 Refusal::InvalidRequest(format!(
@@ -301,5 +304,15 @@ mod tests {
         let dot_dot =
             client().prepare(Request::new(&CHARGE, &["v1", ".."]), CallOptions::default());
         assert!(matches!(dot_dot, Err(Refusal::InvalidInput(_))));
+    }
+
+    #[test]
+    fn a_host_without_a_base_url_is_refused_by_name() {
+        const UPLOAD: Operation<TestApi> = Operation {
+            host: TestHost::Files,
+            ..CHARGE
+        };
+        let refused = client().prepare(Request::new(&UPLOAD, &["upload"]), CallOptions::default());
+        assert!(matches!(refused.err(), Some(Refusal::NoBaseUrl { host, .. }) if host == "files"));
     }
 }
