@@ -32,7 +32,7 @@ pub trait ApiHost: Copy + Eq + fmt::Debug + fmt::Display + Send + Sync + 'static
     const ALL: &'static [Self];
 
     /// The host's server URL in an environment, as the spec writes it.
-    fn url(self, server: Self::Server) -> &'static ServerUrl;
+    fn url(self, server: Self::Server) -> ServerUrl;
 }
 
 /// The generated `Server` enum: one variant per environment, the first the

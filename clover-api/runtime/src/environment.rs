@@ -38,14 +38,23 @@ enum BaseUrl {
 }
 
 /// A server URL as the spec writes it, `{name}` standing for a variable;
-/// generated code holds one per host and environment.
-#[derive(Debug)]
+/// generated code gives one per host and environment.
+#[derive(Debug, Clone, Copy)]
 pub struct ServerUrl {
-    pub template: &'static str,
-    pub variables: &'static [ServerVariable],
+    template: &'static str,
+    variables: &'static [ServerVariable],
 }
 
-/// A variable of a [`ServerUrl`].
+impl ServerUrl {
+    pub const fn new(template: &'static str, variables: &'static [ServerVariable]) -> Self {
+        ServerUrl {
+            template,
+            variables,
+        }
+    }
+}
+
+/// A variable of a [`ServerUrl`], written as a literal by generated code.
 #[derive(Debug)]
 pub struct ServerVariable {
     pub name: &'static str,
@@ -61,7 +70,7 @@ impl<A: Api> Environment<A> {
         let base_urls = A::Host::ALL
             .iter()
             .map(|host| {
-                spec_base_url(host.url(server), &variables).unwrap_or_else(BaseUrl::Missing)
+                spec_base_url(&host.url(server), &variables).unwrap_or_else(BaseUrl::Missing)
             })
             .collect();
         Environment {
@@ -114,7 +123,7 @@ impl<A: Api> Environment<A> {
             if !matches!(base_url, BaseUrl::Chosen(_))
                 && url.variables.iter().any(|variable| variable.name == name)
             {
-                *base_url = spec_base_url(url, &self.variables).map_err(invalid)?;
+                *base_url = spec_base_url(&url, &self.variables).map_err(invalid)?;
             }
         }
         Ok(self)

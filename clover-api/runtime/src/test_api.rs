@@ -30,15 +30,14 @@ impl ApiHost for TestHost {
 
     const ALL: &'static [Self] = &[TestHost::Main, TestHost::Files];
 
-    fn url(self, server: TestServer) -> &'static ServerUrl {
+    fn url(self, server: TestServer) -> ServerUrl {
         match (self, server) {
-            (TestHost::Main, TestServer::Test) => &ServerUrl {
-                template: "https://sandbox.example.com",
-                variables: &[],
-            },
-            (TestHost::Main, TestServer::Live) => &ServerUrl {
-                template: "https://{tenant}.{region}.example.com/v1",
-                variables: &[
+            (TestHost::Main, TestServer::Test) => {
+                ServerUrl::new("https://sandbox.example.com", &[])
+            }
+            (TestHost::Main, TestServer::Live) => ServerUrl::new(
+                "https://{tenant}.{region}.example.com/v1",
+                &[
                     ServerVariable {
                         name: "tenant",
                         default: "shop",
@@ -50,11 +49,8 @@ impl ApiHost for TestHost {
                         allowed: &["us", "eu"],
                     },
                 ],
-            },
-            (TestHost::Files, _) => &ServerUrl {
-                template: "/files",
-                variables: &[],
-            },
+            ),
+            (TestHost::Files, _) => ServerUrl::new("/files", &[]),
         }
     }
 }
