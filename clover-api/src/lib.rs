@@ -11,11 +11,11 @@
 //!
 //! ```no_run
 //! use clover_api::models::{CardDetails, CardTokenRequest, CreateChargeRequest, SoftDescriptor};
-//! use clover_api::{Client, Environment};
+//! use clover_api::{Client, Environment, Server};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::builder()
-//!     .environment(Environment::sandbox())
+//!     .environment(Environment::new(Server::Sandbox))
 //!     .access_token(std::env::var("CLOVER_ACCESS_TOKEN")?)
 //!     .forwarded_for("203.0.113.7".parse()?) // the shopper's IP address
 //!     .build()?;
@@ -95,10 +95,11 @@ pub mod sandbox;
 
 pub use clover_api_runtime::{
     AttemptFailure, BuildError, CredentialKind, FailedAttempt, InvalidBaseUrl, InvalidInput,
-    RawBody, Refresh, RefreshFuture, Refusal, RetryPolicy, Secret, Tokens, reqwest,
+    InvalidServerVariable, RawBody, Refresh, RefreshFuture, Refusal, RetryPolicy, Secret, Tokens,
+    reqwest,
 };
 pub use generated::{
-    ApiError, Call, Client, ClientBuilder, Environment, Error, Host, Pages, Spec, models,
+    ApiError, Call, Client, ClientBuilder, Environment, Error, Host, Pages, Server, Spec, models,
 };
 pub use oauth::OauthRefresh;
 

@@ -9,5 +9,5 @@ mod generated;
 
 pub use clover_api_runtime::{Refusal, RetryPolicy, Secret};
 pub use generated::{
-    ApiError, Call, Client, ClientBuilder, Environment, Error, Host, Pages, Spec, models,
+    ApiError, Call, Client, ClientBuilder, Environment, Error, Host, Pages, Server, Spec, models,
 };

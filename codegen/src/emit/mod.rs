@@ -29,7 +29,7 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
         },
         EmittedFile {
             name: "hosts.rs",
-            tokens: hosts::emit(&api.hosts),
+            tokens: hosts::emit(&api.hosts, &api.environments),
         },
         EmittedFile {
             name: "models.rs",
@@ -49,7 +49,7 @@ fn module_root(api: &Api) -> TokenStream {
         .any(|operation| operation.pagination.is_some())
         .then(|| quote! { Pages, });
     quote! {
-        //! Code generated from the OpenAPI spec: models, hosts, one method per
+        //! Code generated from the OpenAPI spec: models, hosts and environments, one method per
         //! operation, and the runtime's types named for this API.
         mod api;
         mod client;
@@ -58,7 +58,7 @@ fn module_root(api: &Api) -> TokenStream {
 
         pub use api::{ApiError, Call, ClientBuilder, Environment, Error, #pages Spec};
         pub use client::Client;
-        pub use hosts::Host;
+        pub use hosts::{Host, Server};
     }
 }
 

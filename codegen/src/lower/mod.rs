@@ -35,6 +35,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
             ),
         ));
     }
+    lowering.hosts = hosts::hosts(spec, &mut lowering.errors);
     lowering.components();
     let operations = lowering.operations();
     if !lowering.errors.is_empty() {
@@ -45,7 +46,8 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
     schemas::mark_sent(&mut models, &operations);
     let errors = errors::error_model(&lowering.error_schemas, &models);
     Ok(Api {
-        hosts: lowering.hosts.into_list(),
+        hosts: lowering.hosts.hosts,
+        environments: lowering.hosts.environments,
         models,
         operations,
         errors,
