@@ -588,3 +588,62 @@ fn first_url(servers: &HostServers) -> &str {
         HostServers::PerEnvironment(urls) => &urls[0].template,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn described(descriptions: &[Option<&str>]) -> Option<Vec<String>> {
+        let servers: Vec<Server> = descriptions
+            .iter()
+            .map(|description| Server {
+                description: description.map(str::to_owned),
+                ..Server::default()
+            })
+            .collect();
+        let environments = described_environments(&servers)?;
+        Some(
+            environments
+                .into_iter()
+                .map(|environment| environment.name)
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn descriptions_name_environments_by_the_fewest_words_that_differ() {
+        assert_eq!(
+            described(&[
+                Some("PayPal Sandbox Environment"),
+                Some("PayPal Live Environment")
+            ]),
+            Some(vec!["Sandbox".to_owned(), "Live".to_owned()])
+        );
+        assert_eq!(
+            described(&[Some("Live (US)"), Some("Live (EU)"), Some("Test")]),
+            Some(vec![
+                "LiveUs".to_owned(),
+                "LiveEu".to_owned(),
+                "Test".to_owned()
+            ])
+        );
+    }
+
+    #[test]
+    fn descriptions_that_cannot_name_every_server_leave_the_list_to_position() {
+        assert_eq!(described(&[Some("Production"), None]), None);
+        assert_eq!(described(&[Some("Live"), Some("Live server")]), None);
+        assert_eq!(described(&[Some("Same"), Some("Same")]), None);
+        assert_eq!(described(&[Some("Only one")]), None);
+    }
+
+    #[test]
+    fn host_urls_are_read_without_scheme_and_variables() {
+        assert_eq!(
+            url_words("http://127.0.0.1:{port}/kitchen/{region}"),
+            "127.0.0.1:/kitchen/"
+        );
+        let words = distinguishing_words(&["127.0.0.1:/kitchen/", "token.example.com"]);
+        assert_eq!(words[0], ["127", "0", "0", "1", "kitchen"]);
+    }
+}
