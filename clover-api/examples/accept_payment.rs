@@ -23,7 +23,7 @@ use std::process::ExitCode;
 use clover_api::models::{CardBrand, CardDetails, CardTokenRequest, CreateChargeRequest};
 use clover_api::sandbox::LocalSandbox;
 use clover_api::schemes::{ApiKeyAuth, BearerAuth};
-use clover_api::{Client, Environment, Error, Host, Secret};
+use clover_api::{Client, Environment, Error, Host, Secret, Server};
 
 /// Visa test card that the sandbox approves.
 const TEST_CARD: &str = "4242424242424242";
@@ -118,15 +118,16 @@ fn explain(error: &Error) {
 }
 
 fn environment_from_env() -> Result<Environment, Box<dyn StdError>> {
-    let mut environment = match std::env::var("CLOVER_ENVIRONMENT").as_deref() {
-        Ok("sandbox") | Err(_) => Environment::sandbox(),
-        Ok("production") => Environment::production(),
-        Ok(other) => {
-            return Err(
-                format!("CLOVER_ENVIRONMENT must be sandbox or production, not {other:?}").into(),
-            );
-        }
+    let server = match std::env::var("CLOVER_ENVIRONMENT") {
+        Err(_) => Server::default(),
+        Ok(name) => Server::ALL
+            .into_iter()
+            .find(|server| server.to_string() == name)
+            .ok_or_else(|| {
+                format!("CLOVER_ENVIRONMENT must be sandbox or production, not {name:?}")
+            })?,
     };
+    let mut environment = Environment::new(server);
     for (variable, host) in [
         ("CLOVER_API_URL", Host::Api),
         ("CLOVER_ECOMMERCE_URL", Host::Ecommerce),

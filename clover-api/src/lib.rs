@@ -12,11 +12,11 @@
 //! ```no_run
 //! use clover_api::models::{CardDetails, CardTokenRequest, CreateChargeRequest, SoftDescriptor};
 //! use clover_api::schemes::{ApiKeyAuth, BearerAuth};
-//! use clover_api::{Client, Environment};
+//! use clover_api::{Client, Environment, Server};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::builder()
-//!     .environment(Environment::sandbox())
+//!     .environment(Environment::new(Server::Sandbox))
 //!     .credential(BearerAuth, std::env::var("CLOVER_ACCESS_TOKEN")?)
 //!     .forwarded_for("203.0.113.7".parse()?) // the shopper's IP address
 //!     .build()?;
@@ -95,11 +95,12 @@ mod oauth;
 pub mod sandbox;
 
 pub use clover_api_runtime::{
-    AttemptFailure, BuildError, FailedAttempt, InvalidBaseUrl, InvalidInput, RawBody, Refresh,
-    RefreshFuture, Refusal, RetryPolicy, Secret, Tokens, reqwest,
+    AttemptFailure, BuildError, FailedAttempt, InvalidBaseUrl, InvalidInput, InvalidServerVariable,
+    RawBody, Refresh, RefreshFuture, Refusal, RetryPolicy, Secret, Tokens, reqwest,
 };
 pub use generated::{
-    ApiError, Call, Client, ClientBuilder, Environment, Error, Host, Pages, Spec, models, schemes,
+    ApiError, Call, Client, ClientBuilder, Environment, Error, Host, Pages, Server, Spec, models,
+    schemes,
 };
 pub use oauth::OauthRefresh;
 

@@ -3,31 +3,33 @@
 use std::future::IntoFuture;
 
 use clover_api::models::{Charge, CreateChargeRequest};
-use clover_api::{Call, Client, Environment, Host};
+use clover_api::{Call, Client, Environment, Host, Server};
 
 #[test]
-fn sandbox_and_production_use_the_spec_urls() {
+fn each_environment_uses_the_spec_urls_and_the_first_is_the_default() {
+    let url = |environment: &Environment, host| environment.base_url(host).unwrap().to_string();
     assert_eq!(
-        Environment::sandbox().base_url(Host::Token).as_str(),
+        url(&Environment::default(), Host::Token),
         "https://token-sandbox.dev.clover.com/"
     );
+    assert_eq!(Environment::default().server(), Server::Sandbox);
     assert_eq!(
-        Environment::production().base_url(Host::Ecommerce).as_str(),
+        url(&Environment::new(Server::Production), Host::Ecommerce),
         "https://scl.clover.com/"
     );
 }
 
 #[test]
 fn one_host_can_move_without_the_others() {
-    let environment = Environment::sandbox()
+    let environment = Environment::default()
         .with_base_url(Host::Token, "http://127.0.0.1:9000/prefix")
         .unwrap();
     assert_eq!(
-        environment.base_url(Host::Token).as_str(),
+        environment.base_url(Host::Token).unwrap().as_str(),
         "http://127.0.0.1:9000/prefix"
     );
     assert_eq!(
-        environment.base_url(Host::Ecommerce).as_str(),
+        environment.base_url(Host::Ecommerce).unwrap().as_str(),
         "https://scl-sandbox.dev.clover.com/"
     );
 }
@@ -35,16 +37,27 @@ fn one_host_can_move_without_the_others() {
 #[test]
 fn unusable_base_urls_are_refused() {
     assert!(
-        Environment::sandbox()
+        Environment::default()
             .with_base_url(Host::Api, "not a url")
             .is_err()
     );
-    let error = Environment::sandbox()
+    let error = Environment::default()
         .with_base_url(Host::Api, "mailto:ops@example.com")
         .unwrap_err();
     assert!(
         error.to_string().contains("absolute http or https"),
         "{error}"
+    );
+}
+
+#[test]
+fn clover_servers_have_no_variables_to_set() {
+    let error = Environment::default()
+        .with_server_variable("region", "eu")
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid server variable `region` = \"eu\": no server of the `sandbox` environment declares it"
     );
 }
 

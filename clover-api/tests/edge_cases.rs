@@ -18,7 +18,7 @@ use wiremock::matchers::{any, header, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn env(server: &MockServer) -> Environment {
-    let mut environment = Environment::sandbox();
+    let mut environment = Environment::default();
     for host in Host::ALL {
         environment = environment.with_base_url(host, &server.uri()).unwrap();
     }
@@ -363,7 +363,7 @@ async fn a_short_lived_pair_is_not_renewed_on_every_call() {
 
 #[tokio::test]
 async fn the_client_debug_hides_a_base_url_password() {
-    let environment = Environment::sandbox()
+    let environment = Environment::default()
         .with_base_url(Host::Ecommerce, "https://user:hunter2@proxy.example.com/")
         .unwrap();
     let client = Client::builder().environment(environment).build().unwrap();
@@ -446,7 +446,7 @@ async fn a_connect_failure_after_a_timeout_says_an_earlier_attempt_may_have_char
         tokio::time::sleep(Duration::from_secs(3)).await;
         drop(socket);
     });
-    let mut environment = Environment::sandbox();
+    let mut environment = Environment::default();
     for host in Host::ALL {
         environment = environment
             .with_base_url(host, &format!("http://{address}"))

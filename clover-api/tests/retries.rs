@@ -26,7 +26,7 @@ fn quick_retries() -> RetryPolicy {
 }
 
 fn client(server: &FaultServer, retry: RetryPolicy) -> Client {
-    let mut environment = Environment::sandbox();
+    let mut environment = Environment::default();
     for host in Host::ALL {
         environment = environment.with_base_url(host, &server.url()).unwrap();
     }
@@ -357,7 +357,7 @@ async fn a_failed_connection_is_retried_for_every_operation() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap()
     };
-    let environment = Environment::sandbox()
+    let environment = Environment::default()
         .with_base_url(Host::Api, &format!("http://{closed}"))
         .unwrap();
     let error = Client::builder()

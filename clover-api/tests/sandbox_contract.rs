@@ -61,7 +61,7 @@ async fn prism_sees_no_violation_between_the_sdk_and_the_sandbox() {
     for (_, proxy) in &proxies {
         proxy.wait_until_listening();
     }
-    let mut environment = Environment::sandbox();
+    let mut environment = Environment::default();
     for (host, proxy) in &proxies {
         environment = environment.with_base_url(*host, &proxy.url).unwrap();
     }
@@ -103,7 +103,7 @@ async fn the_sdk_decodes_every_response_prism_generates_from_the_spec() {
     let mut failures = Vec::new();
     for (seed, mock) in &mocks {
         mock.wait_until_listening();
-        let mut environment = Environment::sandbox();
+        let mut environment = Environment::default();
         for host in Host::ALL {
             environment = environment.with_base_url(host, &mock.url).unwrap();
         }

@@ -20,7 +20,7 @@ use common::fault_server::{self as fault, FaultServer};
 const APP: &str = "APP-ID";
 
 fn builder(server: &FaultServer) -> ClientBuilder {
-    let mut environment = Environment::sandbox();
+    let mut environment = Environment::default();
     for host in Host::ALL {
         environment = environment.with_base_url(host, &server.url()).unwrap();
     }

@@ -61,7 +61,7 @@ async fn each_call_is_a_span_each_attempt_an_event_and_no_secret_is_traced() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let mut environment = Environment::sandbox();
+    let mut environment = Environment::default();
     for host in Host::ALL {
         environment = environment.with_base_url(host, &server.url()).unwrap();
     }

@@ -10,6 +10,8 @@ pub struct Api {
     pub hosts: Vec<Host>,
     /// The security schemes some operation uses, in the order first used.
     pub schemes: Vec<SecurityScheme>,
+    /// The environments the servers describe; the first is the default.
+    pub environments: Vec<Environment>,
     pub models: Vec<Model>,
     pub operations: Vec<Operation>,
     /// How error responses are read; `None` when the spec defines no error body.
@@ -25,15 +27,49 @@ pub struct ErrorModel {
     pub envelope: Option<String>,
 }
 
-/// One server group, e.g. the tokenization host, with its URL per environment.
+/// One server list of the spec (all that share its URLs), e.g. the
+/// tokenization host, with its URL per environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Host {
     /// Rust variant name, e.g. `Token`.
     pub name: String,
-    /// The spec's `x-host` value, e.g. `token`.
+    /// Its name in the spec: `x-host`, else one derived from its URL, e.g. `token`.
     pub key: String,
-    pub sandbox_url: String,
-    pub production_url: String,
+    pub servers: HostServers,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostServers {
+    /// The list has one server, used in every environment.
+    One(ServerUrl),
+    /// One server per environment, in the order of `Api::environments`.
+    PerEnvironment(Vec<ServerUrl>),
+}
+
+/// A server URL as the spec writes it, `{name}` standing for a variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerUrl {
+    pub template: String,
+    pub variables: Vec<ServerVariable>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerVariable {
+    pub name: String,
+    pub default: String,
+    /// The spec's `enum`; empty when any value is allowed.
+    pub allowed: Vec<String>,
+}
+
+/// One environment: which server each host uses, e.g. the sandbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Environment {
+    /// Rust variant name, e.g. `Sandbox`.
+    pub name: String,
+    /// Its name in the spec: `x-environment`, else the Rust name in snake case.
+    pub key: String,
+    /// The server description its name was taken from, if it was.
+    pub description: Option<String>,
 }
 
 #[derive(Debug)]

@@ -43,18 +43,141 @@ fn missing_operation_id_names_the_operation() {
     assert_eq!(message, "operation has no `operationId`");
 }
 
-#[test]
-fn an_operation_without_a_host_is_refused() {
-    let (pointer, message) = spec_problem("no_host");
-    assert_eq!(pointer, "#/paths/~1a/get");
-    assert!(message.contains("no host"), "{message}");
+/// `/a` under the root `servers`, `/b` under its own; each list one item a line.
+fn spec_with_servers(root: &[&str], b: &[&str]) -> String {
+    format!(
+        r#"openapi: 3.0.3
+info: {{ title: t, version: "1" }}
+servers:
+  - {}
+paths:
+  /a:
+    get:
+      operationId: getA
+      security: []
+      responses: {{ "204": {{ description: ok }} }}
+  /b:
+    servers:
+      - {}
+    get:
+      operationId: getB
+      security: []
+      responses: {{ "204": {{ description: ok }} }}
+"#,
+        root.join("\n  - "),
+        b.join("\n      - ")
+    )
 }
 
 #[test]
-fn an_unknown_environment_names_the_server() {
-    let (pointer, message) = spec_problem("bad_environment");
-    assert_eq!(pointer, "#/paths/~1a/servers/1");
-    assert!(message.contains("found `staging`"), "{message}");
+fn server_lists_that_make_no_hosts_are_refused_at_their_cause() {
+    let sandbox = r#"{ url: "https://s.example.com", x-environment: sandbox }"#;
+    let production = r#"{ url: "https://example.com", x-environment: production }"#;
+    let other = r#"{ url: "https://other.example.com" }"#;
+    let cases = [
+        (
+            "a variable the server does not declare",
+            vec![r#"{ url: "https://{region}.example.com" }"#],
+            vec![other],
+            "#/servers/0/url",
+            "`{region}` is not declared under this server's `variables`",
+        ),
+        (
+            "an unclosed brace",
+            vec![r#"{ url: "https://{region.example.com" }"#],
+            vec![other],
+            "#/servers/0/url",
+            "unbalanced braces in `https://{region.example.com`",
+        ),
+        (
+            "a default outside the variable's enum",
+            vec![
+                r#"{ url: "https://{region}.example.com", variables: { region: { default: mars, enum: [us, eu] } } }"#,
+            ],
+            vec![other],
+            "#/servers/0/variables/region/default",
+            "the default `mars` is not one of the variable's `enum` values",
+        ),
+        (
+            "a URL that does not parse",
+            vec![r#"{ url: "https://exa mple.com" }"#],
+            vec![other],
+            "#/servers/0/url",
+            "`https://exa mple.com` is not a valid URL",
+        ),
+        (
+            "a list naming other environments than the first",
+            vec![sandbox, production],
+            vec![
+                r#"{ url: "https://s.other.example.com", x-environment: sandbox }"#,
+                r#"{ url: "https://staging.other.example.com", x-environment: staging }"#,
+            ],
+            "#/paths/~1b/servers",
+            "these servers do not match the environments `sandbox`, `production`",
+        ),
+        (
+            "an unnamed list of another length",
+            vec![sandbox, production],
+            vec![
+                other,
+                r#"{ url: "https://b.example.com" }"#,
+                r#"{ url: "https://c.example.com" }"#,
+            ],
+            "#/paths/~1b/servers",
+            "do not match the environments",
+        ),
+        (
+            "`x-environment` on only some servers",
+            vec![sandbox, production],
+            vec![
+                r#"{ url: "https://s.other.example.com", x-environment: sandbox }"#,
+                other,
+            ],
+            "#/paths/~1b/servers/1",
+            "server https://other.example.com has no string `x-environment` extension",
+        ),
+        (
+            "a second server for one environment",
+            vec![
+                sandbox,
+                r#"{ url: "https://example.com", x-environment: Sandbox }"#,
+            ],
+            vec![other],
+            "#/servers/1",
+            "a second `Sandbox` server in the same list",
+        ),
+        (
+            "the same URLs in other environments",
+            vec![sandbox, production],
+            vec![
+                r#"{ url: "https://s.example.com", x-environment: production }"#,
+                r#"{ url: "https://example.com", x-environment: sandbox }"#,
+            ],
+            "#/paths/~1b/servers",
+            "these servers have the URLs of those at #/servers but other environments or variables",
+        ),
+        (
+            "one `x-host` with other URLs",
+            vec![r#"{ url: "https://a.example.com", x-host: main }"#],
+            vec![r#"{ url: "https://b.example.com", x-host: main }"#],
+            "#/paths/~1b/servers",
+            "host `main` has other servers than at #/servers",
+        ),
+    ];
+    for (case, root, b, pointer, message) in cases {
+        let Err(Error::Spec(errors)) =
+            codegen::generate(&spec_with_servers(&root, &b), "case.yaml")
+        else {
+            panic!("{case}: must be refused");
+        };
+        assert_eq!(errors.len(), 1, "{case}: {errors:?}");
+        assert_eq!(errors[0].pointer.as_str(), pointer, "{case}");
+        assert!(
+            errors[0].message.contains(message),
+            "{case}: {}",
+            errors[0].message
+        );
+    }
 }
 
 #[test]
@@ -386,29 +509,6 @@ fn specs_that_would_not_compile_are_refused_with_a_pointer() {
             Ok(_) => panic!("{what}: generated code that would not compile"),
         }
     }
-}
-
-#[test]
-fn hosts_that_share_a_rust_name_are_refused() {
-    let spec = spec_with(
-        &format!("      operationId: getA\n      security: []\n      parameters:\n{PATH_ID}"),
-        "",
-    ) + r#"
-  x-unused: {}
-"#;
-    let spec = spec.replace(
-        "paths:\n",
-        "paths:\n  /b:\n    servers:\n      - { url: \"https://t.example.com\", x-host: Main, x-environment: sandbox }\n      - { url: \"https://t2.example.com\", x-host: Main, x-environment: production }\n    get:\n      operationId: getB\n      security: []\n      responses: { \"204\": { description: ok } }\n",
-    );
-    let Err(Error::Spec(errors)) = codegen::generate(&spec, "case.yaml") else {
-        panic!("two hosts named `Main` must be refused")
-    };
-    assert!(
-        errors
-            .iter()
-            .any(|error| error.message.contains("both become `Host::Main`")),
-        "{errors:?}"
-    );
 }
 
 /// `self` once turned into an empty type name and a panic; it now has names.

@@ -72,3 +72,37 @@ paths:
         client.contents
     );
 }
+
+#[test]
+fn servers() {
+    check_fixture("servers");
+}
+
+#[test]
+fn no_servers() {
+    check_fixture("no_servers");
+}
+
+/// `x-host` names keep their spelling; two that make one Rust name are told
+/// apart by a number rather than refused.
+#[test]
+fn hosts_that_share_a_rust_name_get_a_number() {
+    let spec = r#"openapi: 3.0.3
+info: { title: t, version: "1" }
+paths:
+  /a:
+    servers: [{ url: "https://a.example.com", x-host: main }]
+    get: { operationId: getA, security: [], responses: { "204": { description: ok } } }
+  /b:
+    servers: [{ url: "https://b.example.com", x-host: Main }]
+    get: { operationId: getB, security: [], responses: { "204": { description: ok } } }
+"#;
+    let files = codegen::generate(spec, "case.yaml").unwrap();
+    let hosts = &files
+        .iter()
+        .find(|file| file.name == "hosts.rs")
+        .unwrap()
+        .contents;
+    assert!(hosts.contains(r#"Host::Main => "main","#), "{hosts}");
+    assert!(hosts.contains(r#"Host::Main2 => "Main","#), "{hosts}");
+}

@@ -217,7 +217,7 @@ async fn serve(mut stream: TcpStream) {
 
 /// The SDK client, pointed at the loopback server.
 pub fn sdk_client(server: &Server) -> Result<clover_api::Client, Box<dyn Error>> {
-    let environment = clover_api::Environment::sandbox()
+    let environment = clover_api::Environment::default()
         .with_base_url(clover_api::Host::Ecommerce, &server.url)?;
     Ok(clover_api::Client::builder()
         .environment(environment)

@@ -1,18 +1,21 @@
-//! What generated code tells the runtime about its API: the hosts, the
-//! shape of an error body, and the client type its methods live on. The
-//! runtime names no model of any particular API.
+//! What generated code tells the runtime about its API: the hosts and
+//! environments, the shape of an error body, and the client type its
+//! methods live on. The runtime names no model of any particular API.
 
 use std::fmt;
 
 use serde::de::DeserializeOwned;
 
 use crate::client::Client;
+use crate::environment::ServerUrl;
 
 /// One API as the generator describes it, implemented by a marker type in
 /// the generated code.
 pub trait Api: fmt::Debug + Clone + Copy + Send + Sync + 'static {
     /// The servers the API is spread over.
-    type Host: ApiHost;
+    type Host: ApiHost<Server = Self::Server>;
+    /// The environments the spec's servers describe (e.g. sandbox and production).
+    type Server: ApiServer;
     /// The fields of an error response.
     type ErrorFields: ErrorFields;
     /// The generated client, whose methods are the API's operations; it
@@ -22,12 +25,21 @@ pub trait Api: fmt::Debug + Clone + Copy + Send + Sync + 'static {
 
 /// The generated `Host` enum.
 pub trait ApiHost: Copy + Eq + fmt::Debug + fmt::Display + Send + Sync + 'static {
+    /// The environments this host has a server in.
+    type Server: ApiServer;
+
     /// Every host, in the order the spec first names them.
     const ALL: &'static [Self];
 
-    fn sandbox_url(self) -> &'static str;
+    /// The host's server URL in an environment, as the spec writes it.
+    fn url(self, server: Self::Server) -> ServerUrl;
+}
 
-    fn production_url(self) -> &'static str;
+/// The generated `Server` enum: one variant per environment, the first the
+/// spec lists being the default.
+pub trait ApiServer:
+    Copy + Eq + Default + fmt::Debug + fmt::Display + Send + Sync + 'static
+{
 }
 
 /// The fields of an API's error response, as its spec defines them.

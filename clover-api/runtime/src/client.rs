@@ -65,7 +65,7 @@ pub struct ClientBuilder<A: Api> {
 impl<A: Api> Default for ClientBuilder<A> {
     fn default() -> Self {
         ClientBuilder {
-            environment: Environment::sandbox(),
+            environment: Environment::default(),
             credentials: Credentials::default(),
             expiring: None,
             on_refresh: None,
@@ -232,7 +232,8 @@ pub enum BuildError {
 }
 
 impl<A: Api> ClientBuilder<A> {
-    /// Which hosts to talk to; [`Environment::sandbox`] unless set.
+    /// Which hosts to talk to; [`Environment::default`] (the first environment
+    /// the spec lists) unless set.
     pub fn environment(mut self, environment: Environment<A>) -> Self {
         self.environment = environment;
         self

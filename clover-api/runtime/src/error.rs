@@ -249,6 +249,9 @@ pub enum Refusal {
     NotAccepted(&'static str),
     #[error("{0}")]
     InvalidRequest(String),
+    /// The operation's host has no base URL in the environment.
+    #[error("no base URL for the `{host}` host: {reason}")]
+    NoBaseUrl { host: String, reason: String },
 }
 
 /// Reads an error body into `F`: from inside its envelope when the spec has

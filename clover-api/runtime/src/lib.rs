@@ -30,12 +30,14 @@ mod token;
 mod trace;
 pub mod validate;
 
-pub use api::{Api, ApiHost, ErrorFields, FieldsDisplay};
+pub use api::{Api, ApiHost, ApiServer, ErrorFields, FieldsDisplay};
 pub use bytes::Bytes;
 pub use client::{BuildError, Client, ClientBuilder};
 pub use credentials::{BasicCredentials, BearerScheme, Credential, Scheme, Security, SentAs};
 pub use decode::DecodeFailure;
-pub use environment::{Environment, InvalidBaseUrl};
+pub use environment::{
+    Environment, InvalidBaseUrl, InvalidServerVariable, ServerUrl, ServerVariable,
+};
 pub use error::{ApiError, AttemptFailure, Error, FailedAttempt, RawBody, Refusal};
 pub use form::{Binary, Delimiter, Fields, FormFields, ObjectStyle};
 pub use pages::{Page, Pages};

@@ -167,7 +167,10 @@ impl<A: Api> Client<A> {
     /// Base URL of the operation's host + percent-encoded path segments + the
     /// query, already encoded in its parameters' styles.
     fn url(&self, request: &Request<A>) -> Result<Url, Refusal> {
-        let mut url = self.environment.base_url(request.operation.host).clone();
+        let mut url = self
+            .environment
+            .base_url_to_send(request.operation.host)?
+            .clone();
         url.path_segments_mut()
             .map_err(|()| {
                 Refusal::InvalidRequest(format!(
@@ -401,5 +404,15 @@ mod tests {
         let prepared = prepare(Request::new(&FILE, &[&"AC", &"a", &1])).unwrap();
         assert_eq!(prepared.headers["accept"], "application/json");
         assert!(!prepared.headers.contains_key("content-type"));
+    }
+
+    #[test]
+    fn a_host_without_a_base_url_is_refused_by_name() {
+        static UPLOAD: Operation<TestApi> = Operation {
+            host: TestHost::Files,
+            ..CHARGE
+        };
+        let refused = client().prepare(Request::new(&UPLOAD, &[]), CallOptions::default());
+        assert!(matches!(refused.err(), Some(Refusal::NoBaseUrl { host, .. }) if host == "files"));
     }
 }

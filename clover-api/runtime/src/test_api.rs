@@ -2,9 +2,10 @@
 
 use std::fmt;
 
-use crate::api::{Api, ApiHost};
+use crate::api::{Api, ApiHost, ApiServer};
 use crate::client::Client;
 use crate::credentials::{BasicCredentials, BearerScheme, Scheme, SentAs};
+use crate::environment::{ServerUrl, ServerVariable};
 use crate::secret::Secret;
 
 #[derive(Debug, Clone, Copy)]
@@ -13,25 +14,66 @@ pub(crate) enum TestApi {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TestHost {
     Main,
+    /// A relative server URL: no base URL until the caller sets one.
+    Files,
 }
 
 impl fmt::Display for TestHost {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("main")
+        f.write_str(match self {
+            TestHost::Main => "main",
+            TestHost::Files => "files",
+        })
     }
 }
 
 impl ApiHost for TestHost {
-    const ALL: &'static [Self] = &[TestHost::Main];
+    type Server = TestServer;
 
-    fn sandbox_url(self) -> &'static str {
-        "https://sandbox.example.com"
-    }
+    const ALL: &'static [Self] = &[TestHost::Main, TestHost::Files];
 
-    fn production_url(self) -> &'static str {
-        "https://example.com"
+    fn url(self, server: TestServer) -> ServerUrl {
+        match (self, server) {
+            (TestHost::Main, TestServer::Test) => {
+                ServerUrl::new("https://sandbox.example.com", &[])
+            }
+            (TestHost::Main, TestServer::Live) => ServerUrl::new(
+                "https://{tenant}.{region}.example.com/v1",
+                &[
+                    ServerVariable {
+                        name: "tenant",
+                        default: "shop",
+                        allowed: &[],
+                    },
+                    ServerVariable {
+                        name: "region",
+                        default: "us",
+                        allowed: &["us", "eu"],
+                    },
+                ],
+            ),
+            (TestHost::Files, _) => ServerUrl::new("/files", &[]),
+        }
     }
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum TestServer {
+    #[default]
+    Test,
+    Live,
+}
+
+impl fmt::Display for TestServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TestServer::Test => "test",
+            TestServer::Live => "live",
+        })
+    }
+}
+
+impl ApiServer for TestServer {}
 
 #[derive(Debug, Clone)]
 pub(crate) struct TestClient(pub(crate) Client<TestApi>);
@@ -44,6 +86,7 @@ impl From<Client<TestApi>> for TestClient {
 
 impl Api for TestApi {
     type Host = TestHost;
+    type Server = TestServer;
     type ErrorFields = serde_json::Value;
     type Client = TestClient;
 }

@@ -132,7 +132,7 @@ impl LocalSandbox {
             api_key.clone(),
             String::new(),
         )));
-        let mut environment = Environment::sandbox();
+        let mut environment = Environment::default();
         let mut listeners = Vec::new();
         for host in Host::ALL {
             let (address, listener) = server::listen(host, Arc::clone(&shared)).await?;
@@ -257,6 +257,7 @@ impl Drop for LocalSandbox {
 fn base(environment: &Environment, host: Host) -> String {
     environment
         .base_url(host)
+        .expect("every host has a loopback base URL")
         .as_str()
         .trim_end_matches('/')
         .to_owned()

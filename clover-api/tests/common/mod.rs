@@ -51,13 +51,17 @@ impl Servers {
 
     /// An environment that sends each host's calls to its own mock server.
     pub fn environment(&self) -> Environment {
-        let mut environment = Environment::sandbox();
+        let mut environment = Environment::default();
         for (host, server) in &self.servers {
             environment = environment
                 .with_base_url(*host, &server.uri())
                 .expect("a mock server URI is a valid base URL");
             assert_eq!(
-                environment.base_url(*host).as_str().trim_end_matches('/'),
+                environment
+                    .base_url(*host)
+                    .unwrap()
+                    .as_str()
+                    .trim_end_matches('/'),
                 server.uri(),
             );
         }

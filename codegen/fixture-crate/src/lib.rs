@@ -9,5 +9,6 @@ mod generated;
 
 pub use clover_api_runtime::{BasicCredentials, Refusal, RetryPolicy, Secret};
 pub use generated::{
-    ApiError, Call, Client, ClientBuilder, Environment, Error, Host, Pages, Spec, models, schemes,
+    ApiError, Call, Client, ClientBuilder, Environment, Error, Host, Pages, Server, Spec, models,
+    schemes,
 };

@@ -14,7 +14,7 @@ use fixture_crate::models::{
 use fixture_crate::{Client, Environment, Error, Host, Refusal, Secret, schemes};
 
 async fn client(server: &MockServer) -> Client {
-    let mut environment = Environment::sandbox();
+    let mut environment = Environment::default();
     for host in Host::ALL {
         environment = environment.with_base_url(host, &server.uri()).unwrap();
     }

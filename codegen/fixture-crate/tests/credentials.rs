@@ -8,7 +8,7 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 /// A builder aimed at `server`, holding no credential.
 fn builder(server: &MockServer) -> ClientBuilder {
-    let mut environment = Environment::sandbox();
+    let mut environment = Environment::default();
     for host in Host::ALL {
         environment = environment.with_base_url(host, &server.uri()).unwrap();
     }
@@ -184,7 +184,7 @@ async fn a_query_key_never_shows_in_an_error() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = closed.local_addr().unwrap();
     drop(closed);
-    let mut environment = Environment::sandbox();
+    let mut environment = Environment::default();
     for host in Host::ALL {
         environment = environment
             .with_base_url(host, &format!("http://{address}"))

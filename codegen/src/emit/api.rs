@@ -33,7 +33,7 @@ pub fn emit(api: &Api) -> TokenStream {
             }
         });
     quote! {
-        //! This API as the runtime sees it: its hosts, its error fields and its
+        //! This API as the runtime sees it: its hosts and environments, its error fields and its
         //! client, and the runtime's types named for it.
         use clover_api_runtime as runtime;
 
@@ -43,12 +43,13 @@ pub fn emit(api: &Api) -> TokenStream {
 
         impl runtime::Api for Spec {
             type Host = super::Host;
+            type Server = super::Server;
             type ErrorFields = #fields_type;
             type Client = super::Client;
         }
 
-        /// A base URL for every [`Host`](super::Host): the spec's sandbox or
-        /// production servers, or URLs of your own.
+        /// A base URL for every [`Host`](super::Host): its server in one of the
+        /// spec's environments ([`Server`](super::Server)), or a URL of your own.
         pub type Environment = runtime::Environment<Spec>;
 
         /// Settings for a [`Client`](super::Client); every one has a default.

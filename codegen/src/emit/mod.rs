@@ -31,7 +31,7 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
         },
         EmittedFile {
             name: "hosts.rs",
-            tokens: hosts::emit(&api.hosts),
+            tokens: hosts::emit(&api.hosts, &api.environments),
         },
         EmittedFile {
             name: "schemes.rs",
@@ -55,8 +55,9 @@ fn module_root(api: &Api) -> TokenStream {
         .any(|operation| operation.pagination.is_some())
         .then(|| quote! { Pages, });
     quote! {
-        //! Code generated from the OpenAPI spec: models, hosts, security schemes,
-        //! one method per operation, and the runtime's types named for this API.
+        //! Code generated from the OpenAPI spec: models, hosts and environments,
+        //! security schemes, one method per operation, and the runtime's types
+        //! named for this API.
         mod api;
         mod client;
         mod hosts;
@@ -65,7 +66,7 @@ fn module_root(api: &Api) -> TokenStream {
 
         pub use api::{ApiError, Call, ClientBuilder, Environment, Error, #pages Spec};
         pub use client::Client;
-        pub use hosts::Host;
+        pub use hosts::{Host, Server};
     }
 }
 

@@ -38,6 +38,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
             ),
         ));
     }
+    lowering.hosts = hosts::hosts(spec, &mut lowering.errors);
     lowering.components();
     lowering.inherited_security = lowering.root_security();
     let operations = lowering.operations();
@@ -49,7 +50,8 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
     schemas::mark_sent(&mut models, &operations);
     let errors = errors::error_model(&lowering.error_schemas, &models);
     Ok(Api {
-        hosts: lowering.hosts.into_list(),
+        hosts: lowering.hosts.hosts,
+        environments: lowering.hosts.environments,
         schemes: lowering.schemes.into_list(),
         models,
         operations,

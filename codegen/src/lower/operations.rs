@@ -108,22 +108,8 @@ impl<'a> Lowering<'a> {
                 ));
             }
         };
-        let host = match (operation.servers.is_empty(), item.servers.is_empty()) {
-            (false, _) => self
-                .hosts
-                .register(&operation.servers, &pointer.join("servers"))?,
-            (true, false) => {
-                let path_pointer = pointer.parent();
-                self.hosts
-                    .register(&item.servers, &path_pointer.join("servers"))?
-            }
-            (true, true) => {
-                return Err(SpecError::new(
-                    pointer,
-                    "operation has no host: add `servers` to the operation or its path",
-                ));
-            }
-        };
+        // When its servers were refused (reported at them), the rest is still checked.
+        let host = self.hosts.of(pointer).unwrap_or_default().to_owned();
         let security = self.operation_security(operation.security.as_ref(), pointer);
 
         let mut lowered = Operation {
