@@ -75,10 +75,13 @@ fn a_missing_security_declaration_is_refused() {
 }
 
 #[test]
-fn openapi_3_1_is_refused() {
+fn other_openapi_versions_are_refused() {
     let (pointer, message) = spec_problem("wrong_version");
     assert_eq!(pointer, "#/openapi");
-    assert!(message.contains("3.0.x"), "{message}");
+    assert_eq!(
+        message,
+        "expected an OpenAPI 3.0.x or 3.1.x document, found version \"2.0.0\""
+    );
 }
 
 #[test]
@@ -109,7 +112,7 @@ fn every_problem_is_reported_at_once() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/broken/unresolved_ref.yaml"),
     )
     .unwrap();
-    let spec = spec.replace("openapi: 3.0.3", "openapi: 3.1.0");
+    let spec = spec.replace("openapi: 3.0.3", "openapi: 2.0.0");
     match codegen::generate(&spec, "broken.yaml").unwrap_err() {
         Error::Spec(errors) => {
             let pointers: Vec<&str> = errors.iter().map(|error| error.pointer.as_str()).collect();
@@ -356,17 +359,6 @@ fn specs_that_would_not_compile_are_refused_with_a_pointer() {
             ),
             format!("{get}/parameters/1/x-sensitive"),
             "must be `true` or `false`, found 1",
-        ),
-        (
-            "properties without a type",
-            spec_with(
-                &format!(
-                    "      operationId: getA\n      security: []\n      parameters:\n{PATH_ID}"
-                ),
-                "    Loose: { properties: { a: { type: string } }, format: thing }",
-            ),
-            "#/components/schemas/Loose".to_owned(),
-            "it has `properties`, `format`; add `type: object`",
         ),
         (
             "a replay marking other than `never`",

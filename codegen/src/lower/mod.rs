@@ -26,11 +26,12 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
         following: Vec::new(),
         errors: Vec::new(),
     };
-    if !spec.openapi.starts_with("3.0.") {
+    // 3.1 documents reach here with their 3.1 spellings rewritten (`load`).
+    if !spec.openapi.starts_with("3.0.") && !spec.openapi.starts_with("3.1.") {
         lowering.errors.push(SpecError::new(
             &Pointer::root().join("openapi"),
             format!(
-                "expected an OpenAPI 3.0.x document, found version {:?}",
+                "expected an OpenAPI 3.0.x or 3.1.x document, found version {:?}",
                 spec.openapi
             ),
         ));
