@@ -98,7 +98,10 @@ struct Node<'b> {
 impl Node<'_> {
     fn spend<E: de::Error>(self) -> Result<(), E> {
         match self.budget.get().checked_sub(1) {
-            Some(left) => Ok(self.budget.set(left)),
+            Some(left) => {
+                self.budget.set(left);
+                Ok(())
+            }
             None => Err(E::custom(
                 "the document's YAML aliases expand to more values than its text could hold",
             )),

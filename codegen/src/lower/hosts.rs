@@ -63,12 +63,7 @@ impl Hosts {
                 "needs one `sandbox` and one `production` server naming the same `x-host`",
             ));
         };
-        let name = names::type_name(key).ok_or_else(|| {
-            SpecError::new(
-                pointer,
-                format!("`x-host: {key}` does not make a Rust name"),
-            )
-        })?;
+        let name = names::type_name(key);
         let host = Host {
             name: name.clone(),
             key: key.to_owned(),
