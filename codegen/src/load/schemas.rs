@@ -177,8 +177,9 @@ fn type_list(map: &mut Map<String, Value>, pointer: &Pointer) -> Result<(), Spec
         Some(Value::String(only)) if only == "null" => vec![Value::String(only.clone())],
         _ => return Ok(()),
     };
-    let (nulls, others): (Vec<Value>, Vec<Value>) =
-        types.into_iter().partition(|ty| ty.as_str() == Some("null"));
+    let (nulls, others): (Vec<Value>, Vec<Value>) = types
+        .into_iter()
+        .partition(|ty| ty.as_str() == Some("null"));
     match <[Value; 1]>::try_from(others) {
         Ok([only]) => {
             map.insert("type".to_owned(), only);
