@@ -13,8 +13,8 @@ fn check_file(name: &str, extension: &str) {
         .join("tests/fixtures")
         .join(&file_name);
     let spec = std::fs::read_to_string(&path).unwrap();
-    let files = codegen::generate(&spec, &file_name)
-        .unwrap_or_else(|error| panic!("{name}: {error}"));
+    let files =
+        codegen::generate(&spec, &file_name).unwrap_or_else(|error| panic!("{name}: {error}"));
     for file in files {
         insta::assert_snapshot!(format!("{name}__{}", file.name), file.contents);
     }
