@@ -1,7 +1,8 @@
-//! The generator behind `cargo xtask generate`: an OpenAPI 3.0 document in,
+//! The generator behind `cargo xtask generate`: an OpenAPI 3.0 document (or a
+//! 3.1 one that uses only what 3.0 can say) in,
 //! the formatted Rust source of `clover-api/src/generated/` out.
 //!
-//! The pipeline is `parse` (YAML → `openapiv3`), [`lower`] (checks and
+//! The pipeline is `load` (JSON or YAML → `openapiv3`), [`lower`] (checks and
 //! resolves the spec into the small model in [`ir`]), `emit` (model → tokens,
 //! one module per file) and `format` (tokens → `syn::File` → `prettyplease`).
 //! It is a pure function: nothing here touches the file system.
@@ -10,12 +11,14 @@ mod emit;
 pub mod error;
 mod format;
 pub mod ir;
+mod load;
 pub mod lower;
 mod names;
 
 use openapiv3::OpenAPI;
 
 pub use error::{Error, Pointer, SpecError};
+pub use load::MAX_DEPTH;
 
 /// The command a maintainer runs to regenerate, named in every file header.
 pub const COMMAND: &str = "cargo xtask generate";
@@ -34,7 +37,11 @@ pub struct GeneratedFile {
 /// output does not depend on where the spec sits). Either every file is
 /// produced, or none is.
 pub fn generate(spec_text: &str, source_name: &str) -> Result<Vec<GeneratedFile>, Error> {
-    let spec = parse(spec_text)?;
+    on_deep_stack(|| generate_here(spec_text, source_name))
+}
+
+fn generate_here(spec_text: &str, source_name: &str) -> Result<Vec<GeneratedFile>, Error> {
+    let spec = load::parse(spec_text)?;
     let api = lower::lower(&spec).map_err(Error::Spec)?;
     let header = format::header(spec_text, source_name);
     emit::emit(&api)
@@ -52,35 +59,27 @@ pub fn generate(spec_text: &str, source_name: &str) -> Result<Vec<GeneratedFile>
         .collect()
 }
 
-/// Reads YAML (or JSON) into the `openapiv3` model.
-///
-/// The text is first read into a YAML value, which reports syntax errors and
-/// duplicate keys with their line, and keeps raw YAML away from `openapiv3`
-/// (which panics on some duplicate keys). It then becomes a JSON value in
-/// document order (`200:` keys become `"200"`). Structural errors carry the
-/// pointer of the deepest node serde can name; untagged `$ref`-or-item nodes
-/// stop it at their parent.
+/// Reads a spec's text (JSON or YAML) into the `openapiv3` model.
 pub fn parse(spec_text: &str) -> Result<OpenAPI, Error> {
-    let at_root = |message: String| Error::Structure {
-        pointer: Pointer::root(),
-        message,
-    };
-    let yaml: serde_yaml_ng::Value =
-        serde_yaml_ng::from_str(spec_text).map_err(|error| at_root(error.to_string()))?;
-    let value = serde_json::to_value(yaml).map_err(|error| at_root(error.to_string()))?;
-    serde_path_to_error::deserialize(value).map_err(|error| {
-        let pointer = error
-            .path()
-            .iter()
-            .fold(Pointer::root(), |pointer, segment| match segment {
-                serde_path_to_error::Segment::Seq { index } => pointer.join(index),
-                serde_path_to_error::Segment::Map { key } => pointer.join(key),
-                serde_path_to_error::Segment::Enum { variant } => pointer.join(variant),
-                serde_path_to_error::Segment::Unknown => pointer,
-            });
-        Error::Structure {
-            pointer,
-            message: error.into_inner().to_string(),
-        }
+    on_deep_stack(|| load::parse(spec_text))
+}
+
+/// The stack the pipeline runs on. Reading and lowering recurse once per
+/// level of the document (at most [`MAX_DEPTH`]); `openapiv3` takes
+/// tens of kilobytes a level in a debug build, more than a test thread's
+/// 2 MiB holds, so the work gets a thread whose stack fits the limit.
+const STACK_BYTES: usize = 64 << 20;
+
+/// Runs `work` on a thread with [`STACK_BYTES`] of stack, passing on its panic.
+fn on_deep_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("codegen".to_owned())
+            .stack_size(STACK_BYTES)
+            .spawn_scoped(scope, work)
+            .expect("spawning the generator's thread");
+        worker
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })
 }

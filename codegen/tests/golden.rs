@@ -4,12 +4,17 @@
 use std::path::Path;
 
 fn check_fixture(name: &str) {
+    check_file(name, "yaml");
+}
+
+fn check_file(name: &str, extension: &str) {
+    let file_name = format!("{name}.{extension}");
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
-        .join(format!("{name}.yaml"));
+        .join(&file_name);
     let spec = std::fs::read_to_string(&path).unwrap();
-    let files = codegen::generate(&spec, &format!("{name}.yaml"))
-        .unwrap_or_else(|error| panic!("{name}: {error}"));
+    let files =
+        codegen::generate(&spec, &file_name).unwrap_or_else(|error| panic!("{name}: {error}"));
     for file in files {
         insta::assert_snapshot!(format!("{name}__{}", file.name), file.contents);
     }
@@ -105,4 +110,15 @@ paths:
         .contents;
     assert!(hosts.contains(r#"Host::Main => "main","#), "{hosts}");
     assert!(hosts.contains(r#"Host::Main2 => "Main","#), "{hosts}");
+}
+
+#[test]
+fn names() {
+    check_fixture("names");
+}
+
+/// A JSON document in OpenAPI 3.1 that uses only what 3.0 can say.
+#[test]
+fn openapi31() {
+    check_file("openapi31", "json");
 }

@@ -4,13 +4,16 @@
 use std::collections::HashMap;
 
 use crate::ir::{ErrorModel, Model, Struct, Type};
-use crate::names;
 
 /// The error body most error responses use (the first in spec order on a
 /// tie). If it has exactly one property that is an object model, that
 /// property is the envelope and its model holds the fields (Clover's
 /// `{"message": …, "error": {…}}`); otherwise the body itself does.
-pub(super) fn error_model(references: &[String], models: &[Model]) -> Option<ErrorModel> {
+pub(super) fn error_model(
+    references: &[String],
+    models: &[Model],
+    component_names: &HashMap<String, String>,
+) -> Option<ErrorModel> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for reference in references {
         *counts.entry(reference.as_str()).or_default() += 1;
@@ -19,8 +22,8 @@ pub(super) fn error_model(references: &[String], models: &[Model]) -> Option<Err
         let first = references.iter().position(|known| known == *reference);
         (counts[reference.as_str()], std::cmp::Reverse(first))
     })?;
-    let name = names::type_name(most_used.strip_prefix("#/components/schemas/")?)?;
-    let body = structure(models, &name)?;
+    let name = component_names.get(most_used.strip_prefix("#/components/schemas/")?)?;
+    let body = structure(models, name)?;
     let mut nested = body.fields.iter().filter_map(|field| match &field.ty {
         Type::Named(inner) if structure(models, inner).is_some() => Some((field, inner)),
         _ => None,

@@ -167,12 +167,7 @@ fn x_host(servers: &[Server], pointer: &Pointer) -> Result<Option<XHost>, SpecEr
             ),
         )),
         None => {
-            let name = names::type_name(first).ok_or_else(|| {
-                SpecError::new(
-                    pointer,
-                    format!("`x-host: {first}` does not make a Rust name"),
-                )
-            })?;
+            let name = names::type_name(first);
             Ok(Some(XHost {
                 key: first.clone(),
                 name,
@@ -294,12 +289,7 @@ fn list_environments(
     let mut environments: Vec<Environment> = Vec::new();
     for (index, key) in keys.into_iter().enumerate() {
         let at = pointer.join(index);
-        let name = names::type_name(&key).ok_or_else(|| {
-            SpecError::new(
-                &at,
-                format!("`x-environment: {key}` does not make a Rust name"),
-            )
-        })?;
+        let name = names::type_name(&key);
         if environments.iter().any(|known| known.name == name) {
             return Err(SpecError::new(
                 &at,
@@ -327,12 +317,15 @@ fn described_environments(servers: &[Server]) -> Option<Vec<Environment>> {
         return None;
     }
     let distinguishing = distinguishing_words(&descriptions);
+    if distinguishing.iter().any(Vec::is_empty) {
+        return None;
+    }
     let longest = distinguishing.iter().map(Vec::len).max()?;
     let names = (1..=longest).find_map(|count| {
         let names: Vec<String> = distinguishing
             .iter()
             .map(|words| names::type_name(&words[..count.min(words.len())].join("_")))
-            .collect::<Option<_>>()?;
+            .collect();
         let distinct: HashSet<&String> = names.iter().collect();
         (distinct.len() == names.len()).then_some(names)
     })?;
@@ -550,7 +543,8 @@ fn name_hosts(groups: Vec<Group>) -> Vec<Host> {
                 let wanted = words
                     .iter()
                     .filter(|word| !word.starts_with(|c: char| c.is_ascii_digit()))
-                    .find_map(|word| names::type_name(word));
+                    .map(|word| names::type_name(word))
+                    .next();
                 let name = claim(wanted.as_deref().unwrap_or(UNNAMED_HOST));
                 (name.to_snake_case(), name)
             }

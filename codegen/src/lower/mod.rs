@@ -15,6 +15,7 @@ use openapiv3::{OpenAPI, ReferenceOr};
 
 use crate::error::{Pointer, SpecError};
 use crate::ir::{Api, Model, Security, Type};
+use crate::names;
 
 /// Lowers a parsed spec, collecting every problem rather than stopping at the first.
 pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
@@ -22,6 +23,11 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
         spec,
         models: Vec::new(),
         model_origins: HashMap::new(),
+        type_names: names::Namespace::default(),
+        component_names: HashMap::new(),
+        method_names: names::Namespace::default(),
+        alias_types: HashMap::new(),
+        nesting: 0,
         hosts: hosts::Hosts::default(),
         schemes: security::Schemes::default(),
         inherited_security: None,
@@ -29,16 +35,18 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
         following: Vec::new(),
         errors: Vec::new(),
     };
-    if !spec.openapi.starts_with("3.0.") {
+    // 3.1 documents reach here with their 3.1 spellings rewritten (`load`).
+    if !spec.openapi.starts_with("3.0.") && !spec.openapi.starts_with("3.1.") {
         lowering.errors.push(SpecError::new(
             &Pointer::root().join("openapi"),
             format!(
-                "expected an OpenAPI 3.0.x document, found version {:?}",
+                "expected an OpenAPI 3.0.x or 3.1.x document, found version {:?}",
                 spec.openapi
             ),
         ));
     }
     lowering.hosts = hosts::hosts(spec, &mut lowering.errors);
+    lowering.name_components();
     lowering.components();
     lowering.inherited_security = lowering.root_security();
     let operations = lowering.operations();
@@ -48,7 +56,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
     let mut models = lowering.models;
     box_recursive_fields(&mut models);
     schemas::mark_sent(&mut models, &operations);
-    let errors = errors::error_model(&lowering.error_schemas, &models);
+    let errors = errors::error_model(&lowering.error_schemas, &models, &lowering.component_names);
     Ok(Api {
         hosts: lowering.hosts.hosts,
         environments: lowering.hosts.environments,
@@ -62,8 +70,20 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
 struct Lowering<'a> {
     spec: &'a OpenAPI,
     models: Vec<Model>,
-    /// Where each model name was first defined, to report clashes.
+    /// Where each model was defined: lowering a schema again (an alias
+    /// component each time it is used) adds nothing.
     model_origins: HashMap<String, Pointer>,
+    /// Every model's Rust name; components claim theirs first.
+    type_names: names::Namespace,
+    /// The Rust name of each `components/schemas` key.
+    component_names: HashMap<String, String>,
+    /// The `Client` methods: one per operation and per paged listing.
+    method_names: names::Namespace,
+    /// The type each alias component (one that names no model) stands for,
+    /// lowered once however often it is used.
+    alias_types: HashMap<String, Type>,
+    /// How deeply schemas being lowered nest, through inline schemas and `$ref`s.
+    nesting: usize,
     hosts: hosts::Hosts,
     schemes: security::Schemes,
     /// The root's `security`, for operations without their own.
@@ -81,23 +101,49 @@ impl<'a> Lowering<'a> {
         result.map_err(|error| self.errors.push(error)).ok()
     }
 
-    /// Registers a model, refusing a second model of the same Rust name.
-    /// Models live in a module of their own, and generated code names
-    /// standard types by path, so no other name is off limits.
+    /// Gives every schema component its Rust name before anything refers to
+    /// one, so the first in spec order keeps its name and inline models
+    /// named after a component give way to it.
+    fn name_components(&mut self) {
+        let Some(components) = &self.spec.components else {
+            return;
+        };
+        let section = Pointer::root().join("components").join("schemas");
+        for key in components.schemas.keys() {
+            let name = self
+                .type_names
+                .claim(&names::type_name(key), section.join(key).as_str());
+            self.component_names.insert(key.clone(), name);
+        }
+    }
+
+    /// The Rust name of the model at `pointer`, from the one its place
+    /// proposes; see [`names::Namespace::claim`]. Models live in a module of
+    /// their own, and generated code names standard types by path, so no
+    /// other name is off limits.
+    fn model_name(&mut self, proposed: &str, pointer: &Pointer) -> String {
+        self.type_names.claim(proposed, pointer.as_str())
+    }
+
+    /// Registers a model named by [`Self::model_name`]; the same schema
+    /// lowered again is registered once.
     fn add_model(&mut self, model: Model, pointer: &Pointer) -> Result<(), SpecError> {
-        if let Some(first) = self.model_origins.get(model.name()) {
-            return Err(SpecError::new(
+        match self.model_origins.get(model.name()) {
+            None => {
+                self.model_origins
+                    .insert(model.name().to_owned(), pointer.clone());
+                self.models.push(model);
+                Ok(())
+            }
+            Some(first) if first == pointer => Ok(()),
+            Some(first) => Err(SpecError::new(
                 pointer,
                 format!(
-                    "the Rust type name `{}` is already used by {first}",
+                    "the Rust type name `{}` is already used by {first} (a generator bug: names are claimed first)",
                     model.name()
                 ),
-            ));
+            )),
         }
-        self.model_origins
-            .insert(model.name().to_owned(), pointer.clone());
-        self.models.push(model);
-        Ok(())
     }
 
     fn model_mut(&mut self, name: &str) -> Option<&mut Model> {

@@ -2,8 +2,6 @@
 //! parameters (required ones become arguments, optional ones a params
 //! struct) and their styles. Bodies and responses are lowered in `bodies`.
 
-use std::collections::HashSet;
-
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, PathStyle, ReferenceOr};
 
 use super::schemas::constraints;
@@ -29,7 +27,7 @@ const REPLAY_EXTENSION: &str = "x-clover-sdk-replay";
 impl<'a> Lowering<'a> {
     pub(super) fn operations(&mut self) -> Vec<Operation> {
         let mut operations = Vec::new();
-        let mut ids = HashSet::new();
+        self.method_names.reserve(CLIENT_CONSTRUCTOR);
         let paths = Pointer::root().join("paths");
         let spec = self.spec;
         for (path, item) in &spec.paths.paths {
@@ -45,18 +43,12 @@ impl<'a> Lowering<'a> {
             for (method, operation) in item.iter() {
                 let at = pointer.join(method);
                 let lowered = self.operation(&template, item, method, operation, &at);
-                if let Some(operation) = self.attempt(lowered) {
-                    let pages = operation
-                        .pagination
-                        .as_ref()
-                        .map(|pagination| pagination.method_name.clone());
-                    for method in std::iter::once(operation.method_name.clone()).chain(pages) {
-                        if !ids.insert(method.clone()) {
-                            self.errors.push(SpecError::new(
-                                &at.join("operationId"),
-                                format!("`Client::{method}` would be defined twice"),
-                            ));
-                        }
+                if let Some(mut operation) = self.attempt(lowered) {
+                    if let Some(pagination) = &mut operation.pagination {
+                        let owner = at.join("x-clover-sdk-paginate");
+                        pagination.method_name = self
+                            .method_names
+                            .claim(&pagination.method_name, owner.as_str());
                     }
                     operations.push(operation);
                 }
@@ -77,24 +69,10 @@ impl<'a> Lowering<'a> {
             .operation_id
             .clone()
             .ok_or_else(|| SpecError::new(pointer, "operation has no `operationId`"))?;
-        let method_name = names::field_name(&id).ok_or_else(|| {
-            SpecError::new(
-                &pointer.join("operationId"),
-                format!("`{id}` does not make a Rust method name"),
-            )
-        })?;
-        if method_name == CLIENT_CONSTRUCTOR {
-            return Err(SpecError::new(
-                &pointer.join("operationId"),
-                format!("`{id}` would become `Client::{method_name}`, the client's constructor"),
-            ));
-        }
-        let type_prefix = names::type_name(&id).ok_or_else(|| {
-            SpecError::new(
-                &pointer.join("operationId"),
-                format!("`{id}` does not make a Rust type name"),
-            )
-        })?;
+        let method_name = self
+            .method_names
+            .claim(&names::field_name(&id), pointer.as_str());
+        let type_prefix = names::type_name(&id);
         let http_method = match method {
             "get" => HttpMethod::Get,
             "post" => HttpMethod::Post,
@@ -132,8 +110,14 @@ impl<'a> Lowering<'a> {
             pagination: None,
         };
         let mut optional = Vec::new();
+        let mut param_names = names::Namespace::default();
         for (parameter, at) in self.parameters(item, operation, pointer)? {
-            self.parameter(&mut lowered, &mut optional, parameter, &type_prefix, &at)?;
+            let rust_name = param_names.claim(
+                &names::field_name(&parameter.parameter_data_ref().name),
+                at.as_str(),
+            );
+            let param = (parameter, rust_name);
+            self.parameter(&mut lowered, &mut optional, param, &type_prefix, &at)?;
         }
         for name in path.params() {
             if !lowered
@@ -147,24 +131,9 @@ impl<'a> Lowering<'a> {
                 ));
             }
         }
-        let mut rust_names: Vec<&str> = lowered
-            .required_params
-            .iter()
-            .map(|param| param.rust_name.as_str())
-            .collect();
-        rust_names.extend(optional.iter().map(|field| field.rust_name.as_str()));
-        if let Some(clash) = rust_names
-            .iter()
-            .enumerate()
-            .find_map(|(index, name)| rust_names[..index].contains(name).then_some(name))
-        {
-            return Err(SpecError::new(
-                &pointer.join("parameters"),
-                format!("two parameters become the Rust name `{clash}`"),
-            ));
-        }
         if !optional.is_empty() {
-            let name = format!("{type_prefix}Params");
+            let name =
+                self.model_name(&format!("{type_prefix}Params"), &pointer.join("parameters"));
             let doc = Some(format!(
                 "Optional parameters of [`Client::{}`](crate::Client::{}).",
                 lowered.method_name, lowered.method_name
@@ -235,7 +204,7 @@ impl<'a> Lowering<'a> {
         &mut self,
         operation: &mut Operation,
         optional: &mut Vec<Field>,
-        parameter: &Parameter,
+        (parameter, rust_name): (&Parameter, String),
         type_prefix: &str,
         pointer: &Pointer,
     ) -> Result<(), SpecError> {
@@ -290,17 +259,8 @@ impl<'a> Lowering<'a> {
                 "a parameter with `content` instead of `schema`",
             ));
         };
-        let rust_name = names::field_name(&data.name).ok_or_else(|| {
-            SpecError::new(
-                pointer,
-                format!("`{}` does not make a Rust name", data.name),
-            )
-        })?;
         let schema_pointer = pointer.join("schema");
-        let context = format!(
-            "{type_prefix}{}",
-            names::type_name(&data.name).unwrap_or_else(|| rust_name.clone())
-        );
+        let context = format!("{type_prefix}{}", names::type_name(&data.name));
         let mut ty = self.type_of(schema, &schema_pointer, &context)?;
         let sensitive = sensitive(data.extensions.get("x-sensitive"), pointer)?;
         match (sensitive, &ty) {

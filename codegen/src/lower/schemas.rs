@@ -27,13 +27,7 @@ impl<'a> Lowering<'a> {
         let section = Pointer::root().join("components").join("schemas");
         for (key, schema) in &components.schemas {
             let pointer = section.join(key);
-            let Some(name) = names::type_name(key) else {
-                self.errors.push(SpecError::new(
-                    &pointer,
-                    format!("`{key}` does not make a Rust type name"),
-                ));
-                continue;
-            };
+            let name = self.component_names[key].clone();
             let lowered = match schema {
                 ReferenceOr::Reference { reference } => self.component_ref(reference, &pointer),
                 ReferenceOr::Item(schema) => self.type_of_schema(schema, &pointer, &name),
@@ -60,21 +54,31 @@ impl<'a> Lowering<'a> {
         pointer: &Pointer,
         context: &str,
     ) -> Result<Type, SpecError> {
-        match schema {
+        if self.nesting == MAX_NESTING {
+            return Err(SpecError::new(
+                pointer,
+                format!(
+                    "schemas nest deeper than {MAX_NESTING} levels here (through inline schemas and `$ref`s)"
+                ),
+            ));
+        }
+        self.nesting += 1;
+        let ty = match schema {
             ReferenceOr::Reference { reference } => self.component_ref(reference, pointer),
             ReferenceOr::Item(schema) => self.type_of_schema(schema.borrow(), pointer, context),
-        }
+        };
+        self.nesting -= 1;
+        ty
     }
 
     /// A component that names a model is referred to by name; any other (a
     /// string, a list, a `$ref` to another component) stands for its type.
     fn component_ref(&mut self, reference: &str, pointer: &Pointer) -> Result<Type, SpecError> {
         let (key, schema) = self.component(reference, pointer)?;
-        let name = names::type_name(key).ok_or_else(|| {
-            SpecError::new(pointer, format!("`{key}` does not make a Rust type name"))
-        })?;
+        let name = self.component_names[key].clone();
         match schema {
             ReferenceOr::Item(schema) if names_model(schema) => Ok(Type::Named(name)),
+            _ if self.alias_types.contains_key(key) => Ok(self.alias_types[key].clone()),
             _ => {
                 if self.following.iter().any(|seen| seen == key) {
                     return Err(SpecError::new(
@@ -86,6 +90,9 @@ impl<'a> Lowering<'a> {
                 let at = Pointer::root().join("components").join("schemas").join(key);
                 let ty = self.type_of(schema, &at, &name);
                 self.following.pop();
+                if let Ok(ty) = &ty {
+                    self.alias_types.insert(key.to_owned(), ty.clone());
+                }
                 ty
             }
         }
@@ -219,7 +226,7 @@ impl<'a> Lowering<'a> {
                 // A `$ref` with a description or `nullable` beside it.
                 [only] => self.type_of(only, &pointer.join("allOf").join(0), context),
                 members => {
-                    let parts = self.object_parts(members, &pointer.join("allOf"))?;
+                    let parts = self.object_parts(members, &pointer.join("allOf"), 0)?;
                     self.object(parts, description(schema), pointer, context)
                 }
             },
@@ -243,10 +250,17 @@ impl<'a> Lowering<'a> {
         &self,
         members: &'s [ReferenceOr<Schema>],
         pointer: &Pointer,
+        depth: usize,
     ) -> Result<Vec<ObjectPart<'s>>, SpecError>
     where
         'a: 's,
     {
+        if depth == MAX_NESTING {
+            return Err(SpecError::new(
+                pointer,
+                format!("`allOf`s nest deeper than {MAX_NESTING} levels here (through `$ref`s)"),
+            ));
+        }
         let mut parts = Vec::new();
         for (index, member) in members.iter().enumerate() {
             let (schema, at) = match member {
@@ -269,7 +283,7 @@ impl<'a> Lowering<'a> {
                     pointer: at,
                 }),
                 SchemaKind::AllOf { all_of } => {
-                    parts.extend(self.object_parts(all_of, &at.join("allOf"))?)
+                    parts.extend(self.object_parts(all_of, &at.join("allOf"), depth + 1)?)
                 }
                 _ => {
                     return Err(SpecError::unsupported(
@@ -291,12 +305,14 @@ impl<'a> Lowering<'a> {
         pointer: &Pointer,
         context: &str,
     ) -> Result<Type, SpecError> {
+        let name = self.model_name(context, pointer);
         let required: HashSet<&str> = parts
             .iter()
             .flat_map(|part| &part.object.required)
             .map(String::as_str)
             .collect();
         let mut fields: Vec<Field> = Vec::new();
+        let mut field_names = names::Namespace::default();
         for part in &parts {
             if part
                 .object
@@ -311,25 +327,20 @@ impl<'a> Lowering<'a> {
             }
             for (wire_name, property) in &part.object.properties {
                 let at = part.pointer.join("properties").join(wire_name);
+                if fields.iter().any(|known| known.wire_name == *wire_name) {
+                    return Err(SpecError::unsupported(
+                        &at,
+                        format!("`{wire_name}` declared again by another `allOf` member"),
+                    ));
+                }
+                let rust_name = field_names.claim(&names::field_name(wire_name), at.as_str());
                 let field = self.field(
-                    wire_name,
+                    (wire_name, rust_name),
                     property,
                     required.contains(wire_name.as_str()),
                     &at,
-                    context,
+                    &name,
                 )?;
-                if let Some(clash) = fields
-                    .iter()
-                    .find(|known| known.rust_name == field.rust_name)
-                {
-                    return Err(SpecError::new(
-                        &at,
-                        format!(
-                            "`{wire_name}` and `{}` both become the Rust field `{}`",
-                            clash.wire_name, field.rust_name
-                        ),
-                    ));
-                }
                 fields.push(field);
             }
         }
@@ -344,34 +355,26 @@ impl<'a> Lowering<'a> {
             }
         }
         let model = Struct {
-            name: context.to_owned(),
+            name: name.clone(),
             doc,
             fields,
             role: StructRole::Schema,
             sent: false,
         };
         self.add_model(Model::Struct(model), pointer)?;
-        Ok(Type::Named(context.to_owned()))
+        Ok(Type::Named(name))
     }
 
+    /// A struct field, named `(wire name, Rust name)`.
     fn field(
         &mut self,
-        wire_name: &str,
+        (wire_name, rust_name): (&str, String),
         property: &ReferenceOr<Box<Schema>>,
         required: bool,
         pointer: &Pointer,
         context: &str,
     ) -> Result<Field, SpecError> {
-        let rust_name = names::field_name(wire_name).ok_or_else(|| {
-            SpecError::new(
-                pointer,
-                format!("`{wire_name}` does not make a Rust field name"),
-            )
-        })?;
-        let field_context = format!(
-            "{context}{}",
-            names::type_name(wire_name).unwrap_or_else(|| rust_name.clone())
-        );
+        let field_context = format!("{context}{}", names::type_name(wire_name));
         let ty = self.type_of(property, pointer, &field_context)?;
         let resolved = self.resolved(property);
         let own = match property {
@@ -407,8 +410,10 @@ impl<'a> Lowering<'a> {
         keyword: &str,
         context: &str,
     ) -> Result<Type, SpecError> {
+        let name = self.model_name(context, pointer);
         let discriminator = schema.schema_data.discriminator.as_ref();
         let mut variants: Vec<UnionVariant> = Vec::new();
+        let mut variant_names = names::Namespace::default();
         for (index, member) in members.iter().enumerate() {
             let at = pointer.join(keyword).join(index);
             let ReferenceOr::Reference { reference } = member else {
@@ -424,9 +429,7 @@ impl<'a> Lowering<'a> {
                     format!("a `oneOf`/`anyOf` member ({reference}) that is not an object schema"),
                 ));
             }
-            let model = names::type_name(key).ok_or_else(|| {
-                SpecError::new(&at, format!("`{key}` does not make a Rust type name"))
-            })?;
+            let model = self.component_names[key].clone();
             let tag = discriminator.map(|discriminator| {
                 discriminator
                     .mapping
@@ -435,21 +438,11 @@ impl<'a> Lowering<'a> {
                     .map_or(key, |(value, _)| value.as_str())
                     .to_owned()
             });
-            let rust_name = match &tag {
-                Some(tag) => names::type_name(tag).ok_or_else(|| {
-                    SpecError::new(&at, format!("`{tag}` does not make a Rust variant name"))
-                })?,
-                None => variant_name(&model, context),
+            let proposed = match &tag {
+                Some(tag) => names::type_name(tag),
+                None => variant_name(&model, &name),
             };
-            if let Some(clash) = variants.iter().find(|known| known.rust_name == rust_name) {
-                return Err(SpecError::new(
-                    &at,
-                    format!(
-                        "`{model}` and `{}` both become the variant `{rust_name}`",
-                        clash.model
-                    ),
-                ));
-            }
+            let rust_name = variant_names.claim(&proposed, at.as_str());
             variants.push(UnionVariant {
                 rust_name,
                 model,
@@ -457,14 +450,14 @@ impl<'a> Lowering<'a> {
             });
         }
         let model = Union {
-            name: context.to_owned(),
+            name: name.clone(),
             doc: description(schema),
             variants,
             discriminator: discriminator.map(|discriminator| discriminator.property_name.clone()),
             sent: false,
         };
         self.add_model(Model::Union(model), pointer)?;
-        Ok(Type::Named(context.to_owned()))
+        Ok(Type::Named(name))
     }
 
     fn string_enum(
@@ -474,7 +467,10 @@ impl<'a> Lowering<'a> {
         string: &StringType,
         pointer: &Pointer,
     ) -> Result<Type, SpecError> {
+        let name = self.model_name(name, pointer);
         let mut variants: Vec<Variant> = Vec::new();
+        let mut variant_names = names::Namespace::default();
+        variant_names.reserve(CATCH_ALL);
         for (index, value) in string.enumeration.iter().enumerate() {
             let at = pointer.join("enum").join(index);
             let wire_name = match value {
@@ -488,30 +484,12 @@ impl<'a> Lowering<'a> {
                     ));
                 }
             };
-            // `Other` is the catch-all for values the spec does not list.
-            let rust_name = names::type_name(&wire_name)
-                .map(|rust_name| match rust_name.as_str() {
-                    "Other" => "OtherValue".to_owned(),
-                    _ => rust_name,
-                })
-                .ok_or_else(|| {
-                    SpecError::new(
-                        &at,
-                        format!("enum value `{wire_name}` does not make a Rust variant name"),
-                    )
-                })?;
-            if let Some(clash) = variants
-                .iter()
-                .find(|variant| variant.rust_name == rust_name)
-            {
-                return Err(SpecError::new(
-                    &at,
-                    format!(
-                        "`{wire_name}` and `{}` both become the variant `{rust_name}`",
-                        clash.wire_name
-                    ),
-                ));
-            }
+            // The catch-all's name reads as a value's with `Value` after it.
+            let proposed = match names::type_name(&wire_name) {
+                catch_all if catch_all == CATCH_ALL => format!("{CATCH_ALL}Value"),
+                proposed => proposed,
+            };
+            let rust_name = variant_names.claim(&proposed, at.as_str());
             variants.push(Variant {
                 rust_name,
                 wire_name,
@@ -519,14 +497,14 @@ impl<'a> Lowering<'a> {
         }
         let transient = transient_variants(schema, &variants, pointer)?;
         let model = Enum {
-            name: name.to_owned(),
+            name: name.clone(),
             doc: description(schema),
             variants,
             in_params: false,
             transient,
         };
         self.add_model(Model::Enum(model), pointer)?;
-        Ok(Type::Named(name.to_owned()))
+        Ok(Type::Named(name))
     }
 
     /// Records that a named type is used as a parameter.
@@ -762,6 +740,15 @@ fn variant_name(model: &str, union: &str) -> String {
         .unwrap_or(model)
         .to_owned()
 }
+
+/// How deeply schemas may nest while lowered, counting each inline schema
+/// and each alias `$ref` followed. The document's own depth limit
+/// ([`crate::MAX_DEPTH`]) bounds inline nesting; this bounds chains of
+/// `$ref`s, and a loop of `allOf`s, that no text depth shows.
+const MAX_NESTING: usize = 256;
+
+/// The variant that holds values the spec does not list.
+const CATCH_ALL: &str = "Other";
 
 /// How many `$ref`s in a row are followed before giving up on a loop.
 const MAX_REFERENCE_CHAIN: usize = 32;

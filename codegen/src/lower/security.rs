@@ -122,9 +122,7 @@ impl<'a> Lowering<'a> {
                 ));
             }
         };
-        let rust_name = names::type_name(key).ok_or_else(|| {
-            SpecError::new(&pointer, format!("`{key}` does not make a Rust type name"))
-        })?;
+        let rust_name = names::type_name(key);
         let (kind, description) = scheme_kind(scheme, &pointer)?;
         Ok(ir::SecurityScheme {
             key: key.to_owned(),

@@ -1,0 +1,254 @@
+//! Spec text → the `openapiv3` model.
+//!
+//! A document whose first non-blank character is `{` is read as JSON, any
+//! other as YAML (which reports duplicate keys with their line and keeps raw
+//! YAML away from `openapiv3`, which panics on some of them). Either way it
+//! becomes a JSON value in document order (`200:` keys become `"200"`), no
+//! deeper than [`MAX_DEPTH`], whose schemas [`schemas::normalize`] settles
+//! before `openapiv3` reads it.
+
+mod schemas;
+
+use std::cell::Cell;
+use std::fmt;
+
+use openapiv3::OpenAPI;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+
+use crate::error::{Error, Pointer};
+
+/// How deeply a document may nest objects and lists. Real specs stay well
+/// under it (a schema five objects deep inside a response is about 20);
+/// `openapiv3` reads each level recursively, so the limit keeps a hostile
+/// document from exhausting the stack, and a YAML one from the reader's
+/// quadratic time on deep flow collections.
+pub const MAX_DEPTH: usize = 64;
+
+/// Reads a spec into the `openapiv3` model. Structural errors carry the
+/// pointer of the deepest node serde can name; untagged `$ref`-or-item nodes
+/// stop it at their parent.
+pub fn parse(spec_text: &str) -> Result<OpenAPI, Error> {
+    let mut value = read(spec_text)?;
+    schemas::normalize(&mut value).map_err(Error::Spec)?;
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let pointer = error
+            .path()
+            .iter()
+            .fold(Pointer::root(), |pointer, segment| match segment {
+                serde_path_to_error::Segment::Seq { index } => pointer.join(index),
+                serde_path_to_error::Segment::Map { key } => pointer.join(key),
+                serde_path_to_error::Segment::Enum { variant } => pointer.join(variant),
+                serde_path_to_error::Segment::Unknown => pointer,
+            });
+        Error::Structure {
+            pointer,
+            message: error.into_inner().to_string(),
+        }
+    })
+}
+
+/// The document as a JSON value, from JSON or YAML text.
+fn read(spec_text: &str) -> Result<Value, Error> {
+    let text = spec_text.trim_start_matches('\u{feff}');
+    let budget = Cell::new(text.len() / 2 + EXPANSION_ALLOWANCE);
+    let node = Node {
+        budget: &budget,
+        depth: 0,
+    };
+    if text.trim_start().starts_with('{') {
+        let mut reader = serde_json::Deserializer::from_str(text);
+        return node
+            .deserialize(&mut reader)
+            .and_then(|value| reader.end().map(|()| value))
+            .map_err(|error| at_root(format!("invalid JSON: {error}")));
+    }
+    check_flow_depth(text)?;
+    let reader = serde_yaml_ng::Deserializer::from_str(text);
+    node.deserialize(reader)
+        .map_err(|error| at_root(format!("invalid YAML: {error}")))
+}
+
+/// How many values a document may hold beyond one per two bytes of text,
+/// which no document without YAML aliases exceeds. The budget stops an
+/// alias bomb in the time its text would take to read, not minutes.
+const EXPANSION_ALLOWANCE: usize = 10_000;
+
+fn at_root(message: String) -> Error {
+    Error::Structure {
+        pointer: Pointer::root(),
+        message,
+    }
+}
+
+fn too_deep() -> String {
+    format!("the document nests deeper than {MAX_DEPTH} levels")
+}
+
+/// Reads one value into JSON, refusing what JSON cannot hold (a duplicate
+/// key, a YAML tag), nesting beyond [`MAX_DEPTH`] and more values than the
+/// budget allows. Map keys become strings (`200:` → `"200"`).
+#[derive(Clone, Copy)]
+struct Node<'b> {
+    /// Values still allowed, shared by the whole document.
+    budget: &'b Cell<usize>,
+    depth: usize,
+}
+
+impl Node<'_> {
+    fn spend<E: de::Error>(self) -> Result<(), E> {
+        match self.budget.get().checked_sub(1) {
+            Some(left) => {
+                self.budget.set(left);
+                Ok(())
+            }
+            None => Err(E::custom(
+                "the document's YAML aliases expand to more values than its text could hold",
+            )),
+        }
+    }
+
+    fn child<E: de::Error>(self) -> Result<Self, E> {
+        match self.depth < MAX_DEPTH {
+            true => Ok(Node {
+                depth: self.depth + 1,
+                ..self
+            }),
+            false => Err(E::custom(too_deep())),
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Node<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Node<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Value, E> {
+        self.spend().map(|()| Value::Bool(value))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Value, E> {
+        self.spend().map(|()| Value::from(value))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Value, E> {
+        self.spend().map(|()| Value::from(value))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Value, E> {
+        self.spend()?;
+        serde_json::Number::from_f64(value)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom(format!("{value} is not a JSON number")))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Value, E> {
+        self.spend().map(|()| Value::String(value.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Value, E> {
+        self.spend().map(|()| Value::String(value))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        self.spend().map(|()| Value::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        self.visit_unit()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        self.deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.spend()?;
+        let child = self.child()?;
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(child)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        self.spend()?;
+        let child = self.child()?;
+        let mut entries = serde_json::Map::new();
+        while let Some(key) = map.next_key_seed(child)? {
+            let key = match key {
+                Value::String(key) => key,
+                Value::Number(_) | Value::Bool(_) | Value::Null => key.to_string(),
+                _ => return Err(de::Error::custom("a map key must be a string or a number")),
+            };
+            if entries.contains_key(&key) {
+                return Err(de::Error::custom(format!("duplicate key `{key}`")));
+            }
+            let value = map.next_value_seed(child)?;
+            entries.insert(key, value);
+        }
+        Ok(Value::Object(entries))
+    }
+}
+
+/// Refuses YAML whose flow collections (`[`, `{`) nest deeper than
+/// [`MAX_DEPTH`] before the YAML reader sees it: its time grows with the
+/// square of that depth (100,000 levels take minutes). Brackets inside
+/// quotes and comments do not count; the count errs high only on unbalanced
+/// brackets in plain text, which real specs do not have by the dozen.
+fn check_flow_depth(text: &str) -> Result<(), Error> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (line, content) in text.lines().enumerate() {
+        // The character before this one, and the last one before it that is not blank.
+        let (mut previous, mut significant) = ('\n', '\n');
+        let mut chars = content.chars().enumerate().peekable();
+        while let Some((column, c)) = chars.next() {
+            match quote {
+                Some(_) if escaped => escaped = false,
+                Some('"') if c == '\\' => escaped = true,
+                // `''` is a quote inside a single-quoted scalar.
+                Some('\'') if c == '\'' && chars.next_if(|&(_, next)| next == '\'').is_some() => {}
+                Some(open) if c == open => quote = None,
+                Some(_) => {}
+                None => match c {
+                    '#' if previous.is_whitespace() => break,
+                    '\'' | '"' if opens_quote(previous, significant) => quote = Some(c),
+                    '[' | '{' if depth == MAX_DEPTH => {
+                        let (line, column) = (line + 1, column + 1);
+                        let message = format!("{} at line {line} column {column}", too_deep());
+                        return Err(at_root(format!("invalid YAML: {message}")));
+                    }
+                    '[' | '{' => depth += 1,
+                    ']' | '}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                },
+            }
+            previous = c;
+            if !c.is_whitespace() {
+                significant = c;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether a quote opens a quoted scalar: at the start of a line, a value,
+/// a list entry or a flow item.
+fn opens_quote(previous: char, significant: char) -> bool {
+    (previous.is_whitespace() || matches!(previous, '[' | '{' | ','))
+        && matches!(significant, '\n' | ':' | '-' | '?' | '[' | '{' | ',')
+}
