@@ -24,6 +24,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
         hosts: hosts::Hosts::default(),
         error_schemas: Vec::new(),
         following: Vec::new(),
+        alias_types: HashMap::new(),
         errors: Vec::new(),
     };
     if !spec.openapi.starts_with("3.0.") {
@@ -38,7 +39,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
     lowering.components();
     let operations = lowering.operations();
     if !lowering.errors.is_empty() {
-        return Err(lowering.errors);
+        return Err(first_of_each(lowering.errors));
     }
     let mut models = lowering.models;
     box_recursive_fields(&mut models);
@@ -62,6 +63,8 @@ struct Lowering<'a> {
     error_schemas: Vec<String>,
     /// Alias components being resolved, to catch a `$ref` loop.
     following: Vec<String>,
+    /// What each alias component lowered to, by key.
+    alias_types: HashMap<String, Result<Type, SpecError>>,
     errors: Vec<SpecError>,
 }
 
@@ -129,6 +132,16 @@ fn resolve<'s, T>(
     }
 }
 
+/// The errors without repeats: a component that fails is reported by each
+/// schema that refers to it, but one report at the cause is enough.
+fn first_of_each(errors: Vec<SpecError>) -> Vec<SpecError> {
+    let mut seen = std::collections::HashSet::new();
+    errors
+        .into_iter()
+        .filter(|error| seen.insert(error.to_string()))
+        .collect()
+}
+
 /// A struct that contains itself without a list or map in between would
 /// have infinite size, so each field on such a cycle holds its value in a `Box`.
 fn box_recursive_fields(models: &mut [Model]) {
@@ -144,7 +157,7 @@ fn box_recursive_fields(models: &mut [Model]) {
                 Model::Union(model) => model
                     .variants
                     .iter()
-                    .map(|variant| variant.model.clone())
+                    .filter_map(|variant| inline_model(&variant.ty))
                     .collect(),
                 Model::Alias(model) => inline_model(&model.ty).into_iter().collect(),
                 Model::Enum(_) => Vec::new(),

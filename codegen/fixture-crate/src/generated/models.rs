@@ -467,7 +467,10 @@ impl runtime::validate::Validate for Widget {
             for (key, item) in value {
                 runtime::validate::Validate::validate(
                     item,
-                    &runtime::validate::join(path, &format!("{}.{key}", "named_parts")),
+                    &runtime::validate::join(
+                        path,
+                        &runtime::validate::join("named_parts", key),
+                    ),
                 )?;
             }
         }
