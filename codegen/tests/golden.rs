@@ -34,3 +34,8 @@ fn operations() {
 fn compositions() {
     check_fixture("compositions");
 }
+
+#[test]
+fn schemas_general() {
+    check_fixture("schemas_general");
+}

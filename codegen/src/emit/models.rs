@@ -346,7 +346,10 @@ fn field_checks(field: &Field, validated: &HashSet<&str>) -> Option<TokenStream>
                 #validate(item, &runtime::validate::join(path, &runtime::validate::join(#wire, key)))?;
             }
         }),
-        _ => {}
+        ty => checks.extend(
+            nested_validation(ty, &value, &quote! { #wire }, validated)
+                .map(|check| quote! { #check?; }),
+        ),
     }
     if checks.is_empty() {
         return None;
@@ -477,6 +480,37 @@ fn item_checks(
     path: &TokenStream,
     wire: &TokenStream,
 ) -> Option<TokenStream> {
+    for_each_item(ty, value, wire, |inner| {
+        let checks = checks_of(items, inner, &quote! { item }, path, &quote! { field });
+        (!checks.is_empty()).then(|| quote! { #(#checks?;)* std::result::Result::Ok(()) })
+    })
+}
+
+/// `Validate` of the models inside lists and maps nested in lists and maps,
+/// or held as `null`-able items, as one expression.
+fn nested_validation(
+    ty: &Type,
+    value: &TokenStream,
+    wire: &TokenStream,
+    validated: &HashSet<&str>,
+) -> Option<TokenStream> {
+    for_each_item(ty, value, wire, |inner| match inner {
+        Type::Named(name) if validated.contains(name.as_str()) => Some(quote! {
+            runtime::validate::Validate::validate(item, &runtime::validate::join(path, field))
+        }),
+        inner => nested_validation(inner, &quote! { item }, &quote! { field }, validated),
+    })
+}
+
+/// Runs `body` (an expression of type `Result<(), InvalidInput>` over
+/// `item`, named `field`) for each item of a list or value of a map,
+/// skipping `null` ones; `None` when `body` has nothing to check.
+fn for_each_item(
+    ty: &Type,
+    value: &TokenStream,
+    wire: &TokenStream,
+    body: impl FnOnce(&Type) -> Option<TokenStream>,
+) -> Option<TokenStream> {
     let (inner, each, at, field) = match ty {
         Type::List(inner) => (
             inner,
@@ -503,16 +537,13 @@ fn item_checks(
         ),
         inner => (inner, None),
     };
-    let checks = checks_of(items, inner, &quote! { item }, path, &quote! { &field });
-    (!checks.is_empty()).then(|| {
-        quote! {
-            #each.try_for_each(|(#at, item)| {
-                #unwrap
-                let field = #field;
-                #(#checks?;)*
-                std::result::Result::Ok(())
-            })
-        }
+    let body = body(inner)?;
+    Some(quote! {
+        #each.try_for_each(|(#at, item)| {
+            #unwrap
+            let field = &#field;
+            #body
+        })
     })
 }
 
@@ -569,6 +600,12 @@ fn emit_union(model: &Union, validated: &HashSet<&str>) -> TokenStream {
                 }
             }
         });
+    let is_validated =
+        |ty: &Type| matches!(ty, Type::Named(held) if validated.contains(held.as_str()));
+    let any_validated = model
+        .variants
+        .iter()
+        .any(|variant| is_validated(&variant.ty));
     let checks = model.variants.iter().map(|variant| {
         let rust_name = format_ident!("{}", variant.rust_name);
         match &variant.ty {
@@ -604,6 +641,9 @@ fn emit_union(model: &Union, validated: &HashSet<&str>) -> TokenStream {
         .map(|property| tagged_deserialize(model, property));
     let how = doc(&how);
     let validate = model.sent.then(|| {
+        if !any_validated {
+            return quote! { impl runtime::validate::Validate for #name {} };
+        }
         let fallback = model
             .discriminator
             .is_some()

@@ -254,12 +254,8 @@ impl<'a> Lowering<'a> {
     ) -> Result<Type, SpecError> {
         let object = (typ == "object").then(|| own_object(any));
         let has_properties = object.as_ref().is_some_and(has_fields);
-        let unions = [&any.one_of, &any.any_of];
-        if has_properties
-            && unions
-                .iter()
-                .all(|members| members.iter().all(presence_only))
-        {
+        let unions = || any.one_of.iter().chain(&any.any_of);
+        if has_properties && unions().next().is_some() && unions().all(presence_only) {
             // Which properties must be present together is the server's to check.
             return self.retyped(schema, any, typ, pointer, context);
         }
@@ -303,9 +299,7 @@ impl<'a> Lowering<'a> {
         pointer: &Pointer,
         context: &str,
     ) -> Result<Type, SpecError> {
-        let kind = match keywords_of(any, typ)
-            .or_else(|| keywords_of(any, enum_type(&any.enumeration)?))
-        {
+        let kind = match retype(any, typ) {
             Some(kind) => kind,
             // An `enum` that mixes strings and numbers: only JSON holds them all.
             None if !any.enumeration.is_empty() => return Ok(Type::Json),
@@ -736,13 +730,23 @@ pub(super) fn mark_sent(models: &mut [Model], operations: &[Operation]) {
     }
 }
 
+/// A schema's description, or that of an `allOf` member that only documents it.
 pub(super) fn description(schema: &Schema) -> Option<String> {
-    schema
-        .schema_data
-        .description
-        .as_ref()
-        .map(|text| text.trim().to_owned())
-        .filter(|text| !text.is_empty())
+    let own = |schema: &Schema| {
+        schema
+            .schema_data
+            .description
+            .as_ref()
+            .map(|text| text.trim().to_owned())
+            .filter(|text| !text.is_empty())
+    };
+    own(schema).or_else(|| match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of.iter().find_map(|member| match member {
+            ReferenceOr::Item(member) if adds_nothing(&ReferenceOr::Item(member)) => own(member),
+            _ => None,
+        }),
+        _ => None,
+    })
 }
 
 /// The bounds a value must keep; an exclusive integer bound becomes the
@@ -802,7 +806,7 @@ pub(super) fn constraints(schema: &Schema, pointer: &Pointer) -> Result<Constrai
                 ..Constraints::default()
             }
         }
-        SchemaKind::Any(any) => match any.typ.as_deref().and_then(|typ| keywords_of(any, typ)) {
+        SchemaKind::Any(any) => match any.typ.as_deref().and_then(|typ| retype(any, typ)) {
             Some(schema_kind) => constraints(
                 &Schema {
                     schema_data: Default::default(),
@@ -1058,6 +1062,12 @@ fn keywords_of(any: &AnySchema, typ: &str) -> Option<SchemaKind> {
         kind @ SchemaKind::Type(_) => Some(kind),
         _ => None,
     }
+}
+
+/// The schema as its `type`, or as the type of its `enum`'s values when
+/// they are of another: what the server sends.
+fn retype(any: &AnySchema, typ: &str) -> Option<SchemaKind> {
+    keywords_of(any, typ).or_else(|| keywords_of(any, enum_type(&any.enumeration)?))
 }
 
 /// The JSON type all of an `enum`'s non-null values share.
