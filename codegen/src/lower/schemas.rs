@@ -565,10 +565,9 @@ impl<'a> Lowering<'a> {
         let mut variants: Vec<UnionVariant> = Vec::new();
         for (index, member) in kept {
             let at = pointer.join(keyword).join(index);
-            let (rust_name, ty, tag) = match member {
+            let (rust_name, tag) = match member {
                 ReferenceOr::Reference { reference } => {
                     let (key, _) = self.component(reference, &at)?;
-                    let ty = self.component_ref(reference, &at)?;
                     let tag = discriminator.map(|discriminator| {
                         discriminator
                             .mapping
@@ -586,19 +585,21 @@ impl<'a> Lowering<'a> {
                         })?,
                         None => variant_name(&names::type_name(key).unwrap_or_default(), context),
                     };
-                    (rust_name, ty, tag)
+                    (rust_name, tag)
                 }
-                ReferenceOr::Item(member) => {
-                    let rust_name = inline_variant_name(member, index);
-                    let ty = self.type_of_schema(member, &at, &format!("{context}{rust_name}"))?;
-                    (rust_name, ty, None)
-                }
+                ReferenceOr::Item(member) => (inline_variant_name(member, index), None),
             };
             let taken = |name: &str| variants.iter().any(|known| known.rust_name == name);
-            // Two inline lists, say, are told apart by position.
+            // Two inline lists, or two members of one title, are told apart by position.
             let rust_name = match taken(&rust_name) {
                 true => format!("{rust_name}{}", index + 1),
                 false => rust_name,
+            };
+            let ty = match member {
+                ReferenceOr::Reference { reference } => self.component_ref(reference, &at)?,
+                ReferenceOr::Item(member) => {
+                    self.type_of_schema(member, &at, &format!("{context}{rust_name}"))?
+                }
             };
             if let Some(clash) = variants.iter().find(|known| known.rust_name == rust_name) {
                 return Err(SpecError::new(
@@ -983,7 +984,25 @@ fn reads_as_object(any: &AnySchema) -> bool {
 
 /// A `oneOf`/`anyOf` member that only says which properties must be present.
 fn presence_only(member: &ReferenceOr<Schema>) -> bool {
-    matches!(member, ReferenceOr::Item(schema) if matches!(&schema.schema_kind, SchemaKind::Any(any) if *any == AnySchema { required: any.required.clone(), ..AnySchema::default() }))
+    let ReferenceOr::Item(schema) = member else {
+        return false;
+    };
+    match &schema.schema_kind {
+        SchemaKind::Any(any) => {
+            *any == AnySchema {
+                required: any.required.clone(),
+                ..AnySchema::default()
+            }
+        }
+        SchemaKind::Type(SchemaType::Object(object)) => {
+            *object
+                == ObjectType {
+                    required: object.required.clone(),
+                    ..ObjectType::default()
+                }
+        }
+        _ => false,
+    }
 }
 
 /// Whether a schema `openapiv3` could not classify declares or requires any property.
