@@ -134,6 +134,7 @@ async fn a_gauge_within_bounds_is_sent_and_a_loose_reading_decoded() {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "last4": "0007",
             "reading": {
+                "account": null,
                 "links": {"self": "/r/1"},
                 "note": {"text": "fine"},
                 "version": 3,
@@ -161,6 +162,7 @@ async fn a_gauge_within_bounds_is_sent_and_a_loose_reading_decoded() {
         .await
         .unwrap();
     let reading: Reading = receipt.reading.unwrap();
+    assert_eq!(reading.account, None, "required, and `null` through its `$ref`");
     assert_eq!(
         reading.version,
         Some(3),

@@ -130,27 +130,33 @@ impl<'a> Lowering<'a> {
             })
     }
 
-    /// The schema a property finally describes, through `$ref`s and an
-    /// `allOf` of one member that says anything, for its bounds and
-    /// documentation.
-    fn resolved<'s, S: Borrow<Schema>>(&self, schema: &'s ReferenceOr<S>) -> Option<&'s Schema>
+    /// The schemas a property goes through to the one it finally describes
+    /// (last), following `$ref`s and an `allOf` of one member that says
+    /// anything: the last gives its bounds, any of them may admit `null`.
+    fn resolution<'s, S: Borrow<Schema>>(&self, schema: &'s ReferenceOr<S>) -> Vec<&'s Schema>
     where
         'a: 's,
     {
         let mut current: &Schema = match schema {
             ReferenceOr::Item(schema) => schema.borrow(),
-            ReferenceOr::Reference { reference } => self.schema_at(reference)?,
+            ReferenceOr::Reference { reference } => match self.schema_at(reference) {
+                Some(schema) => schema,
+                None => return Vec::new(),
+            },
         };
+        let mut chain = vec![current];
         for _ in 0..MAX_REFERENCE_CHAIN {
-            match sole_member(current) {
-                Some(ReferenceOr::Item(inner)) => current = inner,
-                Some(ReferenceOr::Reference { reference }) => {
-                    current = self.schema_at(reference)?
-                }
-                None => return Some(current),
-            }
+            current = match sole_member(current) {
+                Some(ReferenceOr::Item(inner)) => inner,
+                Some(ReferenceOr::Reference { reference }) => match self.schema_at(reference) {
+                    Some(schema) => schema,
+                    None => break,
+                },
+                None => return chain,
+            };
+            chain.push(current);
         }
-        None
+        Vec::new()
     }
 
     fn schema_at(&self, reference: &str) -> Option<&'a Schema> {
@@ -476,7 +482,8 @@ impl<'a> Lowering<'a> {
         };
         let value = self.type_of(values, at, &format!("{context}Value"))?;
         let constraints = self
-            .resolved(values)
+            .resolution(values)
+            .last()
             .map(|schema| constraints(schema, at))
             .transpose()?
             .filter(|constraints| !constraints.is_empty());
@@ -516,7 +523,8 @@ impl<'a> Lowering<'a> {
             names::type_name(wire_name).unwrap_or_else(|| rust_name.clone())
         );
         let ty = self.type_of(property, pointer, &field_context)?;
-        let resolved = self.resolved(property);
+        let chain = self.resolution(property);
+        let resolved = chain.last().copied();
         let own = match property {
             ReferenceOr::Item(schema) => Some(schema.as_ref()),
             ReferenceOr::Reference { .. } => None,
@@ -534,7 +542,8 @@ impl<'a> Lowering<'a> {
             ty,
             required,
             constraints,
-            nullable: own.or(resolved).is_some_and(admits_null),
+            // `null` is valid when the property, or any schema it goes through, says so.
+            nullable: chain.into_iter().any(admits_null),
             boxed: false,
             location: None,
             flatten: false,
