@@ -95,7 +95,7 @@ impl Model {
     }
 }
 
-/// One of several object schemas (`oneOf`, or an `anyOf` that means the same).
+/// One of several schemas (`oneOf`, or an `anyOf` that means the same).
 #[derive(Debug)]
 pub struct Union {
     pub name: String,
@@ -111,8 +111,8 @@ pub struct Union {
 #[derive(Debug)]
 pub struct UnionVariant {
     pub rust_name: String,
-    /// The struct this variant holds.
-    pub model: String,
+    /// What this variant holds: usually a struct, but any type may be a member.
+    pub ty: Type,
     /// The discriminator value that selects this variant.
     pub tag: Option<String>,
 }
@@ -156,6 +156,9 @@ pub struct Field {
     pub boxed: bool,
     /// Where the field is sent, for the optional-parameter structs.
     pub location: Option<ParamLocation>,
+    /// Holds the object's other properties (a typed `additionalProperties`
+    /// beside `properties`), flattened into the object on the wire.
+    pub flatten: bool,
 }
 
 impl Field {
@@ -166,16 +169,30 @@ impl Field {
 }
 
 /// The declared bounds of a value, checked before a request is sent.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Constraints {
     pub min_length: Option<u64>,
     pub max_length: Option<u64>,
     pub minimum: Option<i64>,
     pub maximum: Option<i64>,
+    /// A `number`'s bounds, which need not be whole.
+    pub number_minimum: Option<NumberBound>,
+    pub number_maximum: Option<NumberBound>,
+    /// The only integers allowed: an integer `enum`.
+    pub values: Vec<i64>,
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
     /// A regular expression the whole value must match somewhere (`pattern`).
     pub pattern: Option<String>,
+    /// The bounds of each list item or map value.
+    pub items: Option<Box<Constraints>>,
+}
+
+/// A `minimum` or `maximum` of a `number`; an exclusive one excludes itself.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NumberBound {
+    pub value: f64,
+    pub exclusive: bool,
 }
 
 impl Constraints {
@@ -223,6 +240,9 @@ pub enum Type {
     Named(String),
     List(Box<Type>),
     Map(Box<Type>),
+    /// A list item or map value that may be `null` (a field says so with
+    /// `Field::nullable` instead).
+    Nullable(Box<Type>),
     /// No response body.
     Unit,
 }
@@ -232,7 +252,7 @@ impl Type {
     pub fn named(&self) -> Option<&str> {
         match self {
             Type::Named(name) => Some(name),
-            Type::List(inner) | Type::Map(inner) => inner.named(),
+            Type::List(inner) | Type::Map(inner) | Type::Nullable(inner) => inner.named(),
             _ => None,
         }
     }
@@ -453,7 +473,7 @@ pub struct ContextHeader {
     pub required: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Param {
     pub rust_name: String,
     pub wire_name: String,

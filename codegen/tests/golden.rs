@@ -122,3 +122,8 @@ fn names() {
 fn openapi31() {
     check_file("openapi31", "json");
 }
+
+#[test]
+fn schemas_general() {
+    check_fixture("schemas_general");
+}

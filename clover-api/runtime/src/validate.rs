@@ -60,15 +60,47 @@ pub fn length(
     })
 }
 
-pub fn range(
-    value: i64,
-    min: Option<i64>,
-    max: Option<i64>,
+/// An integer or number within inclusive bounds.
+pub fn range<T: PartialOrd + fmt::Display + Copy>(
+    value: T,
+    min: Option<T>,
+    max: Option<T>,
     path: &str,
     field: &str,
 ) -> Result<(), InvalidInput> {
     check(value, min, max, path, field, |bound| {
         format!("is {value}; {bound} allowed")
+    })
+}
+
+/// A number strictly between its bounds (`exclusiveMinimum`/`exclusiveMaximum`).
+pub fn exclusive_range(
+    value: f64,
+    min: Option<f64>,
+    max: Option<f64>,
+    path: &str,
+    field: &str,
+) -> Result<(), InvalidInput> {
+    let bound = match (min, max) {
+        (Some(min), _) if value <= min => format!("more than {min}"),
+        (_, Some(max)) if value >= max => format!("less than {max}"),
+        _ => return Ok(()),
+    };
+    Err(InvalidInput {
+        field: join(path, field),
+        problem: format!("is {value}; {bound} allowed"),
+    })
+}
+
+/// An integer from the spec's `enum`.
+pub fn one_of(value: i64, allowed: &[i64], path: &str, field: &str) -> Result<(), InvalidInput> {
+    if allowed.contains(&value) {
+        return Ok(());
+    }
+    let allowed: Vec<String> = allowed.iter().map(i64::to_string).collect();
+    Err(InvalidInput {
+        field: join(path, field),
+        problem: format!("is {value}; one of {} allowed", allowed.join(", ")),
     })
 }
 
@@ -188,6 +220,36 @@ mod tests {
         assert!(
             DIGITS.check("ab1", "", "x").is_ok(),
             "an unanchored pattern matches anywhere"
+        );
+    }
+
+    #[test]
+    fn number_bounds_inclusive_and_exclusive() {
+        assert!(range(0.5, Some(0.5), Some(1.0), "", "ratio").is_ok());
+        assert_eq!(
+            range(1.5, Some(0.5), Some(1.0), "", "ratio")
+                .unwrap_err()
+                .to_string(),
+            "`ratio` is 1.5; at most 1 allowed"
+        );
+        assert!(exclusive_range(0.1, Some(0.0), None, "", "ratio").is_ok());
+        assert_eq!(
+            exclusive_range(0.0, Some(0.0), Some(2.0), "a", "ratio")
+                .unwrap_err()
+                .to_string(),
+            "`a.ratio` is 0; more than 0 allowed"
+        );
+        assert!(exclusive_range(2.0, None, Some(2.0), "", "ratio").is_err());
+    }
+
+    #[test]
+    fn integer_enums_list_what_is_allowed() {
+        assert!(one_of(512, &[256, 512], "", "dimensions").is_ok());
+        assert_eq!(
+            one_of(100, &[256, 512], "", "dimensions")
+                .unwrap_err()
+                .to_string(),
+            "`dimensions` is 100; one of 256, 512 allowed"
         );
     }
 

@@ -9,7 +9,8 @@ use quote::{format_ident, quote};
 use super::types::{Scope, argument, rust_type};
 use super::{doc, doc_opt, ident};
 use crate::ir::{
-    Alias, Constraints, Enum, Field, IntegerWidth, Model, Struct, StructRole, Type, Union,
+    Alias, Constraints, Enum, Field, IntegerWidth, Model, NumberBound, Struct, StructRole, Type,
+    Union,
 };
 use crate::names::unraw;
 
@@ -25,7 +26,7 @@ pub fn emit(models: &[Model]) -> TokenStream {
     let items = models.iter().map(|model| match model {
         Model::Struct(model) => emit_struct(model, &validated),
         Model::Enum(model) => emit_enum(model),
-        Model::Union(model) => emit_union(model),
+        Model::Union(model) => emit_union(model, &validated),
         Model::Alias(model) => emit_alias(model),
         Model::Responses(model) => super::responses::emit(model),
     });
@@ -45,9 +46,16 @@ fn emit_struct(model: &Struct, validated: &HashSet<&str>) -> TokenStream {
     let name = format_ident!("{}", model.name);
     let doc = doc_opt(model.doc.as_deref());
     let derives = match model.role {
-        StructRole::Schema if model.fields.iter().all(Field::optional) => quote! {
-            #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-        },
+        StructRole::Schema
+            if model
+                .fields
+                .iter()
+                .all(|field| field.optional() || field.flatten) =>
+        {
+            quote! {
+                #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+            }
+        }
         StructRole::Schema => quote! {
             #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         },
@@ -88,7 +96,9 @@ fn emit_field(field: &Field, role: StructRole) -> TokenStream {
     let doc = doc_opt(field_doc(field).as_deref());
     let ty = field_type(field);
     let mut serde = Vec::new();
-    if role == StructRole::Schema {
+    if field.flatten {
+        serde.push(quote! { flatten });
+    } else if role == StructRole::Schema {
         if unraw(&field.rust_name) != field.wire_name {
             let wire = &field.wire_name;
             serde.push(quote! { rename = #wire });
@@ -154,6 +164,11 @@ fn constraint_text(constraints: &Constraints) -> Option<String> {
             signed(constraints.maximum),
             ["", ""],
         ),
+        number_text(constraints.number_minimum, constraints.number_maximum),
+        (!constraints.values.is_empty()).then(|| {
+            let values: Vec<String> = constraints.values.iter().map(i64::to_string).collect();
+            format!("One of {}.", values.join(", "))
+        }),
         between(
             text(constraints.min_items),
             text(constraints.max_items),
@@ -166,6 +181,11 @@ fn constraint_text(constraints: &Constraints) -> Option<String> {
     ]
     .into_iter()
     .flatten()
+    .chain(constraints.items.as_deref().and_then(|items| {
+        let rules = constraint_text(items)?;
+        let rules = rules.strip_prefix("Checked before sending: ")?;
+        Some(format!("Each item: {rules}"))
+    }))
     .collect();
     let text = sentences.join(" ");
     let mut chars = text.chars();
@@ -175,6 +195,25 @@ fn constraint_text(constraints: &Constraints) -> Option<String> {
         first.to_lowercase(),
         chars.as_str()
     ))
+}
+
+/// "More than 0 and at most 1.5." for a `number`'s bounds.
+fn number_text(min: Option<NumberBound>, max: Option<NumberBound>) -> Option<String> {
+    let min = min.map(|bound| match bound.exclusive {
+        true => format!("more than {}", bound.value),
+        false => format!("at least {}", bound.value),
+    });
+    let max = max.map(|bound| match bound.exclusive {
+        true => format!("less than {}", bound.value),
+        false => format!("at most {}", bound.value),
+    });
+    let text = match (min, max) {
+        (Some(min), Some(max)) => format!("{min} and {max}"),
+        (bound, None) | (None, bound) => bound?,
+    };
+    let mut chars = text.chars();
+    let first = chars.next()?;
+    Some(format!("{}{}.", first.to_uppercase(), chars.as_str()))
 }
 
 /// `new(required…)` (or `Default`) and one chained setter per optional field,
@@ -195,7 +234,16 @@ fn builder(model: &Struct) -> TokenStream {
         if field.boxed {
             value = quote! { std::boxed::Box::new(#value) };
         }
-        if field.optional() {
+        if field.flatten {
+            values.push(quote! { #field_name: std::default::Default::default() });
+            setters.push(quote! {
+                /// Sets the properties not named above.
+                pub fn #field_name(mut self, #field_name: #ty) -> Self {
+                    self.#field_name = #field_name;
+                    self
+                }
+            });
+        } else if field.optional() {
             values.push(quote! { #field_name: std::option::Option::None });
             let setter = setter_name(field);
             let doc = doc(&format!(
@@ -270,7 +318,8 @@ fn validation(model: &Struct, validated: &HashSet<&str>) -> TokenStream {
 fn field_checks(field: &Field, validated: &HashSet<&str>) -> Option<TokenStream> {
     let is_validated =
         |ty: &Type| matches!(ty, Type::Named(name) if validated.contains(name.as_str()));
-    let wire = &field.wire_name;
+    // A flattened map's keys are properties of the object itself.
+    let wire = if field.flatten { "" } else { &field.wire_name };
     let value = quote! { value };
     let path = quote! { path };
     let mut checks: Vec<TokenStream> =
@@ -295,10 +344,13 @@ fn field_checks(field: &Field, validated: &HashSet<&str>) -> Option<TokenStream>
         }),
         Type::Map(item) if is_validated(item) => checks.push(quote! {
             for (key, item) in value {
-                #validate(item, &runtime::validate::join(path, &format!("{}.{key}", #wire)))?;
+                #validate(item, &runtime::validate::join(path, &runtime::validate::join(#wire, key)))?;
             }
         }),
-        _ => {}
+        ty => checks.extend(
+            nested_validation(ty, &value, &quote! { #wire }, validated)
+                .map(|check| quote! { #check?; }),
+        ),
     }
     if checks.is_empty() {
         return None;
@@ -319,6 +371,17 @@ pub(super) fn bound_checks(
     value: &TokenStream,
     path: &TokenStream,
     wire: &str,
+) -> Vec<TokenStream> {
+    checks_of(constraints, ty, value, path, &quote! { #wire })
+}
+
+/// The checks of `bound_checks`, for a value named `field` under `path`.
+fn checks_of(
+    constraints: &Constraints,
+    ty: &Type,
+    value: &TokenStream,
+    path: &TokenStream,
+    wire: &TokenStream,
 ) -> Vec<TokenStream> {
     let bound = |bound: Option<u64>| match bound.map(Literal::u64_unsuffixed) {
         Some(bound) => quote! { std::option::Option::Some(#bound) },
@@ -355,11 +418,134 @@ pub(super) fn bound_checks(
         };
         checks.push(quote! { runtime::validate::range(#widened, #min, #max, #path, #wire) });
     }
+    checks.extend(number_checks(constraints, value, path, wire));
+    if !constraints.values.is_empty() {
+        let values = constraints
+            .values
+            .iter()
+            .map(|value| Literal::i64_unsuffixed(*value));
+        let widened = match ty {
+            Type::Integer(IntegerWidth::I32) => quote! { i64::from(*#value) },
+            _ => quote! { *#value },
+        };
+        checks.push(quote! { runtime::validate::one_of(#widened, &[#(#values),*], #path, #wire) });
+    }
     if constraints.min_items.is_some() || constraints.max_items.is_some() {
         let (min, max) = (bound(constraints.min_items), bound(constraints.max_items));
         checks.push(quote! { runtime::validate::items(#value.len(), #min, #max, #path, #wire) });
     }
+    if let Some(items) = &constraints.items {
+        checks.extend(item_checks(items, ty, value, path, wire));
+    }
     checks
+}
+
+/// A `number`'s bounds: inclusive ones in one `range`, exclusive ones in
+/// one `exclusive_range`.
+fn number_checks(
+    constraints: &Constraints,
+    value: &TokenStream,
+    path: &TokenStream,
+    wire: &TokenStream,
+) -> Vec<TokenStream> {
+    let bound = |bound: Option<NumberBound>, exclusive: bool| match bound {
+        Some(bound) if bound.exclusive == exclusive => {
+            let value = Literal::f64_unsuffixed(bound.value);
+            quote! { std::option::Option::Some(#value) }
+        }
+        _ => quote! { std::option::Option::None },
+    };
+    let (min, max) = (constraints.number_minimum, constraints.number_maximum);
+    [(false, "range"), (true, "exclusive_range")]
+        .into_iter()
+        .filter(|(exclusive, _)| {
+            [min, max]
+                .iter()
+                .flatten()
+                .any(|bound| bound.exclusive == *exclusive)
+        })
+        .map(|(exclusive, function)| {
+            let function = format_ident!("{function}");
+            let (min, max) = (bound(min, exclusive), bound(max, exclusive));
+            quote! { runtime::validate::#function(*#value, #min, #max, #path, #wire) }
+        })
+        .collect()
+}
+
+/// The bounds of every item of a list or value of a map (`None` skipped),
+/// as one expression that stops at the first failure.
+fn item_checks(
+    items: &Constraints,
+    ty: &Type,
+    value: &TokenStream,
+    path: &TokenStream,
+    wire: &TokenStream,
+) -> Option<TokenStream> {
+    for_each_item(ty, value, wire, |inner| {
+        let checks = checks_of(items, inner, &quote! { item }, path, &quote! { field });
+        (!checks.is_empty()).then(|| quote! { #(#checks?;)* std::result::Result::Ok(()) })
+    })
+}
+
+/// `Validate` of the models inside lists and maps nested in lists and maps,
+/// or held as `null`-able items, as one expression.
+fn nested_validation(
+    ty: &Type,
+    value: &TokenStream,
+    wire: &TokenStream,
+    validated: &HashSet<&str>,
+) -> Option<TokenStream> {
+    for_each_item(ty, value, wire, |inner| match inner {
+        Type::Named(name) if validated.contains(name.as_str()) => Some(quote! {
+            runtime::validate::Validate::validate(item, &runtime::validate::join(path, field))
+        }),
+        inner => nested_validation(inner, &quote! { item }, &quote! { field }, validated),
+    })
+}
+
+/// Runs `body` (an expression of type `Result<(), InvalidInput>` over
+/// `item`, named `field`) for each item of a list or value of a map,
+/// skipping `null` ones; `None` when `body` has nothing to check.
+fn for_each_item(
+    ty: &Type,
+    value: &TokenStream,
+    wire: &TokenStream,
+    body: impl FnOnce(&Type) -> Option<TokenStream>,
+) -> Option<TokenStream> {
+    let (inner, each, at, field) = match ty {
+        Type::List(inner) => (
+            inner,
+            quote! { #value.iter().enumerate() },
+            quote! { index },
+            quote! { format!("{}[{index}]", #wire) },
+        ),
+        Type::Map(inner) => (
+            inner,
+            quote! { #value.iter() },
+            quote! { key },
+            quote! { runtime::validate::join(#wire, key) },
+        ),
+        _ => return None,
+    };
+    let (inner, unwrap) = match inner.as_ref() {
+        Type::Nullable(inner) => (
+            inner.as_ref(),
+            Some(quote! {
+                let std::option::Option::Some(item) = item else {
+                    return std::result::Result::Ok(());
+                };
+            }),
+        ),
+        inner => (inner, None),
+    };
+    let body = body(inner)?;
+    Some(quote! {
+        #each.try_for_each(|(#at, item)| {
+            #unwrap
+            let field = &#field;
+            #body
+        })
+    })
 }
 
 fn emit_alias(model: &Alias) -> TokenStream {
@@ -372,7 +558,7 @@ fn emit_alias(model: &Alias) -> TokenStream {
     }
 }
 
-fn emit_union(model: &Union) -> TokenStream {
+fn emit_union(model: &Union, validated: &HashSet<&str>) -> TokenStream {
     let name = format_ident!("{}", model.name);
     let union_doc = doc_opt(model.doc.as_deref());
     let variants: Vec<_> = model
@@ -380,14 +566,55 @@ fn emit_union(model: &Union) -> TokenStream {
         .iter()
         .map(|variant| format_ident!("{}", variant.rust_name))
         .collect();
-    let structs: Vec<_> = model
+    let types: Vec<_> = model
         .variants
         .iter()
-        .map(|variant| format_ident!("{}", variant.model))
+        .map(|variant| rust_type(&variant.ty, Scope::Models))
         .collect();
-    let variant_docs = model.variants.iter().map(|variant| match &variant.tag {
-        Some(tag) => doc(&format!("`{tag}`: holds a [`{}`].", variant.model)),
-        None => doc(&format!("Holds a [`{}`].", variant.model)),
+    let variant_docs = model.variants.iter().map(|variant| {
+        let held = held(&variant.ty);
+        match &variant.tag {
+            Some(tag) => doc(&format!("`{tag}`: holds {held}.")),
+            None => doc(&format!("Holds {held}.")),
+        }
+    });
+    // `From` for each type only one variant holds.
+    let conversions = model
+        .variants
+        .iter()
+        .zip(&types)
+        .filter(|(variant, _)| {
+            model
+                .variants
+                .iter()
+                .filter(|other| other.ty == variant.ty)
+                .count()
+                == 1
+        })
+        .map(|(variant, ty)| {
+            let variant = format_ident!("{}", variant.rust_name);
+            quote! {
+                impl std::convert::From<#ty> for #name {
+                    fn from(value: #ty) -> Self {
+                        Self::#variant(value)
+                    }
+                }
+            }
+        });
+    let is_validated =
+        |ty: &Type| matches!(ty, Type::Named(held) if validated.contains(held.as_str()));
+    let any_validated = model
+        .variants
+        .iter()
+        .any(|variant| is_validated(&variant.ty));
+    let checks = model.variants.iter().map(|variant| {
+        let rust_name = format_ident!("{}", variant.rust_name);
+        match &variant.ty {
+            Type::Named(held) if validated.contains(held.as_str()) => {
+                quote! { Self::#rust_name(value) => runtime::validate::Validate::validate(value, path), }
+            }
+            _ => quote! { Self::#rust_name(_) => std::result::Result::Ok(()), },
+        }
     });
     let (other, deserialize, how) = match &model.discriminator {
         None => (
@@ -415,6 +642,9 @@ fn emit_union(model: &Union) -> TokenStream {
         .map(|property| tagged_deserialize(model, property));
     let how = doc(&how);
     let validate = model.sent.then(|| {
+        if !any_validated {
+            return quote! { impl runtime::validate::Validate for #name {} };
+        }
         let fallback = model
             .discriminator
             .is_some()
@@ -423,7 +653,7 @@ fn emit_union(model: &Union) -> TokenStream {
             impl runtime::validate::Validate for #name {
                 fn validate(&self, path: &str) -> std::result::Result<(), runtime::validate::InvalidInput> {
                     match self {
-                        #(Self::#variants(value) => runtime::validate::Validate::validate(value, path),)*
+                        #(#checks)*
                         #fallback
                     }
                 }
@@ -437,20 +667,29 @@ fn emit_union(model: &Union) -> TokenStream {
         #[derive(Debug, Clone, PartialEq, serde::Serialize #(, #deserialize)*)]
         #[serde(untagged)]
         pub enum #name {
-            #(#variant_docs #variants(#structs),)*
+            #(#variant_docs #variants(#types),)*
             #other
         }
 
-        #(
-            impl std::convert::From<#structs> for #name {
-                fn from(value: #structs) -> Self {
-                    Self::#variants(value)
-                }
-            }
-        )*
+        #(#conversions)*
 
         #tagged
         #validate
+    }
+}
+
+/// What a union variant holds, for its doc: "a [`Card`]", "a string".
+fn held(ty: &Type) -> String {
+    match ty {
+        Type::Named(name) => format!("a [`{name}`]"),
+        Type::String | Type::Secret | Type::Digits { .. } => "a string".to_owned(),
+        Type::Integer(_) => "an integer".to_owned(),
+        Type::Number => "a number".to_owned(),
+        Type::Boolean => "a boolean".to_owned(),
+        Type::List(_) => "a list".to_owned(),
+        Type::Map(_) => "a map".to_owned(),
+        Type::Binary => "bytes".to_owned(),
+        Type::Json | Type::Nullable(_) | Type::Unit => "any JSON value".to_owned(),
     }
 }
 

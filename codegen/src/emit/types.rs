@@ -43,6 +43,10 @@ pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
             let value = rust_type(value, scope);
             quote! { std::collections::BTreeMap<std::string::String, #value> }
         }
+        Type::Nullable(inner) => {
+            let inner = rust_type(inner, scope);
+            quote! { std::option::Option<#inner> }
+        }
         Type::Unit => quote! { () },
     }
 }

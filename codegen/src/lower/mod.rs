@@ -26,13 +26,13 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
         type_names: names::Namespace::default(),
         component_names: HashMap::new(),
         method_names: names::Namespace::default(),
-        alias_types: HashMap::new(),
         nesting: 0,
         hosts: hosts::Hosts::default(),
         schemes: security::Schemes::default(),
         inherited_security: None,
         error_schemas: Vec::new(),
         following: Vec::new(),
+        alias_types: HashMap::new(),
         errors: Vec::new(),
     };
     // 3.1 documents reach here with their 3.1 spellings rewritten (`load`).
@@ -51,7 +51,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
     lowering.inherited_security = lowering.root_security();
     let operations = lowering.operations();
     if !lowering.errors.is_empty() {
-        return Err(lowering.errors);
+        return Err(first_of_each(lowering.errors));
     }
     let mut models = lowering.models;
     box_recursive_fields(&mut models);
@@ -79,9 +79,6 @@ struct Lowering<'a> {
     component_names: HashMap<String, String>,
     /// The `Client` methods: one per operation and per paged listing.
     method_names: names::Namespace,
-    /// The type each alias component (one that names no model) stands for,
-    /// lowered once however often it is used.
-    alias_types: HashMap<String, Type>,
     /// How deeply schemas being lowered nest, through inline schemas and `$ref`s.
     nesting: usize,
     hosts: hosts::Hosts,
@@ -92,6 +89,8 @@ struct Lowering<'a> {
     error_schemas: Vec<String>,
     /// Alias components being resolved, to catch a `$ref` loop.
     following: Vec<String>,
+    /// What each alias component lowered to, by key.
+    alias_types: HashMap<String, Result<Type, SpecError>>,
     errors: Vec<SpecError>,
 }
 
@@ -185,6 +184,16 @@ fn resolve<'s, T>(
     }
 }
 
+/// The errors without repeats: a component that fails is reported by each
+/// schema that refers to it, but one report at the cause is enough.
+fn first_of_each(errors: Vec<SpecError>) -> Vec<SpecError> {
+    let mut seen = std::collections::HashSet::new();
+    errors
+        .into_iter()
+        .filter(|error| seen.insert(error.to_string()))
+        .collect()
+}
+
 /// A struct that contains itself without a list or map in between would
 /// have infinite size, so each field on such a cycle holds its value in a `Box`.
 fn box_recursive_fields(models: &mut [Model]) {
@@ -200,7 +209,7 @@ fn box_recursive_fields(models: &mut [Model]) {
                 Model::Union(model) => model
                     .variants
                     .iter()
-                    .map(|variant| variant.model.clone())
+                    .filter_map(|variant| inline_model(&variant.ty))
                     .collect(),
                 Model::Alias(model) => inline_model(&model.ty).into_iter().collect(),
                 Model::Enum(_) | Model::Responses(_) => Vec::new(),

@@ -314,6 +314,7 @@ impl<'a> Lowering<'a> {
                 nullable: false,
                 boxed: false,
                 location: Some(location),
+                flatten: false,
             });
         }
         Ok(())

@@ -1,19 +1,19 @@
 //! Schemas → models and types. Component objects and string enums become
 //! named models; inline ones are named from where they appear.
 
-use std::borrow::Borrow;
+use std::borrow::{Borrow, Cow};
 use std::collections::HashSet;
 
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, ReferenceOr, Schema, SchemaKind, StringFormat, StringType,
-    Type as SchemaType, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, IntegerFormat, ObjectType, ReferenceOr, Schema, SchemaKind,
+    StringFormat, StringType, Type as SchemaType, VariantOrUnknownOrEmpty,
 };
 
 use super::Lowering;
 use crate::error::{Pointer, SpecError};
 use crate::ir::{
-    Alias, Constraints, Enum, Field, IntegerWidth, Model, Operation, Struct, StructRole, Type,
-    Union, UnionVariant, Variant,
+    Alias, Constraints, Enum, Field, IntegerWidth, Model, NumberBound, Operation, Struct,
+    StructRole, Type, Union, UnionVariant, Variant,
 };
 use crate::names;
 
@@ -29,8 +29,10 @@ impl<'a> Lowering<'a> {
             let pointer = section.join(key);
             let name = self.component_names[key].clone();
             let lowered = match schema {
-                ReferenceOr::Reference { reference } => self.component_ref(reference, &pointer),
-                ReferenceOr::Item(schema) => self.type_of_schema(schema, &pointer, &name),
+                ReferenceOr::Item(schema) if names_model(schema) => {
+                    self.type_of_schema(schema, &pointer, &name)
+                }
+                _ => self.alias_type(key, schema, &name),
             };
             let alias = lowered.and_then(|ty| match ty {
                 Type::Named(named) if named == name => Ok(()),
@@ -78,24 +80,33 @@ impl<'a> Lowering<'a> {
         let name = self.component_names[key].clone();
         match schema {
             ReferenceOr::Item(schema) if names_model(schema) => Ok(Type::Named(name)),
-            _ if self.alias_types.contains_key(key) => Ok(self.alias_types[key].clone()),
-            _ => {
-                if self.following.iter().any(|seen| seen == key) {
-                    return Err(SpecError::new(
-                        pointer,
-                        format!("`$ref` {reference} refers back to itself"),
-                    ));
-                }
-                self.following.push(key.to_owned());
-                let at = Pointer::root().join("components").join("schemas").join(key);
-                let ty = self.type_of(schema, &at, &name);
-                self.following.pop();
-                if let Ok(ty) = &ty {
-                    self.alias_types.insert(key.to_owned(), ty.clone());
-                }
-                ty
-            }
+            _ => self.alias_type(key, schema, &name),
         }
+    }
+
+    /// The type an alias component stands for, lowered once however often it
+    /// is referred to, so an inline model it names is defined once.
+    fn alias_type(
+        &mut self,
+        key: &str,
+        schema: &ReferenceOr<Schema>,
+        name: &str,
+    ) -> Result<Type, SpecError> {
+        if let Some(lowered) = self.alias_types.get(key) {
+            return lowered.clone();
+        }
+        let at = Pointer::root().join("components").join("schemas").join(key);
+        if self.following.iter().any(|seen| seen == key) {
+            return Err(SpecError::new(
+                &at,
+                format!("`$ref` #/components/schemas/{key} refers back to itself"),
+            ));
+        }
+        self.following.push(key.to_owned());
+        let lowered = self.type_of(schema, &at, name);
+        self.following.pop();
+        self.alias_types.insert(key.to_owned(), lowered.clone());
+        lowered
     }
 
     /// The component a `$ref` names, with its key.
@@ -122,26 +133,33 @@ impl<'a> Lowering<'a> {
             })
     }
 
-    /// The schema a property finally describes, through `$ref`s and a
-    /// single-member `allOf`, for its bounds and documentation.
-    fn resolved<'s>(&self, schema: &'s ReferenceOr<Box<Schema>>) -> Option<&'s Schema>
+    /// The schemas a property goes through to the one it finally describes
+    /// (last), following `$ref`s and an `allOf` of one member that says
+    /// anything: the last gives its bounds, any of them may admit `null`.
+    fn resolution<'s, S: Borrow<Schema>>(&self, schema: &'s ReferenceOr<S>) -> Vec<&'s Schema>
     where
         'a: 's,
     {
         let mut current: &Schema = match schema {
-            ReferenceOr::Item(schema) => schema,
-            ReferenceOr::Reference { reference } => self.schema_at(reference)?,
+            ReferenceOr::Item(schema) => schema.borrow(),
+            ReferenceOr::Reference { reference } => match self.schema_at(reference) {
+                Some(schema) => schema,
+                None => return Vec::new(),
+            },
         };
+        let mut chain = vec![current];
         for _ in 0..MAX_REFERENCE_CHAIN {
-            match &current.schema_kind {
-                SchemaKind::AllOf { all_of } if all_of.len() == 1 => match &all_of[0] {
-                    ReferenceOr::Item(inner) => current = inner,
-                    ReferenceOr::Reference { reference } => current = self.schema_at(reference)?,
+            current = match sole_member(current) {
+                Some(ReferenceOr::Item(inner)) => inner,
+                Some(ReferenceOr::Reference { reference }) => match self.schema_at(reference) {
+                    Some(schema) => schema,
+                    None => break,
                 },
-                _ => return Some(current),
-            }
+                None => return chain,
+            };
+            chain.push(current);
         }
-        None
+        Vec::new()
     }
 
     fn schema_at(&self, reference: &str) -> Option<&'a Schema> {
@@ -161,7 +179,6 @@ impl<'a> Lowering<'a> {
         pointer: &Pointer,
         context: &str,
     ) -> Result<Type, SpecError> {
-        reject_unsupported_keywords(schema, pointer)?;
         let sensitive =
             super::sensitive(schema.schema_data.extensions.get("x-sensitive"), pointer)?;
         let plain_string = matches!(&schema.schema_kind, SchemaKind::Type(SchemaType::String(string)) if string.enumeration.is_empty());
@@ -182,17 +199,13 @@ impl<'a> Lowering<'a> {
                 Ok(Type::Binary)
             }
             SchemaKind::Type(SchemaType::String(_)) => Ok(Type::String),
-            SchemaKind::Type(SchemaType::Integer(integer)) => {
-                if !integer.enumeration.is_empty() {
-                    return Err(SpecError::unsupported(pointer, "an integer `enum`"));
+            // An integer `enum` stays an integer; `constraints` checks its values.
+            SchemaKind::Type(SchemaType::Integer(integer)) => match &integer.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => {
+                    Ok(Type::Integer(IntegerWidth::I32))
                 }
-                match &integer.format {
-                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => {
-                        Ok(Type::Integer(IntegerWidth::I32))
-                    }
-                    _ => Ok(Type::Integer(IntegerWidth::I64)),
-                }
-            }
+                _ => Ok(Type::Integer(IntegerWidth::I64)),
+            },
             SchemaKind::Type(SchemaType::Number(_)) => Ok(Type::Number),
             SchemaKind::Type(SchemaType::Boolean(_)) => Ok(Type::Boolean),
             SchemaKind::Type(SchemaType::Array(array)) => {
@@ -209,7 +222,7 @@ impl<'a> Lowering<'a> {
                     Some(AdditionalProperties::Schema(values)) => {
                         let at = pointer.join("additionalProperties");
                         let value = self.type_of(values, &at, &format!("{context}Value"))?;
-                        Ok(Type::Map(Box::new(contained(value, values.as_ref(), &at)?)))
+                        Ok(Type::Map(Box::new(contained(value, values, &at)?)))
                     }
                     Some(AdditionalProperties::Any(true)) => Ok(Type::Map(Box::new(Type::Json))),
                     _ => Ok(Type::Json),
@@ -217,19 +230,12 @@ impl<'a> Lowering<'a> {
             }
             SchemaKind::Type(SchemaType::Object(object)) => {
                 let part = ObjectPart {
-                    object,
+                    object: Cow::Borrowed(object),
                     pointer: pointer.clone(),
                 };
                 self.object(vec![part], description(schema), pointer, context)
             }
-            SchemaKind::AllOf { all_of } => match all_of.as_slice() {
-                // A `$ref` with a description or `nullable` beside it.
-                [only] => self.type_of(only, &pointer.join("allOf").join(0), context),
-                members => {
-                    let parts = self.object_parts(members, &pointer.join("allOf"), 0)?;
-                    self.object(parts, description(schema), pointer, context)
-                }
-            },
+            SchemaKind::AllOf { all_of } => self.all_of(schema, None, all_of, pointer, context),
             SchemaKind::OneOf { one_of } => match digits(one_of) {
                 Some(ty) => Ok(ty),
                 None => self.union(one_of, schema, pointer, "oneOf", context),
@@ -239,17 +245,128 @@ impl<'a> Lowering<'a> {
                 None => self.union(any_of, schema, pointer, "anyOf", context),
             },
             SchemaKind::Any(any) if *any == Default::default() => Ok(Type::Json),
-            SchemaKind::Any(any) => Err(SpecError::new(pointer, shapeless(any))),
-            SchemaKind::Not { .. } => Err(SpecError::unsupported(pointer, "`not`")),
+            SchemaKind::Any(any) => match &any.typ {
+                Some(typ) => self.typed_any(schema, any, typ, pointer, context),
+                None => Err(SpecError::new(pointer, shapeless(any))),
+            },
+            // What a value must not be never changes its Rust type.
+            SchemaKind::Not { .. } => Ok(Type::Json),
         }
     }
 
-    /// The objects an `allOf` merges, each with where it is written; a member
-    /// may be a `$ref` to an object component or another `allOf`.
+    /// A schema `openapiv3` could not classify because it mixes keywords of
+    /// several types, or a type and a composition, under one `type`. A
+    /// keyword of another type constrains only values of that type, so beside
+    /// this `type` it says nothing and is dropped.
+    fn typed_any(
+        &mut self,
+        schema: &Schema,
+        any: &AnySchema,
+        typ: &str,
+        pointer: &Pointer,
+        context: &str,
+    ) -> Result<Type, SpecError> {
+        let object = (typ == "object").then(|| own_object(any));
+        let has_properties = object.as_ref().is_some_and(has_fields);
+        let unions = || any.one_of.iter().chain(&any.any_of);
+        if has_properties && unions().next().is_some() && unions().all(presence_only) {
+            // Which properties must be present together is the server's to check.
+            return self.retyped(schema, any, typ, pointer, context);
+        }
+        let kind = match (&any.all_of[..], &any.one_of[..], &any.any_of[..]) {
+            ([], [], []) => return self.retyped(schema, any, typ, pointer, context),
+            (all_of, [], []) => {
+                let own = object.map(|object| ObjectPart {
+                    object: Cow::Owned(object),
+                    pointer: pointer.clone(),
+                });
+                return self.all_of(schema, own, all_of, pointer, context);
+            }
+            ([], one_of, []) if !has_properties => SchemaKind::OneOf {
+                one_of: one_of.to_vec(),
+            },
+            ([], [], any_of) if !has_properties => SchemaKind::AnyOf {
+                any_of: any_of.to_vec(),
+            },
+            _ => {
+                return Err(SpecError::unsupported(
+                    pointer,
+                    "`properties` beside a `oneOf`/`anyOf`, or several compositions in one schema",
+                ));
+            }
+        };
+        let schema = Schema {
+            schema_data: schema.schema_data.clone(),
+            schema_kind: kind,
+        };
+        self.type_of_schema(&schema, pointer, context)
+    }
+
+    /// The schema as its `type` alone: only the keywords of that type kept.
+    /// An `enum` whose values are of another type than the one declared is
+    /// read as the values' type, which is what the server sends.
+    fn retyped(
+        &mut self,
+        schema: &Schema,
+        any: &AnySchema,
+        typ: &str,
+        pointer: &Pointer,
+        context: &str,
+    ) -> Result<Type, SpecError> {
+        let kind = match retype(any, typ) {
+            Some(kind) => kind,
+            // An `enum` that mixes strings and numbers: only JSON holds them all.
+            None if !any.enumeration.is_empty() => return Ok(Type::Json),
+            None => return Err(SpecError::new(pointer, shapeless(any))),
+        };
+        let schema = Schema {
+            schema_data: schema.schema_data.clone(),
+            schema_kind: kind,
+        };
+        self.type_of_schema(&schema, pointer, context)
+    }
+
+    /// An `allOf`, with the object keywords written beside it (`own`): the
+    /// one member that says anything, or one struct merged from all of them.
+    fn all_of(
+        &mut self,
+        schema: &Schema,
+        own: Option<ObjectPart<'_>>,
+        members: &[ReferenceOr<Schema>],
+        pointer: &Pointer,
+        context: &str,
+    ) -> Result<Type, SpecError> {
+        let at = pointer.join("allOf");
+        let meaningful: Vec<(usize, &ReferenceOr<Schema>)> = members
+            .iter()
+            .enumerate()
+            .filter(|(_, member)| !adds_nothing(member))
+            .collect();
+        let own = own.filter(|part| has_fields(&part.object));
+        match (own, meaningful.as_slice()) {
+            (None, []) => match members.first() {
+                Some(first) => self.type_of(first, &at.join(0), context),
+                None => Ok(Type::Json),
+            },
+            (None, [(index, only)]) => self.type_of(only, &at.join(index), context),
+            (own, meaningful) => {
+                let mut parts = Vec::new();
+                for (index, member) in meaningful {
+                    parts.extend(self.object_parts(member, &at.join(index), 0)?);
+                }
+                parts.extend(own);
+                self.object(parts, description(schema), pointer, context)
+            }
+        }
+    }
+
+    /// The objects one `allOf` member contributes, each with where it is
+    /// written; a member may be a `$ref` to an object component or another
+    /// `allOf`.
     fn object_parts<'s>(
         &self,
-        members: &'s [ReferenceOr<Schema>],
-        pointer: &Pointer,
+        member: &'s ReferenceOr<Schema>,
+        at: &Pointer,
         depth: usize,
     ) -> Result<Vec<ObjectPart<'s>>, SpecError>
     where
@@ -257,47 +374,59 @@ impl<'a> Lowering<'a> {
     {
         if depth == MAX_NESTING {
             return Err(SpecError::new(
-                pointer,
+                at,
                 format!("`allOf`s nest deeper than {MAX_NESTING} levels here (through `$ref`s)"),
             ));
         }
+        let (schema, at) = match member {
+            ReferenceOr::Item(schema) => (schema, at.clone()),
+            ReferenceOr::Reference { reference } => {
+                let (key, _) = self.component(reference, at)?;
+                let schema = self.schema_at(reference).ok_or_else(|| {
+                    SpecError::new(at, format!("`$ref` {reference} does not end in a schema"))
+                })?;
+                (
+                    schema,
+                    Pointer::root().join("components").join("schemas").join(key),
+                )
+            }
+        };
+        let (own, all_of) = match &schema.schema_kind {
+            SchemaKind::Type(SchemaType::Object(object)) => (Some(Cow::Borrowed(object)), &[][..]),
+            SchemaKind::AllOf { all_of } => (None, &all_of[..]),
+            SchemaKind::Any(any) if reads_as_object(any) => {
+                (Some(Cow::Owned(own_object(any))), &any.all_of[..])
+            }
+            _ => {
+                return Err(SpecError::unsupported(
+                    &at,
+                    "an `allOf` of several members that are not all objects",
+                ));
+            }
+        };
         let mut parts = Vec::new();
-        for (index, member) in members.iter().enumerate() {
-            let (schema, at) = match member {
-                ReferenceOr::Item(schema) => (schema, pointer.join(index)),
-                ReferenceOr::Reference { reference } => {
-                    let at = pointer.join(index);
-                    let (key, _) = self.component(reference, &at)?;
-                    let schema = self.schema_at(reference).ok_or_else(|| {
-                        SpecError::new(&at, format!("`$ref` {reference} does not end in a schema"))
-                    })?;
-                    (
-                        schema,
-                        Pointer::root().join("components").join("schemas").join(key),
-                    )
-                }
-            };
-            match &schema.schema_kind {
-                SchemaKind::Type(SchemaType::Object(object)) => parts.push(ObjectPart {
-                    object,
-                    pointer: at,
-                }),
-                SchemaKind::AllOf { all_of } => {
-                    parts.extend(self.object_parts(all_of, &at.join("allOf"), depth + 1)?)
-                }
-                _ => {
-                    return Err(SpecError::unsupported(
-                        &at,
-                        "an `allOf` member that is not an object",
-                    ));
-                }
+        for (index, member) in all_of.iter().enumerate() {
+            if !adds_nothing(member) {
+                parts.extend(self.object_parts(
+                    member,
+                    &at.join("allOf").join(index),
+                    depth + 1,
+                )?);
             }
         }
+        parts.extend(own.map(|object| ObjectPart {
+            object,
+            pointer: at,
+        }));
         Ok(parts)
     }
 
     /// One struct from the properties of every part, in order; a part may
-    /// mark as required a property another part declares.
+    /// mark as required a property another part declares. A required name
+    /// that no part declares only asks for presence and says nothing of the
+    /// value; it is usually a misspelling (Plaid requires `stream_ids` beside
+    /// a property `transaction_ids`), so it adds no field that would have to
+    /// be invented when sending and would fail decoding when absent.
     fn object(
         &mut self,
         parts: Vec<ObjectPart<'_>>,
@@ -311,48 +440,30 @@ impl<'a> Lowering<'a> {
             .flat_map(|part| &part.object.required)
             .map(String::as_str)
             .collect();
-        let mut fields: Vec<Field> = Vec::new();
-        let mut field_names = names::Namespace::default();
+        // A later part may restate a property to narrow it; the last
+        // statement that says more than documentation is the one lowered.
+        let mut declared: Vec<(&str, &ReferenceOr<Box<Schema>>, Pointer)> = Vec::new();
         for part in &parts {
-            if part
-                .object
-                .additional_properties
-                .as_ref()
-                .is_some_and(|extra| !matches!(extra, AdditionalProperties::Any(false)))
-            {
-                return Err(SpecError::unsupported(
-                    &part.pointer,
-                    "an object with both `properties` and `additionalProperties`",
-                ));
-            }
             for (wire_name, property) in &part.object.properties {
                 let at = part.pointer.join("properties").join(wire_name);
-                if fields.iter().any(|known| known.wire_name == *wire_name) {
-                    return Err(SpecError::unsupported(
-                        &at,
-                        format!("`{wire_name}` declared again by another `allOf` member"),
-                    ));
+                match declared.iter_mut().find(|(known, ..)| known == wire_name) {
+                    Some(_) if adds_nothing(property) => {}
+                    Some(earlier) => *earlier = (wire_name, property, at),
+                    None => declared.push((wire_name, property, at)),
                 }
-                let rust_name = field_names.claim(&names::field_name(wire_name), at.as_str());
-                let field = self.field(
-                    (wire_name, rust_name),
-                    property,
-                    required.contains(wire_name.as_str()),
-                    &at,
-                    &name,
-                )?;
-                fields.push(field);
             }
         }
-        for part in &parts {
-            for name in &part.object.required {
-                if !fields.iter().any(|field| field.wire_name == *name) {
-                    return Err(SpecError::new(
-                        &part.pointer.join("required"),
-                        format!("`{name}` is required but not among the properties"),
-                    ));
-                }
-            }
+        let mut fields: Vec<Field> = Vec::new();
+        let mut field_names = names::Namespace::default();
+        for (wire_name, property, at) in declared {
+            let is_required = required.contains(wire_name);
+            let rust_name = field_names.claim(&names::field_name(wire_name), at.as_str());
+            let field = self.field((wire_name, rust_name), property, is_required, &at, &name)?;
+            fields.push(field);
+        }
+        if let Some(mut rest) = self.other_properties(&parts, &name)? {
+            rest.rust_name = field_names.claim(&rest.rust_name, pointer.as_str());
+            fields.push(rest);
         }
         let model = Struct {
             name: name.clone(),
@@ -363,6 +474,57 @@ impl<'a> Lowering<'a> {
         };
         self.add_model(Model::Struct(model), pointer)?;
         Ok(Type::Named(name))
+    }
+
+    /// The field that keeps the properties a struct does not name, when a
+    /// part types them (`additionalProperties: {type: …}`). Unknown
+    /// properties of any type (`true`, `{}`) need none: decoding ignores them.
+    fn other_properties(
+        &mut self,
+        parts: &[ObjectPart<'_>],
+        context: &str,
+    ) -> Result<Option<Field>, SpecError> {
+        let typed: Vec<(&ReferenceOr<Schema>, Pointer)> = parts
+            .iter()
+            .filter_map(|part| match &part.object.additional_properties {
+                Some(AdditionalProperties::Schema(values)) if !is_any(values) => {
+                    Some((values.as_ref(), part.pointer.join("additionalProperties")))
+                }
+                _ => None,
+            })
+            .collect();
+        let (values, at) = match typed.as_slice() {
+            [] => return Ok(None),
+            [(values, at)] => (*values, at),
+            [_, (_, second), ..] => {
+                return Err(SpecError::unsupported(
+                    second,
+                    "a second typed `additionalProperties` in one `allOf`",
+                ));
+            }
+        };
+        let value = self.type_of(values, at, &format!("{context}Value"))?;
+        let constraints = self
+            .resolution(values)
+            .last()
+            .map(|schema| constraints(schema, at))
+            .transpose()?
+            .filter(|constraints| !constraints.is_empty());
+        Ok(Some(Field {
+            rust_name: "other_properties".to_owned(),
+            wire_name: "additionalProperties".to_owned(),
+            doc: Some("The properties not named above.".to_owned()),
+            ty: Type::Map(Box::new(contained(value, values, at)?)),
+            required: true,
+            constraints: Constraints {
+                items: constraints.map(Box::new),
+                ..Constraints::default()
+            },
+            nullable: false,
+            boxed: false,
+            location: None,
+            flatten: true,
+        }))
     }
 
     /// A struct field, named `(wire name, Rust name)`.
@@ -376,7 +538,8 @@ impl<'a> Lowering<'a> {
     ) -> Result<Field, SpecError> {
         let field_context = format!("{context}{}", names::type_name(wire_name));
         let ty = self.type_of(property, pointer, &field_context)?;
-        let resolved = self.resolved(property);
+        let chain = self.resolution(property);
+        let resolved = chain.last().copied();
         let own = match property {
             ReferenceOr::Item(schema) => Some(schema.as_ref()),
             ReferenceOr::Reference { .. } => None,
@@ -394,14 +557,17 @@ impl<'a> Lowering<'a> {
             ty,
             required,
             constraints,
-            nullable: own.is_some_and(|schema| schema.schema_data.nullable),
+            // `null` is valid when the property, or any schema it goes through, says so.
+            nullable: chain.into_iter().any(admits_null),
             boxed: false,
             location: None,
+            flatten: false,
         })
     }
 
-    /// `oneOf` (or `anyOf`) of object components: an enum with one variant
-    /// per component, told apart by the discriminator when there is one.
+    /// `oneOf` (or `anyOf`): an enum with one variant per member, told apart
+    /// by the discriminator when there is one. Inline members are named after
+    /// the union and their `title` or type, or their position.
     fn union(
         &mut self,
         members: &[ReferenceOr<Schema>],
@@ -410,44 +576,48 @@ impl<'a> Lowering<'a> {
         keyword: &str,
         context: &str,
     ) -> Result<Type, SpecError> {
+        // `{type: 'null'}` makes the union nullable (see `admits_null`), not a variant.
+        let kept: Vec<(usize, &ReferenceOr<Schema>)> = members
+            .iter()
+            .enumerate()
+            .filter(|(_, member)| !is_null(member))
+            .collect();
+        if let [(index, only)] = kept[..] {
+            return self.type_of(only, &pointer.join(keyword).join(index), context);
+        }
         let name = self.model_name(context, pointer);
         let discriminator = schema.schema_data.discriminator.as_ref();
         let mut variants: Vec<UnionVariant> = Vec::new();
         let mut variant_names = names::Namespace::default();
-        for (index, member) in members.iter().enumerate() {
+        for (index, member) in kept {
             let at = pointer.join(keyword).join(index);
-            let ReferenceOr::Reference { reference } = member else {
-                return Err(SpecError::unsupported(
-                    &at,
-                    "an inline `oneOf`/`anyOf` member (use a `$ref` to an object component)",
-                ));
+            let (rust_name, tag) = match member {
+                ReferenceOr::Reference { reference } => {
+                    let (key, _) = self.component(reference, &at)?;
+                    let tag = discriminator.map(|discriminator| {
+                        discriminator
+                            .mapping
+                            .iter()
+                            .find(|(_, target)| *target == reference)
+                            .map_or(key, |(value, _)| value.as_str())
+                            .to_owned()
+                    });
+                    let rust_name = match &tag {
+                        Some(tag) => names::type_name(tag),
+                        None => variant_name(&self.component_names[key], &name),
+                    };
+                    (rust_name, tag)
+                }
+                ReferenceOr::Item(member) => (inline_variant_name(member, index), None),
             };
-            let (key, target) = self.component(reference, &at)?;
-            if !matches!(target, ReferenceOr::Item(target) if is_object(target)) {
-                return Err(SpecError::unsupported(
-                    &at,
-                    format!("a `oneOf`/`anyOf` member ({reference}) that is not an object schema"),
-                ));
-            }
-            let model = self.component_names[key].clone();
-            let tag = discriminator.map(|discriminator| {
-                discriminator
-                    .mapping
-                    .iter()
-                    .find(|(_, target)| *target == reference)
-                    .map_or(key, |(value, _)| value.as_str())
-                    .to_owned()
-            });
-            let proposed = match &tag {
-                Some(tag) => names::type_name(tag),
-                None => variant_name(&model, &name),
+            let rust_name = variant_names.claim(&rust_name, at.as_str());
+            let ty = match member {
+                ReferenceOr::Reference { reference } => self.component_ref(reference, &at)?,
+                ReferenceOr::Item(member) => {
+                    self.type_of_schema(member, &at, &format!("{name}{rust_name}"))?
+                }
             };
-            let rust_name = variant_names.claim(&proposed, at.as_str());
-            variants.push(UnionVariant {
-                rust_name,
-                model,
-                tag,
-            });
+            variants.push(UnionVariant { rust_name, ty, tag });
         }
         let model = Union {
             name: name.clone(),
@@ -473,16 +643,9 @@ impl<'a> Lowering<'a> {
         variant_names.reserve(CATCH_ALL);
         for (index, value) in string.enumeration.iter().enumerate() {
             let at = pointer.join("enum").join(index);
-            let wire_name = match value {
-                Some(value) => value.clone(),
-                // `null` is listed beside `nullable: true`; the field's `Option` holds it.
-                None if schema.schema_data.nullable => continue,
-                None => {
-                    return Err(SpecError::unsupported(
-                        &at,
-                        "a `null` enum value without `nullable: true`",
-                    ));
-                }
+            // `null` means the field may be `null` (see `admits_null`); its `Option` holds it.
+            let Some(wire_name) = value.clone() else {
+                continue;
             };
             // The catch-all's name reads as a value's with `Value` after it.
             let proposed = match names::type_name(&wire_name) {
@@ -551,24 +714,40 @@ pub(super) fn mark_sent(models: &mut [Model], operations: &[Operation]) {
             }
             Some(Model::Union(model)) => {
                 model.sent = true;
-                pending.extend(model.variants.iter().map(|variant| variant.model.clone()));
+                pending.extend(
+                    model
+                        .variants
+                        .iter()
+                        .filter_map(|variant| variant.ty.named())
+                        .map(str::to_owned),
+                );
             }
             _ => {}
         }
     }
 }
 
+/// A schema's description, or that of an `allOf` member that only documents it.
 pub(super) fn description(schema: &Schema) -> Option<String> {
-    schema
-        .schema_data
-        .description
-        .as_ref()
-        .map(|text| text.trim().to_owned())
-        .filter(|text| !text.is_empty())
+    let own = |schema: &Schema| {
+        schema
+            .schema_data
+            .description
+            .as_ref()
+            .map(|text| text.trim().to_owned())
+            .filter(|text| !text.is_empty())
+    };
+    own(schema).or_else(|| match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of.iter().find_map(|member| match member {
+            ReferenceOr::Item(member) if adds_nothing(&ReferenceOr::Item(member)) => own(member),
+            _ => None,
+        }),
+        _ => None,
+    })
 }
 
-/// The bounds a value must keep; an exclusive bound becomes the inclusive one
-/// next to it.
+/// The bounds a value must keep; an exclusive integer bound becomes the
+/// inclusive one next to it.
 pub(super) fn constraints(schema: &Schema, pointer: &Pointer) -> Result<Constraints, SpecError> {
     let as_u64 = |value: Option<usize>| value.map(|value| value as u64);
     let step = |bound: Option<i64>, exclusive: bool, next: fn(i64) -> Option<i64>| match bound {
@@ -580,6 +759,8 @@ pub(super) fn constraints(schema: &Schema, pointer: &Pointer) -> Result<Constrai
         }),
         other => Ok(other),
     };
+    let number =
+        |value: Option<f64>, exclusive: bool| value.map(|value| NumberBound { value, exclusive });
     Ok(match &schema.schema_kind {
         SchemaKind::Type(SchemaType::String(string)) => Constraints {
             min_length: as_u64(string.min_length),
@@ -598,45 +779,75 @@ pub(super) fn constraints(schema: &Schema, pointer: &Pointer) -> Result<Constrai
             maximum: step(integer.maximum, integer.exclusive_maximum, |max| {
                 max.checked_sub(1)
             })?,
+            values: integer.enumeration.iter().flatten().copied().collect(),
+            ..Constraints::default()
+        },
+        SchemaKind::Type(SchemaType::Number(bounds)) => Constraints {
+            number_minimum: number(bounds.minimum, bounds.exclusive_minimum),
+            number_maximum: number(bounds.maximum, bounds.exclusive_maximum),
             ..Constraints::default()
         },
         SchemaKind::Type(SchemaType::Array(array)) => Constraints {
             min_items: as_u64(array.min_items),
             max_items: as_u64(array.max_items),
+            items: contained_constraints(array.items.as_ref(), &pointer.join("items"))?,
             ..Constraints::default()
+        },
+        SchemaKind::Type(SchemaType::Object(object)) if object.properties.is_empty() => {
+            let values = match &object.additional_properties {
+                Some(AdditionalProperties::Schema(values)) => Some(values.as_ref()),
+                _ => None,
+            };
+            Constraints {
+                items: contained_constraints(values, &pointer.join("additionalProperties"))?,
+                ..Constraints::default()
+            }
+        }
+        SchemaKind::Any(any) => match any.typ.as_deref().and_then(|typ| retype(any, typ)) {
+            Some(schema_kind) => constraints(
+                &Schema {
+                    schema_data: Default::default(),
+                    schema_kind,
+                },
+                pointer,
+            )?,
+            None => Constraints::default(),
         },
         _ => Constraints::default(),
     })
 }
 
-/// Checks a list item or map value: generated validation and lenient
-/// decoding work on fields, so bounds and digit strings inside a container,
-/// and containers of containers of objects, would silently go unchecked.
-fn contained<S: Borrow<Schema>>(
+/// The bounds of each item or value of a container, when written inline;
+/// those of a component a `$ref` names are its own type's business.
+fn contained_constraints<S: Borrow<Schema>>(
+    schema: Option<&ReferenceOr<S>>,
+    pointer: &Pointer,
+) -> Result<Option<Box<Constraints>>, SpecError> {
+    let Some(ReferenceOr::Item(schema)) = schema else {
+        return Ok(None);
+    };
+    let bounds = constraints(schema.borrow(), pointer)?;
+    Ok((!bounds.is_empty()).then(|| Box::new(bounds)))
+}
+
+/// A list item or map value: nullable when it may be `null`. Lenient
+/// decoding of digit strings works on fields, so it stays refused inside a
+/// container.
+fn contained(
     ty: Type,
-    schema: &ReferenceOr<S>,
+    schema: &ReferenceOr<impl Borrow<Schema>>,
     pointer: &Pointer,
 ) -> Result<Type, SpecError> {
-    let (bounded, nullable) = match schema {
-        ReferenceOr::Item(schema) => (
-            !constraints(schema.borrow(), pointer)?.is_empty(),
-            schema.borrow().schema_data.nullable,
-        ),
-        ReferenceOr::Reference { .. } => (false, false),
-    };
-    let problem = match &ty {
-        _ if bounded => Some("bounds on array items or map values"),
-        _ if nullable => Some("`nullable` on array items or map values"),
-        Type::Digits { .. } => Some("a string-or-integer `oneOf` inside an array or map"),
-        Type::List(inner) | Type::Map(inner) if inner.named().is_some() => {
-            Some("an array or map of arrays or maps of objects")
-        }
-        _ => None,
-    };
-    match problem {
-        Some(problem) => Err(SpecError::unsupported(pointer, problem)),
-        None => Ok(ty),
+    if matches!(ty, Type::Digits { .. }) {
+        return Err(SpecError::unsupported(
+            pointer,
+            "a string-or-integer `oneOf` inside an array or map",
+        ));
     }
+    Ok(match schema {
+        ReferenceOr::Item(schema) if admits_null(schema.borrow()) => Type::Nullable(Box::new(ty)),
+        _ => ty,
+    })
 }
 
 /// The one supported `oneOf`: a string or an integer, read as a digit string.
@@ -659,27 +870,6 @@ fn digits(one_of: &[ReferenceOr<Schema>]) -> Option<Type> {
     }
 }
 
-fn reject_unsupported_keywords(schema: &Schema, pointer: &Pointer) -> Result<(), SpecError> {
-    let discriminated = matches!(
-        schema.schema_kind,
-        SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. }
-    );
-    if schema.schema_data.discriminator.is_some() && !discriminated {
-        return Err(SpecError::new(
-            &pointer.join("discriminator"),
-            "a `discriminator` belongs beside a `oneOf` or `anyOf`",
-        ));
-    }
-    if matches!(&schema.schema_kind, SchemaKind::Type(SchemaType::Number(number)) if number.minimum.is_some() || number.maximum.is_some())
-    {
-        return Err(SpecError::unsupported(
-            pointer,
-            "a `minimum` or `maximum` on a `number`",
-        ));
-    }
-    Ok(())
-}
-
 /// A `pattern` the client can check: the regex crate's syntax, which has no
 /// look-around or back-references.
 fn checked_pattern(pattern: &str, pointer: &Pointer) -> Result<String, SpecError> {
@@ -693,15 +883,18 @@ fn checked_pattern(pattern: &str, pointer: &Pointer) -> Result<String, SpecError
         })
 }
 
-/// Whether a component schema becomes a named model rather than an alias.
+/// Whether a component schema becomes a named model rather than an alias:
+/// what lowering it makes is then known without lowering it, so a model may
+/// refer to itself.
 fn names_model(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::Type(SchemaType::String(string)) => !string.enumeration.is_empty(),
-        SchemaKind::Type(SchemaType::Object(object)) => !object.properties.is_empty(),
         SchemaKind::OneOf { one_of } => digits(one_of).is_none(),
         SchemaKind::AnyOf { .. } => true,
-        SchemaKind::AllOf { all_of } => all_of.len() > 1,
-        _ => false,
+        SchemaKind::Any(any) if any.typ.is_some() => {
+            !any.one_of.is_empty() || !any.any_of.is_empty() || is_object(schema)
+        }
+        _ => is_object(schema),
     }
 }
 
@@ -709,9 +902,207 @@ fn names_model(schema: &Schema) -> bool {
 fn is_object(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::Type(SchemaType::Object(object)) => !object.properties.is_empty(),
-        SchemaKind::AllOf { all_of } => all_of.len() > 1,
+        SchemaKind::AllOf { all_of } => merges(all_of, false),
+        SchemaKind::Any(any) => match any.typ.as_deref() {
+            Some("object") if any.all_of.is_empty() => !any.properties.is_empty(),
+            Some("object") => merges(&any.all_of, declares_fields(any)),
+            _ => false,
+        },
         _ => false,
     }
+}
+
+/// The one member an `allOf` stands for, when it merges nothing.
+fn sole_member(schema: &Schema) -> Option<&ReferenceOr<Schema>> {
+    let all_of = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of,
+        SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
+            if declares_fields(any) {
+                return None;
+            }
+            &any.all_of
+        }
+        _ => return None,
+    };
+    let mut meaningful = all_of.iter().filter(|member| !adds_nothing(member));
+    match (meaningful.next(), meaningful.next()) {
+        (Some(only), None) => Some(only),
+        (None, _) => all_of.first(),
+        _ => None,
+    }
+}
+
+/// Whether an `allOf` becomes a struct of its own rather than its one member.
+fn merges(all_of: &[ReferenceOr<Schema>], own_fields: bool) -> bool {
+    let meaningful = all_of.iter().filter(|member| !adds_nothing(member)).count();
+    own_fields || meaningful > 1
+}
+
+/// An `allOf` member that only repeats a type or adds documentation, like
+/// `{description: …}` or `{type: object, nullable: true}` beside a `$ref`.
+fn adds_nothing<S: Borrow<Schema>>(member: &ReferenceOr<S>) -> bool {
+    let ReferenceOr::Item(schema) = member else {
+        return false;
+    };
+    match &schema.borrow().schema_kind {
+        SchemaKind::Any(any) => *any == AnySchema::default(),
+        SchemaKind::Type(SchemaType::Object(object)) => {
+            !has_fields(object)
+                && matches!(
+                    object.additional_properties,
+                    None | Some(AdditionalProperties::Any(_))
+                )
+        }
+        SchemaKind::Type(SchemaType::String(string)) => *string == StringType::default(),
+        SchemaKind::Type(SchemaType::Boolean(_)) => true,
+        _ => false,
+    }
+}
+
+/// Whether an object declares or requires any property.
+fn has_fields(object: &ObjectType) -> bool {
+    !object.properties.is_empty() || !object.required.is_empty()
+}
+
+/// Whether a schema `openapiv3` could not classify is an object (as an
+/// `allOf` member): `type: object`, or object keywords without a `type`.
+fn reads_as_object(any: &AnySchema) -> bool {
+    match any.typ.as_deref() {
+        Some(typ) => typ == "object",
+        None => {
+            declares_fields(any)
+                && any.one_of.is_empty()
+                && any.any_of.is_empty()
+                && any.items.is_none()
+        }
+    }
+}
+
+/// A `oneOf`/`anyOf` member that only says which properties must be present.
+fn presence_only(member: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(schema) = member else {
+        return false;
+    };
+    match &schema.schema_kind {
+        SchemaKind::Any(any) => {
+            *any == AnySchema {
+                required: any.required.clone(),
+                ..AnySchema::default()
+            }
+        }
+        SchemaKind::Type(SchemaType::Object(object)) => {
+            *object
+                == ObjectType {
+                    required: object.required.clone(),
+                    ..ObjectType::default()
+                }
+        }
+        _ => false,
+    }
+}
+
+/// Whether a schema `openapiv3` could not classify declares or requires any property.
+fn declares_fields(any: &AnySchema) -> bool {
+    !any.properties.is_empty() || !any.required.is_empty()
+}
+
+/// Whether an `additionalProperties` schema allows any value (`{}`).
+fn is_any(schema: &ReferenceOr<Schema>) -> bool {
+    matches!(schema, ReferenceOr::Item(schema) if matches!(&schema.schema_kind, SchemaKind::Any(any) if *any == AnySchema::default()))
+}
+
+/// Whether `null` is a valid value: `nullable: true`, or `null` listed in
+/// the `enum` (taken to mean the same).
+fn admits_null(schema: &Schema) -> bool {
+    schema.schema_data.nullable
+        || match &schema.schema_kind {
+            SchemaKind::Type(SchemaType::String(string)) => string.enumeration.contains(&None),
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
+                members.iter().any(is_null)
+            }
+            _ => false,
+        }
+}
+
+/// A member that only admits `null` (`type: 'null'`, from OpenAPI 3.1).
+fn is_null(member: &ReferenceOr<Schema>) -> bool {
+    matches!(member, ReferenceOr::Item(schema) if matches!(&schema.schema_kind, SchemaKind::Any(any) if any.typ.as_deref() == Some("null")))
+}
+
+/// The object keywords of a schema `openapiv3` could not classify.
+fn own_object(any: &AnySchema) -> ObjectType {
+    ObjectType {
+        properties: any.properties.clone(),
+        required: any.required.clone(),
+        additional_properties: any.additional_properties.clone(),
+        min_properties: any.min_properties,
+        max_properties: any.max_properties,
+    }
+}
+
+/// The keywords that belong to `typ`, read as a schema of that type;
+/// `None` when they do not read as one (an `enum` of another type's values).
+fn keywords_of(any: &AnySchema, typ: &str) -> Option<SchemaKind> {
+    let keywords: &[&str] = match typ {
+        "string" => &["format", "pattern", "enum", "minLength", "maxLength"],
+        "integer" | "number" => &[
+            "format",
+            "multipleOf",
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "enum",
+        ],
+        "boolean" => &["enum"],
+        "array" => &["items", "minItems", "maxItems", "uniqueItems"],
+        "object" => &[
+            "properties",
+            "required",
+            "additionalProperties",
+            "minProperties",
+            "maxProperties",
+        ],
+        _ => return None,
+    };
+    let serde_json::Value::Object(all) = serde_json::to_value(any).ok()? else {
+        return None;
+    };
+    let mut kept: serde_json::Map<String, serde_json::Value> = all
+        .into_iter()
+        .filter(|(keyword, _)| keywords.contains(&keyword.as_str()))
+        .collect();
+    kept.insert("type".to_owned(), typ.into());
+    match serde_json::from_value(serde_json::Value::Object(kept)).ok()? {
+        kind @ SchemaKind::Type(_) => Some(kind),
+        _ => None,
+    }
+}
+
+/// The schema as its `type`, or as the type of its `enum`'s values when
+/// they are of another: what the server sends.
+fn retype(any: &AnySchema, typ: &str) -> Option<SchemaKind> {
+    keywords_of(any, typ).or_else(|| keywords_of(any, enum_type(&any.enumeration)?))
+}
+
+/// The JSON type all of an `enum`'s non-null values share.
+fn enum_type(values: &[serde_json::Value]) -> Option<&'static str> {
+    let mut types = values
+        .iter()
+        .filter(|value| !value.is_null())
+        .map(|value| match value {
+            serde_json::Value::String(_) => "string",
+            serde_json::Value::Number(number) if number.is_i64() => "integer",
+            serde_json::Value::Number(_) => "number",
+            serde_json::Value::Bool(_) => "boolean",
+            _ => "object",
+        });
+    let first = types.next()?;
+    types.try_fold(first, |kind, typ| match (kind, typ) {
+        _ if kind == typ => Some(kind),
+        ("integer" | "number", "integer" | "number") => Some("number"),
+        _ => None,
+    })
 }
 
 /// An enum that admits other strings too, written as
@@ -728,6 +1119,37 @@ fn open_enum(any_of: &[ReferenceOr<Schema>]) -> Option<&StringType> {
         ) if !listed.enumeration.is_empty() && any.enumeration.is_empty() => Some(listed),
         _ => None,
     }
+}
+
+/// An inline member's variant: its `title`, else its type for a primitive
+/// or a list of them (`String`, `IntegerList`), else its position (`Variant2`).
+fn inline_variant_name(member: &Schema, index: usize) -> String {
+    member
+        .schema_data
+        .title
+        .as_deref()
+        .map(names::type_name)
+        .or_else(|| kind_name(member))
+        .unwrap_or_else(|| format!("Variant{}", index + 1))
+}
+
+/// The name of a primitive type, or of a list of one.
+fn kind_name(schema: &Schema) -> Option<String> {
+    let name = match &schema.schema_kind {
+        SchemaKind::Type(SchemaType::String(string)) if string.enumeration.is_empty() => "String",
+        SchemaKind::Type(SchemaType::Integer(_)) => "Integer",
+        SchemaKind::Type(SchemaType::Number(_)) => "Number",
+        SchemaKind::Type(SchemaType::Boolean(_)) => "Boolean",
+        SchemaKind::Type(SchemaType::Array(array)) => {
+            let item = match &array.items {
+                Some(ReferenceOr::Item(item)) => kind_name(item),
+                _ => None,
+            };
+            return Some(format!("{}List", item.unwrap_or_default()));
+        }
+        _ => return None,
+    };
+    Some(name.to_owned())
 }
 
 /// A union's variant is named by what its struct adds to the union's name:
@@ -755,7 +1177,7 @@ const MAX_REFERENCE_CHAIN: usize = 32;
 
 /// Object properties and where they are written, one part of a struct.
 struct ObjectPart<'a> {
-    object: &'a openapiv3::ObjectType,
+    object: Cow<'a, ObjectType>,
     pointer: Pointer,
 }
 
