@@ -14,13 +14,15 @@ pub fn header(spec_text: &str, source_name: &str) -> String {
     )
 }
 
-/// Checks that the tokens are a Rust file and pretty-prints them.
+/// A generated file: the header, a blank line, then the formatted tokens.
 pub fn render(header: &str, tokens: TokenStream) -> Result<String, syn::Error> {
+    Ok(format!("{header}\n{}", unparse(tokens)?))
+}
+
+/// Checks that the tokens are a Rust file and pretty-prints them.
+pub fn unparse(tokens: TokenStream) -> Result<String, syn::Error> {
     let file: syn::File = syn::parse2(tokens)?;
-    Ok(format!(
-        "{header}\n{}",
-        space_out_items(&prettyplease::unparse(&file))
-    ))
+    Ok(space_out_items(&prettyplease::unparse(&file)))
 }
 
 /// prettyplease prints items back to back; a blank line after the module

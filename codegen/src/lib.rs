@@ -1,5 +1,6 @@
 //! The generator behind `cargo xtask generate`: an OpenAPI 3.0 document in,
-//! the formatted Rust source of `clover-api/src/generated/` out.
+//! the formatted Rust source of a crate's `src/generated/` out (and, once,
+//! the crate around it: [`crate_shell`]).
 //!
 //! The pipeline is `parse` (YAML → `openapiv3`), [`lower`] (checks and
 //! resolves the spec into the small model in [`ir`]), `emit` (model → tokens,
@@ -12,18 +13,21 @@ mod format;
 pub mod ir;
 pub mod lower;
 mod names;
+mod shell;
 
 use openapiv3::OpenAPI;
 
 pub use error::{Error, Pointer, SpecError};
+pub use shell::{InvalidCrateName, RuntimeDependency, crate_shell};
 
 /// The command a maintainer runs to regenerate, named in every file header.
 pub const COMMAND: &str = "cargo xtask generate";
 
-/// One file of `clover-api/src/generated/`.
+/// One generated file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
-    /// File name inside the output folder, e.g. `models.rs`.
+    /// Path inside the output folder, e.g. `models.rs` in `src/generated/`
+    /// or `src/lib.rs` in a crate shell.
     pub name: &'static str,
     pub contents: String,
 }
