@@ -38,8 +38,8 @@ pub struct GeneratedFile {
 /// output does not depend on where the spec sits). Either every file is
 /// produced, or none is.
 pub fn generate(spec_text: &str, source_name: &str) -> Result<Vec<GeneratedFile>, Error> {
-    let spec = parse(spec_text)?;
-    let api = lower::lower(&spec).map_err(Error::Spec)?;
+    // The document is dropped once lowered: emitting reads only the model.
+    let api = lower::lower(&parse(spec_text)?).map_err(Error::Spec)?;
     let header = format::header(spec_text, source_name);
     emit::emit(&api)
         .into_iter()
