@@ -1,6 +1,6 @@
 //! Tokens → formatted source with the provenance header.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use sha2::{Digest, Sha256};
 
 use crate::COMMAND;
@@ -14,33 +14,69 @@ pub fn header(spec_text: &str, source_name: &str) -> String {
     )
 }
 
-/// Checks that the tokens are a Rust file and pretty-prints them.
+/// A generated file: the header, a blank line, then the formatted tokens.
 pub fn render(header: &str, tokens: TokenStream) -> Result<String, syn::Error> {
-    let file: syn::File = syn::parse2(tokens)?;
-    Ok(format!(
-        "{header}\n{}",
-        space_out_items(&prettyplease::unparse(&file))
-    ))
+    let mut file = format!("{header}\n");
+    unparse_into(tokens, &mut file)?;
+    Ok(file)
+}
+
+/// Checks that the tokens are a Rust file and pretty-prints them.
+pub fn unparse(tokens: TokenStream) -> Result<String, syn::Error> {
+    let mut source = String::new();
+    unparse_into(tokens, &mut source)?;
+    Ok(source)
+}
+
+/// One top-level item at a time: prettyplease prints a file as its items one
+/// after another, so the text is the same as for the whole `syn::File`, but
+/// only one item's token buffer, syntax tree and text are in memory at once
+/// (the whole file's were most of the peak on large specs).
+fn unparse_into(tokens: TokenStream, out: &mut String) -> Result<(), syn::Error> {
+    let mut item = TokenStream::new();
+    let mut previous_line = String::new();
+    let mut trees = tokens.into_iter().peekable();
+    while let Some(tree) = trees.next() {
+        let ends_item = ends_item(&tree, trees.peek());
+        item.extend([tree]);
+        if ends_item || trees.peek().is_none() {
+            let file: syn::File = syn::parse2(std::mem::take(&mut item))?;
+            space_out_items(&prettyplease::unparse(&file), &mut previous_line, out);
+        }
+    }
+    Ok(())
+}
+
+/// Whether `tree` closes a top-level item: a `;`, or a `{…}` that nothing
+/// continues (as `;`, `.` or `else` would: `const A: T = T { a: 1 };`).
+/// The next item starts with an attribute's `#` or a keyword.
+fn ends_item(tree: &TokenTree, next: Option<&TokenTree>) -> bool {
+    match tree {
+        TokenTree::Punct(punct) => punct.as_char() == ';',
+        TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => match next {
+            Some(TokenTree::Punct(punct)) => punct.as_char() == '#',
+            Some(TokenTree::Ident(ident)) => ident != "else" && ident != "as",
+            _ => true,
+        },
+        _ => false,
+    }
 }
 
 /// prettyplease prints items back to back; a blank line after the module
 /// docs, the imports, each top-level item and each method reads better.
-/// Only whitespace changes.
-fn space_out_items(source: &str) -> String {
-    let mut out = String::with_capacity(source.len() + source.len() / 16);
-    let mut previous: Option<&str> = None;
+/// Only whitespace changes. `source` is appended to `out`; `previous_line`
+/// carries the last line from one call to the next.
+fn space_out_items(source: &str, previous_line: &mut String, out: &mut String) {
+    let mut previous = previous_line.as_str();
     for line in source.lines() {
-        if let Some(previous) = previous
-            && !line.is_empty()
-            && ends_a_block(previous, line)
-        {
+        if !line.is_empty() && ends_a_block(previous, line) {
             out.push('\n');
         }
         out.push_str(line);
         out.push('\n');
-        previous = Some(line);
+        previous = line;
     }
-    out
+    *previous_line = previous.to_owned();
 }
 
 fn ends_a_block(previous: &str, line: &str) -> bool {
@@ -80,12 +116,52 @@ fn ends_a_block(previous: &str, line: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use quote::quote;
+
     use super::*;
+
+    #[test]
+    fn items_printed_one_by_one_read_as_the_whole_file() {
+        let tokens = quote! {
+            //! Docs.
+            use a::B;
+            const A: T = T { a: 1 };
+            const C: u8 = if X { 1 } else { 2 };
+            const D: u8 = { 1 } as u8;
+            static E: &str = F {}.g();
+            #[derive(Debug)]
+            struct S {}
+            impl S {
+                fn f() {}
+            }
+            pub mod m {}
+            fn h() -> u8 { 1 }
+        };
+        let whole: syn::File = syn::parse2(tokens.clone()).unwrap();
+        let mut expected = String::new();
+        space_out_items(
+            &prettyplease::unparse(&whole),
+            &mut String::new(),
+            &mut expected,
+        );
+        assert_eq!(unparse(tokens).unwrap(), expected);
+    }
+
+    #[test]
+    fn tokens_that_are_no_rust_file_are_an_error() {
+        assert!(unparse(quote! { struct A {} ; }).is_err());
+        assert!(unparse(quote! { fn }).is_err());
+    }
 
     #[test]
     fn items_and_methods_get_a_blank_line_between_them() {
         let source = "//! Docs.\nuse a::B;\nuse c::{\n    D,\n};\nuse e::F;\nstruct A;\nimpl A {\n    pub const N: u8 = 1;\n    fn a() {}\n    fn b() {\n        x();\n    }\n    /// C.\n    fn c() {}\n}\nimpl V for A {}\nconst X: u8 = 1;\npub type Y = X;\nimpl W for A {\n    type T = u8;\n    type U = u8;\n    fn w() {}\n}\n";
         let expected = "//! Docs.\n\nuse a::B;\nuse c::{\n    D,\n};\nuse e::F;\n\nstruct A;\n\nimpl A {\n    pub const N: u8 = 1;\n\n    fn a() {}\n    fn b() {\n        x();\n    }\n\n    /// C.\n    fn c() {}\n}\n\nimpl V for A {}\n\nconst X: u8 = 1;\n\npub type Y = X;\n\nimpl W for A {\n    type T = u8;\n    type U = u8;\n\n    fn w() {}\n}\n";
-        assert_eq!(space_out_items(source), expected);
+        let (mut spaced, mut previous_line) = (String::new(), String::new());
+        let (first, second) = source.split_at(source.find("impl V").unwrap());
+        for part in [first, second] {
+            space_out_items(part, &mut previous_line, &mut spaced);
+        }
+        assert_eq!(spaced, expected);
     }
 }

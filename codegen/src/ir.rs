@@ -303,8 +303,9 @@ pub struct Body {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BodyKind {
-    /// The struct or union sent as JSON.
-    Json(String),
+    /// The value sent as JSON: usually a struct or union, but any type
+    /// (a list, a free-form object, a string) is sent as it is.
+    Json(Type),
     /// The struct sent as `application/x-www-form-urlencoded`.
     Form(String),
     /// The struct sent as `multipart/form-data`, a part per property.
@@ -319,9 +320,8 @@ impl BodyKind {
     /// The model sent, for the kinds that send one.
     pub fn model(&self) -> Option<&str> {
         match self {
-            BodyKind::Json(model) | BodyKind::Form(model) | BodyKind::Multipart(model) => {
-                Some(model)
-            }
+            BodyKind::Json(ty) => ty.named(),
+            BodyKind::Form(model) | BodyKind::Multipart(model) => Some(model),
             BodyKind::Text | BodyKind::Bytes => None,
         }
     }

@@ -1,6 +1,6 @@
 //! The generator behind `cargo xtask generate`: an OpenAPI 3.0 document (or a
-//! 3.1 one that uses only what 3.0 can say) in,
-//! the formatted Rust source of `clover-api/src/generated/` out.
+//! 3.1 one that uses only what 3.0 can say) in, the formatted Rust source of a
+//! crate's `src/generated/` out (and, once, the crate around it: [`crate_shell`]).
 //!
 //! The pipeline is `load` (JSON or YAML → `openapiv3`), [`lower`] (checks and
 //! resolves the spec into the small model in [`ir`]), `emit` (model → tokens,
@@ -14,19 +14,22 @@ pub mod ir;
 mod load;
 pub mod lower;
 mod names;
+mod shell;
 
 use openapiv3::OpenAPI;
 
 pub use error::{Error, Pointer, SpecError};
 pub use load::MAX_DEPTH;
+pub use shell::{InvalidCrateName, RuntimeDependency, crate_shell};
 
 /// The command a maintainer runs to regenerate, named in every file header.
 pub const COMMAND: &str = "cargo xtask generate";
 
-/// One file of `clover-api/src/generated/`.
+/// One generated file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
-    /// File name inside the output folder, e.g. `models.rs`.
+    /// Path inside the output folder, e.g. `models.rs` in `src/generated/`
+    /// or `src/lib.rs` in a crate shell.
     pub name: &'static str,
     pub contents: String,
 }
@@ -41,8 +44,8 @@ pub fn generate(spec_text: &str, source_name: &str) -> Result<Vec<GeneratedFile>
 }
 
 fn generate_here(spec_text: &str, source_name: &str) -> Result<Vec<GeneratedFile>, Error> {
-    let spec = load::parse(spec_text)?;
-    let api = lower::lower(&spec).map_err(Error::Spec)?;
+    // The document is dropped once lowered: emitting reads only the model.
+    let api = lower::lower(&load::parse(spec_text)?).map_err(Error::Spec)?;
     let header = format::header(spec_text, source_name);
     emit::emit(&api)
         .into_iter()

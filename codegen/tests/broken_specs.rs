@@ -602,15 +602,6 @@ fn unsendable_bodies_and_parameter_styles_are_refused_with_a_pointer() {
             "a form or multipart body that is not an object with properties",
         ),
         (
-            "a JSON body that is a list",
-            with_body(
-                "application/json",
-                "{ type: array, items: { type: string } }",
-            ),
-            format!("{get}/requestBody/content/application~1json/schema"),
-            "a request body that is not a JSON object",
-        ),
-        (
             "a parameter name with a brace left open",
             spec_with("      operationId: getA\n      security: []", "")
                 .replace("/a/{id}", "/a/{id"),

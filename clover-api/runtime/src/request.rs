@@ -193,7 +193,7 @@ impl<A: Api> Request<A> {
     }
 
     /// A JSON body (`application/json` or another `+json` type).
-    pub fn json<B: Serialize + Validate>(&mut self, content_type: &'static str, body: &B) {
+    pub fn json<B: Serialize + Validate + ?Sized>(&mut self, content_type: &'static str, body: &B) {
         self.validate(body);
         let json = serde_json::to_vec(body).expect("generated models serialize to JSON");
         self.set_body(content_type, json);

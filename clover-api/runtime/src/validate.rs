@@ -32,6 +32,37 @@ pub trait Validate {
     }
 }
 
+/// JSON bodies that are not a model (a list, a free-form object, text) are
+/// checked item by item where their items have checks, and not otherwise.
+impl Validate for str {}
+impl Validate for String {}
+impl Validate for serde_json::Value {}
+impl Validate for i32 {}
+impl Validate for i64 {}
+impl Validate for f64 {}
+impl Validate for bool {}
+
+impl<T: Validate> Validate for [T] {
+    fn validate(&self, path: &str) -> Result<(), InvalidInput> {
+        self.iter()
+            .enumerate()
+            .try_for_each(|(index, item)| item.validate(&format!("{path}[{index}]")))
+    }
+}
+
+impl<T: Validate> Validate for Vec<T> {
+    fn validate(&self, path: &str) -> Result<(), InvalidInput> {
+        self.as_slice().validate(path)
+    }
+}
+
+impl<T: Validate> Validate for std::collections::BTreeMap<String, T> {
+    fn validate(&self, path: &str) -> Result<(), InvalidInput> {
+        self.iter()
+            .try_for_each(|(key, value)| value.validate(&join(path, key)))
+    }
+}
+
 /// `parent.field`, or `field` at the top level.
 pub fn join(path: &str, field: &str) -> String {
     if path.is_empty() {

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::models::bound_checks;
 use super::responses::output_type;
-use super::types::{Scope, borrowed};
+use super::types::{Scope, borrowed, rust_type};
 use super::{doc, ident};
 use crate::ir::{
     Api, BodyKind, Field, Model, Operation, Pagination, Param, ParamLocation, QueryStyle, Replay,
@@ -346,7 +346,17 @@ fn body_kind(
         quote! { &super::models::#name }
     };
     match kind {
-        BodyKind::Json(name) => (model(name), quote! { #request.json(#content_type, #body); }),
+        BodyKind::Json(ty) => (
+            match ty {
+                Type::Named(name) => model(name),
+                Type::Integer(_) | Type::Number | Type::Boolean => {
+                    let ty = rust_type(ty, Scope::Sibling);
+                    quote! { &#ty }
+                }
+                other => borrowed(other),
+            },
+            quote! { #request.json(#content_type, #body); },
+        ),
         BodyKind::Form(name) => (model(name), quote! { #request.form(#body); }),
         BodyKind::Multipart(name) => (model(name), quote! { #request.multipart(#body); }),
         BodyKind::Text => (

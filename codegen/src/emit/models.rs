@@ -30,16 +30,29 @@ pub fn emit(models: &[Model]) -> TokenStream {
         Model::Alias(model) => emit_alias(model),
         Model::Responses(model) => super::responses::emit(model),
     });
+    let items: TokenStream = items.collect();
     let imports = models
         .iter()
         .any(|model| matches!(model, Model::Enum(_)))
         .then(|| quote! { use std::fmt; });
+    let runtime =
+        names_runtime(items.clone()).then(|| quote! { use clover_api_runtime as runtime; });
     quote! {
         //! Request and response types, one per schema in the spec.
         #imports
-        use clover_api_runtime as runtime;
-        #(#items)*
+        #runtime
+        #items
     }
+}
+
+/// Whether emitted items name the `runtime` alias (checks, binary fields), so
+/// the import is written only where it is used.
+fn names_runtime(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|token| match token {
+        proc_macro2::TokenTree::Ident(ident) => ident == "runtime",
+        proc_macro2::TokenTree::Group(group) => names_runtime(group.stream()),
+        _ => false,
+    })
 }
 
 fn emit_struct(model: &Struct, validated: &HashSet<&str>) -> TokenStream {

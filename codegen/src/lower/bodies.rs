@@ -69,8 +69,8 @@ impl Lowering<'_> {
         })
     }
 
-    /// A JSON body is a struct or union; a form or multipart body a struct
-    /// whose properties each make a field or part.
+    /// A JSON body is any type; a form or multipart body a struct whose
+    /// properties each make a field or part.
     fn model_body(
         &self,
         kind: MediaKind,
@@ -82,18 +82,7 @@ impl Lowering<'_> {
             _ => None,
         };
         let (model, fields) = match (kind, model) {
-            (MediaKind::Json, Some(Model::Struct(model))) => {
-                return Ok(BodyKind::Json(model.name.clone()));
-            }
-            (MediaKind::Json, Some(Model::Union(model))) => {
-                return Ok(BodyKind::Json(model.name.clone()));
-            }
-            (MediaKind::Json, _) => {
-                return Err(SpecError::unsupported(
-                    pointer,
-                    "a request body that is not a JSON object",
-                ));
-            }
+            (MediaKind::Json, _) => return Ok(BodyKind::Json(ty)),
             (_, Some(Model::Struct(model))) => (model.name.clone(), &model.fields),
             _ => {
                 return Err(SpecError::unsupported(
@@ -167,10 +156,16 @@ impl Lowering<'_> {
                 }
             }
         }
+        // With no 2xx listed, `default` is what a success looks like.
+        if let (true, Some(default)) = (successes.is_empty(), &operation.responses.default) {
+            let at = responses.join("default");
+            let (resolved, at) = resolve(default, "responses", lookup, &at)?;
+            successes.push((None, resolved, at));
+        }
         if successes.is_empty() {
             return Err(SpecError::new(
                 &responses,
-                "the operation has no 2xx response",
+                "the operation has no 2xx or `default` response",
             ));
         }
         let shapes = successes

@@ -14,8 +14,47 @@ use crate::ir::{
 };
 use crate::names;
 
-/// The one method the generated `Client` has besides the operations.
-const CLIENT_CONSTRUCTOR: &str = "builder";
+/// Method names an operation does not take: the generated `Client`'s
+/// constructor, the runtime client's methods reached through `Deref` (which
+/// an operation would hide), and standard trait methods that clippy
+/// expects implemented rather than shadowed (`should_implement_trait`).
+const RESERVED_METHODS: &[&str] = &[
+    "builder",
+    "call",
+    "call_as",
+    "environment",
+    "with_credential",
+    "add",
+    "as_mut",
+    "as_ref",
+    "bitand",
+    "bitor",
+    "bitxor",
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "cmp",
+    "default",
+    "deref",
+    "deref_mut",
+    "div",
+    "drop",
+    "eq",
+    "from_iter",
+    "from_str",
+    "hash",
+    "index",
+    "index_mut",
+    "into_iter",
+    "mul",
+    "neg",
+    "next",
+    "not",
+    "rem",
+    "shl",
+    "shr",
+    "sub",
+];
 
 /// Who supplies a header marked with `x-clover-sdk`.
 const CONTEXT_EXTENSION: &str = "x-clover-sdk";
@@ -27,7 +66,9 @@ const REPLAY_EXTENSION: &str = "x-clover-sdk-replay";
 impl<'a> Lowering<'a> {
     pub(super) fn operations(&mut self) -> Vec<Operation> {
         let mut operations = Vec::new();
-        self.method_names.reserve(CLIENT_CONSTRUCTOR);
+        for name in RESERVED_METHODS {
+            self.method_names.reserve(name);
+        }
         let paths = Pointer::root().join("paths");
         let spec = self.spec;
         for (path, item) in &spec.paths.paths {
