@@ -1,18 +1,17 @@
 //! Bodies by media type, parameter styles and responses by status reach the
 //! wire (and come back) exactly as the kitchen sink's spec says.
 
+mod common;
+
 use clover_api_runtime::{Binary, Bytes};
 use fixture_crate::models::{Color, Filter, GetFileParams, GetShapesResponse, Point, Upload};
-use fixture_crate::{Client, Environment, Error, Host, Refusal};
+use fixture_crate::{Client, Error, Refusal};
 use serde_json::json;
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 async fn client(server: &MockServer) -> Client {
-    let mut environment = Environment::default();
-    for host in Host::ALL {
-        environment = environment.with_base_url(host, &server.uri()).unwrap();
-    }
+    let environment = common::every_host_at(&server.uri());
     Client::builder().environment(environment).build().unwrap()
 }
 

@@ -2,6 +2,8 @@
 //! optional bodies, several 2xx responses and paged listings, as the
 //! generated client sends and reads them.
 
+mod common;
+
 use futures_util::{StreamExt, TryStreamExt};
 use serde_json::json;
 use wiremock::matchers::{body_json, method, path, query_param, query_param_is_missing};
@@ -11,13 +13,10 @@ use fixture_crate::models::{
     BankPaymentSource, CardDetails, CardPaymentSource, CashMethod, Method, Note, NoteText, Payment,
     PaymentList, PaymentSource, Status, WalletMethod,
 };
-use fixture_crate::{Client, Environment, Error, Host, Refusal, Secret, schemes};
+use fixture_crate::{Client, Error, Refusal, Secret, schemes};
 
 async fn client(server: &MockServer) -> Client {
-    let mut environment = Environment::default();
-    for host in Host::ALL {
-        environment = environment.with_base_url(host, &server.uri()).unwrap();
-    }
+    let environment = common::every_host_at(&server.uri());
     Client::builder()
         .environment(environment)
         .credential(schemes::Bearer, "token")

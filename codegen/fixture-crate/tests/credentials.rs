@@ -1,17 +1,16 @@
 //! Each configuration of credentials sends exactly the alternative the spec
 //! lists first among those the client holds, and nothing else.
 
+mod common;
+
 use fixture_crate::schemes::{Basic, Bearer, CookieKey, Oauth, OpenId, QueryKey};
-use fixture_crate::{BasicCredentials, Client, ClientBuilder, Environment, Error, Host, Refusal};
+use fixture_crate::{BasicCredentials, Client, ClientBuilder, Error, Refusal};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 /// A builder aimed at `server`, holding no credential.
 fn builder(server: &MockServer) -> ClientBuilder {
-    let mut environment = Environment::default();
-    for host in Host::ALL {
-        environment = environment.with_base_url(host, &server.uri()).unwrap();
-    }
+    let environment = common::every_host_at(&server.uri());
     Client::builder().environment(environment)
 }
 
@@ -184,12 +183,7 @@ async fn a_query_key_never_shows_in_an_error() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = closed.local_addr().unwrap();
     drop(closed);
-    let mut environment = Environment::default();
-    for host in Host::ALL {
-        environment = environment
-            .with_base_url(host, &format!("http://{address}"))
-            .unwrap();
-    }
+    let environment = common::every_host_at(&format!("http://{address}"));
     let client = Client::builder()
         .environment(environment)
         .credential(QueryKey, "query-SECRET")

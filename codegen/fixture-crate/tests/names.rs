@@ -1,9 +1,11 @@
 //! Names that clash once made Rust names, or make no identifier at all,
 //! compile under their resolved names and keep their exact wire names.
 
+mod common;
+
+use fixture_crate::Client;
 use fixture_crate::models::{Clashes, ClashesMode, ClashesMode2};
 use fixture_crate::schemes::Bearer;
-use fixture_crate::{Client, Environment, Host};
 use serde_json::json;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -60,10 +62,7 @@ async fn a_clashing_method_and_parameter_send_their_wire_names() {
         .expect(1)
         .mount(&server)
         .await;
-    let mut environment = Environment::default();
-    for host in Host::ALL {
-        environment = environment.with_base_url(host, &server.uri()).unwrap();
-    }
+    let environment = common::every_host_at(&server.uri());
     let client = Client::builder()
         .environment(environment)
         .credential(Bearer, "token")

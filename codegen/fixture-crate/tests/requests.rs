@@ -1,19 +1,18 @@
 //! The kitchen-sink client sends what its spec says, awkward names included.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
 
 use fixture_crate::models::{GetItemParams, Kind, Part, Widget};
-use fixture_crate::{Client, Environment, Error, Host, Refusal, Secret, schemes};
+use fixture_crate::{Client, Error, Refusal, Secret, schemes};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 async fn client(server: &MockServer) -> Client {
-    let mut environment = Environment::default();
-    for host in Host::ALL {
-        environment = environment.with_base_url(host, &server.uri()).unwrap();
-    }
+    let environment = common::every_host_at(&server.uri());
     Client::builder()
         .environment(environment)
         .credential(schemes::Bearer, "token")

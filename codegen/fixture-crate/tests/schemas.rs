@@ -3,6 +3,8 @@
 //! number bounds, bounds and `null` inside containers, and response schemas
 //! that mix a `type` with keywords of another.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -10,16 +12,13 @@ use fixture_crate::models::{
     Cell, FlavorsItem, Gauge, GaugeIds, GaugeValue, GaugeValuePair, Reading, ReadingStatus, Widget,
 };
 use fixture_crate::schemes::{Bearer, Key};
-use fixture_crate::{Client, Environment, Error, Host, Refusal, Secret};
+use fixture_crate::{Client, Error, Refusal, Secret};
 use serde_json::json;
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 async fn client(server: &MockServer) -> Client {
-    let mut environment = Environment::default();
-    for host in Host::ALL {
-        environment = environment.with_base_url(host, &server.uri()).unwrap();
-    }
+    let environment = common::every_host_at(&server.uri());
     Client::builder()
         .environment(environment)
         .credential(Bearer, "token")
