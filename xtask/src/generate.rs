@@ -44,26 +44,13 @@ pub fn run(workspace: &Path, spec: &Path, out: &Path, check: bool) -> Result<Exi
                 out.join(name).display()
             )
         }));
-        if stale.is_empty() {
-            println!(
-                "up to date: {} files, {lines} lines, match {}",
-                files.len(),
-                spec.display()
-            );
-            return Ok(ExitCode::SUCCESS);
-        }
-        eprintln!(
-            "out of date, run `cargo xtask generate`:\n  {}",
-            stale.join("\n  ")
-        );
-        return Ok(ExitCode::FAILURE);
+        return Ok(report_check(&stale, files.len(), lines, spec));
     }
 
     let shell = if missing_shell.is_empty() {
         Vec::new()
     } else {
-        let [manifest, lib] = crate_shell(workspace, out, &source_name)?;
-        [manifest, lib]
+        crate_shell(workspace, out, &source_name)?
             .into_iter()
             .filter(|file| missing_shell.contains(&file.name))
             .collect()
@@ -78,6 +65,21 @@ pub fn run(workspace: &Path, spec: &Path, out: &Path, check: bool) -> Result<Exi
         elapsed.as_secs_f64() * 1000.0
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn report_check(stale: &[String], files: usize, lines: usize, spec: &Path) -> ExitCode {
+    if stale.is_empty() {
+        println!(
+            "up to date: {files} files, {lines} lines, match {}",
+            spec.display()
+        );
+        return ExitCode::SUCCESS;
+    }
+    eprintln!(
+        "out of date, run `cargo xtask generate`:\n  {}",
+        stale.join("\n  ")
+    );
+    ExitCode::FAILURE
 }
 
 /// Each generated file that differs from the one on disk (with a diff on
