@@ -112,6 +112,45 @@ paths:
     assert!(hosts.contains(r#"Host::Main2 => "Main","#), "{hosts}");
 }
 
+/// PayPal's `authorization` is an `allOf` of the `authorization_status`
+/// component, whose `status` is an inline enum: merged or not, that enum is
+/// one model named after the component it is written in.
+#[test]
+fn an_inline_model_merged_through_all_of_is_one_model() {
+    let spec = r##"openapi: 3.0.3
+info: { title: t, version: "1" }
+servers: [{ url: "https://api.example.com" }]
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json: { schema: { $ref: "#/components/schemas/authorization" } }
+components:
+  schemas:
+    authorization:
+      allOf:
+        - $ref: "#/components/schemas/authorization_status"
+        - { type: object, properties: { id: { type: string } } }
+    authorization_status:
+      type: object
+      properties:
+        status: { type: string, enum: [CREATED, VOIDED] }
+"##;
+    let files = codegen::generate(spec, "merged.yaml").unwrap_or_else(|error| panic!("{error}"));
+    let models = &files
+        .iter()
+        .find(|file| file.name == "models.rs")
+        .unwrap()
+        .contents;
+    assert_eq!(models.matches("enum AuthorizationStatusStatus").count(), 1, "{models}");
+    assert_eq!(models.matches("Option<AuthorizationStatusStatus>").count(), 2, "{models}");
+    assert!(!models.contains("AuthorizationStatus2"), "{models}");
+}
+
 #[test]
 fn names() {
     check_fixture("names");

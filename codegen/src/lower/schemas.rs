@@ -232,6 +232,7 @@ impl<'a> Lowering<'a> {
                 let part = ObjectPart {
                     object: Cow::Borrowed(object),
                     pointer: pointer.clone(),
+                    component: None,
                 };
                 self.object(vec![part], description(schema), pointer, context)
             }
@@ -279,6 +280,7 @@ impl<'a> Lowering<'a> {
                 let own = object.map(|object| ObjectPart {
                     object: Cow::Owned(object),
                     pointer: pointer.clone(),
+                    component: None,
                 });
                 return self.all_of(schema, own, all_of, pointer, context);
             }
@@ -352,7 +354,7 @@ impl<'a> Lowering<'a> {
             (own, meaningful) => {
                 let mut parts = Vec::new();
                 for (index, member) in meaningful {
-                    parts.extend(self.object_parts(member, &at.join(index), 0)?);
+                    parts.extend(self.object_parts(member, &at.join(index), None, 0)?);
                 }
                 parts.extend(own);
                 self.object(parts, description(schema), pointer, context)
@@ -361,12 +363,14 @@ impl<'a> Lowering<'a> {
     }
 
     /// The objects one `allOf` member contributes, each with where it is
-    /// written; a member may be a `$ref` to an object component or another
-    /// `allOf`.
+    /// written and in which component (`component`, unless the member is a
+    /// `$ref` to another); a member may be a `$ref` to an object component
+    /// or another `allOf`.
     fn object_parts<'s>(
         &self,
         member: &'s ReferenceOr<Schema>,
         at: &Pointer,
+        component: Option<&str>,
         depth: usize,
     ) -> Result<Vec<ObjectPart<'s>>, SpecError>
     where
@@ -378,8 +382,8 @@ impl<'a> Lowering<'a> {
                 format!("`allOf`s nest deeper than {MAX_NESTING} levels here (through `$ref`s)"),
             ));
         }
-        let (schema, at) = match member {
-            ReferenceOr::Item(schema) => (schema, at.clone()),
+        let (schema, at, component) = match member {
+            ReferenceOr::Item(schema) => (schema, at.clone(), component),
             ReferenceOr::Reference { reference } => {
                 let (key, _) = self.component(reference, at)?;
                 let schema = self.schema_at(reference).ok_or_else(|| {
@@ -388,6 +392,7 @@ impl<'a> Lowering<'a> {
                 (
                     schema,
                     Pointer::root().join("components").join("schemas").join(key),
+                    Some(self.component_names[key].as_str()),
                 )
             }
         };
@@ -410,6 +415,7 @@ impl<'a> Lowering<'a> {
                 parts.extend(self.object_parts(
                     member,
                     &at.join("allOf").join(index),
+                    component,
                     depth + 1,
                 )?);
             }
@@ -417,6 +423,7 @@ impl<'a> Lowering<'a> {
         parts.extend(own.map(|object| ObjectPart {
             object,
             pointer: at,
+            component: component.map(str::to_owned),
         }));
         Ok(parts)
     }
@@ -442,23 +449,24 @@ impl<'a> Lowering<'a> {
             .collect();
         // A later part may restate a property to narrow it; the last
         // statement that says more than documentation is the one lowered.
-        let mut declared: Vec<(&str, &ReferenceOr<Box<Schema>>, Pointer)> = Vec::new();
+        let mut declared: Vec<(&str, &ReferenceOr<Box<Schema>>, Pointer, &str)> = Vec::new();
         for part in &parts {
+            let context = part.component.as_deref().unwrap_or(&name);
             for (wire_name, property) in &part.object.properties {
                 let at = part.pointer.join("properties").join(wire_name);
                 match declared.iter_mut().find(|(known, ..)| known == wire_name) {
                     Some(_) if adds_nothing(property) => {}
-                    Some(earlier) => *earlier = (wire_name, property, at),
-                    None => declared.push((wire_name, property, at)),
+                    Some(earlier) => *earlier = (wire_name, property, at, context),
+                    None => declared.push((wire_name, property, at, context)),
                 }
             }
         }
         let mut fields: Vec<Field> = Vec::new();
         let mut field_names = names::Namespace::default();
-        for (wire_name, property, at) in declared {
+        for (wire_name, property, at, context) in declared {
             let is_required = required.contains(wire_name);
             let rust_name = field_names.claim(&names::field_name(wire_name), at.as_str());
-            let field = self.field((wire_name, rust_name), property, is_required, &at, &name)?;
+            let field = self.field((wire_name, rust_name), property, is_required, &at, context)?;
             fields.push(field);
         }
         if let Some(mut rest) = self.other_properties(&parts, &name)? {
@@ -1179,6 +1187,10 @@ const MAX_REFERENCE_CHAIN: usize = 32;
 struct ObjectPart<'a> {
     object: Cow<'a, ObjectType>,
     pointer: Pointer,
+    /// The Rust name of the component the part is written in, when it comes
+    /// through a `$ref`: inline models among its properties are named after
+    /// that component wherever it is merged, so each is one model.
+    component: Option<String>,
 }
 
 /// Marks enum values that mean the server failed while handling a request:
