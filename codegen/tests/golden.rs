@@ -151,6 +151,39 @@ components:
     assert!(!models.contains("AuthorizationStatus2"), "{models}");
 }
 
+/// Twilio answers some reads only with a `307` and a body: the call is still
+/// generated, and its docs say where that response arrives.
+#[test]
+fn an_operation_without_a_success_response_is_generated() {
+    let spec = r##"openapi: 3.0.3
+info: { title: t, version: "1" }
+servers: [{ url: "https://api.example.com" }]
+paths:
+  /v1/Deactivations:
+    get:
+      operationId: FetchDeactivation
+      responses:
+        "307":
+          description: where the file is
+          content:
+            application/json: { schema: { type: object, properties: { redirect_to: { type: string } } } }
+"##;
+    let files = codegen::generate(spec, "redirect.yaml").unwrap_or_else(|error| panic!("{error}"));
+    let client = &files
+        .iter()
+        .find(|file| file.name == "client.rs")
+        .unwrap()
+        .contents;
+    assert!(
+        client.contains("pub fn fetch_deactivation(&self) -> Call<'_, ()>"),
+        "{client}"
+    );
+    assert!(
+        client.contains("only 307: such a response arrives as an"),
+        "{client}"
+    );
+}
+
 #[test]
 fn names() {
     check_fixture("names");
