@@ -418,6 +418,30 @@ mod tests {
         );
     }
 
+    /// An untyped property: text as itself, an object as its JSON text.
+    #[test]
+    fn a_value_of_any_type_is_sent_as_text() {
+        struct Payment(Vec<(&'static str, serde_json::Value)>);
+        impl FormFields for Payment {
+            fn write_fields(&self, fields: &mut Fields) {
+                for (name, value) in &self.0 {
+                    fields.text(name, value);
+                }
+            }
+        }
+        let payment = Payment(vec![
+            ("Parameter", serde_json::json!({"ach": "yes"})),
+            ("Text", serde_json::json!("a b")),
+            ("Amounts", serde_json::json!([1, 2.5])),
+            ("Absent", serde_json::Value::Null),
+            ("Flag", serde_json::json!(true)),
+        ]);
+        assert_eq!(
+            Fields::of(&payment).urlencoded(),
+            "Parameter=%7B%22ach%22%3A%22yes%22%7D&Text=a+b&Amounts=1&Amounts=2.5&Flag=true"
+        );
+    }
+
     #[test]
     fn multipart_has_a_part_per_property_and_files_keep_their_bytes() {
         let mut fields = Fields::default();

@@ -327,6 +327,20 @@ macro_rules! display_param {
 
 display_param!(i32, i64, f64, bool);
 
+/// A value of any type (an untyped schema): text as itself, numbers and
+/// booleans as written, a list item by item, an object as its JSON text
+/// (Twilio's form fields of "a single-level JSON object"); `null` as nothing.
+impl ParamValue for serde_json::Value {
+    fn append_to(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
+        match self {
+            serde_json::Value::Null => {}
+            serde_json::Value::String(text) => text.append_to(name, out),
+            serde_json::Value::Array(items) => items.append_to(name, out),
+            other => out.push((name, other.to_string())),
+        }
+    }
+}
+
 impl<T: ParamValue + ?Sized> ParamValue for &T {
     fn append_to(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         (**self).append_to(name, out);

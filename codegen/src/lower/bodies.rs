@@ -101,7 +101,7 @@ impl Lowering<'_> {
                 MediaKind::Form if !text => {
                     return Err(SpecError::unsupported(
                         &at(),
-                        "a form property that is not a string, number, boolean, string enum or a list of those",
+                        "a form property that is not a string, number, boolean, string enum, untyped value or a list of those",
                     ));
                 }
                 MediaKind::Multipart if !text && !part => {

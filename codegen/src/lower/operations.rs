@@ -414,7 +414,8 @@ impl<'a> Lowering<'a> {
         }
     }
 
-    /// Sent as one text: a string, number, boolean or string enum.
+    /// Sent as one text: a string, number, boolean, string enum, or a value
+    /// of any type (an object as its JSON text).
     pub(super) fn is_text(&self, ty: &Type) -> bool {
         match ty {
             Type::String
@@ -422,7 +423,8 @@ impl<'a> Lowering<'a> {
             | Type::Digits { .. }
             | Type::Integer(_)
             | Type::Number
-            | Type::Boolean => true,
+            | Type::Boolean
+            | Type::Json => true,
             Type::Named(name) => matches!(self.model(name), Some(Model::Enum(_))),
             _ => false,
         }
