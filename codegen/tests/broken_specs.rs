@@ -966,7 +966,7 @@ fn openapi_3_1_constructs_without_a_3_0_meaning_are_refused() {
 fn untyped_schemas_lower_as_what_they_evidently_are() {
     let spec = spec_with(
         &format!("      operationId: getA\n      security: []\n      parameters:\n{PATH_ID}"),
-        "    Loose: { properties: { a: { type: string } }, required: [a], format: thing }\n    Shaped: { type: object, format: thing, properties: { b: { type: integer } } }\n    Mood: { enum: [happy, sad] }\n    Level: { enum: [1, 2] }\n    Listed: { items: { type: string } }",
+        "    Loose: { properties: { a: { type: string } }, required: [a], format: thing }\n    Shaped: { type: object, format: thing, properties: { b: { type: integer } } }\n    Mood: { enum: [happy, sad] }\n    Level: { enum: [1, 2] }\n    Listed: { items: { type: string } }\n    Joined: { required: [c, d], allOf: [{ $ref: '#/components/schemas/Loose' }, { type: object, properties: { c: { type: string } } }], properties: { d: { type: boolean } } }",
     );
     let files = codegen::generate(&spec, "case.yaml").unwrap();
     let models = &files
@@ -983,6 +983,10 @@ fn untyped_schemas_lower_as_what_they_evidently_are() {
         "Happy,",
         "pub type Listed = std::vec::Vec<std::string::String>;",
         "pub type Level = i64;",
+        // Plaid's responses: `required` beside an `allOf` of objects.
+        "pub struct Joined {",
+        "pub c: std::string::String,",
+        "pub d: bool,",
     ] {
         assert!(
             models.contains(expected),

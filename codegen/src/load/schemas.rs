@@ -247,11 +247,12 @@ fn exclusive_bound(
 }
 
 /// The type an untyped schema's keywords evidently mean: `properties`,
-/// `required` or `additionalProperties` an object, `items` an array, an
+/// `required` or `additionalProperties` an object (also beside an `allOf`,
+/// whose members it then joins: Plaid's responses), `items` an array, an
 /// `enum` of strings a string and of integers an integer. A `format` on an
 /// object means nothing and is dropped.
 fn infer_type(map: &mut Map<String, Value>) {
-    let composed = ["$ref", "allOf", "oneOf", "anyOf", "not"];
+    let composed = ["$ref", "oneOf", "anyOf", "not"];
     if !map.contains_key("type") && !composed.iter().any(|key| map.contains_key(*key)) {
         let has = |key: &str| map.contains_key(key);
         let object = has("properties")
@@ -261,6 +262,8 @@ fn infer_type(map: &mut Map<String, Value>) {
             || map.get("required").is_some_and(Value::is_array);
         let inferred = if object {
             Some("object")
+        } else if has("allOf") {
+            None
         } else if has("items") {
             Some("array")
         } else {

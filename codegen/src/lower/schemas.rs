@@ -973,17 +973,10 @@ fn has_fields(object: &ObjectType) -> bool {
 }
 
 /// Whether a schema `openapiv3` could not classify is an object (as an
-/// `allOf` member): `type: object`, or object keywords without a `type`.
+/// `allOf` member); an untyped one with object keywords got its `type` when
+/// the document was read.
 fn reads_as_object(any: &AnySchema) -> bool {
-    match any.typ.as_deref() {
-        Some(typ) => typ == "object",
-        None => {
-            declares_fields(any)
-                && any.one_of.is_empty()
-                && any.any_of.is_empty()
-                && any.items.is_none()
-        }
-    }
+    any.typ.as_deref() == Some("object")
 }
 
 /// A `oneOf`/`anyOf` member that only says which properties must be present.
