@@ -146,8 +146,16 @@ components:
         .find(|file| file.name == "models.rs")
         .unwrap()
         .contents;
-    assert_eq!(models.matches("enum AuthorizationStatusStatus").count(), 1, "{models}");
-    assert_eq!(models.matches("Option<AuthorizationStatusStatus>").count(), 2, "{models}");
+    assert_eq!(
+        models.matches("enum AuthorizationStatusStatus").count(),
+        1,
+        "{models}"
+    );
+    assert_eq!(
+        models.matches("Option<AuthorizationStatusStatus>").count(),
+        2,
+        "{models}"
+    );
     assert!(!models.contains("AuthorizationStatus2"), "{models}");
 }
 

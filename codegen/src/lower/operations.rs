@@ -557,6 +557,32 @@ fn replay(
     }
 }
 
+/// A note for an operation whose spec lists no 2xx and no `default`
+/// response (Twilio answers some reads only with a `307` and a JSON body):
+/// the call is generated, and says where what the spec lists arrives.
+fn no_documented_success(operation: &openapiv3::Operation) -> Option<String> {
+    let responses = &operation.responses;
+    let listed: Vec<String> = responses
+        .responses
+        .keys()
+        .map(ToString::to_string)
+        .collect();
+    let success = |status: &StatusCode| match status {
+        StatusCode::Code(code) => (200..300).contains(code),
+        StatusCode::Range(range) => *range == 2,
+    };
+    if responses.default.is_some() || responses.responses.keys().any(success) {
+        return None;
+    }
+    Some(match listed.as_slice() {
+        [] => "The spec lists no response for this call; any 2xx is taken as success.".to_owned(),
+        listed => format!(
+            "The spec lists no success response for this call, only {}: such a response arrives as an `Error::Api` with its status and body.",
+            listed.join(", ")
+        ),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -606,26 +632,4 @@ mod tests {
             );
         }
     }
-}
-
-/// A note for an operation whose spec lists no 2xx and no `default`
-/// response (Twilio answers some reads only with a `307` and a JSON body):
-/// the call is generated, and says where what the spec lists arrives.
-fn no_documented_success(operation: &openapiv3::Operation) -> Option<String> {
-    let responses = &operation.responses;
-    let listed: Vec<String> = responses.responses.keys().map(ToString::to_string).collect();
-    let success = |status: &StatusCode| match status {
-        StatusCode::Code(code) => (200..300).contains(code),
-        StatusCode::Range(range) => *range == 2,
-    };
-    if responses.default.is_some() || responses.responses.keys().any(success) {
-        return None;
-    }
-    Some(match listed.as_slice() {
-        [] => "The spec lists no response for this call; any 2xx is taken as success.".to_owned(),
-        listed => format!(
-            "The spec lists no success response for this call, only {}: such a response arrives as an `Error::Api` with its status and body.",
-            listed.join(", ")
-        ),
-    })
 }
