@@ -146,6 +146,15 @@ impl<'de> Visitor<'de> for Node<'_> {
         self.spend().map(|()| Value::from(value))
     }
 
+    /// An integer beyond 64 bits is read as the float JSON readers make of it.
+    fn visit_i128<E: de::Error>(self, value: i128) -> Result<Value, E> {
+        self.visit_f64(value as f64)
+    }
+
+    fn visit_u128<E: de::Error>(self, value: u128) -> Result<Value, E> {
+        self.visit_f64(value as f64)
+    }
+
     fn visit_f64<E: de::Error>(self, value: f64) -> Result<Value, E> {
         self.spend()?;
         serde_json::Number::from_f64(value)

@@ -1010,3 +1010,55 @@ fn untyped_schemas_lower_as_what_they_evidently_are() {
         "{models}"
     );
 }
+
+/// An integer bound beyond the i64 range bounds nothing and is dropped
+/// (OpenAI writes `±9223372036854776000`, which YAML reads as a 128-bit
+/// integer and JSON as a float); a whole float bound is that integer.
+#[test]
+fn integer_bounds_beyond_i64_bound_nothing() {
+    let spec = spec_with(
+        &format!("      operationId: getA\n      security: []\n      parameters:\n{PATH_ID}"),
+        "    Seeded: { type: object, properties: { seed: { type: integer, minimum: -9223372036854776000, maximum: 9223372036854776000 }, count: { type: integer, minimum: 1.0, maximum: 99999999999999999999 } } }",
+    );
+    let files = codegen::generate(&spec, "case.yaml").unwrap_or_else(|error| panic!("{error}"));
+    let models = &files
+        .iter()
+        .find(|file| file.name == "models.rs")
+        .unwrap()
+        .contents;
+    let seeded = &models[models.find("pub struct Seeded").expect(models)..];
+    assert_eq!(
+        seeded.matches("Checked before sending").count(),
+        1,
+        "{seeded}"
+    );
+    assert!(
+        seeded.contains("Checked before sending: at least 1.\n    #[serde(default, skip_serializing_if = \"std::option::Option::is_none\")]\n    pub count"),
+        "{seeded}"
+    );
+}
+
+/// Square gives a security requirement `null` scopes: no scopes, as `[]`.
+#[test]
+fn null_scopes_in_a_security_requirement_are_none() {
+    let spec = r#"openapi: 3.0.3
+info: { title: t, version: "1" }
+servers: [{ url: "https://api.example.com" }]
+paths:
+  /a:
+    get:
+      operationId: getA
+      security: [{ oauth: null }]
+      responses: { "204": { description: ok } }
+components:
+  securitySchemes:
+    oauth: { type: oauth2, flows: { clientCredentials: { tokenUrl: "https://api.example.com/token", scopes: {} } } }
+"#;
+    let files = codegen::generate(spec, "case.yaml").unwrap_or_else(|error| panic!("{error}"));
+    let client = &files
+        .iter()
+        .find(|file| file.name == "client.rs")
+        .unwrap()
+        .contents;
+    assert!(client.contains("schemes::Oauth"), "{client}");
+}

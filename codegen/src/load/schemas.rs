@@ -13,6 +13,7 @@
 //! - gives an untyped schema the type its keywords evidently mean
 //!   (`properties` an object, `items` an array, an `enum` of strings a
 //!   string) and drops `format` from an object, where it means nothing;
+//! - reads a security requirement's `null` scopes as none;
 //! - refuses, at its pointer, each keyword with no 3.0 meaning and each
 //!   `$ref` outside `#/components/`.
 //!
@@ -74,6 +75,7 @@ fn walk_document(value: &mut Value, pointer: &Pointer, errors: &mut Vec<SpecErro
                 match key.as_str() {
                     "schemas" if schema_map => each_entry(child, &at, errors),
                     "schema" => schema(child, &at, errors),
+                    "security" => no_scopes_as_empty(child),
                     "example" | "examples" => {}
                     _ if key.starts_with("x-") => {}
                     _ => walk_document(child, &at, errors),
@@ -86,6 +88,21 @@ fn walk_document(value: &mut Value, pointer: &Pointer, errors: &mut Vec<SpecErro
             }
         }
         _ => {}
+    }
+}
+
+/// A security requirement that gives a scheme `null` for its scopes
+/// (Square's `oauth2: null`) asks for no scopes, as `[]` says.
+fn no_scopes_as_empty(security: &mut Value) {
+    let Value::Array(requirements) = security else {
+        return;
+    };
+    for requirement in requirements {
+        if let Value::Object(schemes) = requirement {
+            for scopes in schemes.values_mut().filter(|scopes| scopes.is_null()) {
+                *scopes = Value::Array(Vec::new());
+            }
+        }
     }
 }
 
@@ -119,6 +136,7 @@ fn schema(value: &mut Value, pointer: &Pointer, errors: &mut Vec<SpecError>) {
         errors.push(error);
     }
     infer_type(map);
+    integer_bounds(map);
     for (key, child) in map.iter_mut() {
         let at = pointer.join(key);
         match key.as_str() {
@@ -275,6 +293,31 @@ fn infer_type(map: &mut Map<String, Value>) {
     }
     if map.get("type").and_then(Value::as_str) == Some("object") {
         map.remove("format");
+    }
+}
+
+/// An integer's bound at or beyond what an `i64` holds bounds nothing
+/// (OpenAI writes `minimum: -9223372036854776000`), so it is dropped; a bound
+/// written as a whole float (`1.0`) is the integer it equals. Any other
+/// bound is left for `openapiv3` to refuse at its pointer.
+fn integer_bounds(map: &mut Map<String, Value>) {
+    if map.get("type").and_then(Value::as_str) != Some("integer") {
+        return;
+    }
+    for (key, beyond) in [("minimum", -1.0), ("maximum", 1.0)] {
+        let Some(bound) = map.get(key).and_then(Value::as_number) else {
+            continue;
+        };
+        let value = match bound.is_i64() {
+            true => continue,
+            false => bound.as_f64().unwrap_or(f64::NAN),
+        };
+        // `i64::MAX as f64` rounds up to 2^63, which no i64 reaches.
+        if value * beyond >= 2f64.powi(63) {
+            map.remove(key);
+        } else if value.fract() == 0.0 && value.abs() < 2f64.powi(63) {
+            map.insert(key.to_owned(), Value::from(value as i64));
+        }
     }
 }
 
