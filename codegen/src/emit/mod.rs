@@ -61,6 +61,10 @@ fn module_root(api: &Api) -> TokenStream {
         mod api;
         mod client;
         mod hosts;
+        #[allow(
+            clippy::large_enum_variant,
+            reason = "unions and per-status responses hold the spec's schemas by value, however large"
+        )]
         pub mod models;
         pub mod schemes;
 
@@ -75,33 +79,86 @@ const DOC_WIDTH: usize = 90;
 
 /// `#[doc]` attributes, one per line, so prettyplease prints `///` comments.
 pub(crate) fn doc(text: &str) -> TokenStream {
-    let lines = text
-        .trim()
-        .lines()
-        .flat_map(|line| wrap(line.trim_end(), DOC_WIDTH))
-        .map(|line| {
-            let line = if line.is_empty() {
-                line
-            } else {
-                format!(" {line}")
-            };
-            quote! { #[doc = #line] }
-        });
+    let lines = markdown_lines(text.trim()).into_iter().map(|line| {
+        let line = if line.is_empty() {
+            line
+        } else {
+            format!(" {line}")
+        };
+        quote! { #[doc = #line] }
+    });
     quote! { #(#lines)* }
 }
 
-/// Splits a line at spaces to fit `width`; list items keep a hanging indent.
-fn wrap(line: &str, width: usize) -> Vec<String> {
-    let indent = if line.starts_with("- ") { "  " } else { "" };
-    let mut lines = vec![String::new()];
-    for word in line.split(' ') {
-        let current = lines.last_mut().expect("starts with one line");
-        if !current.trim().is_empty() && current.len() + 1 + word.len() > width {
-            lines.push(format!("{indent}{word}"));
-        } else {
-            if !current.is_empty() {
-                current.push(' ');
+/// The lines of a description as rustdoc should read them: wrapped at
+/// [`DOC_WIDTH`], with each line that continues a list item indented under
+/// it and each that continues a quote marked `>` (specs leave both lazy,
+/// which rustdoc reads the same but clippy flags); code blocks as written.
+fn markdown_lines(text: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut in_code = false;
+    // The prefix that continues the list item or quote the last line was in.
+    let mut continuing: Option<String> = None;
+    for line in text.lines().map(str::trim_end) {
+        let fence = line.trim_start().starts_with("```");
+        if in_code || fence {
+            in_code ^= fence;
+            lines.push(line.to_owned());
+            continue;
+        }
+        let line = match (&continuing, continuation(line)) {
+            (_, Some(prefix)) => {
+                continuing = Some(prefix);
+                line.to_owned()
             }
+            (_, None) if line.is_empty() || line.starts_with(['#', '|']) => {
+                continuing = None;
+                line.to_owned()
+            }
+            (Some(prefix), None) if line.len() - line.trim_start().len() < prefix.len() => {
+                format!("{prefix}{}", line.trim_start())
+            }
+            _ => line.to_owned(),
+        };
+        lines.extend(wrap(&line, DOC_WIDTH));
+    }
+    lines
+}
+
+/// What starts each line that continues `line` when it is a list item
+/// (`- `, `* `, `+ `, `1. `, `1) `: spaces to its text) or a quote (its
+/// `>` markers).
+fn continuation(line: &str) -> Option<String> {
+    let text = line.trim_start();
+    let indent = line.len() - text.len();
+    if text.starts_with('>') {
+        let markers = text.len() - text.trim_start_matches(['>', ' ']).len();
+        return Some(text[..markers].to_owned());
+    }
+    let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let marker = match digits {
+        0 => ["- ", "* ", "+ "].iter().find(|marker| text.starts_with(**marker))?.len(),
+        1..=9 if text[digits..].starts_with(". ") || text[digits..].starts_with(") ") => {
+            digits + 2
+        }
+        _ => return None,
+    };
+    Some(" ".repeat(indent + marker))
+}
+
+/// Splits a line at spaces to fit `width`; the lines after the first
+/// continue its list item or quote.
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    let prefix = continuation(line).unwrap_or_default();
+    let text = line.trim_start();
+    let (first, rest) = text.split_once(' ').unwrap_or((text, ""));
+    let mut lines = vec![format!("{}{first}", &line[..line.len() - text.len()])];
+    for word in rest.split(' ').filter(|word| !rest.is_empty() || !word.is_empty()) {
+        let current = lines.last_mut().expect("starts with one line");
+        if current.trim().len() > prefix.trim().len() && current.len() + 1 + word.len() > width {
+            lines.push(format!("{prefix}{word}"));
+        } else {
+            current.push(' ');
             current.push_str(word);
         }
     }
@@ -123,7 +180,7 @@ pub(crate) fn doc_opt(text: Option<&str>) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    use super::wrap;
+    use super::{markdown_lines, wrap};
 
     #[test]
     fn long_lines_wrap_at_spaces_and_list_items_hang() {
@@ -132,7 +189,22 @@ mod tests {
             wrap("- item with words", 10),
             ["- item", "  with", "  words"]
         );
+        assert_eq!(wrap("12. item words", 9), ["12. item", "    words"]);
+        assert_eq!(wrap("> quoted words", 9), ["> quoted", "> words"]);
         assert_eq!(wrap("", 10), [""]);
         assert_eq!(wrap("unbreakable-long-word", 5), ["unbreakable-long-word"]);
+    }
+
+    /// Adyen's descriptions continue list items and quotes lazily.
+    #[test]
+    fn lazy_continuations_are_indented_or_marked() {
+        let text = "Intro:\n* one\ncontinued\n1. two\n  more\n\nAfter\n> quote\nrest\n```\n- code\nas is\n```";
+        assert_eq!(
+            markdown_lines(text),
+            [
+                "Intro:", "* one", "  continued", "1. two", "   more", "", "After", "> quote",
+                "> rest", "```", "- code", "as is", "```",
+            ]
+        );
     }
 }
