@@ -1062,3 +1062,34 @@ components:
         .contents;
     assert!(client.contains("schemes::Oauth"), "{client}");
 }
+
+/// Square's `PUT /v2/vendors/{vendor_id}` declares no `vendor_id`: the
+/// method still takes it, as the URL needs it.
+#[test]
+fn a_path_name_no_parameter_declares_is_a_string_parameter() {
+    let spec = r#"openapi: 3.0.3
+info: { title: t, version: "1" }
+servers: [{ url: "https://api.example.com" }]
+paths:
+  /v2/vendors/{vendor_id}:
+    put:
+      operationId: UpdateVendor
+      responses: { "204": { description: ok } }
+"#;
+    let files = codegen::generate(spec, "case.yaml").unwrap_or_else(|error| panic!("{error}"));
+    let client = &files
+        .iter()
+        .find(|file| file.name == "client.rs")
+        .unwrap()
+        .contents;
+    assert!(
+        client.contains(
+            "/// - `vendor_id`: Named in the path; the spec declares no parameter for it."
+        ),
+        "{client}"
+    );
+    assert!(
+        client.contains("pub fn update_vendor(&self, vendor_id: &str)"),
+        "{client}"
+    );
+}

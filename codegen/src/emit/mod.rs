@@ -137,10 +137,11 @@ fn continuation(line: &str) -> Option<String> {
     }
     let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
     let marker = match digits {
-        0 => ["- ", "* ", "+ "].iter().find(|marker| text.starts_with(**marker))?.len(),
-        1..=9 if text[digits..].starts_with(". ") || text[digits..].starts_with(") ") => {
-            digits + 2
-        }
+        0 => ["- ", "* ", "+ "]
+            .iter()
+            .find(|marker| text.starts_with(**marker))?
+            .len(),
+        1..=9 if text[digits..].starts_with(". ") || text[digits..].starts_with(") ") => digits + 2,
         _ => return None,
     };
     Some(" ".repeat(indent + marker))
@@ -153,7 +154,10 @@ fn wrap(line: &str, width: usize) -> Vec<String> {
     let text = line.trim_start();
     let (first, rest) = text.split_once(' ').unwrap_or((text, ""));
     let mut lines = vec![format!("{}{first}", &line[..line.len() - text.len()])];
-    for word in rest.split(' ').filter(|word| !rest.is_empty() || !word.is_empty()) {
+    for word in rest
+        .split(' ')
+        .filter(|word| !rest.is_empty() || !word.is_empty())
+    {
         let current = lines.last_mut().expect("starts with one line");
         if current.trim().len() > prefix.trim().len() && current.len() + 1 + word.len() > width {
             lines.push(format!("{prefix}{word}"));
@@ -202,8 +206,19 @@ mod tests {
         assert_eq!(
             markdown_lines(text),
             [
-                "Intro:", "* one", "  continued", "1. two", "   more", "", "After", "> quote",
-                "> rest", "```", "- code", "as is", "```",
+                "Intro:",
+                "* one",
+                "  continued",
+                "1. two",
+                "   more",
+                "",
+                "After",
+                "> quote",
+                "> rest",
+                "```",
+                "- code",
+                "as is",
+                "```",
             ]
         );
     }

@@ -162,16 +162,25 @@ impl<'a> Lowering<'a> {
             let param = (parameter, rust_name);
             self.parameter(&mut lowered, &mut optional, param, &type_prefix, &at)?;
         }
+        // A name in the path that no parameter declares (Square's
+        // `PUT /v2/vendors/{vendor_id}`) is still needed to build the URL.
         for name in path.params() {
             if !lowered
                 .required_params
                 .iter()
                 .any(|param| param.location == ParamLocation::Path && param.wire_name == name)
             {
-                return Err(SpecError::new(
-                    pointer,
-                    format!("the path names `{{{name}}}` but no path parameter declares it"),
-                ));
+                let owner = pointer.join("parameters").join(name);
+                lowered.required_params.push(Param {
+                    rust_name: param_names.claim(&names::field_name(name), owner.as_str()),
+                    wire_name: name.to_owned(),
+                    location: ParamLocation::Path,
+                    ty: Type::String,
+                    doc: Some(
+                        "Named in the path; the spec declares no parameter for it.".to_owned(),
+                    ),
+                    constraints: Default::default(),
+                });
             }
         }
         if !optional.is_empty() {
