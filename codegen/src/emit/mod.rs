@@ -120,7 +120,8 @@ fn markdown_lines(text: &str) -> Vec<String> {
             }
             _ => line.to_owned(),
         };
-        lines.extend(wrap(&line, DOC_WIDTH));
+        let prefix = continuation(&line).or_else(|| continuing.clone());
+        lines.extend(wrap(&line, prefix.as_deref().unwrap_or(""), DOC_WIDTH));
     }
     lines
 }
@@ -147,10 +148,9 @@ fn continuation(line: &str) -> Option<String> {
     Some(" ".repeat(indent + marker))
 }
 
-/// Splits a line at spaces to fit `width`; the lines after the first
-/// continue its list item or quote.
-fn wrap(line: &str, width: usize) -> Vec<String> {
-    let prefix = continuation(line).unwrap_or_default();
+/// Splits a line at spaces to fit `width`; the lines after the first start
+/// with `prefix`, to continue a list item or quote.
+fn wrap(line: &str, prefix: &str, width: usize) -> Vec<String> {
     let text = line.trim_start();
     let (first, rest) = text.split_once(' ').unwrap_or((text, ""));
     let mut lines = vec![format!("{}{first}", &line[..line.len() - text.len()])];
@@ -188,15 +188,19 @@ mod tests {
 
     #[test]
     fn long_lines_wrap_at_spaces_and_list_items_hang() {
-        assert_eq!(wrap("one two three four", 9), ["one two", "three", "four"]);
         assert_eq!(
-            wrap("- item with words", 10),
+            wrap("one two three four", "", 9),
+            ["one two", "three", "four"]
+        );
+        assert_eq!(
+            wrap("- item with words", "  ", 10),
             ["- item", "  with", "  words"]
         );
-        assert_eq!(wrap("12. item words", 9), ["12. item", "    words"]);
-        assert_eq!(wrap("> quoted words", 9), ["> quoted", "> words"]);
-        assert_eq!(wrap("", 10), [""]);
-        assert_eq!(wrap("unbreakable-long-word", 5), ["unbreakable-long-word"]);
+        assert_eq!(wrap("", "", 10), [""]);
+        assert_eq!(
+            wrap("unbreakable-long-word", "", 5),
+            ["unbreakable-long-word"]
+        );
     }
 
     /// Adyen's descriptions continue list items and quotes lazily.
