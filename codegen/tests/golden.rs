@@ -192,6 +192,50 @@ paths:
     );
 }
 
+/// Plaid's error schema requires fields that may be `null`: they are
+/// `Option`s, and the error's `Display` shows them only when present.
+#[test]
+fn required_nullable_error_fields_display_when_present() {
+    let spec = r##"openapi: 3.0.3
+info: { title: t, version: "1" }
+servers: [{ url: "https://api.example.com" }]
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        "204": { description: ok }
+        "400":
+          description: bad
+          content:
+            application/json: { schema: { $ref: "#/components/schemas/Failure" } }
+components:
+  schemas:
+    Failure:
+      type: object
+      required: [code, display_message, message]
+      properties:
+        code: { type: string }
+        display_message: { type: string, nullable: true }
+        message: { type: string, nullable: true }
+"##;
+    let files = codegen::generate(spec, "nullable.yaml").unwrap_or_else(|error| panic!("{error}"));
+    let api = &files
+        .iter()
+        .find(|file| file.name == "api.rs")
+        .unwrap()
+        .contents;
+    assert!(
+        api.contains("if let Some(value) = &self.display_message {"),
+        "{api}"
+    );
+    assert!(
+        api.contains(r#"fields.field("code", &self.code)?;"#),
+        "{api}"
+    );
+    assert!(api.contains("self.message.as_deref()"), "{api}");
+}
+
 #[test]
 fn names() {
     check_fixture("names");

@@ -95,9 +95,9 @@ fn error_fields_impls(errors: &ErrorModel, fields: &Struct, models: &[Model]) ->
                 matches!(model, Model::Enum(model) if model.name == *enum_name && !model.transient.is_empty())
             })?;
             let (field_name, enum_name) = (ident(&field.rust_name), format_ident!("{enum_name}"));
-            Some(match field.required {
-                true => quote! { self.#field_name.is_transient() },
-                false => quote! {
+            Some(match field.optional() {
+                false => quote! { self.#field_name.is_transient() },
+                true => quote! {
                     self.#field_name
                         .as_ref()
                         .is_some_and(super::models::#enum_name::is_transient)
@@ -117,9 +117,9 @@ fn error_fields_impls(errors: &ErrorModel, fields: &Struct, models: &[Model]) ->
         .filter(|field| !is_message(field) && shown_in_display(&field.ty, models))
         .map(|field| {
             let (field_name, wire) = (ident(&field.rust_name), &field.wire_name);
-            match field.required {
-                true => quote! { fields.field(#wire, &self.#field_name)?; },
-                false => quote! {
+            match field.optional() {
+                false => quote! { fields.field(#wire, &self.#field_name)?; },
+                true => quote! {
                     if let Some(value) = &self.#field_name {
                         fields.field(#wire, value)?;
                     }
@@ -132,7 +132,7 @@ fn error_fields_impls(errors: &ErrorModel, fields: &Struct, models: &[Model]) ->
         false => quote! { let mut fields },
     };
     let message = match message {
-        Some(field) if field.required => {
+        Some(field) if !field.optional() => {
             let field_name = ident(&field.rust_name);
             quote! { Some(self.#field_name.as_str()) }
         }
