@@ -4,7 +4,6 @@
 //! `Request` and hands it to the runtime, which authenticates, sends,
 //! retries and decodes it.
 
-use clover_api_runtime as runtime;
 use clover_api_runtime::{ForwardedFor, Operation, Replay, Request, Security};
 use clover_api_runtime::reqwest::Method;
 use super::{Call, ClientBuilder, Host, Pages, Spec};
@@ -64,38 +63,11 @@ impl Client {
         code: &clover_api_runtime::Secret,
     ) -> Call<'_, super::models::LegacyOauthToken> {
         let mut request = Request::new(&EXCHANGE_LEGACY_OAUTH_CODE, &[]);
-        request
-            .check(
-                runtime::validate::length(
-                    client_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "client_id",
-                ),
-            );
+        request.check(|fields| fields.length("client_id", client_id, 1..));
         request.query("client_id", client_id);
-        request
-            .check(
-                runtime::validate::length(
-                    client_secret.expose(),
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "client_secret",
-                ),
-            );
+        request.check(|fields| fields.length("client_secret", client_secret, 1..));
         request.query("client_secret", client_secret);
-        request
-            .check(
-                runtime::validate::length(
-                    code.expose(),
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "code",
-                ),
-            );
+        request.check(|fields| fields.length("code", code, 1..));
         request.query("code", code);
         self.0.call(request)
     }
@@ -117,8 +89,8 @@ impl Client {
         params: &super::models::ExchangeOauthCodeParams,
     ) -> Call<'_, super::models::OauthTokens> {
         let mut request = Request::new(&EXCHANGE_OAUTH_CODE, &[]);
+        request.validate(body);
         request.json("application/json", body);
-        request.validate(params);
         request.query("no_refresh_token", &params.no_refresh_token);
         self.0.call(request)
     }
@@ -139,6 +111,7 @@ impl Client {
         body: &super::models::OauthRefreshRequest,
     ) -> Call<'_, super::models::OauthTokens> {
         let mut request = Request::new(&REFRESH_OAUTH_TOKEN, &[]);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -161,6 +134,7 @@ impl Client {
         body: &super::models::OauthMigrateRequest,
     ) -> Call<'_, super::models::OauthMigrateResult> {
         let mut request = Request::new(&MIGRATE_LEGACY_OAUTH_TOKEN, &[]);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -199,6 +173,7 @@ impl Client {
         body: &super::models::TokenRequest,
     ) -> Call<'_, super::models::Token> {
         let mut request = Request::new(&CREATE_TOKEN, &[]);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -271,6 +246,7 @@ impl Client {
         body: &super::models::CreateChargeRequest,
     ) -> Call<'_, super::models::Charge> {
         let mut request = Request::new(&CREATE_CHARGE, &[]);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -293,6 +269,7 @@ impl Client {
         body: &super::models::FinalizePaymentRequest,
     ) -> Call<'_, super::models::Charge> {
         let mut request = Request::new(&FINALIZE_PAYMENT, &[]);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -313,17 +290,7 @@ impl Client {
         params: &super::models::GetChargeParams,
     ) -> Call<'_, super::models::Charge> {
         let mut request = Request::new(&GET_CHARGE, &[&charge_id]);
-        request
-            .check(
-                runtime::validate::length(
-                    charge_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "chargeId",
-                ),
-            );
-        request.validate(params);
+        request.check(|fields| fields.length("chargeId", charge_id, 1..));
         request.query("expand", &params.expand);
         self.0.call(request)
     }
@@ -352,16 +319,8 @@ impl Client {
         body: &super::models::CaptureChargeRequest,
     ) -> Call<'_, super::models::Charge> {
         let mut request = Request::new(&CAPTURE_CHARGE, &[&charge_id]);
-        request
-            .check(
-                runtime::validate::length(
-                    charge_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "chargeId",
-                ),
-            );
+        request.check(|fields| fields.length("chargeId", charge_id, 1..));
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -432,6 +391,7 @@ impl Client {
         body: &super::models::CreateRefundRequest,
     ) -> Call<'_, super::models::Refund> {
         let mut request = Request::new(&CREATE_REFUND, &[]);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -447,16 +407,7 @@ impl Client {
     /// - `refund_id`: ID of the refund.
     pub fn get_refund(&self, refund_id: &str) -> Call<'_, super::models::Refund> {
         let mut request = Request::new(&GET_REFUND, &[&refund_id]);
-        request
-            .check(
-                runtime::validate::length(
-                    refund_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "refundId",
-                ),
-            );
+        request.check(|fields| fields.length("refundId", refund_id, 1..));
         self.0.call(request)
     }
 
@@ -480,16 +431,7 @@ impl Client {
         body: &super::models::CancelRefundRequest,
     ) -> Call<'_, super::models::Refund> {
         let mut request = Request::new(&CANCEL_REFUND, &[&refund_id]);
-        request
-            .check(
-                runtime::validate::length(
-                    refund_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "refundId",
-                ),
-            );
+        request.check(|fields| fields.length("refundId", refund_id, 1..));
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -513,6 +455,7 @@ impl Client {
         body: &super::models::CreateCustomerRequest,
     ) -> Call<'_, super::models::Customer> {
         let mut request = Request::new(&CREATE_CUSTOMER, &[]);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -538,16 +481,8 @@ impl Client {
         body: &super::models::UpdateCustomerRequest,
     ) -> Call<'_, super::models::Customer> {
         let mut request = Request::new(&UPDATE_CUSTOMER, &[&customer_id]);
-        request
-            .check(
-                runtime::validate::length(
-                    customer_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "customerId",
-                ),
-            );
+        request.check(|fields| fields.length("customerId", customer_id, 1..));
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -577,26 +512,8 @@ impl Client {
             &REVOKE_CUSTOMER_SOURCE,
             &[&customer_id, &source_id],
         );
-        request
-            .check(
-                runtime::validate::length(
-                    customer_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "customerId",
-                ),
-            );
-        request
-            .check(
-                runtime::validate::length(
-                    source_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "sourceId",
-                ),
-            );
+        request.check(|fields| fields.length("customerId", customer_id, 1..));
+        request.check(|fields| fields.length("sourceId", source_id, 1..));
         self.0.call(request)
     }
 
@@ -662,6 +579,7 @@ impl Client {
         body: &super::models::CreateOrderRequest,
     ) -> Call<'_, super::models::Order> {
         let mut request = Request::new(&CREATE_ORDER, &[]);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -679,16 +597,7 @@ impl Client {
     /// - `order_id`: ID of the ecommerce order.
     pub fn get_order(&self, order_id: &str) -> Call<'_, super::models::Order> {
         let mut request = Request::new(&GET_ORDER, &[&order_id]);
-        request
-            .check(
-                runtime::validate::length(
-                    order_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::Some(5000),
-                    "",
-                    "orderId",
-                ),
-            );
+        request.check(|fields| fields.length("orderId", order_id, 1..=5000));
         self.0.call(request)
     }
 
@@ -718,16 +627,8 @@ impl Client {
         body: &super::models::PayOrderRequest,
     ) -> Call<'_, super::models::Order> {
         let mut request = Request::new(&PAY_ORDER, &[&order_id]);
-        request
-            .check(
-                runtime::validate::length(
-                    order_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::Some(5000),
-                    "",
-                    "orderId",
-                ),
-            );
+        request.check(|fields| fields.length("orderId", order_id, 1..=5000));
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -753,17 +654,9 @@ impl Client {
         body: Option<&super::models::ReturnOrderRequest>,
     ) -> Call<'_, super::models::Order> {
         let mut request = Request::new(&RETURN_ORDER, &[&order_id]);
-        request
-            .check(
-                runtime::validate::length(
-                    order_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::Some(5000),
-                    "",
-                    "orderId",
-                ),
-            );
+        request.check(|fields| fields.length("orderId", order_id, 1..=5000));
         if let Some(body) = body {
+            request.validate(body);
             request.json("application/json", body);
         }
         self.0.call(request)
@@ -787,6 +680,7 @@ impl Client {
         body: &super::models::ActivateGiftCardRequest,
     ) -> Call<'_, super::models::Charge> {
         let mut request = Request::new(&ACTIVATE_GIFT_CARD, &[]);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -806,6 +700,7 @@ impl Client {
         body: &super::models::ReloadGiftCardRequest,
     ) -> Call<'_, super::models::Charge> {
         let mut request = Request::new(&RELOAD_GIFT_CARD, &[]);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -826,6 +721,7 @@ impl Client {
         body: &super::models::GiftCardSourceRequest,
     ) -> Call<'_, super::models::GiftCardBalanceResult> {
         let mut request = Request::new(&GIFT_CARD_BALANCE, &[]);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -845,6 +741,7 @@ impl Client {
         body: &super::models::GiftCardSourceRequest,
     ) -> Call<'_, super::models::Charge> {
         let mut request = Request::new(&CASH_OUT_GIFT_CARD, &[]);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -874,16 +771,11 @@ impl Client {
     ) -> Call<'_, super::models::CheckoutSession> {
         let mut request = Request::new(&CREATE_CHECKOUT_SESSION, &[]);
         request
-            .check(
-                runtime::validate::length(
-                    x_clover_merchant_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "x-clover-merchant-id",
-                ),
-            );
+            .check(|fields| {
+                fields.length("x-clover-merchant-id", x_clover_merchant_id, 1..)
+            });
         request.header("x-clover-merchant-id", x_clover_merchant_id);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -912,16 +804,11 @@ impl Client {
     ) -> Call<'_, super::models::Plan> {
         let mut request = Request::new(&CREATE_PLAN, &[]);
         request
-            .check(
-                runtime::validate::length(
-                    x_clover_merchant_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "x-clover-merchant-id",
-                ),
-            );
+            .check(|fields| {
+                fields.length("x-clover-merchant-id", x_clover_merchant_id, 1..)
+            });
         request.header("x-clover-merchant-id", x_clover_merchant_id);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -951,27 +838,13 @@ impl Client {
         body: &super::models::CreateSubscriptionRequest,
     ) -> Call<'_, super::models::Subscription> {
         let mut request = Request::new(&CREATE_SUBSCRIPTION, &[&plan_id]);
+        request.check(|fields| fields.length("planId", plan_id, 1..));
         request
-            .check(
-                runtime::validate::length(
-                    plan_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "planId",
-                ),
-            );
-        request
-            .check(
-                runtime::validate::length(
-                    x_clover_merchant_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "x-clover-merchant-id",
-                ),
-            );
+            .check(|fields| {
+                fields.length("x-clover-merchant-id", x_clover_merchant_id, 1..)
+            });
         request.header("x-clover-merchant-id", x_clover_merchant_id);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }

@@ -2,7 +2,6 @@
 
 //! Request and response types, one per schema in the spec.
 
-use std::fmt;
 use clover_api_runtime as runtime;
 
 /// Error body returned with non-2xx statuses. Observed responses wrap the error details in an
@@ -82,66 +81,25 @@ pub enum ErrorType {
     Other(std::string::String),
 }
 
-impl ErrorType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiConnectionError => "api_connection_error",
-            Self::ApiError => "api_error",
-            Self::AuthenticationError => "authentication_error",
-            Self::CardError => "card_error",
-            Self::IdempotencyError => "idempotency_error",
-            Self::InvalidRequestError => "invalid_request_error",
-            Self::RateLimitError => "rate_limit_error",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for ErrorType {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::ApiConnectionError, "api_connection_error"),
+        (Self::ApiError, "api_error"),
+        (Self::AuthenticationError, "authentication_error"),
+        (Self::CardError, "card_error"),
+        (Self::IdempotencyError, "idempotency_error"),
+        (Self::InvalidRequestError, "invalid_request_error"),
+        (Self::RateLimitError, "rate_limit_error"),
+    ];
+}
 
+runtime::open_enum!(ErrorType);
+
+impl ErrorType {
     /// Whether the value means the server failed while handling the
     /// request: it may have gone through, and may succeed if sent again.
     pub fn is_transient(&self) -> bool {
         matches!(self, Self::ApiConnectionError | Self::ApiError)
-    }
-}
-
-impl std::convert::From<&str> for ErrorType {
-    fn from(value: &str) -> Self {
-        match value {
-            "api_connection_error" => Self::ApiConnectionError,
-            "api_error" => Self::ApiError,
-            "authentication_error" => Self::AuthenticationError,
-            "card_error" => Self::CardError,
-            "idempotency_error" => Self::IdempotencyError,
-            "invalid_request_error" => Self::InvalidRequestError,
-            "rate_limit_error" => Self::RateLimitError,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for ErrorType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ErrorType {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ErrorType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 
@@ -210,38 +168,38 @@ pub enum ErrorCode {
     Other(std::string::String),
 }
 
-impl ErrorCode {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IncorrectCvc => "incorrect_cvc",
-            Self::InvalidCvc => "invalid_cvc",
-            Self::InvalidExpiryMonth => "invalid_expiry_month",
-            Self::InvalidExpiryYear => "invalid_expiry_year",
-            Self::InvalidNumber => "invalid_number",
-            Self::InvalidTaxAmount => "invalid_tax_amount",
-            Self::AmountTooLarge => "amount_too_large",
-            Self::CardDeclined => "card_declined",
-            Self::CardOnFileMissing => "card_on_file_missing",
-            Self::ChargeAlreadyCaptured => "charge_already_captured",
-            Self::ChargeAlreadyRefunded => "charge_already_refunded",
-            Self::EmailInvalid => "email_invalid",
-            Self::ExpiredCard => "expired_card",
-            Self::IncorrectNumber => "incorrect_number",
-            Self::InvalidCardType => "invalid_card_type",
-            Self::InvalidChargeAmount => "invalid_charge_amount",
-            Self::InvalidRequest => "invalid_request",
-            Self::InvalidTipAmount => "invalid_tip_amount",
-            Self::Missing => "missing",
-            Self::OrderAlreadyPaid => "order_already_paid",
-            Self::ProcessingError => "processing_error",
-            Self::RateLimit => "rate_limit",
-            Self::ResourceMissing => "resource_missing",
-            Self::TokenAlreadyUsed => "token_already_used",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for ErrorCode {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::IncorrectCvc, "incorrect_cvc"),
+        (Self::InvalidCvc, "invalid_cvc"),
+        (Self::InvalidExpiryMonth, "invalid_expiry_month"),
+        (Self::InvalidExpiryYear, "invalid_expiry_year"),
+        (Self::InvalidNumber, "invalid_number"),
+        (Self::InvalidTaxAmount, "invalid_tax_amount"),
+        (Self::AmountTooLarge, "amount_too_large"),
+        (Self::CardDeclined, "card_declined"),
+        (Self::CardOnFileMissing, "card_on_file_missing"),
+        (Self::ChargeAlreadyCaptured, "charge_already_captured"),
+        (Self::ChargeAlreadyRefunded, "charge_already_refunded"),
+        (Self::EmailInvalid, "email_invalid"),
+        (Self::ExpiredCard, "expired_card"),
+        (Self::IncorrectNumber, "incorrect_number"),
+        (Self::InvalidCardType, "invalid_card_type"),
+        (Self::InvalidChargeAmount, "invalid_charge_amount"),
+        (Self::InvalidRequest, "invalid_request"),
+        (Self::InvalidTipAmount, "invalid_tip_amount"),
+        (Self::Missing, "missing"),
+        (Self::OrderAlreadyPaid, "order_already_paid"),
+        (Self::ProcessingError, "processing_error"),
+        (Self::RateLimit, "rate_limit"),
+        (Self::ResourceMissing, "resource_missing"),
+        (Self::TokenAlreadyUsed, "token_already_used"),
+    ];
+}
 
+runtime::open_enum!(ErrorCode);
+
+impl ErrorCode {
     /// Whether the value means the server failed while handling the
     /// request: it may have gone through, and may succeed if sent again.
     pub fn is_transient(&self) -> bool {
@@ -249,76 +207,15 @@ impl ErrorCode {
     }
 }
 
-impl std::convert::From<&str> for ErrorCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "incorrect_cvc" => Self::IncorrectCvc,
-            "invalid_cvc" => Self::InvalidCvc,
-            "invalid_expiry_month" => Self::InvalidExpiryMonth,
-            "invalid_expiry_year" => Self::InvalidExpiryYear,
-            "invalid_number" => Self::InvalidNumber,
-            "invalid_tax_amount" => Self::InvalidTaxAmount,
-            "amount_too_large" => Self::AmountTooLarge,
-            "card_declined" => Self::CardDeclined,
-            "card_on_file_missing" => Self::CardOnFileMissing,
-            "charge_already_captured" => Self::ChargeAlreadyCaptured,
-            "charge_already_refunded" => Self::ChargeAlreadyRefunded,
-            "email_invalid" => Self::EmailInvalid,
-            "expired_card" => Self::ExpiredCard,
-            "incorrect_number" => Self::IncorrectNumber,
-            "invalid_card_type" => Self::InvalidCardType,
-            "invalid_charge_amount" => Self::InvalidChargeAmount,
-            "invalid_request" => Self::InvalidRequest,
-            "invalid_tip_amount" => Self::InvalidTipAmount,
-            "missing" => Self::Missing,
-            "order_already_paid" => Self::OrderAlreadyPaid,
-            "processing_error" => Self::ProcessingError,
-            "rate_limit" => Self::RateLimit,
-            "resource_missing" => Self::ResourceMissing,
-            "token_already_used" => Self::TokenAlreadyUsed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ErrorCode {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
-
 /// Body for exchanging an OAuth v2 authorization code.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OauthTokenRequest {
-    /// The app ID.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// The app ID. Checked before sending: at least 1 character.
     pub client_id: std::string::String,
     /// App secret; sent by high-trust (server-side) apps, omitted by PKCE apps.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub client_secret: std::option::Option<clover_api_runtime::Secret>,
     /// Authorization code from the OAuth redirect; it grants a token, so it is kept secret.
-    ///
     /// Checked before sending: at least 1 character.
     pub code: clover_api_runtime::Secret,
     /// PKCE verifier matching the `code_challenge` sent to the authorize page; used by low-trust
@@ -361,41 +258,21 @@ impl OauthTokenRequest {
     }
 }
 
-impl runtime::validate::Validate for OauthTokenRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.client_id;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "client_id",
-        )?;
-        let value = &self.code;
-        runtime::validate::length(
-            value.expose(),
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "code",
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for OauthTokenRequest {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("client_id", &self.client_id, 1..)?;
+        fields.length("code", &self.code, 1..)
     }
 }
 
 /// Body for rotating OAuth v2 tokens.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OauthRefreshRequest {
-    /// The app ID.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// The app ID. Checked before sending: at least 1 character.
     pub client_id: std::string::String,
-    /// The most recent refresh token; it becomes invalid once used.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// The most recent refresh token; it becomes invalid once used. Checked before sending: at
+    /// least 1 character.
     pub refresh_token: clover_api_runtime::Secret,
 }
 
@@ -413,28 +290,11 @@ impl OauthRefreshRequest {
     }
 }
 
-impl runtime::validate::Validate for OauthRefreshRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.client_id;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "client_id",
-        )?;
-        let value = &self.refresh_token;
-        runtime::validate::length(
-            value.expose(),
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "refresh_token",
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for OauthRefreshRequest {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("client_id", &self.client_id, 1..)?;
+        fields.length("refresh_token", &self.refresh_token, 1..)
     }
 }
 
@@ -443,8 +303,6 @@ impl runtime::validate::Validate for OauthRefreshRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OauthTokens {
     /// Expiring access token, used as the Bearer credential.
-    ///
-    /// Checked before sending: at least 1 character.
     pub access_token: clover_api_runtime::Secret,
     /// When the access token expires, in Unix seconds.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
@@ -461,25 +319,17 @@ pub struct OauthTokens {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LegacyOauthToken {
     /// Non-expiring access token, used as the Bearer credential.
-    ///
-    /// Checked before sending: at least 1 character.
     pub access_token: clover_api_runtime::Secret,
 }
 
 /// Body for trading a legacy (non-expiring) token for a v2 authorization code.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OauthMigrateRequest {
-    /// ID of the merchant whose token is migrated.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// ID of the merchant whose token is migrated. Checked before sending: at least 1 character.
     pub merchant_uuid: std::string::String,
-    /// ID of the app that holds the legacy token.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// ID of the app that holds the legacy token. Checked before sending: at least 1 character.
     pub app_uuid: std::string::String,
-    /// The legacy access token being migrated.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// The legacy access token being migrated. Checked before sending: at least 1 character.
     pub auth_token: clover_api_runtime::Secret,
     /// PKCE challenge (SHA-256 of the verifier); sent by apps that use PKCE for the exchange.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
@@ -512,36 +362,12 @@ impl OauthMigrateRequest {
     }
 }
 
-impl runtime::validate::Validate for OauthMigrateRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.merchant_uuid;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "merchant_uuid",
-        )?;
-        let value = &self.app_uuid;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "app_uuid",
-        )?;
-        let value = &self.auth_token;
-        runtime::validate::length(
-            value.expose(),
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "auth_token",
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for OauthMigrateRequest {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("merchant_uuid", &self.merchant_uuid, 1..)?;
+        fields.length("app_uuid", &self.app_uuid, 1..)?;
+        fields.length("auth_token", &self.auth_token, 1..)
     }
 }
 
@@ -549,8 +375,6 @@ impl runtime::validate::Validate for OauthMigrateRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OauthMigrateResult {
     /// Single-use authorization code for the v2 exchange.
-    ///
-    /// Checked before sending: at least 1 character.
     pub authorization_code: clover_api_runtime::Secret,
     /// When the code expires, in Unix seconds.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
@@ -651,17 +475,14 @@ impl std::convert::From<ExternalTokenRequest> for TokenRequest {
     }
 }
 
-impl runtime::validate::Validate for TokenRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
+impl runtime::Validate for TokenRequest {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
         match self {
-            Self::Card(value) => runtime::validate::Validate::validate(value, path),
-            Self::Ach(value) => runtime::validate::Validate::validate(value, path),
-            Self::GiftCard(value) => runtime::validate::Validate::validate(value, path),
-            Self::ApplePay(value) => runtime::validate::Validate::validate(value, path),
-            Self::External(value) => runtime::validate::Validate::validate(value, path),
+            Self::Card(value) => runtime::Validate::validate(value, path),
+            Self::Ach(value) => runtime::Validate::validate(value, path),
+            Self::GiftCard(value) => runtime::Validate::validate(value, path),
+            Self::ApplePay(value) => runtime::Validate::validate(value, path),
+            Self::External(value) => runtime::Validate::validate(value, path),
         }
     }
 }
@@ -683,17 +504,10 @@ impl CardTokenRequest {
     }
 }
 
-impl runtime::validate::Validate for CardTokenRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.card;
-        runtime::validate::Validate::validate(
-            value,
-            &runtime::validate::join(path, "card"),
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for CardTokenRequest {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.nested("card", &self.card)
     }
 }
 
@@ -703,51 +517,41 @@ impl runtime::validate::Validate for CardTokenRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CardDetails {
     /// Primary account number, digits with optional dashes between groups. Required unless
-    /// `encrypted_pan` is sent.
-    ///
-    /// Checked before sending: from 12 to 23 characters. Matches the pattern
-    /// `^[0-9]+(-[0-9]+)*$`.
+    /// `encrypted_pan` is sent. Checked before sending: from 12 to 23 characters. Matches the
+    /// pattern `^[0-9]+(-[0-9]+)*$`.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub number: std::option::Option<clover_api_runtime::Secret>,
     /// Base64 RSA ciphertext of the card number (with Clover's prefix), encrypted with the
-    /// TransArmor public key Clover publishes. Required unless `number` is sent.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// TransArmor public key Clover publishes. Required unless `number` is sent. Checked before
+    /// sending: at least 1 character.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub encrypted_pan: std::option::Option<clover_api_runtime::Secret>,
     /// Identifier of the TransArmor key used to produce `encrypted_pan`.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub transarmor_key_id: std::option::Option<std::string::String>,
-    /// Expiry month as two digits, `01` to `12`.
-    ///
-    /// Checked before sending: exactly 2 characters. Matches the pattern `^(0[1-9]|1[0-2])$`.
+    /// Expiry month as two digits, `01` to `12`. Checked before sending: exactly 2 characters.
+    /// Matches the pattern `^(0[1-9]|1[0-2])$`.
     pub exp_month: std::string::String,
-    /// Expiry year, two or four digits (for example "30" or "2030").
-    ///
-    /// Checked before sending: from 2 to 4 characters. Matches the pattern
-    /// `^([0-9]{2}|[0-9]{4})$`.
+    /// Expiry year, two or four digits (for example "30" or "2030"). Checked before sending: from
+    /// 2 to 4 characters. Matches the pattern `^([0-9]{2}|[0-9]{4})$`.
     pub exp_year: std::string::String,
-    /// Card security code, three digits (four for American Express).
-    ///
-    /// Checked before sending: from 3 to 4 characters. Matches the pattern `^[0-9]{3,4}$`.
+    /// Card security code, three digits (four for American Express). Checked before sending: from
+    /// 3 to 4 characters. Matches the pattern `^[0-9]{3,4}$`.
     pub cvv: clover_api_runtime::Secret,
-    /// First six digits of the card number; needed with `encrypted_pan`.
-    ///
-    /// Checked before sending: exactly 6 characters. Matches the pattern `^[0-9]{6}$`.
+    /// First six digits of the card number; needed with `encrypted_pan`. Checked before sending:
+    /// exactly 6 characters. Matches the pattern `^[0-9]{6}$`.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub first6: std::option::Option<std::string::String>,
-    /// Last four digits of the card number; needed with `encrypted_pan`.
-    ///
-    /// Checked before sending: exactly 4 characters. Matches the pattern `^[0-9]{4}$`.
+    /// Last four digits of the card number; needed with `encrypted_pan`. Checked before sending:
+    /// exactly 4 characters. Matches the pattern `^[0-9]{4}$`.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub last4: std::option::Option<std::string::String>,
     /// Card network as Clover names it. Clover publishes no complete list, so the set is open; an
     /// unsupported value in a request yields `invalid_card_type`.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub brand: std::option::Option<CardBrand>,
-    /// Two-letter country code of the card's billing address.
-    ///
-    /// Checked before sending: exactly 2 characters. Matches the pattern `^[A-Za-z]{2}$`.
+    /// Two-letter country code of the card's billing address. Checked before sending: exactly 2
+    /// characters. Matches the pattern `^[A-Za-z]{2}$`.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub country: std::option::Option<std::string::String>,
     /// Cardholder name (Visa Secure 3-D Secure also needs an email or phone on file).
@@ -920,123 +724,24 @@ impl CardDetails {
     }
 }
 
-impl runtime::validate::Validate for CardDetails {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.number {
-            runtime::validate::length(
-                value.expose(),
-                std::option::Option::Some(12),
-                std::option::Option::Some(23),
-                path,
-                "number",
-            )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^[0-9]+(-[0-9]+)*$",
-                );
-                PATTERN.check(value.expose(), path, "number")
-            }?;
-        }
-        if let std::option::Option::Some(value) = &self.encrypted_pan {
-            runtime::validate::length(
-                value.expose(),
-                std::option::Option::Some(1),
-                std::option::Option::None,
-                path,
-                "encrypted_pan",
-            )?;
-        }
-        let value = &self.exp_month;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(2),
-            std::option::Option::Some(2),
-            path,
-            "exp_month",
-        )?;
-        {
-            static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                "^(0[1-9]|1[0-2])$",
-            );
-            PATTERN.check(value, path, "exp_month")
-        }?;
-        let value = &self.exp_year;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(2),
-            std::option::Option::Some(4),
-            path,
-            "exp_year",
-        )?;
-        {
-            static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                "^([0-9]{2}|[0-9]{4})$",
-            );
-            PATTERN.check(value, path, "exp_year")
-        }?;
-        let value = &self.cvv;
-        runtime::validate::length(
-            value.expose(),
-            std::option::Option::Some(3),
-            std::option::Option::Some(4),
-            path,
-            "cvv",
-        )?;
-        {
-            static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                "^[0-9]{3,4}$",
-            );
-            PATTERN.check(value.expose(), path, "cvv")
-        }?;
-        if let std::option::Option::Some(value) = &self.first6 {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(6),
-                std::option::Option::Some(6),
-                path,
-                "first6",
-            )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^[0-9]{6}$",
-                );
-                PATTERN.check(value, path, "first6")
-            }?;
-        }
-        if let std::option::Option::Some(value) = &self.last4 {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(4),
-                std::option::Option::Some(4),
-                path,
-                "last4",
-            )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^[0-9]{4}$",
-                );
-                PATTERN.check(value, path, "last4")
-            }?;
-        }
-        if let std::option::Option::Some(value) = &self.country {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(2),
-                std::option::Option::Some(2),
-                path,
-                "country",
-            )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^[A-Za-z]{2}$",
-                );
-                PATTERN.check(value, path, "country")
-            }?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for CardDetails {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("number", &self.number, 12..=23)?;
+        fields.pattern("number", &self.number, "^[0-9]+(-[0-9]+)*$")?;
+        fields.length("encrypted_pan", &self.encrypted_pan, 1..)?;
+        fields.length("exp_month", &self.exp_month, 2..=2)?;
+        fields.pattern("exp_month", &self.exp_month, "^(0[1-9]|1[0-2])$")?;
+        fields.length("exp_year", &self.exp_year, 2..=4)?;
+        fields.pattern("exp_year", &self.exp_year, "^([0-9]{2}|[0-9]{4})$")?;
+        fields.length("cvv", &self.cvv, 3..=4)?;
+        fields.pattern("cvv", &self.cvv, "^[0-9]{3,4}$")?;
+        fields.length("first6", &self.first6, 6..=6)?;
+        fields.pattern("first6", &self.first6, "^[0-9]{6}$")?;
+        fields.length("last4", &self.last4, 4..=4)?;
+        fields.pattern("last4", &self.last4, "^[0-9]{4}$")?;
+        fields.length("country", &self.country, 2..=2)?;
+        fields.pattern("country", &self.country, "^[A-Za-z]{2}$")
     }
 }
 
@@ -1056,17 +761,10 @@ impl AchTokenRequest {
     }
 }
 
-impl runtime::validate::Validate for AchTokenRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.ach;
-        runtime::validate::Validate::validate(
-            value,
-            &runtime::validate::join(path, "ach"),
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for AchTokenRequest {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.nested("ach", &self.ach)
     }
 }
 
@@ -1074,13 +772,11 @@ impl runtime::validate::Validate for AchTokenRequest {
 /// `first_name` and `last_name`; corporate checks need `business_name`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AchDetails {
-    /// Bank account number (10 to 12 digits when sent in clear).
-    ///
-    /// Checked before sending: at least 1 character.
+    /// Bank account number (10 to 12 digits when sent in clear). Checked before sending: at least
+    /// 1 character.
     pub bank_account_number: clover_api_runtime::Secret,
-    /// Nine-digit routing number of the bank (when sent in clear).
-    ///
-    /// Checked before sending: at least 1 character.
+    /// Nine-digit routing number of the bank (when sent in clear). Checked before sending: at
+    /// least 1 character.
     pub bank_routing_number: std::string::String,
     /// Whether the account and routing numbers are sent encrypted.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
@@ -1092,13 +788,10 @@ pub struct AchDetails {
     /// Kind of identification document the account holder gave. The guide gives these as
     /// examples, not a closed list.
     pub customer_id_type: AchCustomerIdType,
-    /// State that issued the identification document.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// State that issued the identification document. Checked before sending: at least 1
+    /// character.
     pub customer_id_state: std::string::String,
-    /// Number of the identification document.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// Number of the identification document. Checked before sending: at least 1 character.
     pub customer_id: clover_api_runtime::Secret,
     /// Account holder's first name (personal checks).
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
@@ -1109,35 +802,23 @@ pub struct AchDetails {
     /// Business name (corporate checks).
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub business_name: std::option::Option<std::string::String>,
-    /// Account holder's email address.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// Account holder's email address. Checked before sending: at least 1 character.
     pub email: std::string::String,
-    /// Account holder's phone number.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// Account holder's phone number. Checked before sending: at least 1 character.
     pub phone: std::string::String,
     /// Identifier of the shopper's web session, for fraud screening.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub session_id: std::option::Option<std::string::String>,
-    /// Street address of the account holder.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// Street address of the account holder. Checked before sending: at least 1 character.
     pub address_line1: std::string::String,
     /// Second address line.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub address_line2: std::option::Option<std::string::String>,
-    /// City.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// City. Checked before sending: at least 1 character.
     pub address_city: std::string::String,
-    /// State.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// State. Checked before sending: at least 1 character.
     pub address_state: std::string::String,
-    /// ZIP code.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// ZIP code. Checked before sending: at least 1 character.
     pub address_zip: std::string::String,
     /// Country.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
@@ -1254,97 +935,20 @@ impl AchDetails {
     }
 }
 
-impl runtime::validate::Validate for AchDetails {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.bank_account_number;
-        runtime::validate::length(
-            value.expose(),
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "bank_account_number",
-        )?;
-        let value = &self.bank_routing_number;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "bank_routing_number",
-        )?;
-        let value = &self.customer_id_state;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "customer_id_state",
-        )?;
-        let value = &self.customer_id;
-        runtime::validate::length(
-            value.expose(),
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "customer_id",
-        )?;
-        let value = &self.email;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "email",
-        )?;
-        let value = &self.phone;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "phone",
-        )?;
-        let value = &self.address_line1;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "address_line1",
-        )?;
-        let value = &self.address_city;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "address_city",
-        )?;
-        let value = &self.address_state;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "address_state",
-        )?;
-        let value = &self.address_zip;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "address_zip",
-        )?;
-        let value = &self.agreement;
-        runtime::validate::Validate::validate(
-            value,
-            &runtime::validate::join(path, "agreement"),
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for AchDetails {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("bank_account_number", &self.bank_account_number, 1..)?;
+        fields.length("bank_routing_number", &self.bank_routing_number, 1..)?;
+        fields.length("customer_id_state", &self.customer_id_state, 1..)?;
+        fields.length("customer_id", &self.customer_id, 1..)?;
+        fields.length("email", &self.email, 1..)?;
+        fields.length("phone", &self.phone, 1..)?;
+        fields.length("address_line1", &self.address_line1, 1..)?;
+        fields.length("address_city", &self.address_city, 1..)?;
+        fields.length("address_state", &self.address_state, 1..)?;
+        fields.length("address_zip", &self.address_zip, 1..)?;
+        fields.nested("agreement", &self.agreement)
     }
 }
 
@@ -1363,52 +967,14 @@ pub enum AchCheckType {
     Other(std::string::String),
 }
 
-impl AchCheckType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PersonalCheck => "personal_check",
-            Self::CorporateCheck => "corporate_check",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for AchCheckType {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::PersonalCheck, "personal_check"),
+        (Self::CorporateCheck, "corporate_check"),
+    ];
 }
 
-impl std::convert::From<&str> for AchCheckType {
-    fn from(value: &str) -> Self {
-        match value {
-            "personal_check" => Self::PersonalCheck,
-            "corporate_check" => Self::CorporateCheck,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for AchCheckType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for AchCheckType {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AchCheckType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(AchCheckType);
 
 /// Kind of bank account.
 ///
@@ -1425,52 +991,14 @@ pub enum AchAccountType {
     Other(std::string::String),
 }
 
-impl AchAccountType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Checking => "checking",
-            Self::Savings => "savings",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for AchAccountType {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Checking, "checking"),
+        (Self::Savings, "savings"),
+    ];
 }
 
-impl std::convert::From<&str> for AchAccountType {
-    fn from(value: &str) -> Self {
-        match value {
-            "checking" => Self::Checking,
-            "savings" => Self::Savings,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for AchAccountType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for AchAccountType {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AchAccountType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(AchAccountType);
 
 /// Kind of identification document the account holder gave. The guide gives these as
 /// examples, not a closed list.
@@ -1492,65 +1020,24 @@ pub enum AchCustomerIdType {
     Other(std::string::String),
 }
 
-impl AchCustomerIdType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DriverLicense => "driver_license",
-            Self::Ssn => "ssn",
-            Self::TaxId => "tax_id",
-            Self::MilitaryId => "military_id",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for AchCustomerIdType {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::DriverLicense, "driver_license"),
+        (Self::Ssn, "ssn"),
+        (Self::TaxId, "tax_id"),
+        (Self::MilitaryId, "military_id"),
+    ];
 }
 
-impl std::convert::From<&str> for AchCustomerIdType {
-    fn from(value: &str) -> Self {
-        match value {
-            "driver_license" => Self::DriverLicense,
-            "ssn" => Self::Ssn,
-            "tax_id" => Self::TaxId,
-            "military_id" => Self::MilitaryId,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for AchCustomerIdType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for AchCustomerIdType {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AchCustomerIdType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(AchCustomerIdType);
 
 /// The payment authorization the account holder accepted. Clover publishes a generic
 /// agreement ID for the sandbox (`2c74dcc0-61ad-4f08-8764-a29aeb98f4a4`) and one for
 /// production (`4f77df6d-70c9-4f36-af1d-f8ad1ad7b0cc`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AchAgreement {
-    /// ID of the agreement text shown to the account holder.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// ID of the agreement text shown to the account holder. Checked before sending: at least 1
+    /// character.
     pub agreement_id: std::string::String,
     /// Kind of agreement, such as `E_CHECK_GENERIC`.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
@@ -1603,20 +1090,10 @@ impl AchAgreement {
     }
 }
 
-impl runtime::validate::Validate for AchAgreement {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.agreement_id;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "agreement_id",
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for AchAgreement {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("agreement_id", &self.agreement_id, 1..)
     }
 }
 
@@ -1637,31 +1114,21 @@ impl GiftCardTokenRequest {
     }
 }
 
-impl runtime::validate::Validate for GiftCardTokenRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.gift_card;
-        runtime::validate::Validate::validate(
-            value,
-            &runtime::validate::join(path, "gift_card"),
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for GiftCardTokenRequest {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.nested("gift_card", &self.gift_card)
     }
 }
 
 /// Gift card to tokenize.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GiftCardDetails {
-    /// Gift card number of 6, 13, 16 or 19 digits.
-    ///
-    /// Checked before sending: from 6 to 19 characters. Matches the pattern
-    /// `^([0-9]{6}|[0-9]{13}|[0-9]{16}|[0-9]{19})$`.
+    /// Gift card number of 6, 13, 16 or 19 digits. Checked before sending: from 6 to 19
+    /// characters. Matches the pattern `^([0-9]{6}|[0-9]{13}|[0-9]{16}|[0-9]{19})$`.
     pub number: clover_api_runtime::Secret,
-    /// Security code printed on the card, 4 to 8 characters.
-    ///
-    /// Checked before sending: from 4 to 8 characters.
+    /// Security code printed on the card, 4 to 8 characters. Checked before sending: from 4 to 8
+    /// characters.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub security_code: std::option::Option<clover_api_runtime::Secret>,
     /// Access code of a card carried over from another gift-card program.
@@ -1699,35 +1166,17 @@ impl GiftCardDetails {
     }
 }
 
-impl runtime::validate::Validate for GiftCardDetails {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.number;
-        runtime::validate::length(
-            value.expose(),
-            std::option::Option::Some(6),
-            std::option::Option::Some(19),
-            path,
-            "number",
-        )?;
-        {
-            static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
+impl runtime::Validate for GiftCardDetails {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("number", &self.number, 6..=19)?;
+        fields
+            .pattern(
+                "number",
+                &self.number,
                 "^([0-9]{6}|[0-9]{13}|[0-9]{16}|[0-9]{19})$",
-            );
-            PATTERN.check(value.expose(), path, "number")
-        }?;
-        if let std::option::Option::Some(value) = &self.security_code {
-            runtime::validate::length(
-                value.expose(),
-                std::option::Option::Some(4),
-                std::option::Option::Some(8),
-                path,
-                "security_code",
             )?;
-        }
-        std::result::Result::Ok(())
+        fields.length("security_code", &self.security_code, 4..=8)
     }
 }
 
@@ -1750,17 +1199,10 @@ impl ApplePayTokenRequest {
     }
 }
 
-impl runtime::validate::Validate for ApplePayTokenRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.encrypted_wallet;
-        runtime::validate::Validate::validate(
-            value,
-            &runtime::validate::join(path, "encryptedWallet"),
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for ApplePayTokenRequest {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.nested("encryptedWallet", &self.encrypted_wallet)
     }
 }
 
@@ -1784,34 +1226,21 @@ impl EncryptedWallet {
     }
 }
 
-impl runtime::validate::Validate for EncryptedWallet {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.apple_pay_payment_data;
-        runtime::validate::Validate::validate(
-            value,
-            &runtime::validate::join(path, "applePayPaymentData"),
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for EncryptedWallet {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.nested("applePayPaymentData", &self.apple_pay_payment_data)
     }
 }
 
 /// The `paymentData` of the Apple Pay payment token, passed on unchanged.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApplePayPaymentData {
-    /// Encryption scheme version, such as `EC_v1`.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// Encryption scheme version, such as `EC_v1`. Checked before sending: at least 1 character.
     pub version: std::string::String,
-    /// Encrypted payment data, Base64.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// Encrypted payment data, Base64. Checked before sending: at least 1 character.
     pub data: clover_api_runtime::Secret,
-    /// Signature over the payment data, Base64.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// Signature over the payment data, Base64. Checked before sending: at least 1 character.
     pub signature: std::string::String,
     /// Header of the Apple Pay payment data.
     pub header: ApplePayHeader,
@@ -1835,60 +1264,29 @@ impl ApplePayPaymentData {
     }
 }
 
-impl runtime::validate::Validate for ApplePayPaymentData {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.version;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "version",
-        )?;
-        let value = &self.data;
-        runtime::validate::length(
-            value.expose(),
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "data",
-        )?;
-        let value = &self.signature;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "signature",
-        )?;
-        let value = &self.header;
-        runtime::validate::Validate::validate(
-            value,
-            &runtime::validate::join(path, "header"),
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for ApplePayPaymentData {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("version", &self.version, 1..)?;
+        fields.length("data", &self.data, 1..)?;
+        fields.length("signature", &self.signature, 1..)?;
+        fields.nested("header", &self.header)
     }
 }
 
 /// Header of the Apple Pay payment data.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApplePayHeader {
-    /// Ephemeral public key used for the encryption, Base64.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// Ephemeral public key used for the encryption, Base64. Checked before sending: at least 1
+    /// character.
     #[serde(rename = "ephemeralPublicKey")]
     pub ephemeral_public_key: std::string::String,
-    /// Hash of the merchant certificate's public key, Base64.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// Hash of the merchant certificate's public key, Base64. Checked before sending: at least 1
+    /// character.
     #[serde(rename = "publicKeyHash")]
     pub public_key_hash: std::string::String,
-    /// Transaction identifier generated on the device, hexadecimal.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// Transaction identifier generated on the device, hexadecimal. Checked before sending: at
+    /// least 1 character.
     #[serde(rename = "transactionId")]
     pub transaction_id: std::string::String,
 }
@@ -1909,36 +1307,12 @@ impl ApplePayHeader {
     }
 }
 
-impl runtime::validate::Validate for ApplePayHeader {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.ephemeral_public_key;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "ephemeralPublicKey",
-        )?;
-        let value = &self.public_key_hash;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "publicKeyHash",
-        )?;
-        let value = &self.transaction_id;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "transactionId",
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for ApplePayHeader {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("ephemeralPublicKey", &self.ephemeral_public_key, 1..)?;
+        fields.length("publicKeyHash", &self.public_key_hash, 1..)?;
+        fields.length("transactionId", &self.transaction_id, 1..)
     }
 }
 
@@ -1959,26 +1333,17 @@ impl ExternalTokenRequest {
     }
 }
 
-impl runtime::validate::Validate for ExternalTokenRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.external_token;
-        runtime::validate::Validate::validate(
-            value,
-            &runtime::validate::join(path, "external_token"),
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for ExternalTokenRequest {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.nested("external_token", &self.external_token)
     }
 }
 
 /// A TransArmor token the merchant already holds, with its card details.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExternalToken {
-    /// The TransArmor token.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// The TransArmor token. Checked before sending: at least 1 character.
     pub token_value: clover_api_runtime::Secret,
     /// Expiry of the card behind a TransArmor token.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
@@ -1990,14 +1355,12 @@ pub struct ExternalToken {
     /// unsupported value in a request yields `invalid_card_type`.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub brand: std::option::Option<CardBrand>,
-    /// First six digits of the card number.
-    ///
-    /// Checked before sending: exactly 6 characters. Matches the pattern `^[0-9]{6}$`.
+    /// First six digits of the card number. Checked before sending: exactly 6 characters. Matches
+    /// the pattern `^[0-9]{6}$`.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub first6: std::option::Option<std::string::String>,
-    /// Last four digits of the card number.
-    ///
-    /// Checked before sending: exactly 4 characters. Matches the pattern `^[0-9]{4}$`.
+    /// Last four digits of the card number. Checked before sending: exactly 4 characters. Matches
+    /// the pattern `^[0-9]{4}$`.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub last4: std::option::Option<std::string::String>,
     /// Billing street address.
@@ -2135,71 +1498,27 @@ impl ExternalToken {
     }
 }
 
-impl runtime::validate::Validate for ExternalToken {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.token_value;
-        runtime::validate::length(
-            value.expose(),
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "token_value",
-        )?;
-        if let std::option::Option::Some(value) = &self.transarmor_token_attribute {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "transarmor_token_attribute"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.first6 {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(6),
-                std::option::Option::Some(6),
-                path,
-                "first6",
-            )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^[0-9]{6}$",
-                );
-                PATTERN.check(value, path, "first6")
-            }?;
-        }
-        if let std::option::Option::Some(value) = &self.last4 {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(4),
-                std::option::Option::Some(4),
-                path,
-                "last4",
-            )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^[0-9]{4}$",
-                );
-                PATTERN.check(value, path, "last4")
-            }?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for ExternalToken {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("token_value", &self.token_value, 1..)?;
+        fields.nested("transarmor_token_attribute", &self.transarmor_token_attribute)?;
+        fields.length("first6", &self.first6, 6..=6)?;
+        fields.pattern("first6", &self.first6, "^[0-9]{6}$")?;
+        fields.length("last4", &self.last4, 4..=4)?;
+        fields.pattern("last4", &self.last4, "^[0-9]{4}$")
     }
 }
 
 /// Expiry of the card behind a TransArmor token.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TransarmorTokenAttribute {
-    /// Expiry month as two digits, `01` to `12`.
-    ///
-    /// Checked before sending: exactly 2 characters. Matches the pattern `^(0[1-9]|1[0-2])$`.
+    /// Expiry month as two digits, `01` to `12`. Checked before sending: exactly 2 characters.
+    /// Matches the pattern `^(0[1-9]|1[0-2])$`.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub exp_month: std::option::Option<std::string::String>,
-    /// Expiry year, two or four digits.
-    ///
-    /// Checked before sending: from 2 to 4 characters. Matches the pattern
-    /// `^([0-9]{2}|[0-9]{4})$`.
+    /// Expiry year, two or four digits. Checked before sending: from 2 to 4 characters. Matches
+    /// the pattern `^([0-9]{2}|[0-9]{4})$`.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub exp_year: std::option::Option<std::string::String>,
 }
@@ -2224,42 +1543,13 @@ impl TransarmorTokenAttribute {
     }
 }
 
-impl runtime::validate::Validate for TransarmorTokenAttribute {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.exp_month {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(2),
-                std::option::Option::Some(2),
-                path,
-                "exp_month",
-            )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^(0[1-9]|1[0-2])$",
-                );
-                PATTERN.check(value, path, "exp_month")
-            }?;
-        }
-        if let std::option::Option::Some(value) = &self.exp_year {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(2),
-                std::option::Option::Some(4),
-                path,
-                "exp_year",
-            )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^([0-9]{2}|[0-9]{4})$",
-                );
-                PATTERN.check(value, path, "exp_year")
-            }?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for TransarmorTokenAttribute {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("exp_month", &self.exp_month, 2..=2)?;
+        fields.pattern("exp_month", &self.exp_month, "^(0[1-9]|1[0-2])$")?;
+        fields.length("exp_year", &self.exp_year, 2..=4)?;
+        fields.pattern("exp_year", &self.exp_year, "^([0-9]{2}|[0-9]{4})$")
     }
 }
 
@@ -2268,8 +1558,6 @@ impl runtime::validate::Validate for TransarmorTokenAttribute {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Token {
     /// Token ID, alphanumeric and starting with `clv_`; pass it as a charge `source`.
-    ///
-    /// Checked before sending: at least 1 character.
     pub id: std::string::String,
     /// Object kind, `token`.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
@@ -2360,78 +1648,32 @@ pub enum CardBrand {
     Other(std::string::String),
 }
 
-impl CardBrand {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Visa => "VISA",
-            Self::Mc => "MC",
-            Self::Discover => "DISCOVER",
-            Self::Amex => "AMEX",
-            Self::GiftCard => "GIFT_CARD",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for CardBrand {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Visa, "VISA"),
+        (Self::Mc, "MC"),
+        (Self::Discover, "DISCOVER"),
+        (Self::Amex, "AMEX"),
+        (Self::GiftCard, "GIFT_CARD"),
+    ];
 }
 
-impl std::convert::From<&str> for CardBrand {
-    fn from(value: &str) -> Self {
-        match value {
-            "VISA" => Self::Visa,
-            "MC" => Self::Mc,
-            "DISCOVER" => Self::Discover,
-            "AMEX" => Self::Amex,
-            "GIFT_CARD" => Self::GiftCard,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for CardBrand {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CardBrand {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CardBrand {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(CardBrand);
 
 /// Body for creating a charge (or an authorization when `capture` is false).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateChargeRequest {
     /// Amount to charge in the smallest currency unit (cents). When tax is sent it must already
     /// be included here; `tip_amount` is added by Clover on top. Amounts above $999,999.99 fail
-    /// with `amount_too_large`.
-    ///
-    /// Checked before sending: from 0 to 99999999.
+    /// with `amount_too_large`. Checked before sending: from 0 to 99999999.
     pub amount: i64,
     /// ISO 4217 currency code in lower case, such as `usd` or `cad`. Other currencies are
-    /// accepted under Multi-Currency Pricing, for Visa and Mastercard only.
-    ///
-    /// Checked before sending: exactly 3 characters. Matches the pattern `^[a-z]{3}$`.
+    /// accepted under Multi-Currency Pricing, for Visa and Mastercard only. Checked before
+    /// sending: exactly 3 characters. Matches the pattern `^[a-z]{3}$`.
     pub currency: std::string::String,
     /// What to charge: a single-use `clv_` card token, a card-on-file customer ID, a multi-pay
     /// token (send `stored_credentials` too), or the literal `alternate_tender` together with
-    /// `tender`.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// `tender`. Checked before sending: at least 1 character.
     pub source: std::string::String,
     /// Capture immediately (default) or only authorize when false.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
@@ -2439,9 +1681,8 @@ pub struct CreateChargeRequest {
     /// Allow approval for less than the requested amount (used for gift cards).
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub partial_redemption: std::option::Option<bool>,
-    /// Free-text description of the charge, often shown to the shopper.
-    ///
-    /// Checked before sending: at most 255 characters.
+    /// Free-text description of the charge, often shown to the shopper. Checked before sending:
+    /// at most 255 characters.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub description: std::option::Option<std::string::String>,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
@@ -2450,10 +1691,8 @@ pub struct CreateChargeRequest {
     pub ecomind: std::option::Option<Ecomind>,
     /// Merchant reference such as an invoice or purchase-order number, forwarded to the gateway
     /// and shown in settlement data: up to 12 letters and digits, with single or repeated spaces
-    /// allowed between them but not at either end.
-    ///
-    /// Checked before sending: from 1 to 12 characters. Matches the pattern `^[A-Za-z0-9]+(
-    /// +[A-Za-z0-9]+)*$`.
+    /// allowed between them but not at either end. Checked before sending: from 1 to 12
+    /// characters. Matches the pattern `^[A-Za-z0-9]+( +[A-Za-z0-9]+)*$`.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub external_reference_id: std::option::Option<std::string::String>,
     /// Customer number from the merchant's own order system.
@@ -2464,9 +1703,8 @@ pub struct CreateChargeRequest {
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub receipt_email: std::option::Option<std::string::String>,
     /// Merchant website shown with the transaction; letters, digits, dots and hyphens only,
-    /// without protocol or `www`.
-    ///
-    /// Checked before sending: from 4 to 13 characters. Matches the pattern `^[A-Za-z0-9.-]+$`.
+    /// without protocol or `www`. Checked before sending: from 4 to 13 characters. Matches the
+    /// pattern `^[A-Za-z0-9.-]+$`.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub site_url: std::option::Option<std::string::String>,
     /// Arbitrary key-value data stored with the object, at most 500 characters in total. Values
@@ -2503,14 +1741,12 @@ pub struct CreateChargeRequest {
     /// not added to `amount` automatically.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub tax_rate_uuid: std::option::Option<std::string::String>,
-    /// Tax included in `amount`, in cents. It is not added to `amount` automatically.
-    ///
-    /// Checked before sending: at least 0.
+    /// Tax included in `amount`, in cents. It is not added to `amount` automatically. Checked
+    /// before sending: at least 0.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub tax_amount: std::option::Option<i64>,
-    /// Tip in cents, added to the total by Clover when the transaction is finalized.
-    ///
-    /// Checked before sending: at least 0.
+    /// Tip in cents, added to the total by Clover when the transaction is finalized. Checked
+    /// before sending: at least 0.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub tip_amount: std::option::Option<i64>,
     /// Non-card tender used with `source: alternate_tender`. Identify it with a standard
@@ -2699,135 +1935,28 @@ impl CreateChargeRequest {
     }
 }
 
-impl runtime::validate::Validate for CreateChargeRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.amount;
-        runtime::validate::range(
-            *value,
-            std::option::Option::Some(0),
-            std::option::Option::Some(99999999),
-            path,
-            "amount",
-        )?;
-        let value = &self.currency;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(3),
-            std::option::Option::Some(3),
-            path,
-            "currency",
-        )?;
-        {
-            static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                "^[a-z]{3}$",
-            );
-            PATTERN.check(value, path, "currency")
-        }?;
-        let value = &self.source;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "source",
-        )?;
-        if let std::option::Option::Some(value) = &self.description {
-            runtime::validate::length(
-                value,
-                std::option::Option::None,
-                std::option::Option::Some(255),
-                path,
-                "description",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.external_reference_id {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(1),
-                std::option::Option::Some(12),
-                path,
+impl runtime::Validate for CreateChargeRequest {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.range("amount", &self.amount, 0..=99999999)?;
+        fields.length("currency", &self.currency, 3..=3)?;
+        fields.pattern("currency", &self.currency, "^[a-z]{3}$")?;
+        fields.length("source", &self.source, 1..)?;
+        fields.length("description", &self.description, ..=255)?;
+        fields.length("external_reference_id", &self.external_reference_id, 1..=12)?;
+        fields
+            .pattern(
                 "external_reference_id",
+                &self.external_reference_id,
+                "^[A-Za-z0-9]+( +[A-Za-z0-9]+)*$",
             )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^[A-Za-z0-9]+( +[A-Za-z0-9]+)*$",
-                );
-                PATTERN.check(value, path, "external_reference_id")
-            }?;
-        }
-        if let std::option::Option::Some(value) = &self.site_url {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(4),
-                std::option::Option::Some(13),
-                path,
-                "site_url",
-            )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^[A-Za-z0-9.-]+$",
-                );
-                PATTERN.check(value, path, "site_url")
-            }?;
-        }
-        if let std::option::Option::Some(value) = &self.soft_descriptor {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "soft_descriptor"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.stored_credentials {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "stored_credentials"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.level2 {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "level2"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.level3 {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "level3"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.threeds {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "threeds"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.tax_amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "tax_amount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.tip_amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "tip_amount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.tender {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "tender"),
-            )?;
-        }
-        std::result::Result::Ok(())
+        fields.length("site_url", &self.site_url, 4..=13)?;
+        fields.pattern("site_url", &self.site_url, "^[A-Za-z0-9.-]+$")?;
+        fields.nested("soft_descriptor", &self.soft_descriptor)?;
+        fields.nested("level2", &self.level2)?;
+        fields.nested("level3", &self.level3)?;
+        fields.range("tax_amount", &self.tax_amount, 0..)?;
+        fields.range("tip_amount", &self.tip_amount, 0..)
     }
 }
 
@@ -2847,52 +1976,14 @@ pub enum Ecomind {
     Other(std::string::String),
 }
 
-impl Ecomind {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ecom => "ecom",
-            Self::Moto => "moto",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for Ecomind {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Ecom, "ecom"),
+        (Self::Moto, "moto"),
+    ];
 }
 
-impl std::convert::From<&str> for Ecomind {
-    fn from(value: &str) -> Self {
-        match value {
-            "ecom" => Self::Ecom,
-            "moto" => Self::Moto,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for Ecomind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Ecomind {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Ecomind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(Ecomind);
 
 /// Purpose flag for the charge; `save_credential_on_file` keeps the card for future
 /// card-on-file payments. The set is open.
@@ -2908,58 +1999,20 @@ pub enum ChargeIntent {
     Other(std::string::String),
 }
 
-impl ChargeIntent {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SaveCredentialOnFile => "save_credential_on_file",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for ChargeIntent {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::SaveCredentialOnFile, "save_credential_on_file"),
+    ];
 }
 
-impl std::convert::From<&str> for ChargeIntent {
-    fn from(value: &str) -> Self {
-        match value {
-            "save_credential_on_file" => Self::SaveCredentialOnFile,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for ChargeIntent {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ChargeIntent {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ChargeIntent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(ChargeIntent);
 
 /// Business details printed on the shopper's card statement instead of the merchant's record.
 /// Merchants whose setup does not support this get a warning, not an error.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SoftDescriptor {
-    /// Business name to display (letters and digits).
-    ///
-    /// Checked before sending: at most 38 characters.
+    /// Business name to display (letters and digits). Checked before sending: at most 38
+    /// characters.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub dba_name: std::option::Option<std::string::String>,
     /// Street address.
@@ -2968,17 +2021,14 @@ pub struct SoftDescriptor {
     /// City.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub city: std::option::Option<std::string::String>,
-    /// Two-letter US state code.
-    ///
-    /// Checked before sending: exactly 2 characters.
+    /// Two-letter US state code. Checked before sending: exactly 2 characters.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub region: std::option::Option<std::string::String>,
     /// Postal or ZIP code.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub postal_code: std::option::Option<std::string::String>,
-    /// Three-digit numeric ISO country code, such as "840".
-    ///
-    /// Checked before sending: exactly 3 characters.
+    /// Three-digit numeric ISO country code, such as "840". Checked before sending: exactly 3
+    /// characters.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub country_code: std::option::Option<std::string::String>,
     /// Phone number or email address; Discover and Visa allow at most 13 characters.
@@ -3050,39 +2100,12 @@ impl SoftDescriptor {
     }
 }
 
-impl runtime::validate::Validate for SoftDescriptor {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.dba_name {
-            runtime::validate::length(
-                value,
-                std::option::Option::None,
-                std::option::Option::Some(38),
-                path,
-                "dba_name",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.region {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(2),
-                std::option::Option::Some(2),
-                path,
-                "region",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.country_code {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(3),
-                std::option::Option::Some(3),
-                path,
-                "country_code",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for SoftDescriptor {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("dba_name", &self.dba_name, ..=38)?;
+        fields.length("region", &self.region, 2..=2)?;
+        fields.length("country_code", &self.country_code, 3..=3)
     }
 }
 
@@ -3178,21 +2201,6 @@ impl StoredCredentials {
     }
 }
 
-impl runtime::validate::Validate for StoredCredentials {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.installment_info {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "installment_info"),
-            )?;
-        }
-        std::result::Result::Ok(())
-    }
-}
-
 /// Whether this is the first stored-credential payment or a later one. Open set; upper case
 /// is sent.
 ///
@@ -3209,52 +2217,14 @@ pub enum StoredCredentialSequence {
     Other(std::string::String),
 }
 
-impl StoredCredentialSequence {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::First => "FIRST",
-            Self::Subsequent => "SUBSEQUENT",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for StoredCredentialSequence {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::First, "FIRST"),
+        (Self::Subsequent, "SUBSEQUENT"),
+    ];
 }
 
-impl std::convert::From<&str> for StoredCredentialSequence {
-    fn from(value: &str) -> Self {
-        match value {
-            "FIRST" => Self::First,
-            "SUBSEQUENT" => Self::Subsequent,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for StoredCredentialSequence {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for StoredCredentialSequence {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for StoredCredentialSequence {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(StoredCredentialSequence);
 
 /// Who started the payment. Open set; upper case is sent.
 ///
@@ -3271,52 +2241,14 @@ pub enum StoredCredentialInitiator {
     Other(std::string::String),
 }
 
-impl StoredCredentialInitiator {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Merchant => "MERCHANT",
-            Self::Cardholder => "CARDHOLDER",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for StoredCredentialInitiator {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Merchant, "MERCHANT"),
+        (Self::Cardholder, "CARDHOLDER"),
+    ];
 }
 
-impl std::convert::From<&str> for StoredCredentialInitiator {
-    fn from(value: &str) -> Self {
-        match value {
-            "MERCHANT" => Self::Merchant,
-            "CARDHOLDER" => Self::Cardholder,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for StoredCredentialInitiator {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for StoredCredentialInitiator {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for StoredCredentialInitiator {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(StoredCredentialInitiator);
 
 /// Kind of bill payment; Canadian merchants must send `RECURRING`. Open set; upper case is
 /// sent.
@@ -3334,52 +2266,14 @@ pub enum BillPayIndicator {
     Other(std::string::String),
 }
 
-impl BillPayIndicator {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Installment => "INSTALLMENT",
-            Self::Recurring => "RECURRING",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for BillPayIndicator {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Installment, "INSTALLMENT"),
+        (Self::Recurring, "RECURRING"),
+    ];
 }
 
-impl std::convert::From<&str> for BillPayIndicator {
-    fn from(value: &str) -> Self {
-        match value {
-            "INSTALLMENT" => Self::Installment,
-            "RECURRING" => Self::Recurring,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for BillPayIndicator {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for BillPayIndicator {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BillPayIndicator {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(BillPayIndicator);
 
 /// Details of an installment plan.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3448,20 +2342,15 @@ impl InstallmentInfo {
     }
 }
 
-impl runtime::validate::Validate for InstallmentInfo {}
-
 /// Level 2 purchase-card data (US only, Visa and Mastercard). Merchants without purchase-card
 /// support have it ignored with a warning.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Level2 {
-    /// Tax in cents; requires `pc_order_number`.
-    ///
-    /// Checked before sending: at least 0.
+    /// Tax in cents; requires `pc_order_number`. Checked before sending: at least 0.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub tax_amount: std::option::Option<i64>,
-    /// 0 = no tax information, 1 = tax amount provided, 2 = tax exempt.
-    ///
-    /// Checked before sending: from 0 to 2.
+    /// 0 = no tax information, 1 = tax amount provided, 2 = tax exempt. Checked before sending:
+    /// from 0 to 2.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub tax_indicator: std::option::Option<i32>,
     /// Purchase identifier assigned by the merchant.
@@ -3470,19 +2359,13 @@ pub struct Level2 {
     /// Purchase-card order number.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub pc_order_number: std::option::Option<std::string::String>,
-    /// Discount in cents.
-    ///
-    /// Checked before sending: at least 0.
+    /// Discount in cents. Checked before sending: at least 0.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub discount_amount: std::option::Option<i64>,
-    /// Shipping cost in cents.
-    ///
-    /// Checked before sending: at least 0.
+    /// Shipping cost in cents. Checked before sending: at least 0.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub freight_amount: std::option::Option<i64>,
-    /// Duty in cents.
-    ///
-    /// Checked before sending: at least 0.
+    /// Duty in cents. Checked before sending: at least 0.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub duty_amount: std::option::Option<i64>,
     /// Postal code the goods ship to.
@@ -3491,9 +2374,8 @@ pub struct Level2 {
     /// Postal code the goods ship from.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub shipping_from_postal_code: std::option::Option<std::string::String>,
-    /// Three-digit numeric ISO code of the destination country.
-    ///
-    /// Checked before sending: from 0 to 999.
+    /// Three-digit numeric ISO code of the destination country. Checked before sending: from 0 to
+    /// 999.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub destination_country_code: std::option::Option<i32>,
     /// Merchant tax identifier (Mastercard only).
@@ -3602,66 +2484,15 @@ impl Level2 {
     }
 }
 
-impl runtime::validate::Validate for Level2 {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.tax_amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "tax_amount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.tax_indicator {
-            runtime::validate::range(
-                i64::from(*value),
-                std::option::Option::Some(0),
-                std::option::Option::Some(2),
-                path,
-                "tax_indicator",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.discount_amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "discount_amount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.freight_amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "freight_amount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.duty_amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "duty_amount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.destination_country_code {
-            runtime::validate::range(
-                i64::from(*value),
-                std::option::Option::Some(0),
-                std::option::Option::Some(999),
-                path,
-                "destination_country_code",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for Level2 {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.range("tax_amount", &self.tax_amount, 0..)?;
+        fields.range("tax_indicator", &self.tax_indicator, 0..=2)?;
+        fields.range("discount_amount", &self.discount_amount, 0..)?;
+        fields.range("freight_amount", &self.freight_amount, 0..)?;
+        fields.range("duty_amount", &self.duty_amount, 0..)?;
+        fields.range("destination_country_code", &self.destination_country_code, 0..=999)
     }
 }
 
@@ -3710,20 +2541,10 @@ impl Level3 {
     }
 }
 
-impl runtime::validate::Validate for Level3 {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.level3_line_items {
-            for (index, item) in value.iter().enumerate() {
-                runtime::validate::Validate::validate(
-                    item,
-                    &runtime::validate::join_index(path, "level3_line_items", index),
-                )?;
-            }
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for Level3 {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.nested("level3_line_items", &self.level3_line_items)
     }
 }
 
@@ -3742,9 +2563,7 @@ pub struct Level3LineItem {
     /// Item quantity with up to four decimal places.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub quantity: std::option::Option<f64>,
-    /// Discount for the line in cents.
-    ///
-    /// Checked before sending: at least 0.
+    /// Discount for the line in cents. Checked before sending: at least 0.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub discount_amount: std::option::Option<i64>,
     /// Unit-of-measure code.
@@ -3811,21 +2630,10 @@ impl Level3LineItem {
     }
 }
 
-impl runtime::validate::Validate for Level3LineItem {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.discount_amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "discount_amount",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for Level3LineItem {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.range("discount_amount", &self.discount_amount, 0..)
     }
 }
 
@@ -3877,27 +2685,6 @@ impl ThreeDsRequest {
     }
 }
 
-impl runtime::validate::Validate for ThreeDsRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.authentication_result {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "authentication_result"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.browser_info {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "browser_info"),
-            )?;
-        }
-        std::result::Result::Ok(())
-    }
-}
-
 /// Who performed the 3-D Secure authentication.
 ///
 /// Values this version does not know are kept in `Other`, so a new value
@@ -3913,52 +2700,14 @@ pub enum ThreeDsSource {
     Other(std::string::String),
 }
 
-impl ThreeDsSource {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Clover => "CLOVER",
-            Self::NonClover => "NON_CLOVER",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for ThreeDsSource {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Clover, "CLOVER"),
+        (Self::NonClover, "NON_CLOVER"),
+    ];
 }
 
-impl std::convert::From<&str> for ThreeDsSource {
-    fn from(value: &str) -> Self {
-        match value {
-            "CLOVER" => Self::Clover,
-            "NON_CLOVER" => Self::NonClover,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for ThreeDsSource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ThreeDsSource {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ThreeDsSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(ThreeDsSource);
 
 /// Outcome of an externally performed 3-D Secure authentication.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4017,8 +2766,6 @@ impl ThreeDsAuthenticationResult {
     }
 }
 
-impl runtime::validate::Validate for ThreeDsAuthenticationResult {}
-
 /// Result reported by the 3DS server. Open set.
 ///
 /// Values this version does not know are kept in `Other`, so a new value
@@ -4040,58 +2787,17 @@ pub enum ThreeDsAuthenticationStatus {
     Other(std::string::String),
 }
 
-impl ThreeDsAuthenticationStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Success => "SUCCESS",
-            Self::Failed => "FAILED",
-            Self::Attempted => "ATTEMPTED",
-            Self::Unavailable => "UNAVAILABLE",
-            Self::Rejected => "REJECTED",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for ThreeDsAuthenticationStatus {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Success, "SUCCESS"),
+        (Self::Failed, "FAILED"),
+        (Self::Attempted, "ATTEMPTED"),
+        (Self::Unavailable, "UNAVAILABLE"),
+        (Self::Rejected, "REJECTED"),
+    ];
 }
 
-impl std::convert::From<&str> for ThreeDsAuthenticationStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "SUCCESS" => Self::Success,
-            "FAILED" => Self::Failed,
-            "ATTEMPTED" => Self::Attempted,
-            "UNAVAILABLE" => Self::Unavailable,
-            "REJECTED" => Self::Rejected,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for ThreeDsAuthenticationStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ThreeDsAuthenticationStatus {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ThreeDsAuthenticationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(ThreeDsAuthenticationStatus);
 
 /// Shopper browser data Clover needs to run 3-D Secure itself. Numeric values are sent as
 /// strings, as Clover's JavaScript helper does.
@@ -4238,8 +2944,6 @@ impl BrowserInfo {
     }
 }
 
-impl runtime::validate::Validate for BrowserInfo {}
-
 /// Non-card tender used with `source: alternate_tender`. Identify it with a standard
 /// `label_key`, a custom tender `label`, or a tender `id`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4278,16 +2982,13 @@ impl Tender {
     }
 }
 
-impl runtime::validate::Validate for Tender {}
-
 /// Body for capturing an authorized charge. Every field is optional; an empty object captures
 /// the full amount.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CaptureChargeRequest {
     /// Amount to capture in cents. Omit for the full authorization; a smaller value captures
-    /// partially; 0 releases a gift-card lock without redeeming.
-    ///
-    /// Checked before sending: from 0 to 99999999.
+    /// partially; 0 releases a gift-card lock without redeeming. Checked before sending: from 0
+    /// to 99999999.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub amount: std::option::Option<i64>,
     /// Address that receives the receipt.
@@ -4322,36 +3023,18 @@ impl CaptureChargeRequest {
     }
 }
 
-impl runtime::validate::Validate for CaptureChargeRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::Some(99999999),
-                path,
-                "amount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.level2 {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "level2"),
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for CaptureChargeRequest {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.range("amount", &self.amount, 0..=99999999)?;
+        fields.nested("level2", &self.level2)
     }
 }
 
 /// Body for finishing a charge after a Clover-run 3-D Secure flow.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FinalizePaymentRequest {
-    /// ID of the charge returned by create-charge.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// ID of the charge returned by create-charge. Checked before sending: at least 1 character.
     pub charge_id: std::string::String,
     /// The 3-D Secure step being reported.
     pub threeds: ThreeDsFinalize,
@@ -4371,25 +3054,11 @@ impl FinalizePaymentRequest {
     }
 }
 
-impl runtime::validate::Validate for FinalizePaymentRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.charge_id;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "charge_id",
-        )?;
-        let value = &self.threeds;
-        runtime::validate::Validate::validate(
-            value,
-            &runtime::validate::join(path, "threeds"),
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for FinalizePaymentRequest {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("charge_id", &self.charge_id, 1..)?;
+        fields.nested("threeds", &self.threeds)
     }
 }
 
@@ -4399,9 +3068,8 @@ pub struct ThreeDsFinalize {
     /// Who performed the 3-D Secure authentication.
     pub source: ThreeDsSource,
     /// Status reported by Clover's 3DS JavaScript SDK when the method or challenge flow ended,
-    /// passed on unchanged. Clover does not list the values.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// passed on unchanged. Clover does not list the values. Checked before sending: at least 1
+    /// character.
     pub flow_status: std::string::String,
 }
 
@@ -4419,20 +3087,10 @@ impl ThreeDsFinalize {
     }
 }
 
-impl runtime::validate::Validate for ThreeDsFinalize {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.flow_status;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "flow_status",
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for ThreeDsFinalize {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("flow_status", &self.flow_status, 1..)
     }
 }
 
@@ -4442,8 +3100,6 @@ impl runtime::validate::Validate for ThreeDsFinalize {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Charge {
     /// Charge ID (13-character Clover ID).
-    ///
-    /// Checked before sending: at least 1 character.
     pub id: std::string::String,
     /// Object kind, `charge`.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
@@ -4608,54 +3264,15 @@ pub enum ChargeStatus {
     Other(std::string::String),
 }
 
-impl ChargeStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Succeeded => "succeeded",
-            Self::Pending => "pending",
-            Self::Failed => "failed",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for ChargeStatus {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Succeeded, "succeeded"),
+        (Self::Pending, "pending"),
+        (Self::Failed, "failed"),
+    ];
 }
 
-impl std::convert::From<&str> for ChargeStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "succeeded" => Self::Succeeded,
-            "pending" => Self::Pending,
-            "failed" => Self::Failed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for ChargeStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ChargeStatus {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ChargeStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(ChargeStatus);
 
 /// Kind of payment method, as a plain string rather than an object. `card` and `giftCard`
 /// appear in Clover's docs; `ach` and `paypal` only in an unofficial spec. Open set.
@@ -4677,56 +3294,16 @@ pub enum PaymentMethodKind {
     Other(std::string::String),
 }
 
-impl PaymentMethodKind {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Card => "card",
-            Self::GiftCard => "giftCard",
-            Self::Ach => "ach",
-            Self::Paypal => "paypal",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for PaymentMethodKind {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Card, "card"),
+        (Self::GiftCard, "giftCard"),
+        (Self::Ach, "ach"),
+        (Self::Paypal, "paypal"),
+    ];
 }
 
-impl std::convert::From<&str> for PaymentMethodKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "giftCard" => Self::GiftCard,
-            "ach" => Self::Ach,
-            "paypal" => Self::Paypal,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for PaymentMethodKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for PaymentMethodKind {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PaymentMethodKind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(PaymentMethodKind);
 
 /// How the card network and Clover judged the charge.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4825,56 +3402,16 @@ pub enum ThreeDsValidationResult {
     Other(std::string::String),
 }
 
-impl ThreeDsValidationResult {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AuthenticationSuccessful => "AUTHENTICATION_SUCCESSFUL",
-            Self::ThreedsMethodFlowRequired => "THREEDS_METHOD_FLOW_REQUIRED",
-            Self::ChallengeFlowRequired => "CHALLENGE_FLOW_REQUIRED",
-            Self::AuthenticationStatusUnknown => "AUTHENTICATION_STATUS_UNKNOWN",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for ThreeDsValidationResult {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::AuthenticationSuccessful, "AUTHENTICATION_SUCCESSFUL"),
+        (Self::ThreedsMethodFlowRequired, "THREEDS_METHOD_FLOW_REQUIRED"),
+        (Self::ChallengeFlowRequired, "CHALLENGE_FLOW_REQUIRED"),
+        (Self::AuthenticationStatusUnknown, "AUTHENTICATION_STATUS_UNKNOWN"),
+    ];
 }
 
-impl std::convert::From<&str> for ThreeDsValidationResult {
-    fn from(value: &str) -> Self {
-        match value {
-            "AUTHENTICATION_SUCCESSFUL" => Self::AuthenticationSuccessful,
-            "THREEDS_METHOD_FLOW_REQUIRED" => Self::ThreedsMethodFlowRequired,
-            "CHALLENGE_FLOW_REQUIRED" => Self::ChallengeFlowRequired,
-            "AUTHENTICATION_STATUS_UNKNOWN" => Self::AuthenticationStatusUnknown,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for ThreeDsValidationResult {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ThreeDsValidationResult {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ThreeDsValidationResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(ThreeDsValidationResult);
 
 /// Whether fraud liability shifted away from the merchant. Open set.
 ///
@@ -4891,52 +3428,14 @@ pub enum LiabilityProtectionStatus {
     Other(std::string::String),
 }
 
-impl LiabilityProtectionStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Protected => "PROTECTED",
-            Self::NotProtected => "NOT_PROTECTED",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for LiabilityProtectionStatus {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Protected, "PROTECTED"),
+        (Self::NotProtected, "NOT_PROTECTED"),
+    ];
 }
 
-impl std::convert::From<&str> for LiabilityProtectionStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "PROTECTED" => Self::Protected,
-            "NOT_PROTECTED" => Self::NotProtected,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for LiabilityProtectionStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for LiabilityProtectionStatus {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LiabilityProtectionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(LiabilityProtectionStatus);
 
 /// Values needed to continue a Clover-run 3-D Secure method or challenge flow.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5035,22 +3534,17 @@ pub type Metadata = std::collections::BTreeMap<std::string::String, serde_json::
 /// Body for refunding a charge.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateRefundRequest {
-    /// ID of the charge to refund.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// ID of the charge to refund. Checked before sending: at least 1 character.
     pub charge: std::string::String,
-    /// Amount to refund in cents, up to what remains unrefunded. Omit for a full refund.
-    ///
-    /// Checked before sending: at least 1.
+    /// Amount to refund in cents, up to what remains unrefunded. Omit for a full refund. Checked
+    /// before sending: at least 1.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub amount: std::option::Option<i64>,
     /// Why the money is returned, for example `requested_by_customer`.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub reason: std::option::Option<std::string::String>,
     /// Merchant reference for the refund, up to 12 characters. Only reported by a third-party
-    /// source.
-    ///
-    /// Checked before sending: at most 12 characters.
+    /// source. Checked before sending: at most 12 characters.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub external_reference_id: std::option::Option<std::string::String>,
 }
@@ -5094,38 +3588,12 @@ impl CreateRefundRequest {
     }
 }
 
-impl runtime::validate::Validate for CreateRefundRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.charge;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "charge",
-        )?;
-        if let std::option::Option::Some(value) = &self.amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(1),
-                std::option::Option::None,
-                path,
-                "amount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.external_reference_id {
-            runtime::validate::length(
-                value,
-                std::option::Option::None,
-                std::option::Option::Some(12),
-                path,
-                "external_reference_id",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for CreateRefundRequest {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("charge", &self.charge, 1..)?;
+        fields.range("amount", &self.amount, 1..)?;
+        fields.length("external_reference_id", &self.external_reference_id, ..=12)
     }
 }
 
@@ -5133,8 +3601,6 @@ impl runtime::validate::Validate for CreateRefundRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Refund {
     /// Refund ID.
-    ///
-    /// Checked before sending: at least 1 character.
     pub id: std::string::String,
     /// Object kind, `refund`, or `void_on_refund` for the void of a refund.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
@@ -5188,54 +3654,15 @@ pub enum RefundStatus {
     Other(std::string::String),
 }
 
-impl RefundStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::Pending => "pending",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for RefundStatus {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Succeeded, "succeeded"),
+        (Self::Failed, "failed"),
+        (Self::Pending, "pending"),
+    ];
 }
 
-impl std::convert::From<&str> for RefundStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            "pending" => Self::Pending,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for RefundStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for RefundStatus {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RefundStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(RefundStatus);
 
 /// Body for voiding a refund or a gift-card reload.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5255,8 +3682,6 @@ impl CancelRefundRequest {
         self
     }
 }
-
-impl runtime::validate::Validate for CancelRefundRequest {}
 
 /// One page of refunds. Iterate while `has_more` is true.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5279,12 +3704,9 @@ pub struct RefundList {
 /// shipping address uses snake_case (`postal_code`), as Clover names them.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateCustomerRequest {
-    /// Customer's email address.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// Customer's email address. Checked before sending: at least 1 character.
     pub email: std::string::String,
     /// Single-use card or ACH token to keep on file; Clover turns it into a multi-pay token.
-    ///
     /// Checked before sending: at least 1 character.
     pub source: std::string::String,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
@@ -5378,34 +3800,11 @@ impl CreateCustomerRequest {
     }
 }
 
-impl runtime::validate::Validate for CreateCustomerRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.email;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "email",
-        )?;
-        let value = &self.source;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "source",
-        )?;
-        if let std::option::Option::Some(value) = &self.shipping {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "shipping"),
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for CreateCustomerRequest {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("email", &self.email, 1..)?;
+        fields.length("source", &self.source, 1..)
     }
 }
 
@@ -5416,9 +3815,8 @@ pub struct UpdateCustomerRequest {
     /// New email address.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub email: std::option::Option<std::string::String>,
-    /// Single-use token of the card or bank account to keep on file instead.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// Single-use token of the card or bank account to keep on file instead. Checked before
+    /// sending: at least 1 character.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub source: std::option::Option<std::string::String>,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
@@ -5509,27 +3907,10 @@ impl UpdateCustomerRequest {
     }
 }
 
-impl runtime::validate::Validate for UpdateCustomerRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.source {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(1),
-                std::option::Option::None,
-                path,
-                "source",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.shipping {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "shipping"),
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for UpdateCustomerRequest {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("source", &self.source, 1..)
     }
 }
 
@@ -5564,21 +3945,6 @@ impl Shipping {
     pub fn address(mut self, address: impl std::convert::Into<Address>) -> Self {
         self.address = std::option::Option::Some(address.into());
         self
-    }
-}
-
-impl runtime::validate::Validate for Shipping {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.address {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "address"),
-            )?;
-        }
-        std::result::Result::Ok(())
     }
 }
 
@@ -5649,14 +4015,10 @@ impl Address {
     }
 }
 
-impl runtime::validate::Validate for Address {}
-
 /// A card-on-file customer. Only `id` is guaranteed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Customer {
     /// Customer ID; it can be used as a charge `source`.
-    ///
-    /// Checked before sending: at least 1 character.
     pub id: std::string::String,
     /// Object kind, `customer`.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
@@ -5702,8 +4064,6 @@ pub struct CustomerSources {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeletedSource {
     /// ID of the removed source.
-    ///
-    /// Checked before sending: at least 1 character.
     pub id: std::string::String,
     /// Object kind, `deletedcard`.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
@@ -5716,9 +4076,8 @@ pub struct DeletedSource {
 /// Body for creating an ecommerce order.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateOrderRequest {
-    /// Lower-case ISO 4217 currency code of the order.
-    ///
-    /// Checked before sending: exactly 3 characters. Matches the pattern `^[a-z]{3}$`.
+    /// Lower-case ISO 4217 currency code of the order. Checked before sending: exactly 3
+    /// characters. Matches the pattern `^[a-z]{3}$`.
     pub currency: std::string::String,
     /// Shopper's email address; needed here unless it is sent when the order is paid.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
@@ -5791,40 +4150,12 @@ impl CreateOrderRequest {
     }
 }
 
-impl runtime::validate::Validate for CreateOrderRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.currency;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(3),
-            std::option::Option::Some(3),
-            path,
-            "currency",
-        )?;
-        {
-            static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                "^[a-z]{3}$",
-            );
-            PATTERN.check(value, path, "currency")
-        }?;
-        if let std::option::Option::Some(value) = &self.items {
-            for (index, item) in value.iter().enumerate() {
-                runtime::validate::Validate::validate(
-                    item,
-                    &runtime::validate::join_index(path, "items", index),
-                )?;
-            }
-        }
-        if let std::option::Option::Some(value) = &self.shipping {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "shipping"),
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for CreateOrderRequest {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("currency", &self.currency, 3..=3)?;
+        fields.pattern("currency", &self.currency, "^[a-z]{3}$")?;
+        fields.nested("items", &self.items)
     }
 }
 
@@ -5837,22 +4168,17 @@ pub struct NewOrderItem {
     /// ID of the inventory item (or SKU) the line refers to.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub parent: std::option::Option<std::string::String>,
-    /// Unit price in cents.
-    ///
-    /// Checked before sending: at least 0.
+    /// Unit price in cents. Checked before sending: at least 0.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub amount: std::option::Option<i64>,
-    /// Lower-case ISO 4217 currency code of the line.
-    ///
-    /// Checked before sending: exactly 3 characters. Matches the pattern `^[a-z]{3}$`.
+    /// Lower-case ISO 4217 currency code of the line. Checked before sending: exactly 3
+    /// characters. Matches the pattern `^[a-z]{3}$`.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub currency: std::option::Option<std::string::String>,
     /// Text shown for the line.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub description: std::option::Option<std::string::String>,
-    /// Number of units.
-    ///
-    /// Checked before sending: at least 1.
+    /// Number of units. Checked before sending: at least 1.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub quantity: std::option::Option<i32>,
     /// Taxes that apply to the line.
@@ -5913,53 +4239,14 @@ impl NewOrderItem {
     }
 }
 
-impl runtime::validate::Validate for NewOrderItem {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "amount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.currency {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(3),
-                std::option::Option::Some(3),
-                path,
-                "currency",
-            )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^[a-z]{3}$",
-                );
-                PATTERN.check(value, path, "currency")
-            }?;
-        }
-        if let std::option::Option::Some(value) = &self.quantity {
-            runtime::validate::range(
-                i64::from(*value),
-                std::option::Option::Some(1),
-                std::option::Option::None,
-                path,
-                "quantity",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.tax_rates {
-            for (index, item) in value.iter().enumerate() {
-                runtime::validate::Validate::validate(
-                    item,
-                    &runtime::validate::join_index(path, "tax_rates", index),
-                )?;
-            }
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for NewOrderItem {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.range("amount", &self.amount, 0..)?;
+        fields.length("currency", &self.currency, 3..=3)?;
+        fields.pattern("currency", &self.currency, "^[a-z]{3}$")?;
+        fields.range("quantity", &self.quantity, 1..)?;
+        fields.nested("tax_rates", &self.tax_rates)
     }
 }
 
@@ -5972,14 +4259,11 @@ pub struct OrderTaxRate {
     /// ID of one of the merchant's tax rates.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub tax_rate_uuid: std::option::Option<std::string::String>,
-    /// Ad-hoc rate in units of 1/100,000 of a percent (1000000 is 10%).
-    ///
-    /// Checked before sending: at least 0.
+    /// Ad-hoc rate in units of 1/100,000 of a percent (1000000 is 10%). Checked before sending:
+    /// at least 0.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub rate: std::option::Option<i64>,
-    /// Flat tax in cents.
-    ///
-    /// Checked before sending: at least 0.
+    /// Flat tax in cents. Checked before sending: at least 0.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub tax_amount: std::option::Option<i64>,
 }
@@ -6013,30 +4297,11 @@ impl OrderTaxRate {
     }
 }
 
-impl runtime::validate::Validate for OrderTaxRate {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.rate {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "rate",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.tax_amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "tax_amount",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for OrderTaxRate {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.range("rate", &self.rate, 0..)?;
+        fields.range("tax_amount", &self.tax_amount, 0..)
     }
 }
 
@@ -6059,56 +4324,16 @@ pub enum OrderItemType {
     Other(std::string::String),
 }
 
-impl OrderItemType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sku => "sku",
-            Self::Tax => "tax",
-            Self::Shipping => "shipping",
-            Self::Discount => "discount",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for OrderItemType {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Sku, "sku"),
+        (Self::Tax, "tax"),
+        (Self::Shipping, "shipping"),
+        (Self::Discount, "discount"),
+    ];
 }
 
-impl std::convert::From<&str> for OrderItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "sku" => Self::Sku,
-            "tax" => Self::Tax,
-            "shipping" => Self::Shipping,
-            "discount" => Self::Discount,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for OrderItemType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for OrderItemType {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OrderItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(OrderItemType);
 
 /// One line of an order as Clover returns it.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -6154,58 +4379,17 @@ pub enum OrderStatus {
     Other(std::string::String),
 }
 
-impl OrderStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "created",
-            Self::Paid => "paid",
-            Self::Fulfilled => "fulfilled",
-            Self::Returned => "returned",
-            Self::Refunded => "refunded",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for OrderStatus {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Created, "created"),
+        (Self::Paid, "paid"),
+        (Self::Fulfilled, "fulfilled"),
+        (Self::Returned, "returned"),
+        (Self::Refunded, "refunded"),
+    ];
 }
 
-impl std::convert::From<&str> for OrderStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "created" => Self::Created,
-            "paid" => Self::Paid,
-            "fulfilled" => Self::Fulfilled,
-            "returned" => Self::Returned,
-            "refunded" => Self::Refunded,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for OrderStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for OrderStatus {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OrderStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(OrderStatus);
 
 impl runtime::ParamValue for OrderStatus {
     fn append_to(
@@ -6221,8 +4405,6 @@ impl runtime::ParamValue for OrderStatus {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Order {
     /// Order ID.
-    ///
-    /// Checked before sending: at least 1 character.
     pub id: std::string::String,
     /// Object kind, `order`.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
@@ -6336,27 +4518,23 @@ pub struct OrderList {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PayOrderRequest {
     /// What to charge: a single-use token, a card-on-file customer ID, a multi-pay token (with
-    /// `stored_credentials`) or `alternate_tender` (with `tender`).
-    ///
-    /// Checked before sending: at least 1 character.
+    /// `stored_credentials`) or `alternate_tender` (with `tender`). Checked before sending: at
+    /// least 1 character.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub source: std::option::Option<std::string::String>,
-    /// ID of the customer to charge instead of the order's customer.
-    ///
-    /// Checked before sending: from 1 to 5000 characters.
+    /// ID of the customer to charge instead of the order's customer. Checked before sending: from
+    /// 1 to 5000 characters.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub customer: std::option::Option<std::string::String>,
     /// Shopper's email address, if the order has none.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub email: std::option::Option<std::string::String>,
-    /// Part of the order total to pay now, in cents (split payments).
-    ///
-    /// Checked before sending: from 0 to 99999999.
+    /// Part of the order total to pay now, in cents (split payments). Checked before sending:
+    /// from 0 to 99999999.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub amount: std::option::Option<i64>,
-    /// Lower-case ISO 4217 currency code.
-    ///
-    /// Checked before sending: exactly 3 characters. Matches the pattern `^[a-z]{3}$`.
+    /// Lower-case ISO 4217 currency code. Checked before sending: exactly 3 characters. Matches
+    /// the pattern `^[a-z]{3}$`.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub currency: std::option::Option<std::string::String>,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
@@ -6369,17 +4547,13 @@ pub struct PayOrderRequest {
     /// Names of related objects to include in full in the response.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub expand: std::option::Option<std::vec::Vec<std::string::String>>,
-    /// Tip in cents, added on top of the payment.
-    ///
-    /// Checked before sending: at least 0.
+    /// Tip in cents, added on top of the payment. Checked before sending: at least 0.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub tip_amount: std::option::Option<i64>,
     /// Merchant reference such as an invoice or purchase-order number, forwarded to the gateway
     /// and shown in settlement data: up to 12 letters and digits, with single or repeated spaces
-    /// allowed between them but not at either end.
-    ///
-    /// Checked before sending: from 1 to 12 characters. Matches the pattern `^[A-Za-z0-9]+(
-    /// +[A-Za-z0-9]+)*$`.
+    /// allowed between them but not at either end. Checked before sending: from 1 to 12
+    /// characters. Matches the pattern `^[A-Za-z0-9]+( +[A-Za-z0-9]+)*$`.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub external_reference_id: std::option::Option<std::string::String>,
     /// Customer number from the merchant's own order system.
@@ -6552,108 +4726,24 @@ impl PayOrderRequest {
     }
 }
 
-impl runtime::validate::Validate for PayOrderRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.source {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(1),
-                std::option::Option::None,
-                path,
-                "source",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.customer {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(1),
-                std::option::Option::Some(5000),
-                path,
-                "customer",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::Some(99999999),
-                path,
-                "amount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.currency {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(3),
-                std::option::Option::Some(3),
-                path,
-                "currency",
-            )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^[a-z]{3}$",
-                );
-                PATTERN.check(value, path, "currency")
-            }?;
-        }
-        if let std::option::Option::Some(value) = &self.tip_amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "tip_amount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.external_reference_id {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(1),
-                std::option::Option::Some(12),
-                path,
+impl runtime::Validate for PayOrderRequest {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("source", &self.source, 1..)?;
+        fields.length("customer", &self.customer, 1..=5000)?;
+        fields.range("amount", &self.amount, 0..=99999999)?;
+        fields.length("currency", &self.currency, 3..=3)?;
+        fields.pattern("currency", &self.currency, "^[a-z]{3}$")?;
+        fields.range("tip_amount", &self.tip_amount, 0..)?;
+        fields.length("external_reference_id", &self.external_reference_id, 1..=12)?;
+        fields
+            .pattern(
                 "external_reference_id",
+                &self.external_reference_id,
+                "^[A-Za-z0-9]+( +[A-Za-z0-9]+)*$",
             )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^[A-Za-z0-9]+( +[A-Za-z0-9]+)*$",
-                );
-                PATTERN.check(value, path, "external_reference_id")
-            }?;
-        }
-        if let std::option::Option::Some(value) = &self.stored_credentials {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "stored_credentials"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.level2 {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "level2"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.level3 {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "level3"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.threeds {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "threeds"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.tender {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "tender"),
-            )?;
-        }
-        std::result::Result::Ok(())
+        fields.nested("level2", &self.level2)?;
+        fields.nested("level3", &self.level3)
     }
 }
 
@@ -6673,42 +4763,27 @@ impl ReturnOrderRequest {
     }
 }
 
-impl runtime::validate::Validate for ReturnOrderRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.items {
-            for (index, item) in value.iter().enumerate() {
-                runtime::validate::Validate::validate(
-                    item,
-                    &runtime::validate::join_index(path, "items", index),
-                )?;
-            }
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for ReturnOrderRequest {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.nested("items", &self.items)
     }
 }
 
 /// One returned line.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReturnItem {
-    /// ID of the inventory item (or line) being returned.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// ID of the inventory item (or line) being returned. Checked before sending: at least 1
+    /// character.
     pub parent: std::string::String,
-    /// Amount to refund for the line, in cents.
-    ///
-    /// Checked before sending: at least 0.
+    /// Amount to refund for the line, in cents. Checked before sending: at least 0.
     pub amount: i64,
     /// Kind of order line. Clover adds `tax` lines itself. Open set.
     pub r#type: OrderItemType,
     /// Text for the returned line.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub description: std::option::Option<std::string::String>,
-    /// Number of units returned.
-    ///
-    /// Checked before sending: at least 1.
+    /// Number of units returned. Checked before sending: at least 1.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub quantity: std::option::Option<i32>,
 }
@@ -6746,37 +4821,12 @@ impl ReturnItem {
     }
 }
 
-impl runtime::validate::Validate for ReturnItem {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.parent;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "parent",
-        )?;
-        let value = &self.amount;
-        runtime::validate::range(
-            *value,
-            std::option::Option::Some(0),
-            std::option::Option::None,
-            path,
-            "amount",
-        )?;
-        if let std::option::Option::Some(value) = &self.quantity {
-            runtime::validate::range(
-                i64::from(*value),
-                std::option::Option::Some(1),
-                std::option::Option::None,
-                path,
-                "quantity",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for ReturnItem {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("parent", &self.parent, 1..)?;
+        fields.range("amount", &self.amount, 0..)?;
+        fields.range("quantity", &self.quantity, 1..)
     }
 }
 
@@ -6784,24 +4834,19 @@ impl runtime::validate::Validate for ReturnItem {
 /// new virtual card; `amount` and `currency` for a card without a fixed value.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ActivateGiftCardRequest {
-    /// Gift-card token of a physical card.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// Gift-card token of a physical card. Checked before sending: at least 1 character.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub source: std::option::Option<std::string::String>,
-    /// Code of the virtual-card promotion to issue a card from.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// Code of the virtual-card promotion to issue a card from. Checked before sending: at least
+    /// 1 character.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub promotion_code: std::option::Option<std::string::String>,
-    /// Value to load, in cents; must match the card's value when it has a fixed one.
-    ///
-    /// Checked before sending: at least 0.
+    /// Value to load, in cents; must match the card's value when it has a fixed one. Checked
+    /// before sending: at least 0.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub amount: std::option::Option<i64>,
-    /// Lower-case ISO 4217 currency code; sent with `amount`.
-    ///
-    /// Checked before sending: exactly 3 characters. Matches the pattern `^[a-z]{3}$`.
+    /// Lower-case ISO 4217 currency code; sent with `amount`. Checked before sending: exactly 3
+    /// characters. Matches the pattern `^[a-z]{3}$`.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub currency: std::option::Option<std::string::String>,
 }
@@ -6841,71 +4886,26 @@ impl ActivateGiftCardRequest {
     }
 }
 
-impl runtime::validate::Validate for ActivateGiftCardRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.source {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(1),
-                std::option::Option::None,
-                path,
-                "source",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.promotion_code {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(1),
-                std::option::Option::None,
-                path,
-                "promotion_code",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "amount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.currency {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(3),
-                std::option::Option::Some(3),
-                path,
-                "currency",
-            )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^[a-z]{3}$",
-                );
-                PATTERN.check(value, path, "currency")
-            }?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for ActivateGiftCardRequest {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("source", &self.source, 1..)?;
+        fields.length("promotion_code", &self.promotion_code, 1..)?;
+        fields.range("amount", &self.amount, 0..)?;
+        fields.length("currency", &self.currency, 3..=3)?;
+        fields.pattern("currency", &self.currency, "^[a-z]{3}$")
     }
 }
 
 /// Body for adding value to a gift card.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReloadGiftCardRequest {
-    /// Gift-card token of the card to reload.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// Gift-card token of the card to reload. Checked before sending: at least 1 character.
     pub source: std::string::String,
-    /// Value to add, in cents.
-    ///
-    /// Checked before sending: at least 1.
+    /// Value to add, in cents. Checked before sending: at least 1.
     pub amount: i64,
-    /// Lower-case ISO 4217 currency code.
-    ///
-    /// Checked before sending: exactly 3 characters. Matches the pattern `^[a-z]{3}$`.
+    /// Lower-case ISO 4217 currency code. Checked before sending: exactly 3 characters. Matches
+    /// the pattern `^[a-z]{3}$`.
     pub currency: std::string::String,
 }
 
@@ -6925,51 +4925,20 @@ impl ReloadGiftCardRequest {
     }
 }
 
-impl runtime::validate::Validate for ReloadGiftCardRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.source;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "source",
-        )?;
-        let value = &self.amount;
-        runtime::validate::range(
-            *value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "amount",
-        )?;
-        let value = &self.currency;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(3),
-            std::option::Option::Some(3),
-            path,
-            "currency",
-        )?;
-        {
-            static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                "^[a-z]{3}$",
-            );
-            PATTERN.check(value, path, "currency")
-        }?;
-        std::result::Result::Ok(())
+impl runtime::Validate for ReloadGiftCardRequest {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("source", &self.source, 1..)?;
+        fields.range("amount", &self.amount, 1..)?;
+        fields.length("currency", &self.currency, 3..=3)?;
+        fields.pattern("currency", &self.currency, "^[a-z]{3}$")
     }
 }
 
 /// Body naming the gift card to act on.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GiftCardSourceRequest {
-    /// Gift-card token of the card.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// Gift-card token of the card. Checked before sending: at least 1 character.
     pub source: std::string::String,
 }
 
@@ -6981,20 +4950,10 @@ impl GiftCardSourceRequest {
     }
 }
 
-impl runtime::validate::Validate for GiftCardSourceRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.source;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "source",
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for GiftCardSourceRequest {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("source", &self.source, 1..)
     }
 }
 
@@ -7034,22 +4993,10 @@ impl CreateCheckoutRequest {
     }
 }
 
-impl runtime::validate::Validate for CreateCheckoutRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.customer;
-        runtime::validate::Validate::validate(
-            value,
-            &runtime::validate::join(path, "customer"),
-        )?;
-        let value = &self.shopping_cart;
-        runtime::validate::Validate::validate(
-            value,
-            &runtime::validate::join(path, "shoppingCart"),
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for CreateCheckoutRequest {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.nested("shoppingCart", &self.shopping_cart)
     }
 }
 
@@ -7118,14 +5065,10 @@ impl CheckoutCustomer {
     }
 }
 
-impl runtime::validate::Validate for CheckoutCustomer {}
-
 /// What is being bought.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ShoppingCart {
-    /// The items in the cart, at least one.
-    ///
-    /// Checked before sending: at least 1 item.
+    /// The items in the cart, at least one. Checked before sending: at least 1 item.
     #[serde(rename = "lineItems")]
     pub line_items: std::vec::Vec<CheckoutLineItem>,
 }
@@ -7138,43 +5081,22 @@ impl ShoppingCart {
     }
 }
 
-impl runtime::validate::Validate for ShoppingCart {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.line_items;
-        runtime::validate::items(
-            value.len(),
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "lineItems",
-        )?;
-        for (index, item) in value.iter().enumerate() {
-            runtime::validate::Validate::validate(
-                item,
-                &runtime::validate::join_index(path, "lineItems", index),
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for ShoppingCart {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.items("lineItems", &self.line_items, 1..)?;
+        fields.nested("lineItems", &self.line_items)
     }
 }
 
 /// One item in the cart.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutLineItem {
-    /// Item name shown on the page.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// Item name shown on the page. Checked before sending: at least 1 character.
     pub name: std::string::String,
-    /// Unit price in cents.
-    ///
-    /// Checked before sending: at least 0.
+    /// Unit price in cents. Checked before sending: at least 0.
     pub price: i64,
-    /// Number of units.
-    ///
-    /// Checked before sending: at least 1.
+    /// Number of units. Checked before sending: at least 1.
     #[serde(rename = "unitQty")]
     pub unit_qty: i32,
     /// Extra detail about the item, such as a variant.
@@ -7219,44 +5141,13 @@ impl CheckoutLineItem {
     }
 }
 
-impl runtime::validate::Validate for CheckoutLineItem {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.name;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "name",
-        )?;
-        let value = &self.price;
-        runtime::validate::range(
-            *value,
-            std::option::Option::Some(0),
-            std::option::Option::None,
-            path,
-            "price",
-        )?;
-        let value = &self.unit_qty;
-        runtime::validate::range(
-            i64::from(*value),
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "unitQty",
-        )?;
-        if let std::option::Option::Some(value) = &self.tax_rates {
-            for (index, item) in value.iter().enumerate() {
-                runtime::validate::Validate::validate(
-                    item,
-                    &runtime::validate::join_index(path, "taxRates", index),
-                )?;
-            }
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for CheckoutLineItem {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("name", &self.name, 1..)?;
+        fields.range("price", &self.price, 0..)?;
+        fields.range("unitQty", &self.unit_qty, 1..)?;
+        fields.nested("taxRates", &self.tax_rates)
     }
 }
 
@@ -7266,9 +5157,8 @@ pub struct CheckoutTaxRate {
     /// Name of the tax.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub name: std::option::Option<std::string::String>,
-    /// Rate in units of 1/100,000 of a percent (1000000 is 10%).
-    ///
-    /// Checked before sending: at least 0.
+    /// Rate in units of 1/100,000 of a percent (1000000 is 10%). Checked before sending: at least
+    /// 0.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub rate: std::option::Option<i64>,
 }
@@ -7287,21 +5177,10 @@ impl CheckoutTaxRate {
     }
 }
 
-impl runtime::validate::Validate for CheckoutTaxRate {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.rate {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "rate",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for CheckoutTaxRate {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.range("rate", &self.rate, 0..)
     }
 }
 
@@ -7338,24 +5217,18 @@ pub struct CheckoutSession {
 /// Body for creating a recurring-payment plan.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreatePlanRequest {
-    /// Plan name, 3 to 127 characters and not blank.
-    ///
-    /// Checked before sending: from 3 to 127 characters.
+    /// Plan name, 3 to 127 characters and not blank. Checked before sending: from 3 to 127
+    /// characters.
     pub name: std::string::String,
-    /// Amount billed each period, in cents.
-    ///
-    /// Checked before sending: at least 0.
+    /// Amount billed each period, in cents. Checked before sending: at least 0.
     pub amount: i64,
     /// Unit of a plan's billing period. Open set.
     pub interval: PlanInterval,
-    /// How many `interval` units make one billing period.
-    ///
-    /// Checked before sending: at least 1.
+    /// How many `interval` units make one billing period. Checked before sending: at least 1.
     #[serde(rename = "intervalCount")]
     pub interval_count: i64,
-    /// Free text about the plan, up to 255 characters.
-    ///
-    /// Checked before sending: at most 255 characters.
+    /// Free text about the plan, up to 255 characters. Checked before sending: at most 255
+    /// characters.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub note: std::option::Option<std::string::String>,
     /// IDs of merchant tax rates to apply; together at most 255 characters.
@@ -7365,9 +5238,7 @@ pub struct CreatePlanRequest {
         skip_serializing_if = "std::option::Option::is_none"
     )]
     pub tax_rate_uuids: std::option::Option<std::vec::Vec<std::string::String>>,
-    /// Tip added each period, in cents.
-    ///
-    /// Checked before sending: at least 0.
+    /// Tip added each period, in cents. Checked before sending: at least 0.
     #[serde(
         rename = "tipAmount",
         default,
@@ -7418,54 +5289,14 @@ impl CreatePlanRequest {
     }
 }
 
-impl runtime::validate::Validate for CreatePlanRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.name;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(3),
-            std::option::Option::Some(127),
-            path,
-            "name",
-        )?;
-        let value = &self.amount;
-        runtime::validate::range(
-            *value,
-            std::option::Option::Some(0),
-            std::option::Option::None,
-            path,
-            "amount",
-        )?;
-        let value = &self.interval_count;
-        runtime::validate::range(
-            *value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "intervalCount",
-        )?;
-        if let std::option::Option::Some(value) = &self.note {
-            runtime::validate::length(
-                value,
-                std::option::Option::None,
-                std::option::Option::Some(255),
-                path,
-                "note",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.tip_amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "tipAmount",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for CreatePlanRequest {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("name", &self.name, 3..=127)?;
+        fields.range("amount", &self.amount, 0..)?;
+        fields.range("intervalCount", &self.interval_count, 1..)?;
+        fields.length("note", &self.note, ..=255)?;
+        fields.range("tipAmount", &self.tip_amount, 0..)
     }
 }
 
@@ -7488,64 +5319,22 @@ pub enum PlanInterval {
     Other(std::string::String),
 }
 
-impl PlanInterval {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for PlanInterval {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Day, "DAY"),
+        (Self::Week, "WEEK"),
+        (Self::Month, "MONTH"),
+        (Self::Year, "YEAR"),
+    ];
 }
 
-impl std::convert::From<&str> for PlanInterval {
-    fn from(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for PlanInterval {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for PlanInterval {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PlanInterval {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(PlanInterval);
 
 /// A recurring-payment plan. Only the fields whose types Clover documents are modelled; the
 /// record also carries timestamps whose format is not documented.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Plan {
     /// Plan ID, used to subscribe customers.
-    ///
-    /// Checked before sending: at least 1 character.
     pub id: std::string::String,
     /// Plan name.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
@@ -7588,9 +5377,8 @@ pub struct Plan {
 /// Body for subscribing a customer to a plan.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSubscriptionRequest {
-    /// ID of the customer; they must have a card on file with the merchant.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// ID of the customer; they must have a card on file with the merchant. Checked before
+    /// sending: at least 1 character.
     #[serde(rename = "customerId")]
     pub customer_id: std::string::String,
     /// How a subscription collects payment; only `CHARGE_AUTOMATICALLY` is allowed today. Open
@@ -7612,14 +5400,10 @@ pub struct CreateSubscriptionRequest {
         skip_serializing_if = "std::option::Option::is_none"
     )]
     pub end_date: std::option::Option<std::string::String>,
-    /// Amount per period in cents, replacing the plan's.
-    ///
-    /// Checked before sending: at least 0.
+    /// Amount per period in cents, replacing the plan's. Checked before sending: at least 0.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub amount: std::option::Option<i64>,
-    /// Tip per period in cents, replacing the plan's.
-    ///
-    /// Checked before sending: at least 0.
+    /// Tip per period in cents, replacing the plan's. Checked before sending: at least 0.
     #[serde(
         rename = "tipAmount",
         default,
@@ -7721,44 +5505,13 @@ impl CreateSubscriptionRequest {
     }
 }
 
-impl runtime::validate::Validate for CreateSubscriptionRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.customer_id;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "customerId",
-        )?;
-        if let std::option::Option::Some(value) = &self.amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "amount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.tip_amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "tipAmount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.soft_descriptor {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "softDescriptor"),
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for CreateSubscriptionRequest {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("customerId", &self.customer_id, 1..)?;
+        fields.range("amount", &self.amount, 0..)?;
+        fields.range("tipAmount", &self.tip_amount, 0..)?;
+        fields.nested("softDescriptor", &self.soft_descriptor)
     }
 }
 
@@ -7776,58 +5529,19 @@ pub enum CollectionMethod {
     Other(std::string::String),
 }
 
-impl CollectionMethod {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ChargeAutomatically => "CHARGE_AUTOMATICALLY",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for CollectionMethod {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::ChargeAutomatically, "CHARGE_AUTOMATICALLY"),
+    ];
 }
 
-impl std::convert::From<&str> for CollectionMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "CHARGE_AUTOMATICALLY" => Self::ChargeAutomatically,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for CollectionMethod {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CollectionMethod {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CollectionMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(CollectionMethod);
 
 /// Statement details for the subscription's charges; the same fields as a charge's
 /// `soft_descriptor`, written in camelCase.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionSoftDescriptor {
-    /// Business name to display.
-    ///
-    /// Checked before sending: at most 38 characters.
+    /// Business name to display. Checked before sending: at most 38 characters.
     #[serde(
         rename = "dbaName",
         default,
@@ -7930,21 +5644,10 @@ impl SubscriptionSoftDescriptor {
     }
 }
 
-impl runtime::validate::Validate for SubscriptionSoftDescriptor {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.dba_name {
-            runtime::validate::length(
-                value,
-                std::option::Option::None,
-                std::option::Option::Some(38),
-                path,
-                "dbaName",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for SubscriptionSoftDescriptor {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("dbaName", &self.dba_name, ..=38)
     }
 }
 
@@ -7953,8 +5656,6 @@ impl runtime::validate::Validate for SubscriptionSoftDescriptor {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Subscription {
     /// Subscription ID.
-    ///
-    /// Checked before sending: at least 1 character.
     pub id: std::string::String,
     /// Whether the subscription is billing; Clover deactivates it after five failed attempts on
     /// one invoice.
@@ -8027,14 +5728,11 @@ impl ExchangeOauthCodeParams {
     }
 }
 
-impl runtime::validate::Validate for ExchangeOauthCodeParams {}
-
 /// Optional parameters of [`Client::list_charges`](crate::Client::list_charges).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListChargesParams {
-    /// Page size, from 1 to 100; Clover uses 10 when it is left out.
-    ///
-    /// Checked before sending: from 1 to 100.
+    /// Page size, from 1 to 100; Clover uses 10 when it is left out. Checked before sending: from
+    /// 1 to 100.
     pub limit: std::option::Option<i32>,
     /// ID of the last object already seen; the page starts from there. Clover's examples suggest
     /// the named object is repeated as the first item of the next page, so de-duplicate by ID.
@@ -8143,21 +5841,10 @@ impl ListChargesParams {
     }
 }
 
-impl runtime::validate::Validate for ListChargesParams {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.limit {
-            runtime::validate::range(
-                i64::from(*value),
-                std::option::Option::Some(1),
-                std::option::Option::Some(100),
-                path,
-                "limit",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for ListChargesParams {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.range("limit", &self.limit, 1..=100)
     }
 }
 
@@ -8177,16 +5864,13 @@ impl GetChargeParams {
     }
 }
 
-impl runtime::validate::Validate for GetChargeParams {}
-
 /// Optional parameters of [`Client::list_refunds`](crate::Client::list_refunds).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListRefundsParams {
     /// Only return refunds of this charge ID.
     pub charge: std::option::Option<std::string::String>,
-    /// Page size, from 1 to 100; Clover uses 10 when it is left out.
-    ///
-    /// Checked before sending: from 1 to 100.
+    /// Page size, from 1 to 100; Clover uses 10 when it is left out. Checked before sending: from
+    /// 1 to 100.
     pub limit: std::option::Option<i32>,
     /// ID of the last object already seen; the page starts from there. Clover's examples suggest
     /// the named object is repeated as the first item of the next page, so de-duplicate by ID.
@@ -8262,30 +5946,18 @@ impl ListRefundsParams {
     }
 }
 
-impl runtime::validate::Validate for ListRefundsParams {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.limit {
-            runtime::validate::range(
-                i64::from(*value),
-                std::option::Option::Some(1),
-                std::option::Option::Some(100),
-                path,
-                "limit",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for ListRefundsParams {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.range("limit", &self.limit, 1..=100)
     }
 }
 
 /// Optional parameters of [`Client::list_orders`](crate::Client::list_orders).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListOrdersParams {
-    /// Page size, from 1 to 100; Clover uses 10 when it is left out.
-    ///
-    /// Checked before sending: from 1 to 100.
+    /// Page size, from 1 to 100; Clover uses 10 when it is left out. Checked before sending: from
+    /// 1 to 100.
     pub limit: std::option::Option<i32>,
     /// ID of the last object already seen; the page starts from there. Clover's examples suggest
     /// the named object is repeated as the first item of the next page, so de-duplicate by ID.
@@ -8371,20 +6043,9 @@ impl ListOrdersParams {
     }
 }
 
-impl runtime::validate::Validate for ListOrdersParams {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.limit {
-            runtime::validate::range(
-                i64::from(*value),
-                std::option::Option::Some(1),
-                std::option::Option::Some(100),
-                path,
-                "limit",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for ListOrdersParams {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.range("limit", &self.limit, 1..=100)
     }
 }

@@ -162,12 +162,7 @@ fn imports(api: &Api) -> TokenStream {
     let pages = operations()
         .any(|operation| operation.pagination.is_some())
         .then(|| quote! { Pages, });
-    let checks = operations()
-        .flat_map(|operation| &operation.required_params)
-        .any(|param| !param.constraints.is_empty())
-        .then(|| quote! { use clover_api_runtime as runtime; });
     quote! {
-        #checks
         use clover_api_runtime::{#(#runtime),*};
         use clover_api_runtime::reqwest::Method;
 
@@ -245,22 +240,32 @@ fn method(operation: &Operation, api: &Api) -> TokenStream {
         } else {
             quote! { #name }
         };
-        let no_path = quote! { "" };
-        for check in bound_checks(&param.constraints, &param.ty, &value, &no_path, wire) {
-            statements.push(quote! { #request.check(#check); });
+        let fields = quote! { fields };
+        for check in bound_checks(&param.constraints, &fields, &value, &quote! { #wire }) {
+            statements.push(quote! { #request.check(|#fields| #check); });
         }
-        if object_style(param.location).is_some() {
+        if object_style(param.location).is_some() && validated(api, &param.ty) {
             statements.push(quote! { #request.validate(#value); });
         }
         statements.extend(send_param(&request, param.location, wire, &value));
     }
     if let Some(request_body) = &operation.body {
-        let (ty, send) = body_kind(
+        let (ty, mut send) = body_kind(
             &request_body.kind,
             &request_body.content_type,
             &request,
             &body,
         );
+        let checked = match &request_body.kind {
+            BodyKind::Json(ty) => validated(api, ty),
+            BodyKind::Form(name) | BodyKind::Multipart(name) => {
+                validated(api, &Type::Named(name.clone()))
+            }
+            BodyKind::Text | BodyKind::Bytes => false,
+        };
+        if checked {
+            send = quote! { #request.validate(#body); #send };
+        }
         if request_body.required {
             arguments.push(quote! { #body: #ty });
             statements.push(send);
@@ -279,7 +284,9 @@ fn method(operation: &Operation, api: &Api) -> TokenStream {
     if let Some(name) = &operation.params_struct {
         let ty = format_ident!("{name}");
         arguments.push(quote! { #params: &super::models::#ty });
-        statements.push(quote! { #request.validate(#params); });
+        if validated(api, &Type::Named(name.clone())) {
+            statements.push(quote! { #request.validate(#params); });
+        }
         for field in struct_fields(api, name) {
             let (field_name, wire) = (ident(&field.rust_name), &field.wire_name);
             let location = field
@@ -524,6 +531,16 @@ fn pages_method(operation: &Operation, pagination: &Pagination) -> TokenStream {
             })
         }
     }
+}
+
+/// Whether a value of this type holds a model with checks to run before
+/// sending (itself, or in a list or map).
+fn validated(api: &Api, ty: &Type) -> bool {
+    ty.named().is_some_and(|name| {
+        api.models
+            .iter()
+            .any(|model| model.name() == name && model.validated())
+    })
 }
 
 fn path_param<'a>(operation: &'a Operation, wire: &str) -> &'a Param {

@@ -471,6 +471,7 @@ impl<'a> Lowering<'a> {
             fields,
             role: StructRole::Schema,
             sent: false,
+            validated: false,
         };
         self.add_model(Model::Struct(model), pointer)?;
         Ok(Type::Named(name))
@@ -625,6 +626,7 @@ impl<'a> Lowering<'a> {
             variants,
             discriminator: discriminator.map(|discriminator| discriminator.property_name.clone()),
             sent: false,
+            validated: false,
         };
         self.add_model(Model::Union(model), pointer)?;
         Ok(Type::Named(name))
@@ -679,7 +681,8 @@ impl<'a> Lowering<'a> {
     }
 }
 
-/// Marks every struct a request can reach, so it gets a `Validate` impl.
+/// Marks every struct and union a request can reach, then which of them
+/// have something to check before sending.
 pub(super) fn mark_sent(models: &mut [Model], operations: &[Operation]) {
     let mut pending: Vec<String> = operations
         .iter()
@@ -723,6 +726,40 @@ pub(super) fn mark_sent(models: &mut [Model], operations: &[Operation]) {
                 );
             }
             _ => {}
+        }
+    }
+    mark_validated(models);
+}
+
+/// Marks the sent structs and unions with something to check: a bound on a
+/// field, or a field or variant holding a model that is itself validated.
+fn mark_validated(models: &mut [Model]) {
+    loop {
+        let validated: HashSet<String> = models
+            .iter()
+            .filter(|model| model.validated())
+            .map(|model| model.name().to_owned())
+            .collect();
+        let holds = |ty: &Type| ty.named().is_some_and(|name| validated.contains(name));
+        let mut changed = false;
+        for model in models.iter_mut() {
+            match model {
+                Model::Struct(model) if model.sent && !model.validated => {
+                    model.validated = model
+                        .fields
+                        .iter()
+                        .any(|field| !field.constraints.is_empty() || holds(&field.ty));
+                    changed |= model.validated;
+                }
+                Model::Union(model) if model.sent && !model.validated => {
+                    model.validated = model.variants.iter().any(|variant| holds(&variant.ty));
+                    changed |= model.validated;
+                }
+                _ => {}
+            }
+        }
+        if !changed {
+            return;
         }
     }
 }

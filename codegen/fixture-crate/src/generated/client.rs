@@ -4,7 +4,6 @@
 //! `Request` and hands it to the runtime, which authenticates, sends,
 //! retries and decodes it.
 
-use clover_api_runtime as runtime;
 use clover_api_runtime::{
     Delimiter, Fields, FormFields, ForwardedFor, ObjectStyle, Operation, Replay, Request,
     Security,
@@ -95,6 +94,7 @@ impl Client {
         body: &super::models::Widget,
     ) -> Call<'_, super::models::Receipt> {
         let mut request = Request::new(&CREATE_WIDGET, &[]);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -142,14 +142,9 @@ impl Client {
         body: &super::models::PaymentSource,
     ) -> Call<'_, super::models::Payment> {
         let mut request = Request::new(&CREATE_PAYMENT, &[]);
-        request
-            .check({
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^[a-z]{3}$",
-                );
-                PATTERN.check(currency, "", "currency")
-            });
+        request.check(|fields| fields.pattern("currency", currency, "^[a-z]{3}$"));
         request.query("currency", currency);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -177,6 +172,7 @@ impl Client {
         body: &super::models::Payment,
     ) -> Call<'_, super::models::Payment> {
         let mut request = Request::new(&REPLACE_PAYMENT, &[&payment_id]);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -278,6 +274,7 @@ impl Client {
     /// after a failure that may have reached it.
     pub fn replace_note(&self, body: &super::models::Filter) -> Call<'_, ()> {
         let mut request = Request::new(&REPLACE_NOTE, &[]);
+        request.validate(body);
         request.form(body);
         self.0.call(request)
     }
@@ -316,7 +313,6 @@ impl Client {
     /// client holds.
     pub fn get_report(&self, params: &super::models::GetReportParams) -> Call<'_, ()> {
         let mut request = Request::new(&GET_REPORT, &[]);
-        request.validate(params);
         request.query("limit", &params.limit);
         self.0.call(request)
     }

@@ -2,7 +2,6 @@
 
 //! Request and response types, one per schema in the spec.
 
-use std::fmt;
 use clover_api_runtime as runtime;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -30,56 +29,20 @@ pub enum Reason {
     Other(std::string::String),
 }
 
-impl Reason {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Busy => "busy",
-            Self::Denied => "denied",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for Reason {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Busy, "busy"),
+        (Self::Denied, "denied"),
+    ];
+}
 
+runtime::open_enum!(Reason);
+
+impl Reason {
     /// Whether the value means the server failed while handling the
     /// request: it may have gone through, and may succeed if sent again.
     pub fn is_transient(&self) -> bool {
         matches!(self, Self::Busy)
-    }
-}
-
-impl std::convert::From<&str> for Reason {
-    fn from(value: &str) -> Self {
-        match value {
-            "busy" => Self::Busy,
-            "denied" => Self::Denied,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for Reason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Reason {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Reason {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 
@@ -104,58 +67,17 @@ pub enum Kind {
     Other(std::string::String),
 }
 
-impl Kind {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ComCloverTenderCash => "com.clover.tender.cash",
-            Self::NonClover => "NON_CLOVER",
-            Self::V2 => "2",
-            Self::SelfValue => "self",
-            Self::OtherValue => "other",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for Kind {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::ComCloverTenderCash, "com.clover.tender.cash"),
+        (Self::NonClover, "NON_CLOVER"),
+        (Self::V2, "2"),
+        (Self::SelfValue, "self"),
+        (Self::OtherValue, "other"),
+    ];
 }
 
-impl std::convert::From<&str> for Kind {
-    fn from(value: &str) -> Self {
-        match value {
-            "com.clover.tender.cash" => Self::ComCloverTenderCash,
-            "NON_CLOVER" => Self::NonClover,
-            "2" => Self::V2,
-            "self" => Self::SelfValue,
-            "other" => Self::OtherValue,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Kind {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Kind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(Kind);
 
 impl runtime::ParamValue for Kind {
     fn append_to(
@@ -216,52 +138,14 @@ pub enum WidgetSpeed {
     Other(std::string::String),
 }
 
-impl WidgetSpeed {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fast => "fast",
-            Self::Slow => "slow",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for WidgetSpeed {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Fast, "fast"),
+        (Self::Slow, "slow"),
+    ];
 }
 
-impl std::convert::From<&str> for WidgetSpeed {
-    fn from(value: &str) -> Self {
-        match value {
-            "fast" => Self::Fast,
-            "slow" => Self::Slow,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for WidgetSpeed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WidgetSpeed {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WidgetSpeed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(WidgetSpeed);
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WidgetDimensions {
@@ -277,20 +161,10 @@ impl WidgetDimensions {
     }
 }
 
-impl runtime::validate::Validate for WidgetDimensions {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.width;
-        runtime::validate::range(
-            *value,
-            std::option::Option::Some(0),
-            std::option::Option::None,
-            path,
-            "width",
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for WidgetDimensions {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.range("width", &self.width, 0..)
     }
 }
 
@@ -410,93 +284,19 @@ impl Widget {
     }
 }
 
-impl runtime::validate::Validate for Widget {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.name;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::Some(12),
-            path,
-            "name",
-        )?;
-        let value = &self.secret;
-        runtime::validate::length(
-            value.expose(),
-            std::option::Option::None,
-            std::option::Option::Some(8),
-            path,
-            "secret",
-        )?;
-        if let std::option::Option::Some(value) = &self.speed {
-            runtime::validate::length(
-                value.as_str(),
-                std::option::Option::None,
-                std::option::Option::Some(4),
-                path,
-                "speed",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.count {
-            runtime::validate::range(
-                i64::from(*value),
-                std::option::Option::Some(1),
-                std::option::Option::Some(10),
-                path,
-                "count",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.tags {
-            runtime::validate::items(
-                value.len(),
-                std::option::Option::None,
-                std::option::Option::Some(3),
-                path,
-                "tags",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.parts {
-            runtime::validate::items(
-                value.len(),
-                std::option::Option::Some(1),
-                std::option::Option::None,
-                path,
-                "parts",
-            )?;
-            for (index, item) in value.iter().enumerate() {
-                runtime::validate::Validate::validate(
-                    item,
-                    &runtime::validate::join_index(path, "parts", index),
-                )?;
-            }
-        }
-        if let std::option::Option::Some(value) = &self.named_parts {
-            for (key, item) in value {
-                runtime::validate::Validate::validate(
-                    item,
-                    &runtime::validate::join(
-                        path,
-                        &runtime::validate::join("named_parts", key),
-                    ),
-                )?;
-            }
-        }
-        if let std::option::Option::Some(value) = &self.dimensions {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "dimensions"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.gauge {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "gauge"),
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for Widget {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("name", &self.name, 1..=12)?;
+        fields.length("secret", &self.secret, ..=8)?;
+        fields.length("speed", &self.speed, ..=4)?;
+        fields.range("count", &self.count, 1..=10)?;
+        fields.items("tags", &self.tags, ..=3)?;
+        fields.items("parts", &self.parts, 1..)?;
+        fields.nested("parts", &self.parts)?;
+        fields.nested("named_parts", &self.named_parts)?;
+        fields.nested("dimensions", &self.dimensions)?;
+        fields.nested("gauge", &self.gauge)
     }
 }
 
@@ -514,20 +314,10 @@ impl Part {
     }
 }
 
-impl runtime::validate::Validate for Part {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.code;
-        runtime::validate::length(
-            value,
-            std::option::Option::None,
-            std::option::Option::Some(4),
-            path,
-            "code",
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for Part {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("code", &self.code, ..=4)
     }
 }
 
@@ -559,8 +349,6 @@ impl String {
     }
 }
 
-impl runtime::validate::Validate for String {}
-
 ///
 /// Values this version does not know are kept in `Other`, so a new value
 /// from the server never breaks decoding.
@@ -575,52 +363,14 @@ pub enum Option {
     Other(std::string::String),
 }
 
-impl Option {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Some => "some",
-            Self::None => "none",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for Option {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Some, "some"),
+        (Self::None, "none"),
+    ];
 }
 
-impl std::convert::From<&str> for Option {
-    fn from(value: &str) -> Self {
-        match value {
-            "some" => Self::Some,
-            "none" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for Option {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Option {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Option {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(Option);
 
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct From {
@@ -694,60 +444,18 @@ pub enum ClashesMode {
     Other(std::string::String),
 }
 
-impl ClashesMode {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AB => "a-b",
-            Self::AB2 => "a_b",
-            Self::V1 => "+1",
-            Self::V1_2 => "1",
-            Self::Empty => "",
-            Self::Unnamed => "*",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for ClashesMode {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::AB, "a-b"),
+        (Self::AB2, "a_b"),
+        (Self::V1, "+1"),
+        (Self::V1_2, "1"),
+        (Self::Empty, ""),
+        (Self::Unnamed, "*"),
+    ];
 }
 
-impl std::convert::From<&str> for ClashesMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "a-b" => Self::AB,
-            "a_b" => Self::AB2,
-            "+1" => Self::V1,
-            "1" => Self::V1_2,
-            "" => Self::Empty,
-            "*" => Self::Unnamed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for ClashesMode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ClashesMode {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ClashesMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(ClashesMode);
 
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClashesMode2 {
@@ -776,52 +484,14 @@ pub enum Status {
     Other(std::string::String),
 }
 
-impl Status {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Paid => "paid",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for Status {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Pending, "pending"),
+        (Self::Paid, "paid"),
+    ];
 }
 
-impl std::convert::From<&str> for Status {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "paid" => Self::Paid,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Status {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Status {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(Status);
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Payment {
@@ -922,52 +592,13 @@ impl Payment {
     }
 }
 
-impl runtime::validate::Validate for Payment {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.id;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(2),
-            std::option::Option::None,
-            path,
-            "id",
-        )?;
-        if let std::option::Option::Some(value) = &self.refunds {
-            for (index, item) in value.iter().enumerate() {
-                runtime::validate::Validate::validate(
-                    item,
-                    &runtime::validate::join_index(path, "refunds", index),
-                )?;
-            }
-        }
-        if let std::option::Option::Some(value) = &self.parent {
-            runtime::validate::Validate::validate(
-                &**value,
-                &runtime::validate::join(path, "parent"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.source {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "source"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.method {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "method"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.owner {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "owner"),
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for Payment {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("id", &self.id, 2..)?;
+        fields.nested("refunds", &self.refunds)?;
+        fields.nested("parent", &self.parent)?;
+        fields.nested("source", &self.source)
     }
 }
 
@@ -1002,14 +633,11 @@ impl std::convert::From<BankPaymentSource> for PaymentSource {
     }
 }
 
-impl runtime::validate::Validate for PaymentSource {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
+impl runtime::Validate for PaymentSource {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
         match self {
-            Self::Card(value) => runtime::validate::Validate::validate(value, path),
-            Self::Bank(value) => runtime::validate::Validate::validate(value, path),
+            Self::Card(value) => runtime::Validate::validate(value, path),
+            Self::Bank(value) => runtime::Validate::validate(value, path),
         }
     }
 }
@@ -1027,17 +655,10 @@ impl CardPaymentSource {
     }
 }
 
-impl runtime::validate::Validate for CardPaymentSource {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.card;
-        runtime::validate::Validate::validate(
-            value,
-            &runtime::validate::join(path, "card"),
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for CardPaymentSource {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.nested("card", &self.card)
     }
 }
 
@@ -1055,25 +676,15 @@ impl BankPaymentSource {
     }
 }
 
-impl runtime::validate::Validate for BankPaymentSource {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.account;
-        {
-            static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                "^[0-9]{4,17}$",
-            );
-            PATTERN.check(value, path, "account")
-        }?;
-        std::result::Result::Ok(())
+impl runtime::Validate for BankPaymentSource {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.pattern("account", &self.account, "^[0-9]{4,17}$")
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CardBase {
-    /// Checked before sending: matches the pattern `^[0-9]{12,19}$`.
     pub number: clover_api_runtime::Secret,
 }
 
@@ -1112,36 +723,12 @@ impl CardDetails {
     }
 }
 
-impl runtime::validate::Validate for CardDetails {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.number;
-        {
-            static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                "^[0-9]{12,19}$",
-            );
-            PATTERN.check(value.expose(), path, "number")
-        }?;
-        let value = &self.exp_month;
-        runtime::validate::range(
-            *value,
-            std::option::Option::Some(1),
-            std::option::Option::Some(12),
-            path,
-            "exp_month",
-        )?;
-        if let std::option::Option::Some(value) = &self.nickname {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(2),
-                std::option::Option::None,
-                path,
-                "nickname",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for CardDetails {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.pattern("number", &self.number, "^[0-9]{12,19}$")?;
+        fields.range("exp_month", &self.exp_month, 1..=12)?;
+        fields.length("nickname", &self.nickname, 2..)
     }
 }
 
@@ -1192,19 +779,6 @@ impl<'de> serde::Deserialize<'de> for Method {
     }
 }
 
-impl runtime::validate::Validate for Method {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        match self {
-            Self::Wallet(value) => runtime::validate::Validate::validate(value, path),
-            Self::CashMethod(value) => runtime::validate::Validate::validate(value, path),
-            Self::Other(_) => std::result::Result::Ok(()),
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WalletMethod {
     pub kind: std::string::String,
@@ -1224,8 +798,6 @@ impl WalletMethod {
         }
     }
 }
-
-impl runtime::validate::Validate for WalletMethod {}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CashMethod {
@@ -1251,8 +823,6 @@ impl CashMethod {
     }
 }
 
-impl runtime::validate::Validate for CashMethod {}
-
 ///
 /// Values this version does not know are kept in `Other`, so a new value
 /// from the server never breaks decoding.
@@ -1265,50 +835,11 @@ pub enum NoteText {
     Other(std::string::String),
 }
 
-impl NoteText {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hello => "hello",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for NoteText {
+    const VALUES: &'static [(Self, &'static str)] = &[(Self::Hello, "hello")];
 }
 
-impl std::convert::From<&str> for NoteText {
-    fn from(value: &str) -> Self {
-        match value {
-            "hello" => Self::Hello,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for NoteText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for NoteText {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NoteText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(NoteText);
 
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Note {
@@ -1324,8 +855,6 @@ impl Note {
     }
 }
 
-impl runtime::validate::Validate for Note {}
-
 ///
 /// Values this version does not know are kept in `Other`, so a new value
 /// from the server never breaks decoding.
@@ -1340,52 +869,14 @@ pub enum Color {
     Other(std::string::String),
 }
 
-impl Color {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Red => "red",
-            Self::Green => "green",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for Color {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Red, "red"),
+        (Self::Green, "green"),
+    ];
 }
 
-impl std::convert::From<&str> for Color {
-    fn from(value: &str) -> Self {
-        match value {
-            "red" => Self::Red,
-            "green" => Self::Green,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for Color {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Color {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Color {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(Color);
 
 impl runtime::ParamValue for Color {
     fn append_to(
@@ -1431,20 +922,10 @@ impl Filter {
     }
 }
 
-impl runtime::validate::Validate for Filter {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.name;
-        runtime::validate::length(
-            value,
-            std::option::Option::None,
-            std::option::Option::Some(8),
-            path,
-            "name",
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for Filter {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("name", &self.name, ..=8)
     }
 }
 
@@ -1469,8 +950,6 @@ impl Point {
         self
     }
 }
-
-impl runtime::validate::Validate for Point {}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Upload {
@@ -1531,21 +1010,6 @@ impl Upload {
     }
 }
 
-impl runtime::validate::Validate for Upload {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.origin {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "origin"),
-            )?;
-        }
-        std::result::Result::Ok(())
-    }
-}
-
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GaugeValuePair {
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
@@ -1559,8 +1023,6 @@ impl GaugeValuePair {
         self
     }
 }
-
-impl runtime::validate::Validate for GaugeValuePair {}
 
 ///
 /// The first variant the JSON decodes as is taken.
@@ -1593,19 +1055,6 @@ impl std::convert::From<GaugeValuePair> for GaugeValue {
     }
 }
 
-impl runtime::validate::Validate for GaugeValue {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        match self {
-            Self::String(_) => std::result::Result::Ok(()),
-            Self::Number(_) => std::result::Result::Ok(()),
-            Self::Pair(value) => runtime::validate::Validate::validate(value, path),
-        }
-    }
-}
-
 ///
 /// The first variant the JSON decodes as is taken.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1628,8 +1077,6 @@ impl std::convert::From<std::vec::Vec<i64>> for GaugeIds {
         Self::IntegerList(value)
     }
 }
-
-impl runtime::validate::Validate for GaugeIds {}
 
 /// Sent, so every bound below is checked.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1655,9 +1102,7 @@ pub struct Gauge {
     pub ids: std::option::Option<GaugeIds>,
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub anything_but_text: std::option::Option<serde_json::Value>,
-    /// The properties not named above.
-    ///
-    /// Checked before sending: each item: at most 5 characters.
+    /// The properties not named above. Checked before sending: each item: at most 5 characters.
     #[serde(flatten)]
     pub other_properties: std::collections::BTreeMap<
         std::string::String,
@@ -1740,101 +1185,30 @@ impl Gauge {
     }
 }
 
-impl runtime::validate::Validate for Gauge {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.level;
-        runtime::validate::range(
-            *value,
-            std::option::Option::None,
-            std::option::Option::Some(1.5),
-            path,
-            "level",
-        )?;
-        runtime::validate::exclusive_range(
-            *value,
-            std::option::Option::Some(0.0),
-            std::option::Option::None,
-            path,
-            "level",
-        )?;
-        if let std::option::Option::Some(value) = &self.ratio {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(-1.0),
-                std::option::Option::Some(1.0),
-                path,
-                "ratio",
+impl runtime::Validate for Gauge {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields
+            .range(
+                "level",
+                &self.level,
+                (std::ops::Bound::Excluded(0.0), std::ops::Bound::Included(1.5)),
             )?;
-        }
-        if let std::option::Option::Some(value) = &self.mode {
-            runtime::validate::one_of(*value, &[1, 2, 3], path, "mode")?;
-        }
-        if let std::option::Option::Some(value) = &self.labels {
-            value
-                .iter()
-                .enumerate()
-                .try_for_each(|(index, item)| {
-                    let std::option::Option::Some(item) = item else {
-                        return std::result::Result::Ok(());
-                    };
-                    let field = &format!("{}[{index}]", "labels");
-                    runtime::validate::length(
-                        item,
-                        std::option::Option::None,
-                        std::option::Option::Some(3),
-                        path,
-                        field,
-                    )?;
-                    std::result::Result::Ok(())
-                })?;
-        }
-        if let std::option::Option::Some(value) = &self.grid {
-            value
-                .iter()
-                .enumerate()
-                .try_for_each(|(index, item)| {
-                    let field = &format!("{}[{index}]", "grid");
-                    item.iter()
-                        .enumerate()
-                        .try_for_each(|(index, item)| {
-                            let field = &format!("{}[{index}]", field);
-                            runtime::validate::Validate::validate(
-                                item,
-                                &runtime::validate::join(path, field),
-                            )
-                        })
-                })?;
-        }
-        if let std::option::Option::Some(value) = &self.value {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "value"),
+        fields.range("ratio", &self.ratio, -1.0..=1.0)?;
+        fields.one_of("mode", &self.mode, &[1, 2, 3])?;
+        fields
+            .each(
+                "labels",
+                &self.labels,
+                |field, item| fields.length(field, item, ..=3),
             )?;
-        }
-        if let std::option::Option::Some(value) = &self.ids {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "ids"),
-            )?;
-        }
-        let value = &self.other_properties;
-        value
-            .iter()
-            .try_for_each(|(key, item)| {
-                let field = &runtime::validate::join("", key);
-                runtime::validate::length(
-                    item,
-                    std::option::Option::None,
-                    std::option::Option::Some(5),
-                    path,
-                    field,
-                )?;
-                std::result::Result::Ok(())
-            })?;
-        std::result::Result::Ok(())
+        fields.nested("grid", &self.grid)?;
+        fields
+            .each(
+                "",
+                &self.other_properties,
+                |field, item| fields.length(field, item, ..=5),
+            )
     }
 }
 
@@ -1852,20 +1226,10 @@ impl Cell {
     }
 }
 
-impl runtime::validate::Validate for Cell {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.code;
-        runtime::validate::length(
-            value,
-            std::option::Option::None,
-            std::option::Option::Some(2),
-            path,
-            "code",
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for Cell {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("code", &self.code, ..=2)
     }
 }
 
@@ -1887,50 +1251,11 @@ pub enum ReadingStatus {
     Other(std::string::String),
 }
 
-impl ReadingStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ok => "ok",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for ReadingStatus {
+    const VALUES: &'static [(Self, &'static str)] = &[(Self::Ok, "ok")];
 }
 
-impl std::convert::From<&str> for ReadingStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "ok" => Self::Ok,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for ReadingStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ReadingStatus {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ReadingStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(ReadingStatus);
 
 ///
 /// Values this version does not know are kept in `Other`, so a new value
@@ -1946,52 +1271,14 @@ pub enum FlavorsItem {
     Other(std::string::String),
 }
 
-impl FlavorsItem {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sweet => "sweet",
-            Self::Sour => "sour",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for FlavorsItem {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Sweet, "sweet"),
+        (Self::Sour, "sour"),
+    ];
 }
 
-impl std::convert::From<&str> for FlavorsItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "sweet" => Self::Sweet,
-            "sour" => Self::Sour,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for FlavorsItem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for FlavorsItem {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FlavorsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(FlavorsItem);
 
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Reading {
@@ -2002,7 +1289,6 @@ pub struct Reading {
     >,
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub note: std::option::Option<ReadingNote>,
-    /// Checked before sending: one of 3, 4.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub version: std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
@@ -2019,8 +1305,6 @@ pub struct Reading {
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub other_flavors: std::option::Option<std::vec::Vec<FlavorsItem>>,
     /// How loud.
-    ///
-    /// Checked before sending: one of 1, 2.
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
     pub level: std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
@@ -2031,7 +1315,6 @@ pub struct Reading {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Detail {
-    /// Checked before sending: at most 2 characters.
     pub code: std::string::String,
     pub note: std::string::String,
 }
@@ -2102,21 +1385,10 @@ impl GetItemParams {
     }
 }
 
-impl runtime::validate::Validate for GetItemParams {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.limit {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(1),
-                std::option::Option::Some(100),
-                path,
-                "limit",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for GetItemParams {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.range("limit", &self.limit, 1..=100)
     }
 }
 
@@ -2145,21 +1417,10 @@ impl ListPaymentsParams {
     }
 }
 
-impl runtime::validate::Validate for ListPaymentsParams {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.limit {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(1),
-                std::option::Option::Some(100),
-                path,
-                "limit",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for ListPaymentsParams {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.range("limit", &self.limit, 1..=100)
     }
 }
 
@@ -2219,30 +1480,10 @@ impl GetFileParams {
     }
 }
 
-impl runtime::validate::Validate for GetFileParams {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.filter {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "filter"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.point {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "point"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.r#box {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "box"),
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for GetFileParams {
+    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.nested("filter", &self.filter)
     }
 }
 
@@ -2285,5 +1526,3 @@ impl GetReportParams {
         self
     }
 }
-
-impl runtime::validate::Validate for GetReportParams {}
