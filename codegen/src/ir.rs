@@ -114,8 +114,11 @@ pub struct Union {
     /// The property whose value names the variant, when the spec declares a
     /// `discriminator`; otherwise the first variant that decodes wins.
     pub discriminator: Option<String>,
-    /// Reachable from a request body or parameters, so it gets a builder.
+    /// Reachable from a request body or parameters: it is serialized, and
+    /// gets a builder.
     pub sent: bool,
+    /// Reachable from a response or an error body: it is deserialized.
+    pub received: bool,
     /// Sent, with something to check before sending (see [`Model::validated`]).
     pub validated: bool,
 }
@@ -142,8 +145,11 @@ pub struct Struct {
     pub doc: Option<String>,
     pub fields: Vec<Field>,
     pub role: StructRole,
-    /// Reachable from a request body or parameters, so it gets a builder.
+    /// Reachable from a request body or parameters: it is serialized, and
+    /// gets a builder.
     pub sent: bool,
+    /// Reachable from a response or an error body: it is deserialized.
+    pub received: bool,
     /// Sent, with something to check before sending (see [`Model::validated`]).
     pub validated: bool,
 }

@@ -11,22 +11,24 @@ use clover_api_runtime as runtime;
 /// top-level fields, keeping the HTTP status and raw body. Endpoints on the platform host
 /// (OAuth, hosted checkout, recurring) are not documented to use this layout and may return
 /// only `message`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ErrorResponse {
     /// Short summary, usually the HTTP status line.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub message: std::option::Option<std::string::String>,
     /// Machine-readable details of a failed request.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub error: std::option::Option<ErrorDetail>,
 }
 
 /// Machine-readable details of a failed request.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ErrorDetail {
     /// Broad category of an error. Clover lists seven; the set is open, so other values are kept
     /// as they are.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub r#type: std::option::Option<ErrorType>,
     /// Specific error condition. Validation codes: `incorrect_cvc`, `invalid_cvc`,
     /// `invalid_expiry_month`, `invalid_expiry_year`, `invalid_number`, `invalid_tax_amount`.
@@ -35,23 +37,23 @@ pub struct ErrorDetail {
     /// `token_already_used` means a single-use token was reused (create a new one). Never retry
     /// `charge_already_captured` or `charge_already_refunded`. The set is open: codes not listed
     /// here are kept.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub code: std::option::Option<ErrorCode>,
     /// Reason given by the card issuer for a decline, when it supplies one. Clover does not
     /// publish the list of values.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub decline_code: std::option::Option<std::string::String>,
     /// Human-readable explanation; for card errors it is suitable to show to the shopper.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub message: std::option::Option<std::string::String>,
     /// Name of the request field that caused the error, when one did.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub param: std::option::Option<std::string::String>,
     /// ID of the failed charge, present on card errors.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub charge: std::option::Option<std::string::String>,
     /// Link to documentation about this error code.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub doc_url: std::option::Option<std::string::String>,
 }
 
@@ -208,19 +210,20 @@ impl ErrorCode {
 }
 
 /// Body for exchanging an OAuth v2 authorization code.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct OauthTokenRequest {
     /// The app ID. Checked before sending: at least 1 character.
     pub client_id: std::string::String,
     /// App secret; sent by high-trust (server-side) apps, omitted by PKCE apps.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub client_secret: std::option::Option<clover_api_runtime::Secret>,
     /// Authorization code from the OAuth redirect; it grants a token, so it is kept secret.
     /// Checked before sending: at least 1 character.
     pub code: clover_api_runtime::Secret,
     /// PKCE verifier matching the `code_challenge` sent to the authorize page; used by low-trust
     /// apps.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub code_verifier: std::option::Option<clover_api_runtime::Secret>,
 }
 
@@ -267,7 +270,8 @@ impl runtime::Validate for OauthTokenRequest {
 }
 
 /// Body for rotating OAuth v2 tokens.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct OauthRefreshRequest {
     /// The app ID. Checked before sending: at least 1 character.
     pub client_id: std::string::String,
@@ -300,30 +304,33 @@ impl runtime::Validate for OauthRefreshRequest {
 
 /// OAuth v2 token pair with expirations expressed in Unix seconds (unlike payment timestamps,
 /// which are in milliseconds). Do not assume fixed lifetimes or token lengths.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct OauthTokens {
     /// Expiring access token, used as the Bearer credential.
     pub access_token: clover_api_runtime::Secret,
     /// When the access token expires, in Unix seconds.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub access_token_expiration: std::option::Option<i64>,
     /// Single-use refresh token. Absent when `no_refresh_token=true` was requested.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub refresh_token: std::option::Option<clover_api_runtime::Secret>,
     /// When the refresh token expires, in Unix seconds.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub refresh_token_expiration: std::option::Option<i64>,
 }
 
 /// Result of the legacy code exchange; the token has no expiry and no refresh token.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct LegacyOauthToken {
     /// Non-expiring access token, used as the Bearer credential.
     pub access_token: clover_api_runtime::Secret,
 }
 
 /// Body for trading a legacy (non-expiring) token for a v2 authorization code.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct OauthMigrateRequest {
     /// ID of the merchant whose token is migrated. Checked before sending: at least 1 character.
     pub merchant_uuid: std::string::String,
@@ -332,7 +339,7 @@ pub struct OauthMigrateRequest {
     /// The legacy access token being migrated. Checked before sending: at least 1 character.
     pub auth_token: clover_api_runtime::Secret,
     /// PKCE challenge (SHA-256 of the verifier); sent by apps that use PKCE for the exchange.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub code_challenge: std::option::Option<std::string::String>,
 }
 
@@ -372,54 +379,51 @@ impl runtime::Validate for OauthMigrateRequest {
 }
 
 /// Authorization code issued for the migration; exchange it with `exchangeOauthCode`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct OauthMigrateResult {
     /// Single-use authorization code for the v2 exchange.
     pub authorization_code: clover_api_runtime::Secret,
     /// When the code expires, in Unix seconds.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub expiration: std::option::Option<i64>,
 }
 
 /// The merchant's public tokenization key as stored by PAKMS.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ApiAccessKey {
     /// Whether the key can currently be used.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub active: std::option::Option<bool>,
     /// Value for the `apikey` header of the tokenization endpoint (32 hexadecimal characters in
     /// examples).
     #[serde(
         rename = "apiAccessKey",
-        default,
         skip_serializing_if = "std::option::Option::is_none"
     )]
     pub api_access_key: std::option::Option<clover_api_runtime::Secret>,
     /// Creation time in Unix epoch milliseconds.
     #[serde(
         rename = "createdTime",
-        default,
         skip_serializing_if = "std::option::Option::is_none"
     )]
     pub created_time: std::option::Option<i64>,
     /// ID of the app the key belongs to.
     #[serde(
         rename = "developerAppUuid",
-        default,
         skip_serializing_if = "std::option::Option::is_none"
     )]
     pub developer_app_uuid: std::option::Option<std::string::String>,
     /// ID of the merchant the key belongs to.
     #[serde(
         rename = "merchantUuid",
-        default,
         skip_serializing_if = "std::option::Option::is_none"
     )]
     pub merchant_uuid: std::option::Option<std::string::String>,
     /// Last modification time in Unix epoch milliseconds.
     #[serde(
         rename = "modifiedTime",
-        default,
         skip_serializing_if = "std::option::Option::is_none"
     )]
     pub modified_time: std::option::Option<i64>,
@@ -430,8 +434,9 @@ pub struct ApiAccessKey {
 /// `external_token`). Nothing else on the wire names the shape.
 ///
 /// The first variant the JSON decodes as is taken.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub enum TokenRequest {
     /// Holds a [`CardTokenRequest`].
     Card(CardTokenRequest),
@@ -488,7 +493,8 @@ impl runtime::Validate for TokenRequest {
 }
 
 /// Tokenize a card, given its number or its RSA-encrypted number.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CardTokenRequest {
     /// Card data to tokenize. Exactly one of `number` and `encrypted_pan` is needed: either the
     /// plain card number, or its RSA ciphertext together with `transarmor_key_id`, `first6` and
@@ -514,20 +520,21 @@ impl runtime::Validate for CardTokenRequest {
 /// Card data to tokenize. Exactly one of `number` and `encrypted_pan` is needed: either the
 /// plain card number, or its RSA ciphertext together with `transarmor_key_id`, `first6` and
 /// `last4`. Expiry fields and the CVV are digit strings.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CardDetails {
     /// Primary account number, digits with optional dashes between groups. Required unless
     /// `encrypted_pan` is sent. Checked before sending: from 12 to 23 characters. Matches the
     /// pattern `^[0-9]+(-[0-9]+)*$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub number: std::option::Option<clover_api_runtime::Secret>,
     /// Base64 RSA ciphertext of the card number (with Clover's prefix), encrypted with the
     /// TransArmor public key Clover publishes. Required unless `number` is sent. Checked before
     /// sending: at least 1 character.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub encrypted_pan: std::option::Option<clover_api_runtime::Secret>,
     /// Identifier of the TransArmor key used to produce `encrypted_pan`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub transarmor_key_id: std::option::Option<std::string::String>,
     /// Expiry month as two digits, `01` to `12`. Checked before sending: exactly 2 characters.
     /// Matches the pattern `^(0[1-9]|1[0-2])$`.
@@ -540,40 +547,40 @@ pub struct CardDetails {
     pub cvv: clover_api_runtime::Secret,
     /// First six digits of the card number; needed with `encrypted_pan`. Checked before sending:
     /// exactly 6 characters. Matches the pattern `^[0-9]{6}$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub first6: std::option::Option<std::string::String>,
     /// Last four digits of the card number; needed with `encrypted_pan`. Checked before sending:
     /// exactly 4 characters. Matches the pattern `^[0-9]{4}$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub last4: std::option::Option<std::string::String>,
     /// Card network as Clover names it. Clover publishes no complete list, so the set is open; an
     /// unsupported value in a request yields `invalid_card_type`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub brand: std::option::Option<CardBrand>,
     /// Two-letter country code of the card's billing address. Checked before sending: exactly 2
     /// characters. Matches the pattern `^[A-Za-z]{2}$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub country: std::option::Option<std::string::String>,
     /// Cardholder name (Visa Secure 3-D Secure also needs an email or phone on file).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub name: std::option::Option<std::string::String>,
     /// Billing street address, used for address verification.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub address_line1: std::option::Option<std::string::String>,
     /// Second line of the billing address.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub address_line2: std::option::Option<std::string::String>,
     /// Billing city.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub address_city: std::option::Option<std::string::String>,
     /// Billing state or province.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub address_state: std::option::Option<std::string::String>,
     /// Billing postal or ZIP code.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub address_zip: std::option::Option<std::string::String>,
     /// Billing country.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub address_country: std::option::Option<std::string::String>,
 }
 
@@ -746,7 +753,8 @@ impl runtime::Validate for CardDetails {
 }
 
 /// Tokenize a US bank account for an ACH (TeleCheck) payment.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct AchTokenRequest {
     /// Bank account and account-holder details for an ACH token. Personal checks need
     /// `first_name` and `last_name`; corporate checks need `business_name`.
@@ -770,7 +778,8 @@ impl runtime::Validate for AchTokenRequest {
 
 /// Bank account and account-holder details for an ACH token. Personal checks need
 /// `first_name` and `last_name`; corporate checks need `business_name`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct AchDetails {
     /// Bank account number (10 to 12 digits when sent in clear). Checked before sending: at least
     /// 1 character.
@@ -779,7 +788,7 @@ pub struct AchDetails {
     /// least 1 character.
     pub bank_routing_number: std::string::String,
     /// Whether the account and routing numbers are sent encrypted.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub encrypted: std::option::Option<bool>,
     /// Whether the account is a personal or a business account.
     pub check_type: AchCheckType,
@@ -794,25 +803,25 @@ pub struct AchDetails {
     /// Number of the identification document. Checked before sending: at least 1 character.
     pub customer_id: clover_api_runtime::Secret,
     /// Account holder's first name (personal checks).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub first_name: std::option::Option<std::string::String>,
     /// Account holder's last name (personal checks).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub last_name: std::option::Option<std::string::String>,
     /// Business name (corporate checks).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub business_name: std::option::Option<std::string::String>,
     /// Account holder's email address. Checked before sending: at least 1 character.
     pub email: std::string::String,
     /// Account holder's phone number. Checked before sending: at least 1 character.
     pub phone: std::string::String,
     /// Identifier of the shopper's web session, for fraud screening.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub session_id: std::option::Option<std::string::String>,
     /// Street address of the account holder. Checked before sending: at least 1 character.
     pub address_line1: std::string::String,
     /// Second address line.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub address_line2: std::option::Option<std::string::String>,
     /// City. Checked before sending: at least 1 character.
     pub address_city: std::string::String,
@@ -821,7 +830,7 @@ pub struct AchDetails {
     /// ZIP code. Checked before sending: at least 1 character.
     pub address_zip: std::string::String,
     /// Country.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub address_country: std::option::Option<std::string::String>,
     /// The payment authorization the account holder accepted. Clover publishes a generic
     /// agreement ID for the sandbox (`2c74dcc0-61ad-4f08-8764-a29aeb98f4a4`) and one for
@@ -1034,19 +1043,20 @@ runtime::open_enum!(AchCustomerIdType);
 /// The payment authorization the account holder accepted. Clover publishes a generic
 /// agreement ID for the sandbox (`2c74dcc0-61ad-4f08-8764-a29aeb98f4a4`) and one for
 /// production (`4f77df6d-70c9-4f36-af1d-f8ad1ad7b0cc`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct AchAgreement {
     /// ID of the agreement text shown to the account holder. Checked before sending: at least 1
     /// character.
     pub agreement_id: std::string::String,
     /// Kind of agreement, such as `E_CHECK_GENERIC`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub r#type: std::option::Option<std::string::String>,
     /// Language of the agreement, such as `en_US`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub locale: std::option::Option<std::string::String>,
     /// Values filled into the agreement template.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub template_data: std::option::Option<std::string::String>,
 }
 
@@ -1098,7 +1108,8 @@ impl runtime::Validate for AchAgreement {
 }
 
 /// Tokenize a Clover (or converted third-party) gift card.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct GiftCardTokenRequest {
     /// Gift card to tokenize.
     pub gift_card: GiftCardDetails,
@@ -1122,17 +1133,18 @@ impl runtime::Validate for GiftCardTokenRequest {
 }
 
 /// Gift card to tokenize.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct GiftCardDetails {
     /// Gift card number of 6, 13, 16 or 19 digits. Checked before sending: from 6 to 19
     /// characters. Matches the pattern `^([0-9]{6}|[0-9]{13}|[0-9]{16}|[0-9]{19})$`.
     pub number: clover_api_runtime::Secret,
     /// Security code printed on the card, 4 to 8 characters. Checked before sending: from 4 to 8
     /// characters.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub security_code: std::option::Option<clover_api_runtime::Secret>,
     /// Access code of a card carried over from another gift-card program.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub foreign_access_code: std::option::Option<clover_api_runtime::Secret>,
 }
 
@@ -1182,7 +1194,8 @@ impl runtime::Validate for GiftCardDetails {
 
 /// Tokenize an Apple Pay payment. The merchant must first have registered a Clover
 /// certificate signing request with Apple.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ApplePayTokenRequest {
     /// Wrapper around the wallet's encrypted payment data.
     #[serde(rename = "encryptedWallet")]
@@ -1207,7 +1220,8 @@ impl runtime::Validate for ApplePayTokenRequest {
 }
 
 /// Wrapper around the wallet's encrypted payment data.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct EncryptedWallet {
     /// The `paymentData` of the Apple Pay payment token, passed on unchanged.
     #[serde(rename = "applePayPaymentData")]
@@ -1234,7 +1248,8 @@ impl runtime::Validate for EncryptedWallet {
 }
 
 /// The `paymentData` of the Apple Pay payment token, passed on unchanged.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ApplePayPaymentData {
     /// Encryption scheme version, such as `EC_v1`. Checked before sending: at least 1 character.
     pub version: std::string::String,
@@ -1275,7 +1290,8 @@ impl runtime::Validate for ApplePayPaymentData {
 }
 
 /// Header of the Apple Pay payment data.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ApplePayHeader {
     /// Ephemeral public key used for the encryption, Base64. Checked before sending: at least 1
     /// character.
@@ -1317,7 +1333,8 @@ impl runtime::Validate for ApplePayHeader {
 }
 
 /// Wrap an existing TransArmor token in a reusable Clover token (pilot).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ExternalTokenRequest {
     /// A TransArmor token the merchant already holds, with its card details.
     pub external_token: ExternalToken,
@@ -1341,45 +1358,46 @@ impl runtime::Validate for ExternalTokenRequest {
 }
 
 /// A TransArmor token the merchant already holds, with its card details.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ExternalToken {
     /// The TransArmor token. Checked before sending: at least 1 character.
     pub token_value: clover_api_runtime::Secret,
     /// Expiry of the card behind a TransArmor token.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub transarmor_token_attribute: std::option::Option<TransarmorTokenAttribute>,
     /// Cardholder name.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub name: std::option::Option<std::string::String>,
     /// Card network as Clover names it. Clover publishes no complete list, so the set is open; an
     /// unsupported value in a request yields `invalid_card_type`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub brand: std::option::Option<CardBrand>,
     /// First six digits of the card number. Checked before sending: exactly 6 characters. Matches
     /// the pattern `^[0-9]{6}$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub first6: std::option::Option<std::string::String>,
     /// Last four digits of the card number. Checked before sending: exactly 4 characters. Matches
     /// the pattern `^[0-9]{4}$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub last4: std::option::Option<std::string::String>,
     /// Billing street address.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub address_line1: std::option::Option<std::string::String>,
     /// Second line of the billing address.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub address_line2: std::option::Option<std::string::String>,
     /// Billing city.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub address_city: std::option::Option<std::string::String>,
     /// Billing state or province.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub address_state: std::option::Option<std::string::String>,
     /// Billing postal or ZIP code.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub address_zip: std::option::Option<std::string::String>,
     /// Billing country.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub address_country: std::option::Option<std::string::String>,
 }
 
@@ -1511,15 +1529,16 @@ impl runtime::Validate for ExternalToken {
 }
 
 /// Expiry of the card behind a TransArmor token.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct TransarmorTokenAttribute {
     /// Expiry month as two digits, `01` to `12`. Checked before sending: exactly 2 characters.
     /// Matches the pattern `^(0[1-9]|1[0-2])$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub exp_month: std::option::Option<std::string::String>,
     /// Expiry year, two or four digits. Checked before sending: from 2 to 4 characters. Matches
     /// the pattern `^([0-9]{2}|[0-9]{4})$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub exp_year: std::option::Option<std::string::String>,
 }
 
@@ -1555,73 +1574,76 @@ impl runtime::Validate for TransarmorTokenAttribute {
 
 /// A source token. Card, ACH and Apple Pay tokens are single-use; a wrapped TransArmor token
 /// is multi-use. Only the card and ACH summaries are documented.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Token {
     /// Token ID, alphanumeric and starting with `clv_`; pass it as a charge `source`.
     pub id: std::string::String,
     /// Object kind, `token`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub object: std::option::Option<std::string::String>,
     /// Non-sensitive summary of the tokenized card.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub card: std::option::Option<TokenCard>,
     /// Non-sensitive summary of the tokenized bank account.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub ach: std::option::Option<TokenAch>,
 }
 
 /// Non-sensitive summary of the tokenized card.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct TokenCard {
     /// Expiry month, read as two digits.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<2>::optional"
+        deserialize_with = "runtime::lenient::Digits::<2>::optional",
+        skip_serializing_if = "std::option::Option::is_none"
     )]
     pub exp_month: std::option::Option<std::string::String>,
     /// Expiry year, usually four digits.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<2>::optional"
+        deserialize_with = "runtime::lenient::Digits::<2>::optional",
+        skip_serializing_if = "std::option::Option::is_none"
     )]
     pub exp_year: std::option::Option<std::string::String>,
     /// First six digits of the card number.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<6>::optional"
+        deserialize_with = "runtime::lenient::Digits::<6>::optional",
+        skip_serializing_if = "std::option::Option::is_none"
     )]
     pub first6: std::option::Option<std::string::String>,
     /// Last four digits of the card number.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<4>::optional"
+        deserialize_with = "runtime::lenient::Digits::<4>::optional",
+        skip_serializing_if = "std::option::Option::is_none"
     )]
     pub last4: std::option::Option<std::string::String>,
     /// Card network as Clover names it. Clover publishes no complete list, so the set is open; an
     /// unsupported value in a request yields `invalid_card_type`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub brand: std::option::Option<CardBrand>,
 }
 
 /// Non-sensitive summary of the tokenized bank account.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct TokenAch {
     /// Last four digits of the account number.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<4>::optional"
+        deserialize_with = "runtime::lenient::Digits::<4>::optional",
+        skip_serializing_if = "std::option::Option::is_none"
     )]
     pub account_last4: std::option::Option<std::string::String>,
     /// Last four digits of the routing number.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<4>::optional"
+        deserialize_with = "runtime::lenient::Digits::<4>::optional",
+        skip_serializing_if = "std::option::Option::is_none"
     )]
     pub routing_last4: std::option::Option<std::string::String>,
 }
@@ -1661,7 +1683,8 @@ impl runtime::OpenEnum for CardBrand {
 runtime::open_enum!(CardBrand);
 
 /// Body for creating a charge (or an authorization when `capture` is false).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CreateChargeRequest {
     /// Amount to charge in the smallest currency unit (cents). When tax is sent it must already
     /// be included here; `tip_amount` is added by Clover on top. Amounts above $999,999.99 fail
@@ -1676,82 +1699,82 @@ pub struct CreateChargeRequest {
     /// `tender`. Checked before sending: at least 1 character.
     pub source: std::string::String,
     /// Capture immediately (default) or only authorize when false.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub capture: std::option::Option<bool>,
     /// Allow approval for less than the requested amount (used for gift cards).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub partial_redemption: std::option::Option<bool>,
     /// Free-text description of the charge, often shown to the shopper. Checked before sending:
     /// at most 255 characters.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub description: std::option::Option<std::string::String>,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
     /// is left out) or the merchant (`moto`, mail or telephone order).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub ecomind: std::option::Option<Ecomind>,
     /// Merchant reference such as an invoice or purchase-order number, forwarded to the gateway
     /// and shown in settlement data: up to 12 letters and digits, with single or repeated spaces
     /// allowed between them but not at either end. Checked before sending: from 1 to 12
     /// characters. Matches the pattern `^[A-Za-z0-9]+( +[A-Za-z0-9]+)*$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub external_reference_id: std::option::Option<std::string::String>,
     /// Customer number from the merchant's own order system.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub external_customer_reference: std::option::Option<std::string::String>,
     /// Address that receives the receipt once the charge is paid. The sandbox never sends
     /// receipts.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub receipt_email: std::option::Option<std::string::String>,
     /// Merchant website shown with the transaction; letters, digits, dots and hyphens only,
     /// without protocol or `www`. Checked before sending: from 4 to 13 characters. Matches the
     /// pattern `^[A-Za-z0-9.-]+$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub site_url: std::option::Option<std::string::String>,
     /// Arbitrary key-value data stored with the object, at most 500 characters in total. Values
     /// are not restricted to strings (Clover's own example uses a boolean).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub metadata: std::option::Option<
         std::collections::BTreeMap<std::string::String, serde_json::Value>,
     >,
     /// Business details printed on the shopper's card statement instead of the merchant's record.
     /// Merchants whose setup does not support this get a warning, not an error.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub soft_descriptor: std::option::Option<SoftDescriptor>,
     /// Purpose flag for the charge; `save_credential_on_file` keeps the card for future
     /// card-on-file payments. The set is open.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub intent: std::option::Option<ChargeIntent>,
     /// Card-on-file indicators. Required when `source` is a multi-pay token; the charge response
     /// echoes them.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub stored_credentials: std::option::Option<StoredCredentials>,
     /// Level 2 purchase-card data (US only, Visa and Mastercard). Merchants without purchase-card
     /// support have it ignored with a warning.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub level2: std::option::Option<Level2>,
     /// Level 3 purchase-card data (US only, Visa and Mastercard), sent in addition to Level 2.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub level3: std::option::Option<Level3>,
     /// 3-D Secure data for the charge. With `source: NON_CLOVER` the merchant ran its own 3DS
     /// server and passes the result in `authentication_result`; with `source: CLOVER`, Clover
     /// runs 3DS and needs `browser_info` (its absence is a 400 `invalid_request`).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub threeds: std::option::Option<ThreeDsRequest>,
     /// ID of one of the merchant's tax rates (from the platform tax-rates endpoint). The tax is
     /// not added to `amount` automatically.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub tax_rate_uuid: std::option::Option<std::string::String>,
     /// Tax included in `amount`, in cents. It is not added to `amount` automatically. Checked
     /// before sending: at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub tax_amount: std::option::Option<i64>,
     /// Tip in cents, added to the total by Clover when the transaction is finalized. Checked
     /// before sending: at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub tip_amount: std::option::Option<i64>,
     /// Non-card tender used with `source: alternate_tender`. Identify it with a standard
     /// `label_key`, a custom tender `label`, or a tender `id`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub tender: std::option::Option<Tender>,
 }
 
@@ -2013,26 +2036,26 @@ runtime::open_enum!(ChargeIntent);
 pub struct SoftDescriptor {
     /// Business name to display (letters and digits). Checked before sending: at most 38
     /// characters.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub dba_name: std::option::Option<std::string::String>,
     /// Street address.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub street: std::option::Option<std::string::String>,
     /// City.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub city: std::option::Option<std::string::String>,
     /// Two-letter US state code. Checked before sending: exactly 2 characters.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub region: std::option::Option<std::string::String>,
     /// Postal or ZIP code.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub postal_code: std::option::Option<std::string::String>,
     /// Three-digit numeric ISO country code, such as "840". Checked before sending: exactly 3
     /// characters.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub country_code: std::option::Option<std::string::String>,
     /// Phone number or email address; Discover and Visa allow at most 13 characters.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub merchant_contact_info: std::option::Option<std::string::String>,
 }
 
@@ -2115,27 +2138,27 @@ impl runtime::Validate for SoftDescriptor {
 pub struct StoredCredentials {
     /// Whether this is the first stored-credential payment or a later one. Open set; upper case
     /// is sent.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub sequence: std::option::Option<StoredCredentialSequence>,
     /// True for payments on a fixed schedule (recurring); false for installments or unscheduled
     /// payments.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub is_scheduled: std::option::Option<bool>,
     /// Who started the payment. Open set; upper case is sent.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub initiator: std::option::Option<StoredCredentialInitiator>,
     /// Kind of bill payment; Canadian merchants must send `RECURRING`. Open set; upper case is
     /// sent.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub bill_pay_indicator: std::option::Option<BillPayIndicator>,
     /// Merchant invoice number for the payment.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub invoice_number: std::option::Option<std::string::String>,
     /// Free-text description of the arrangement.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub description: std::option::Option<std::string::String>,
     /// Details of an installment plan.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub installment_info: std::option::Option<InstallmentInfo>,
 }
 
@@ -2279,22 +2302,22 @@ runtime::open_enum!(BillPayIndicator);
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstallmentInfo {
     /// Number of installments in the plan.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub total_count: std::option::Option<i32>,
     /// Total amount of the plan in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub total_amount: std::option::Option<i64>,
     /// Position of this payment within the plan.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub sequence_number: std::option::Option<i32>,
     /// Whether installment amounts are fixed or variable.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub amount_type: std::option::Option<std::string::String>,
     /// Unit of time between installments.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub interval: std::option::Option<std::string::String>,
     /// Number of interval units between installments.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub interval_count: std::option::Option<i32>,
 }
 
@@ -2347,42 +2370,42 @@ impl InstallmentInfo {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Level2 {
     /// Tax in cents; requires `pc_order_number`. Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub tax_amount: std::option::Option<i64>,
     /// 0 = no tax information, 1 = tax amount provided, 2 = tax exempt. Checked before sending:
     /// from 0 to 2.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub tax_indicator: std::option::Option<i32>,
     /// Purchase identifier assigned by the merchant.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub purchase_identifier: std::option::Option<std::string::String>,
     /// Purchase-card order number.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub pc_order_number: std::option::Option<std::string::String>,
     /// Discount in cents. Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub discount_amount: std::option::Option<i64>,
     /// Shipping cost in cents. Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub freight_amount: std::option::Option<i64>,
     /// Duty in cents. Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub duty_amount: std::option::Option<i64>,
     /// Postal code the goods ship to.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub destination_postal_code: std::option::Option<std::string::String>,
     /// Postal code the goods ship from.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub shipping_from_postal_code: std::option::Option<std::string::String>,
     /// Three-digit numeric ISO code of the destination country. Checked before sending: from 0 to
     /// 999.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub destination_country_code: std::option::Option<i32>,
     /// Merchant tax identifier (Mastercard only).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub merchant_tax_id: std::option::Option<std::string::String>,
     /// Description of the goods purchased.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub product_description: std::option::Option<std::string::String>,
 }
 
@@ -2500,18 +2523,17 @@ impl runtime::Validate for Level2 {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Level3 {
     /// Service code from the card's track data.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub service_code: std::option::Option<std::string::String>,
     /// True for transactions where the magnetic stripe was swiped. The mixed-case name is
     /// Clover's.
     #[serde(
         rename = "magnetic_Stripe_Ind",
-        default,
         skip_serializing_if = "std::option::Option::is_none"
     )]
     pub magnetic_stripe_ind: std::option::Option<bool>,
     /// Line items of the purchase.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub level3_line_items: std::option::Option<std::vec::Vec<Level3LineItem>>,
 }
 
@@ -2552,25 +2574,25 @@ impl runtime::Validate for Level3 {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Level3LineItem {
     /// Item description; must not be blank or all zeros.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub item_description: std::option::Option<std::string::String>,
     /// Product code or UPC.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub product_code: std::option::Option<std::string::String>,
     /// Unit cost in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub unit_cost: std::option::Option<i64>,
     /// Item quantity with up to four decimal places.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub quantity: std::option::Option<f64>,
     /// Discount for the line in cents. Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub discount_amount: std::option::Option<i64>,
     /// Unit-of-measure code.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub unit_of_measure: std::option::Option<std::string::String>,
     /// Classification code of the goods (required by Visa).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub commodity_code: std::option::Option<std::string::String>,
 }
 
@@ -2640,16 +2662,17 @@ impl runtime::Validate for Level3LineItem {
 /// 3-D Secure data for the charge. With `source: NON_CLOVER` the merchant ran its own 3DS
 /// server and passes the result in `authentication_result`; with `source: CLOVER`, Clover
 /// runs 3DS and needs `browser_info` (its absence is a 400 `invalid_request`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ThreeDsRequest {
     /// Who performed the 3-D Secure authentication.
     pub source: ThreeDsSource,
     /// Outcome of an externally performed 3-D Secure authentication.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub authentication_result: std::option::Option<ThreeDsAuthenticationResult>,
     /// Shopper browser data Clover needs to run 3-D Secure itself. Numeric values are sent as
     /// strings, as Clover's JavaScript helper does.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub browser_info: std::option::Option<BrowserInfo>,
 }
 
@@ -2710,19 +2733,20 @@ impl runtime::OpenEnum for ThreeDsSource {
 runtime::open_enum!(ThreeDsSource);
 
 /// Outcome of an externally performed 3-D Secure authentication.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ThreeDsAuthenticationResult {
     /// Result reported by the 3DS server. Open set.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub authentication_status: std::option::Option<ThreeDsAuthenticationStatus>,
     /// 3DS transaction identifier.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub transaction_id: std::option::Option<std::string::String>,
     /// Authentication value from the issuer; mandatory for externally performed 3DS.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub cryptogram: std::option::Option<std::string::String>,
     /// Protocol version; only 2.x is supported.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub threeds_version: std::option::Option<std::string::String>,
 }
 
@@ -2801,40 +2825,41 @@ runtime::open_enum!(ThreeDsAuthenticationStatus);
 
 /// Shopper browser data Clover needs to run 3-D Secure itself. Numeric values are sent as
 /// strings, as Clover's JavaScript helper does.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct BrowserInfo {
     /// Accept header of the shopper's browser.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub browser_accept_header: std::option::Option<std::string::String>,
     /// IP address of the shopper's browser.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub browser_ip: std::option::Option<std::string::String>,
     /// Whether JavaScript is enabled.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub browser_javascript_enabled: std::option::Option<bool>,
     /// Whether Java is enabled.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub browser_java_enabled: std::option::Option<bool>,
     /// Browser language tag.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub browser_language: std::option::Option<std::string::String>,
     /// Screen height in pixels.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub browser_screen_height: std::option::Option<std::string::String>,
     /// Screen width in pixels.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub browser_screen_width: std::option::Option<std::string::String>,
     /// Offset from UTC in minutes.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub browser_tz: std::option::Option<std::string::String>,
     /// Screen colour depth in bits.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub browser_color_depth: std::option::Option<std::string::String>,
     /// User-Agent string of the browser.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub browser_user_agent: std::option::Option<std::string::String>,
     /// Origin of the page that collected the payment.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub browser_http_origin: std::option::Option<std::string::String>,
 }
 
@@ -2946,16 +2971,17 @@ impl BrowserInfo {
 
 /// Non-card tender used with `source: alternate_tender`. Identify it with a standard
 /// `label_key`, a custom tender `label`, or a tender `id`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct Tender {
     /// Key of a standard tender, such as `com.clover.tender.cash` or `com.clover.tender.check`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub label_key: std::option::Option<std::string::String>,
     /// Display name of a custom tender.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub label: std::option::Option<std::string::String>,
     /// ID of a tender configured for the merchant.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub id: std::option::Option<std::string::String>,
 }
 
@@ -2984,19 +3010,20 @@ impl Tender {
 
 /// Body for capturing an authorized charge. Every field is optional; an empty object captures
 /// the full amount.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CaptureChargeRequest {
     /// Amount to capture in cents. Omit for the full authorization; a smaller value captures
     /// partially; 0 releases a gift-card lock without redeeming. Checked before sending: from 0
     /// to 99999999.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub amount: std::option::Option<i64>,
     /// Address that receives the receipt.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub receipt_email: std::option::Option<std::string::String>,
     /// Level 2 purchase-card data (US only, Visa and Mastercard). Merchants without purchase-card
     /// support have it ignored with a warning.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub level2: std::option::Option<Level2>,
 }
 
@@ -3032,7 +3059,8 @@ impl runtime::Validate for CaptureChargeRequest {
 }
 
 /// Body for finishing a charge after a Clover-run 3-D Secure flow.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct FinalizePaymentRequest {
     /// ID of the charge returned by create-charge. Checked before sending: at least 1 character.
     pub charge_id: std::string::String,
@@ -3063,7 +3091,8 @@ impl runtime::Validate for FinalizePaymentRequest {
 }
 
 /// The 3-D Secure step being reported.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ThreeDsFinalize {
     /// Who performed the 3-D Secure authentication.
     pub source: ThreeDsSource,
@@ -3097,151 +3126,152 @@ impl runtime::Validate for ThreeDsFinalize {
 /// A charge as returned by Clover. Only `id` is guaranteed; every other field may be absent.
 /// Some documentation examples send booleans or amounts as strings; the documented types are
 /// modelled.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Charge {
     /// Charge ID (13-character Clover ID).
     pub id: std::string::String,
     /// Object kind, `charge`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub object: std::option::Option<std::string::String>,
     /// Charged or authorized amount in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub amount: std::option::Option<i64>,
     /// Amount refunded so far, in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub amount_refunded: std::option::Option<i64>,
     /// Amount captured, in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub amount_captured: std::option::Option<i64>,
     /// Tax included in the amount, in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub tax_amount: std::option::Option<i64>,
     /// Tip added to the amount, in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub tip_amount: std::option::Option<i64>,
     /// Currency code.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub currency: std::option::Option<std::string::String>,
     /// Creation time in Unix epoch milliseconds (some examples use shorter placeholder values).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub created: std::option::Option<i64>,
     /// Whether the charge has been captured.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub captured: std::option::Option<bool>,
     /// Whether the charge was approved and paid.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub paid: std::option::Option<bool>,
     /// Whether the charge has been fully refunded.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub refunded: std::option::Option<bool>,
     /// Whether the issuer approved only part of the amount.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub partial_auth: std::option::Option<bool>,
     /// True for production, false for sandbox.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub livemode: std::option::Option<bool>,
     /// Processing status of a charge. Open set.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub status: std::option::Option<ChargeStatus>,
     /// Kind of payment method, as a plain string rather than an object. `card` and `giftCard`
     /// appear in Clover's docs; `ach` and `paypal` only in an unofficial spec. Open set.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub payment_method_details: std::option::Option<PaymentMethodKind>,
     /// Gateway reference number of the transaction, digits.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<1>::optional"
+        deserialize_with = "runtime::lenient::Digits::<1>::optional",
+        skip_serializing_if = "std::option::Option::is_none"
     )]
     pub ref_num: std::option::Option<std::string::String>,
     /// Issuer authorization code.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<1>::optional"
+        deserialize_with = "runtime::lenient::Digits::<1>::optional",
+        skip_serializing_if = "std::option::Option::is_none"
     )]
     pub auth_code: std::option::Option<std::string::String>,
     /// ID of the order Clover created for the charge.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub order: std::option::Option<std::string::String>,
     /// ID of the card-on-file customer that was charged.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub customer: std::option::Option<std::string::String>,
     /// Description supplied when the charge was created.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub description: std::option::Option<std::string::String>,
     /// Address the receipt was sent to.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub receipt_email: std::option::Option<std::string::String>,
     /// Receipt number.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub receipt_number: std::option::Option<std::string::String>,
     /// Link to the online receipt.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub receipt_url: std::option::Option<std::string::String>,
     /// Merchant reference supplied at creation.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub external_reference_id: std::option::Option<std::string::String>,
     /// Customer reference supplied at creation.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub external_customer_reference: std::option::Option<std::string::String>,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
     /// is left out) or the merchant (`moto`, mail or telephone order).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub ecomind: std::option::Option<Ecomind>,
     /// Merchant website supplied at creation.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub site_url: std::option::Option<std::string::String>,
     /// Non-fatal notice on a successful charge, for example that Level 2 data or a soft
     /// descriptor was ignored.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub warning_message: std::option::Option<std::string::String>,
     /// Error code for a failed charge.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub failure_code: std::option::Option<std::string::String>,
     /// Explanation for a failed charge.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub failure_message: std::option::Option<std::string::String>,
     /// Debt-repayment processing result (`approved`, `declined` or `not_processed`); seen only in
     /// an unofficial spec.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub debt_payment: std::option::Option<std::string::String>,
     /// Account the charge was made for; seen only in an unofficial spec.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub on_behalf_of: std::option::Option<std::string::String>,
     /// How the card network and Clover judged the charge.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub outcome: std::option::Option<ChargeOutcome>,
     /// Summary of the card or token that was charged.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub source: std::option::Option<ChargeSource>,
     /// Card-on-file indicators. Required when `source` is a multi-pay token; the charge response
     /// echoes them.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub stored_credentials: std::option::Option<StoredCredentials>,
     /// 3-D Secure status of a charge. When Clover runs 3DS the first response may ask for a
     /// method or challenge flow, using the URLs in `data`, before the charge can be finalized.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub threeds: std::option::Option<ThreeDsResult>,
     /// Gift-card balance details returned with gift-card charges and refunds.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub gift_card: std::option::Option<GiftCardBalance>,
     /// Reference to the card stored for future card-on-file payments.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub saved_credentials_on_file: std::option::Option<SavedCredentialsOnFile>,
     /// Business details printed on the shopper's card statement instead of the merchant's record.
     /// Merchants whose setup does not support this get a warning, not an error.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub soft_descriptor: std::option::Option<SoftDescriptor>,
     /// Level 2 purchase-card data (US only, Visa and Mastercard). Merchants without purchase-card
     /// support have it ignored with a warning.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub level2: std::option::Option<Level2>,
     /// Level 3 purchase-card data (US only, Visa and Mastercard), sent in addition to Level 2.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub level3: std::option::Option<Level3>,
     /// Key-value data attached to the charge; values may be any JSON type.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub metadata: std::option::Option<
         std::collections::BTreeMap<std::string::String, serde_json::Value>,
     >,
@@ -3306,80 +3336,83 @@ impl runtime::OpenEnum for PaymentMethodKind {
 runtime::open_enum!(PaymentMethodKind);
 
 /// How the card network and Clover judged the charge.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ChargeOutcome {
     /// Network decision, such as `approved_by_network`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub network_status: std::option::Option<std::string::String>,
     /// Outcome kind, such as `authorized`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub r#type: std::option::Option<std::string::String>,
 }
 
 /// Summary of the card or token that was charged.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ChargeSource {
     /// ID of the token or saved source that was charged.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub id: std::option::Option<std::string::String>,
     /// Card network as Clover names it. Clover publishes no complete list, so the set is open; an
     /// unsupported value in a request yields `invalid_card_type`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub brand: std::option::Option<CardBrand>,
     /// Expiry month, read as two digits.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<2>::optional"
+        deserialize_with = "runtime::lenient::Digits::<2>::optional",
+        skip_serializing_if = "std::option::Option::is_none"
     )]
     pub exp_month: std::option::Option<std::string::String>,
     /// Expiry year, usually four digits.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<2>::optional"
+        deserialize_with = "runtime::lenient::Digits::<2>::optional",
+        skip_serializing_if = "std::option::Option::is_none"
     )]
     pub exp_year: std::option::Option<std::string::String>,
     /// First six digits of the card number.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<6>::optional"
+        deserialize_with = "runtime::lenient::Digits::<6>::optional",
+        skip_serializing_if = "std::option::Option::is_none"
     )]
     pub first6: std::option::Option<std::string::String>,
     /// Last four digits of the card number.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<4>::optional"
+        deserialize_with = "runtime::lenient::Digits::<4>::optional",
+        skip_serializing_if = "std::option::Option::is_none"
     )]
     pub last4: std::option::Option<std::string::String>,
     /// Result of the street-address verification.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub address_line1_check: std::option::Option<std::string::String>,
     /// Billing postal code on file.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub address_zip: std::option::Option<std::string::String>,
     /// Result of the postal-code verification.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub address_zip_check: std::option::Option<std::string::String>,
 }
 
 /// 3-D Secure status of a charge. When Clover runs 3DS the first response may ask for a
 /// method or challenge flow, using the URLs in `data`, before the charge can be finalized.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ThreeDsResult {
     /// Who performed the 3-D Secure authentication.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub source: std::option::Option<ThreeDsSource>,
     /// Where a 3-D Secure authentication stands. Open set.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub validation_result: std::option::Option<ThreeDsValidationResult>,
     /// Whether fraud liability shifted away from the merchant. Open set.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub liability_protection_status: std::option::Option<LiabilityProtectionStatus>,
     /// Values needed to continue a Clover-run 3-D Secure method or challenge flow.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub data: std::option::Option<ThreeDsFlowData>,
 }
 
@@ -3438,87 +3471,87 @@ impl runtime::OpenEnum for LiabilityProtectionStatus {
 runtime::open_enum!(LiabilityProtectionStatus);
 
 /// Values needed to continue a Clover-run 3-D Secure method or challenge flow.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ThreeDsFlowData {
     /// Issuer URL for the 3DS method step.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub method_url: std::option::Option<std::string::String>,
     /// URL notified when the method step completes.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub method_notification_url: std::option::Option<std::string::String>,
     /// Transaction ID assigned by the 3DS server.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub threeds_server_transaction_id: std::option::Option<std::string::String>,
     /// 3DS protocol version in use.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub threeds_protocol_version: std::option::Option<std::string::String>,
     /// Issuer access-control-server URL for the challenge.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub acs_url: std::option::Option<std::string::String>,
     /// Transaction ID assigned by the access control server.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub acs_transaction_id: std::option::Option<std::string::String>,
 }
 
 /// Gift-card balance details returned with gift-card charges and refunds.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct GiftCardBalance {
     /// Card expiry date as `yyyy-MM-dd`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub expiration_date: std::option::Option<std::string::String>,
     /// Balance before the operation, in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub previous_balance: std::option::Option<i64>,
     /// Balance after the operation, in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub new_balance: std::option::Option<i64>,
     /// Amount currently locked by an uncaptured redemption, in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub lock_amount: std::option::Option<i64>,
     /// Identifier of the lock, to unlock or redeem it later.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<1>::optional"
+        deserialize_with = "runtime::lenient::Digits::<1>::optional",
+        skip_serializing_if = "std::option::Option::is_none"
     )]
     pub lock_id: std::option::Option<std::string::String>,
     /// Security code of a newly issued virtual gift card.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub security_card_value: std::option::Option<clover_api_runtime::Secret>,
     /// Number of a newly issued virtual gift card.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub number: std::option::Option<clover_api_runtime::Secret>,
 }
 
 /// Reference to the card stored for future card-on-file payments.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct SavedCredentialsOnFile {
     /// Kind of stored token, such as `TRANSARMOR`.
-    #[serde(
-        rename = "tokenType",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
+    #[serde(rename = "tokenType", skip_serializing_if = "std::option::Option::is_none")]
     pub token_type: std::option::Option<std::string::String>,
     /// Masked token value.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub value: std::option::Option<std::string::String>,
 }
 
 /// One page of charges. Iterate while `has_more` is true.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ChargeList {
     /// Object kind, `list`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub object: std::option::Option<std::string::String>,
     /// Path that produced the list.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub url: std::option::Option<std::string::String>,
     /// Whether more charges exist beyond this page.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub has_more: std::option::Option<bool>,
     /// The charges on this page, newest first.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub data: std::option::Option<std::vec::Vec<Charge>>,
 }
 
@@ -3532,20 +3565,21 @@ pub type ExternalReferenceId = std::string::String;
 pub type Metadata = std::collections::BTreeMap<std::string::String, serde_json::Value>;
 
 /// Body for refunding a charge.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CreateRefundRequest {
     /// ID of the charge to refund. Checked before sending: at least 1 character.
     pub charge: std::string::String,
     /// Amount to refund in cents, up to what remains unrefunded. Omit for a full refund. Checked
     /// before sending: at least 1.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub amount: std::option::Option<i64>,
     /// Why the money is returned, for example `requested_by_customer`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub reason: std::option::Option<std::string::String>,
     /// Merchant reference for the refund, up to 12 characters. Only reported by a third-party
     /// source. Checked before sending: at most 12 characters.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub external_reference_id: std::option::Option<std::string::String>,
 }
 
@@ -3598,40 +3632,41 @@ impl runtime::Validate for CreateRefundRequest {
 }
 
 /// A refund (or void) of a charge. Only `id` is guaranteed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Refund {
     /// Refund ID.
     pub id: std::string::String,
     /// Object kind, `refund`, or `void_on_refund` for the void of a refund.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub object: std::option::Option<std::string::String>,
     /// Refunded amount in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub amount: std::option::Option<i64>,
     /// ID of the refunded charge.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub charge: std::option::Option<std::string::String>,
     /// Creation time in Unix epoch milliseconds.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub created: std::option::Option<i64>,
     /// Currency code; compare case-insensitively.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub currency: std::option::Option<std::string::String>,
     /// Whether the refund went through. Open set.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub status: std::option::Option<RefundStatus>,
     /// Reason supplied with the request.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub reason: std::option::Option<std::string::String>,
     /// Receipt number.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub receipt_number: std::option::Option<std::string::String>,
     /// Gift-card balance details returned with gift-card charges and refunds.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub gift_card: std::option::Option<GiftCardBalance>,
     /// Extra details about the refund, such as `refundType` (`VOID` when processed before
     /// settlement), `authCode`, `refNum` and `gatewayResponseCode`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub metadata: std::option::Option<
         std::collections::BTreeMap<std::string::String, serde_json::Value>,
     >,
@@ -3665,10 +3700,11 @@ impl runtime::OpenEnum for RefundStatus {
 runtime::open_enum!(RefundStatus);
 
 /// Body for voiding a refund or a gift-card reload.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CancelRefundRequest {
     /// Why the refund is voided; the guide only shows `USER_CANCEL`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub reason: std::option::Option<std::string::String>,
 }
 
@@ -3684,25 +3720,27 @@ impl CancelRefundRequest {
 }
 
 /// One page of refunds. Iterate while `has_more` is true.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct RefundList {
     /// Object kind, `list`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub object: std::option::Option<std::string::String>,
     /// Path that produced the list.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub url: std::option::Option<std::string::String>,
     /// Whether more refunds exist beyond this page.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub has_more: std::option::Option<bool>,
     /// The refunds on this page, newest first.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub data: std::option::Option<std::vec::Vec<Refund>>,
 }
 
 /// Body for saving a card on file. Contact fields use camelCase (`firstName`) while the
 /// shipping address uses snake_case (`postal_code`), as Clover names them.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CreateCustomerRequest {
     /// Customer's email address. Checked before sending: at least 1 character.
     pub email: std::string::String,
@@ -3711,30 +3749,22 @@ pub struct CreateCustomerRequest {
     pub source: std::string::String,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
     /// is left out) or the merchant (`moto`, mail or telephone order).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub ecomind: std::option::Option<Ecomind>,
     /// Customer's first name.
-    #[serde(
-        rename = "firstName",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
+    #[serde(rename = "firstName", skip_serializing_if = "std::option::Option::is_none")]
     pub first_name: std::option::Option<std::string::String>,
     /// Customer's last name.
-    #[serde(
-        rename = "lastName",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
+    #[serde(rename = "lastName", skip_serializing_if = "std::option::Option::is_none")]
     pub last_name: std::option::Option<std::string::String>,
     /// Customer's full name.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub name: std::option::Option<std::string::String>,
     /// Customer's phone number.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub phone: std::option::Option<std::string::String>,
     /// Where goods are sent, and to whom.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub shipping: std::option::Option<Shipping>,
 }
 
@@ -3810,41 +3840,34 @@ impl runtime::Validate for CreateCustomerRequest {
 
 /// Body for changing a card-on-file customer; every field is optional and only the fields
 /// sent are changed. A new `source` attaches a new card (revoke the old one first).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct UpdateCustomerRequest {
     /// New email address.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub email: std::option::Option<std::string::String>,
     /// Single-use token of the card or bank account to keep on file instead. Checked before
     /// sending: at least 1 character.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub source: std::option::Option<std::string::String>,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
     /// is left out) or the merchant (`moto`, mail or telephone order).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub ecomind: std::option::Option<Ecomind>,
     /// First name.
-    #[serde(
-        rename = "firstName",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
+    #[serde(rename = "firstName", skip_serializing_if = "std::option::Option::is_none")]
     pub first_name: std::option::Option<std::string::String>,
     /// Last name.
-    #[serde(
-        rename = "lastName",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
+    #[serde(rename = "lastName", skip_serializing_if = "std::option::Option::is_none")]
     pub last_name: std::option::Option<std::string::String>,
     /// Full name.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub name: std::option::Option<std::string::String>,
     /// Phone number.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub phone: std::option::Option<std::string::String>,
     /// Where goods are sent, and to whom.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub shipping: std::option::Option<Shipping>,
 }
 
@@ -3918,13 +3941,13 @@ impl runtime::Validate for UpdateCustomerRequest {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Shipping {
     /// Recipient's name.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub name: std::option::Option<std::string::String>,
     /// Recipient's phone number.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub phone: std::option::Option<std::string::String>,
     /// Postal address.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub address: std::option::Option<Address>,
 }
 
@@ -3952,22 +3975,22 @@ impl Shipping {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Address {
     /// Street address.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub line1: std::option::Option<std::string::String>,
     /// Apartment, suite or second address line.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub line2: std::option::Option<std::string::String>,
     /// City.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub city: std::option::Option<std::string::String>,
     /// State or province.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub state: std::option::Option<std::string::String>,
     /// Postal or ZIP code.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub postal_code: std::option::Option<std::string::String>,
     /// Country code, such as `US` or `CA`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub country: std::option::Option<std::string::String>,
 }
 
@@ -4016,84 +4039,88 @@ impl Address {
 }
 
 /// A card-on-file customer. Only `id` is guaranteed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Customer {
     /// Customer ID; it can be used as a charge `source`.
     pub id: std::string::String,
     /// Object kind, `customer`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub object: std::option::Option<std::string::String>,
     /// Creation time in Unix epoch milliseconds.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub created: std::option::Option<i64>,
     /// Currency code; compare case-insensitively.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub currency: std::option::Option<std::string::String>,
     /// Customer's email address.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub email: std::option::Option<std::string::String>,
     /// Customer's name.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub name: std::option::Option<std::string::String>,
     /// Customer's phone number.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub phone: std::option::Option<std::string::String>,
     /// The customer's saved sources, as a list envelope of multi-pay token IDs.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub sources: std::option::Option<CustomerSources>,
     /// Where goods are sent, and to whom.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub shipping: std::option::Option<Shipping>,
 }
 
 /// The customer's saved sources, as a list envelope of multi-pay token IDs.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct CustomerSources {
     /// Object kind, `list`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub object: std::option::Option<std::string::String>,
     /// Whether more sources exist than are listed.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub has_more: std::option::Option<bool>,
     /// IDs of the saved sources.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub data: std::option::Option<std::vec::Vec<std::string::String>>,
 }
 
 /// Confirmation that a saved source was removed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct DeletedSource {
     /// ID of the removed source.
     pub id: std::string::String,
     /// Object kind, `deletedcard`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub object: std::option::Option<std::string::String>,
     /// True once the source is gone.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub deleted: std::option::Option<bool>,
 }
 
 /// Body for creating an ecommerce order.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CreateOrderRequest {
     /// Lower-case ISO 4217 currency code of the order. Checked before sending: exactly 3
     /// characters. Matches the pattern `^[a-z]{3}$`.
     pub currency: std::string::String,
     /// Shopper's email address; needed here unless it is sent when the order is paid.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub email: std::option::Option<std::string::String>,
     /// ID of a card-on-file customer to attach to the order.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub customer: std::option::Option<std::string::String>,
     /// Line items of the order; an unofficial summary caps them at 25.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub items: std::option::Option<std::vec::Vec<NewOrderItem>>,
     /// Where goods are sent, and to whom.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub shipping: std::option::Option<Shipping>,
     /// Arbitrary key-value data stored with the object, at most 500 characters in total. Values
     /// are not restricted to strings (Clover's own example uses a boolean).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub metadata: std::option::Option<
         std::collections::BTreeMap<std::string::String, serde_json::Value>,
     >,
@@ -4160,29 +4187,30 @@ impl runtime::Validate for CreateOrderRequest {
 }
 
 /// One line of a new order.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct NewOrderItem {
     /// Kind of order line. Clover adds `tax` lines itself. Open set.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub r#type: std::option::Option<OrderItemType>,
     /// ID of the inventory item (or SKU) the line refers to.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub parent: std::option::Option<std::string::String>,
     /// Unit price in cents. Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub amount: std::option::Option<i64>,
     /// Lower-case ISO 4217 currency code of the line. Checked before sending: exactly 3
     /// characters. Matches the pattern `^[a-z]{3}$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub currency: std::option::Option<std::string::String>,
     /// Text shown for the line.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub description: std::option::Option<std::string::String>,
     /// Number of units. Checked before sending: at least 1.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub quantity: std::option::Option<i32>,
     /// Taxes that apply to the line.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub tax_rates: std::option::Option<std::vec::Vec<OrderTaxRate>>,
 }
 
@@ -4251,20 +4279,21 @@ impl runtime::Validate for NewOrderItem {
 }
 
 /// A tax applied to a line: a merchant tax rate by ID, an ad-hoc rate, or a flat tax amount.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct OrderTaxRate {
     /// Name of the tax.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub name: std::option::Option<std::string::String>,
     /// ID of one of the merchant's tax rates.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub tax_rate_uuid: std::option::Option<std::string::String>,
     /// Ad-hoc rate in units of 1/100,000 of a percent (1000000 is 10%). Checked before sending:
     /// at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub rate: std::option::Option<i64>,
     /// Flat tax in cents. Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub tax_amount: std::option::Option<i64>,
 }
 
@@ -4336,25 +4365,26 @@ impl runtime::OpenEnum for OrderItemType {
 runtime::open_enum!(OrderItemType);
 
 /// One line of an order as Clover returns it.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct OrderItem {
     /// Kind of order line. Clover adds `tax` lines itself. Open set.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub r#type: std::option::Option<OrderItemType>,
     /// ID of the inventory item the line refers to.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub parent: std::option::Option<std::string::String>,
     /// Amount of the line in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub amount: std::option::Option<i64>,
     /// Currency code; compare case-insensitively.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub currency: std::option::Option<std::string::String>,
     /// Text shown for the line.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub description: std::option::Option<std::string::String>,
     /// Number of units.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub quantity: std::option::Option<i32>,
 }
 
@@ -4402,192 +4432,196 @@ impl runtime::ParamValue for OrderStatus {
 }
 
 /// An ecommerce order, with payment fields once it has been paid. Only `id` is guaranteed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Order {
     /// Order ID.
     pub id: std::string::String,
     /// Object kind, `order`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub object: std::option::Option<std::string::String>,
     /// Order total in cents, tax included.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub amount: std::option::Option<i64>,
     /// Tax in the total, in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub tax_amount: std::option::Option<i64>,
     /// Amount paid so far, in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub amount_paid: std::option::Option<i64>,
     /// Tax paid so far, in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub tax_amount_paid: std::option::Option<i64>,
     /// Amount refunded through returns, in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub amount_returned: std::option::Option<i64>,
     /// Currency code; compare case-insensitively.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub currency: std::option::Option<std::string::String>,
     /// Creation time in Unix epoch milliseconds.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub created: std::option::Option<i64>,
     /// ID of the attached customer.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub customer: std::option::Option<std::string::String>,
     /// Shopper's email address.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub email: std::option::Option<std::string::String>,
     /// Where an order stands. Open set.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub status: std::option::Option<OrderStatus>,
     /// When the order changed state.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub status_transitions: std::option::Option<OrderStatusTransitions>,
     /// Lines of the order, including the tax lines Clover adds.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub items: std::option::Option<std::vec::Vec<OrderItem>>,
     /// Where goods are sent, and to whom.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub shipping: std::option::Option<Shipping>,
     /// ID of the charge that paid the order.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub charge: std::option::Option<std::string::String>,
     /// Gateway reference number of the payment, digits.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<1>::optional"
+        deserialize_with = "runtime::lenient::Digits::<1>::optional",
+        skip_serializing_if = "std::option::Option::is_none"
     )]
     pub ref_num: std::option::Option<std::string::String>,
     /// Issuer authorization code of the payment.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<1>::optional"
+        deserialize_with = "runtime::lenient::Digits::<1>::optional",
+        skip_serializing_if = "std::option::Option::is_none"
     )]
     pub auth_code: std::option::Option<std::string::String>,
     /// Summary of the card or token that was charged.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub source: std::option::Option<ChargeSource>,
     /// Earlier charges of an order paid in several parts.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub past_charges: std::option::Option<std::vec::Vec<Charge>>,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
     /// is left out) or the merchant (`moto`, mail or telephone order).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub ecomind: std::option::Option<Ecomind>,
     /// Non-fatal notice about the payment.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub warning_message: std::option::Option<std::string::String>,
     /// Reference to the card stored for future card-on-file payments.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub saved_credentials_on_file: std::option::Option<SavedCredentialsOnFile>,
     /// Key-value data attached to the order; values may be any JSON type.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub metadata: std::option::Option<
         std::collections::BTreeMap<std::string::String, serde_json::Value>,
     >,
 }
 
 /// When the order changed state.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct OrderStatusTransitions {
     /// When the order was paid, in Unix epoch milliseconds.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub paid: std::option::Option<i64>,
 }
 
 /// One page of orders. Iterate while `has_more` is true.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct OrderList {
     /// Object kind, `list`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub object: std::option::Option<std::string::String>,
     /// Path that produced the list.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub url: std::option::Option<std::string::String>,
     /// Whether more orders exist beyond this page.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub has_more: std::option::Option<bool>,
     /// The orders on this page, newest first.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub data: std::option::Option<std::vec::Vec<Order>>,
 }
 
 /// Body for paying an order. Give `source` or `customer` (or both, to charge a source on
 /// behalf of a customer); `amount` pays part of the order.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct PayOrderRequest {
     /// What to charge: a single-use token, a card-on-file customer ID, a multi-pay token (with
     /// `stored_credentials`) or `alternate_tender` (with `tender`). Checked before sending: at
     /// least 1 character.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub source: std::option::Option<std::string::String>,
     /// ID of the customer to charge instead of the order's customer. Checked before sending: from
     /// 1 to 5000 characters.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub customer: std::option::Option<std::string::String>,
     /// Shopper's email address, if the order has none.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub email: std::option::Option<std::string::String>,
     /// Part of the order total to pay now, in cents (split payments). Checked before sending:
     /// from 0 to 99999999.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub amount: std::option::Option<i64>,
     /// Lower-case ISO 4217 currency code. Checked before sending: exactly 3 characters. Matches
     /// the pattern `^[a-z]{3}$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub currency: std::option::Option<std::string::String>,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
     /// is left out) or the merchant (`moto`, mail or telephone order).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub ecomind: std::option::Option<Ecomind>,
     /// Allow a gift card to pay less than requested.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub partial_redemption: std::option::Option<bool>,
     /// Names of related objects to include in full in the response.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub expand: std::option::Option<std::vec::Vec<std::string::String>>,
     /// Tip in cents, added on top of the payment. Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub tip_amount: std::option::Option<i64>,
     /// Merchant reference such as an invoice or purchase-order number, forwarded to the gateway
     /// and shown in settlement data: up to 12 letters and digits, with single or repeated spaces
     /// allowed between them but not at either end. Checked before sending: from 1 to 12
     /// characters. Matches the pattern `^[A-Za-z0-9]+( +[A-Za-z0-9]+)*$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub external_reference_id: std::option::Option<std::string::String>,
     /// Customer number from the merchant's own order system.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub external_customer_reference: std::option::Option<std::string::String>,
     /// Arbitrary key-value data stored with the object, at most 500 characters in total. Values
     /// are not restricted to strings (Clover's own example uses a boolean).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub metadata: std::option::Option<
         std::collections::BTreeMap<std::string::String, serde_json::Value>,
     >,
     /// Purpose flag for the charge; `save_credential_on_file` keeps the card for future
     /// card-on-file payments. The set is open.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub intent: std::option::Option<ChargeIntent>,
     /// Card-on-file indicators. Required when `source` is a multi-pay token; the charge response
     /// echoes them.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub stored_credentials: std::option::Option<StoredCredentials>,
     /// Level 2 purchase-card data (US only, Visa and Mastercard). Merchants without purchase-card
     /// support have it ignored with a warning.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub level2: std::option::Option<Level2>,
     /// Level 3 purchase-card data (US only, Visa and Mastercard), sent in addition to Level 2.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub level3: std::option::Option<Level3>,
     /// 3-D Secure data for the charge. With `source: NON_CLOVER` the merchant ran its own 3DS
     /// server and passes the result in `authentication_result`; with `source: CLOVER`, Clover
     /// runs 3DS and needs `browser_info` (its absence is a 400 `invalid_request`).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub threeds: std::option::Option<ThreeDsRequest>,
     /// Non-card tender used with `source: alternate_tender`. Identify it with a standard
     /// `label_key`, a custom tender `label`, or a tender `id`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub tender: std::option::Option<Tender>,
 }
 
@@ -4748,10 +4782,11 @@ impl runtime::Validate for PayOrderRequest {
 }
 
 /// Lines to return; send no body to return the whole order.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ReturnOrderRequest {
     /// The lines being returned.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub items: std::option::Option<std::vec::Vec<ReturnItem>>,
 }
 
@@ -4771,7 +4806,8 @@ impl runtime::Validate for ReturnOrderRequest {
 }
 
 /// One returned line.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ReturnItem {
     /// ID of the inventory item (or line) being returned. Checked before sending: at least 1
     /// character.
@@ -4781,10 +4817,10 @@ pub struct ReturnItem {
     /// Kind of order line. Clover adds `tax` lines itself. Open set.
     pub r#type: OrderItemType,
     /// Text for the returned line.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub description: std::option::Option<std::string::String>,
     /// Number of units returned. Checked before sending: at least 1.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub quantity: std::option::Option<i32>,
 }
 
@@ -4832,22 +4868,23 @@ impl runtime::Validate for ReturnItem {
 
 /// Body for activating a gift card: `source` for a physical card, or `promotion_code` for a
 /// new virtual card; `amount` and `currency` for a card without a fixed value.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ActivateGiftCardRequest {
     /// Gift-card token of a physical card. Checked before sending: at least 1 character.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub source: std::option::Option<std::string::String>,
     /// Code of the virtual-card promotion to issue a card from. Checked before sending: at least
     /// 1 character.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub promotion_code: std::option::Option<std::string::String>,
     /// Value to load, in cents; must match the card's value when it has a fixed one. Checked
     /// before sending: at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub amount: std::option::Option<i64>,
     /// Lower-case ISO 4217 currency code; sent with `amount`. Checked before sending: exactly 3
     /// characters. Matches the pattern `^[a-z]{3}$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub currency: std::option::Option<std::string::String>,
 }
 
@@ -4898,7 +4935,8 @@ impl runtime::Validate for ActivateGiftCardRequest {
 }
 
 /// Body for adding value to a gift card.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ReloadGiftCardRequest {
     /// Gift-card token of the card to reload. Checked before sending: at least 1 character.
     pub source: std::string::String,
@@ -4936,7 +4974,8 @@ impl runtime::Validate for ReloadGiftCardRequest {
 }
 
 /// Body naming the gift card to act on.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct GiftCardSourceRequest {
     /// Gift-card token of the card. Checked before sending: at least 1 character.
     pub source: std::string::String,
@@ -4958,18 +4997,20 @@ impl runtime::Validate for GiftCardSourceRequest {
 }
 
 /// Result of a balance inquiry; `new_balance` is the current balance.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct GiftCardBalanceResult {
     /// Processing status of a charge. Open set.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub status: std::option::Option<ChargeStatus>,
     /// Gift-card balance details returned with gift-card charges and refunds.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub gift_card: std::option::Option<GiftCardBalance>,
 }
 
 /// Body for starting a hosted checkout session.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CreateCheckoutRequest {
     /// Shopper details used to prefill the checkout page; may be empty. The email address
     /// receives the receipt.
@@ -5002,29 +5043,21 @@ impl runtime::Validate for CreateCheckoutRequest {
 
 /// Shopper details used to prefill the checkout page; may be empty. The email address
 /// receives the receipt.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CheckoutCustomer {
     /// First name.
-    #[serde(
-        rename = "firstName",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
+    #[serde(rename = "firstName", skip_serializing_if = "std::option::Option::is_none")]
     pub first_name: std::option::Option<std::string::String>,
     /// Last name.
-    #[serde(
-        rename = "lastName",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
+    #[serde(rename = "lastName", skip_serializing_if = "std::option::Option::is_none")]
     pub last_name: std::option::Option<std::string::String>,
     /// Email address that receives the receipt.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub email: std::option::Option<std::string::String>,
     /// Phone number.
     #[serde(
         rename = "phoneNumber",
-        default,
         skip_serializing_if = "std::option::Option::is_none"
     )]
     pub phone_number: std::option::Option<std::string::String>,
@@ -5066,7 +5099,8 @@ impl CheckoutCustomer {
 }
 
 /// What is being bought.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ShoppingCart {
     /// The items in the cart, at least one. Checked before sending: at least 1 item.
     #[serde(rename = "lineItems")]
@@ -5090,7 +5124,8 @@ impl runtime::Validate for ShoppingCart {
 }
 
 /// One item in the cart.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CheckoutLineItem {
     /// Item name shown on the page. Checked before sending: at least 1 character.
     pub name: std::string::String,
@@ -5100,14 +5135,10 @@ pub struct CheckoutLineItem {
     #[serde(rename = "unitQty")]
     pub unit_qty: i32,
     /// Extra detail about the item, such as a variant.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub note: std::option::Option<std::string::String>,
     /// Taxes that apply to the item.
-    #[serde(
-        rename = "taxRates",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
+    #[serde(rename = "taxRates", skip_serializing_if = "std::option::Option::is_none")]
     pub tax_rates: std::option::Option<std::vec::Vec<CheckoutTaxRate>>,
 }
 
@@ -5152,14 +5183,15 @@ impl runtime::Validate for CheckoutLineItem {
 }
 
 /// A tax on a checkout line.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CheckoutTaxRate {
     /// Name of the tax.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub name: std::option::Option<std::string::String>,
     /// Rate in units of 1/100,000 of a percent (1000000 is 10%). Checked before sending: at least
     /// 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub rate: std::option::Option<i64>,
 }
 
@@ -5185,15 +5217,15 @@ impl runtime::Validate for CheckoutTaxRate {
 }
 
 /// A hosted checkout session; it expires 15 minutes after creation.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct CheckoutSession {
     /// URL of the checkout page to send the shopper to.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub href: std::option::Option<std::string::String>,
     /// ID of the session.
     #[serde(
         rename = "checkoutSessionId",
-        default,
         skip_serializing_if = "std::option::Option::is_none"
     )]
     pub checkout_session_id: std::option::Option<std::string::String>,
@@ -5201,21 +5233,20 @@ pub struct CheckoutSession {
     /// elsewhere use milliseconds).
     #[serde(
         rename = "createdTime",
-        default,
         skip_serializing_if = "std::option::Option::is_none"
     )]
     pub created_time: std::option::Option<i64>,
     /// When the session expires, as Unix time in the same unit as `createdTime`.
     #[serde(
         rename = "expirationTime",
-        default,
         skip_serializing_if = "std::option::Option::is_none"
     )]
     pub expiration_time: std::option::Option<i64>,
 }
 
 /// Body for creating a recurring-payment plan.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CreatePlanRequest {
     /// Plan name, 3 to 127 characters and not blank. Checked before sending: from 3 to 127
     /// characters.
@@ -5229,21 +5260,16 @@ pub struct CreatePlanRequest {
     pub interval_count: i64,
     /// Free text about the plan, up to 255 characters. Checked before sending: at most 255
     /// characters.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub note: std::option::Option<std::string::String>,
     /// IDs of merchant tax rates to apply; together at most 255 characters.
     #[serde(
         rename = "taxRateUuids",
-        default,
         skip_serializing_if = "std::option::Option::is_none"
     )]
     pub tax_rate_uuids: std::option::Option<std::vec::Vec<std::string::String>>,
     /// Tip added each period, in cents. Checked before sending: at least 0.
-    #[serde(
-        rename = "tipAmount",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
+    #[serde(rename = "tipAmount", skip_serializing_if = "std::option::Option::is_none")]
     pub tip_amount: std::option::Option<i64>,
 }
 
@@ -5332,50 +5358,46 @@ runtime::open_enum!(PlanInterval);
 
 /// A recurring-payment plan. Only the fields whose types Clover documents are modelled; the
 /// record also carries timestamps whose format is not documented.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Plan {
     /// Plan ID, used to subscribe customers.
     pub id: std::string::String,
     /// Plan name.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub name: std::option::Option<std::string::String>,
     /// Amount billed each period, in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub amount: std::option::Option<i64>,
     /// Unit of a plan's billing period. Open set.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub interval: std::option::Option<PlanInterval>,
     /// Number of `interval` units per billing period.
     #[serde(
         rename = "intervalCount",
-        default,
         skip_serializing_if = "std::option::Option::is_none"
     )]
     pub interval_count: std::option::Option<i64>,
     /// Free text about the plan.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub note: std::option::Option<std::string::String>,
     /// IDs of the merchant tax rates applied.
     #[serde(
         rename = "taxRateUuids",
-        default,
         skip_serializing_if = "std::option::Option::is_none"
     )]
     pub tax_rate_uuids: std::option::Option<std::vec::Vec<std::string::String>>,
     /// Tip added each period, in cents.
-    #[serde(
-        rename = "tipAmount",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
+    #[serde(rename = "tipAmount", skip_serializing_if = "std::option::Option::is_none")]
     pub tip_amount: std::option::Option<i64>,
     /// Whether the plan can take new subscriptions.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub active: std::option::Option<bool>,
 }
 
 /// Body for subscribing a customer to a plan.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CreateSubscriptionRequest {
     /// ID of the customer; they must have a card on file with the merchant. Checked before
     /// sending: at least 1 character.
@@ -5387,36 +5409,23 @@ pub struct CreateSubscriptionRequest {
     pub collection_method: CollectionMethod,
     /// First billing date in ISO 8601 form; it must lie in the future and defaults to the next
     /// day.
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
+    #[serde(rename = "startDate", skip_serializing_if = "std::option::Option::is_none")]
     pub start_date: std::option::Option<std::string::String>,
     /// Last billing date in ISO 8601 form.
-    #[serde(
-        rename = "endDate",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
+    #[serde(rename = "endDate", skip_serializing_if = "std::option::Option::is_none")]
     pub end_date: std::option::Option<std::string::String>,
     /// Amount per period in cents, replacing the plan's. Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub amount: std::option::Option<i64>,
     /// Tip per period in cents, replacing the plan's. Checked before sending: at least 0.
-    #[serde(
-        rename = "tipAmount",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
+    #[serde(rename = "tipAmount", skip_serializing_if = "std::option::Option::is_none")]
     pub tip_amount: std::option::Option<i64>,
     /// Note replacing the plan's.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub note: std::option::Option<std::string::String>,
     /// Tax rate IDs replacing the plan's.
     #[serde(
         rename = "taxRateUuids",
-        default,
         skip_serializing_if = "std::option::Option::is_none"
     )]
     pub tax_rate_uuids: std::option::Option<std::vec::Vec<std::string::String>>,
@@ -5424,7 +5433,6 @@ pub struct CreateSubscriptionRequest {
     /// `soft_descriptor`, written in camelCase.
     #[serde(
         rename = "softDescriptor",
-        default,
         skip_serializing_if = "std::option::Option::is_none"
     )]
     pub soft_descriptor: std::option::Option<SubscriptionSoftDescriptor>,
@@ -5539,42 +5547,33 @@ runtime::open_enum!(CollectionMethod);
 
 /// Statement details for the subscription's charges; the same fields as a charge's
 /// `soft_descriptor`, written in camelCase.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct SubscriptionSoftDescriptor {
     /// Business name to display. Checked before sending: at most 38 characters.
-    #[serde(
-        rename = "dbaName",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
+    #[serde(rename = "dbaName", skip_serializing_if = "std::option::Option::is_none")]
     pub dba_name: std::option::Option<std::string::String>,
     /// Street address.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub street: std::option::Option<std::string::String>,
     /// City.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub city: std::option::Option<std::string::String>,
     /// Two-letter US state code.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub region: std::option::Option<std::string::String>,
     /// Postal or ZIP code.
-    #[serde(
-        rename = "postalCode",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
+    #[serde(rename = "postalCode", skip_serializing_if = "std::option::Option::is_none")]
     pub postal_code: std::option::Option<std::string::String>,
     /// Three-digit numeric ISO country code.
     #[serde(
         rename = "countryCode",
-        default,
         skip_serializing_if = "std::option::Option::is_none"
     )]
     pub country_code: std::option::Option<std::string::String>,
     /// Phone number or email address.
     #[serde(
         rename = "merchantContactInfo",
-        default,
         skip_serializing_if = "std::option::Option::is_none"
     )]
     pub merchant_contact_info: std::option::Option<std::string::String>,
@@ -5653,60 +5652,46 @@ impl runtime::Validate for SubscriptionSoftDescriptor {
 
 /// A customer's subscription to a plan. Only fields whose types Clover's guides show are
 /// modelled.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Subscription {
     /// Subscription ID.
     pub id: std::string::String,
     /// Whether the subscription is billing; Clover deactivates it after five failed attempts on
     /// one invoice.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub active: std::option::Option<bool>,
     /// Amount per period, in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub amount: std::option::Option<i64>,
     /// Tip per period, in cents.
-    #[serde(
-        rename = "tipAmount",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
+    #[serde(rename = "tipAmount", skip_serializing_if = "std::option::Option::is_none")]
     pub tip_amount: std::option::Option<i64>,
     /// Note on the subscription.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub note: std::option::Option<std::string::String>,
     /// How a subscription collects payment; only `CHARGE_AUTOMATICALLY` is allowed today. Open
     /// set.
     #[serde(
         rename = "collectionMethod",
-        default,
         skip_serializing_if = "std::option::Option::is_none"
     )]
     pub collection_method: std::option::Option<CollectionMethod>,
     /// ID of the subscribed customer.
     #[serde(
         rename = "customerUuid",
-        default,
         skip_serializing_if = "std::option::Option::is_none"
     )]
     pub customer_uuid: std::option::Option<std::string::String>,
     /// First billing date, ISO 8601.
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
+    #[serde(rename = "startDate", skip_serializing_if = "std::option::Option::is_none")]
     pub start_date: std::option::Option<std::string::String>,
     /// Last billing date, ISO 8601.
-    #[serde(
-        rename = "endDate",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
+    #[serde(rename = "endDate", skip_serializing_if = "std::option::Option::is_none")]
     pub end_date: std::option::Option<std::string::String>,
     /// Tax rate IDs applied.
     #[serde(
         rename = "taxRateUuids",
-        default,
         skip_serializing_if = "std::option::Option::is_none"
     )]
     pub tax_rate_uuids: std::option::Option<std::vec::Vec<std::string::String>>,

@@ -11,6 +11,7 @@ mod types;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::Options;
 use crate::ir::Api;
 
 /// One generated file before formatting.
@@ -19,7 +20,7 @@ pub struct EmittedFile {
     pub tokens: TokenStream,
 }
 
-pub fn emit(api: &Api) -> Vec<EmittedFile> {
+pub fn emit(api: &Api, options: &Options) -> Vec<EmittedFile> {
     vec![
         EmittedFile {
             name: "mod.rs",
@@ -39,7 +40,7 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
         },
         EmittedFile {
             name: "models.rs",
-            tokens: models::emit(&api.models),
+            tokens: models::emit(&api.models, options),
         },
         EmittedFile {
             name: "client.rs",

@@ -1,6 +1,6 @@
 //! Structs, enums, unions and aliases for every model, with the builders and
-//! validation of the ones a request sends. What every enum or check does is
-//! shared through the runtime.
+//! validation of the ones a request sends. Each derives serde only the way it
+//! travels, and shares what every enum or check does through the runtime.
 
 use std::collections::HashSet;
 
@@ -9,13 +9,15 @@ use quote::{format_ident, quote};
 
 use super::types::{Scope, argument, rust_type};
 use super::{doc, doc_opt, ident};
+use crate::Options;
 use crate::ir::{
     Alias, Constraints, Enum, Field, Model, NumberBound, Struct, StructRole, Type, Union,
 };
 use crate::names::unraw;
 
-pub fn emit(models: &[Model]) -> TokenStream {
+pub fn emit(models: &[Model], options: &Options) -> TokenStream {
     let emitter = Emitter {
+        mirror: options.mirror_feature.as_deref(),
         validated: models
             .iter()
             .filter(|model| model.validated())
@@ -53,6 +55,8 @@ fn names_runtime(tokens: TokenStream) -> bool {
 
 /// What every model's emission reads besides the model itself.
 struct Emitter<'a> {
+    /// The feature under which every model derives both serde directions.
+    mirror: Option<&'a str>,
     /// The models that implement `Validate`.
     validated: HashSet<&'a str>,
 }
@@ -67,23 +71,51 @@ impl Emitter<'_> {
             .all(|field| field.optional() || field.flatten)
             .then(|| quote! { Default, });
         let json = model.role == StructRole::Schema;
-        let serde = json.then(|| quote! { , serde::Serialize, serde::Deserialize });
-        let derives = quote! { #[derive(Debug, Clone, #default PartialEq #serde)] };
+        let (serialize, deserialize) = directions(model.sent, model.received);
+        let derives = match json {
+            true => {
+                let serialize = serialize.then(|| quote! { , serde::Serialize });
+                let deserialize = deserialize.then(|| quote! { , serde::Deserialize });
+                quote! { #[derive(Debug, Clone, #default PartialEq #serialize #deserialize)] }
+            }
+            false => quote! { #[derive(Debug, Clone, #default PartialEq)] },
+        };
+        let mirror = json
+            .then(|| self.mirror_derives(serialize, deserialize))
+            .flatten();
+        let serde = Serde {
+            json,
+            serialized: json && (serialize || mirror.is_some()),
+            deserialized: json && (deserialize || mirror.is_some()),
+        };
         let fields = model
             .fields
             .iter()
-            .map(|field| self.field(field, json, model.sent));
+            .map(|field| self.field(field, serde, model.sent));
         let builder = model.sent.then(|| self.builder(model));
         let validation = model.validated.then(|| self.validation(model));
         quote! {
             #doc
             #derives
+            #mirror
             pub struct #name {
                 #(#fields,)*
             }
             #builder
             #validation
         }
+    }
+
+    /// `#[cfg_attr(feature = "…", derive(…))]` for the serde direction a
+    /// model does not travel, under the mirror feature.
+    fn mirror_derives(&self, serialize: bool, deserialize: bool) -> Option<TokenStream> {
+        let feature = self.mirror?;
+        let missing = match (serialize, deserialize) {
+            (true, false) => quote! { serde::Deserialize },
+            (false, true) => quote! { serde::Serialize },
+            _ => return None,
+        };
+        Some(quote! { #[cfg_attr(feature = #feature, derive(#missing))] })
     }
 
     /// The Rust type of a field: boxed when it contains its own struct,
@@ -100,26 +132,24 @@ impl Emitter<'_> {
     }
 
     /// A field with its docs and, for JSON, its serde attributes: the wire
-    /// name, absent optional fields left out, lenient digits, the other
-    /// properties flattened into the object.
-    fn field(&self, field: &Field, json: bool, sent: bool) -> TokenStream {
+    /// name, lenient digits, absent optional fields left out when
+    /// serialized, the other properties flattened into the object.
+    fn field(&self, field: &Field, serde: Serde, sent: bool) -> TokenStream {
         let name = ident(&field.rust_name);
         let doc = doc_opt(field_doc(field, sent).as_deref());
         let ty = self.field_type(field);
         let mut attributes = Vec::new();
         if field.flatten {
             attributes.push(quote! { flatten });
-        } else if json {
+        } else if serde.json {
             if unraw(&field.rust_name) != field.wire_name {
                 let wire = &field.wire_name;
                 attributes.push(quote! { rename = #wire });
             }
-            if !field.required {
-                attributes
-                    .push(quote! { default, skip_serializing_if = "std::option::Option::is_none" });
-            }
-            if let Type::Digits { pad } = field.ty {
+            if let (true, Type::Digits { pad }) = (serde.deserialized, &field.ty) {
                 let function = if field.optional() {
+                    // `deserialize_with` loses serde's `None` for a missing `Option`.
+                    attributes.push(quote! { default });
                     "optional"
                 } else {
                     "required"
@@ -129,6 +159,9 @@ impl Emitter<'_> {
                     pad.unwrap_or(0)
                 );
                 attributes.push(quote! { deserialize_with = #path });
+            }
+            if serde.serialized && !field.required {
+                attributes.push(quote! { skip_serializing_if = "std::option::Option::is_none" });
             }
         }
         let attributes = (!attributes.is_empty()).then(|| quote! { #[serde(#(#attributes),*)] });
@@ -324,22 +357,14 @@ impl Emitter<'_> {
                 )
             }
         };
-        let deserialize = model
-            .discriminator
-            .is_none()
-            .then(|| quote! { , serde::Deserialize });
-        let tagged = model
-            .discriminator
-            .as_ref()
-            .map(|property| self.tagged_deserialize(model, property));
+        let (serde, tagged) = self.union_serde(model);
         let how = doc(&how);
         let validate = model.validated.then(|| self.union_validation(model));
         quote! {
             #union_doc
             ///
             #how
-            #[derive(Debug, Clone, PartialEq, serde::Serialize #deserialize)]
-            #[serde(untagged)]
+            #serde
             pub enum #name {
                 #(#variant_docs #variants(#types),)*
                 #other
@@ -350,6 +375,45 @@ impl Emitter<'_> {
             #tagged
             #validate
         }
+    }
+
+    /// A union's derives, and its own `Deserialize` when a discriminator
+    /// tells the variants apart. Both directions are untagged: each variant's
+    /// JSON is its value's.
+    fn union_serde(&self, model: &Union) -> (TokenStream, Option<TokenStream>) {
+        let (serialize, deserialize) = directions(model.sent, model.received);
+        let tagged = model.discriminator.is_some();
+        let mut derives = vec![quote! { Debug }, quote! { Clone }, quote! { PartialEq }];
+        derives.extend(serialize.then(|| quote! { serde::Serialize }));
+        derives.extend((deserialize && !tagged).then(|| quote! { serde::Deserialize }));
+        let untagged =
+            (serialize || (deserialize && !tagged)).then(|| quote! { #[serde(untagged)] });
+        let mirrored = self.mirror.and_then(|feature| {
+            let missing = match (serialize, deserialize) {
+                (true, false) if !tagged => quote! { derive(serde::Deserialize) },
+                (false, true) if tagged => quote! { derive(serde::Serialize), serde(untagged) },
+                (false, true) => quote! { derive(serde::Serialize) },
+                _ => return None,
+            };
+            Some(quote! { #[cfg_attr(feature = #feature, #missing)] })
+        });
+        let decoder = model.discriminator.as_deref().and_then(|property| {
+            let cfg = match (deserialize, self.mirror) {
+                (true, _) => None,
+                (false, Some(feature)) => Some(quote! { #[cfg(feature = #feature)] }),
+                (false, None) => return None,
+            };
+            let decoder = self.tagged_deserialize(model, property);
+            Some(quote! { #cfg #decoder })
+        });
+        (
+            quote! {
+                #[derive(#(#derives),*)]
+                #untagged
+                #mirrored
+            },
+            decoder,
+        )
     }
 
     /// The checks of the variant held, when its value has any.
@@ -572,6 +636,23 @@ fn range(min: Option<Bound>, max: Option<Bound>) -> Option<TokenStream> {
             }
         }
     })
+}
+
+/// Which serde traits a JSON struct's fields must serve, counting the mirror feature.
+#[derive(Debug, Clone, Copy)]
+struct Serde {
+    json: bool,
+    serialized: bool,
+    deserialized: bool,
+}
+
+/// Whether a model derives `Serialize` and `Deserialize`: the ways it travels;
+/// one that travels neither way (only in examples) gets both.
+fn directions(sent: bool, received: bool) -> (bool, bool) {
+    match (sent, received) {
+        (false, false) => (true, true),
+        directions => directions,
+    }
 }
 
 /// The field's description, then, for a field a request sends, what the

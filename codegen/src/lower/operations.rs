@@ -186,6 +186,7 @@ impl<'a> Lowering<'a> {
                     fields: optional,
                     role: StructRole::Params,
                     sent: true,
+                    received: false,
                     validated: false,
                 }),
                 &pointer.join("parameters"),
