@@ -976,12 +976,12 @@ fn untyped_schemas_lower_as_what_they_evidently_are() {
         .contents;
     for expected in [
         "pub struct Loose {",
-        "pub a: std::string::String,",
+        "pub a: String,",
         "pub struct Shaped {",
-        "pub b: std::option::Option<i64>",
+        "pub b: Option<i64>",
         "pub enum Mood {",
         "Happy,",
-        "pub type Listed = std::vec::Vec<std::string::String>;",
+        "pub type Listed = Vec<String>;",
         "pub type Level = i64;",
     ] {
         assert!(
@@ -1001,8 +1001,5 @@ fn untyped_schemas_lower_as_what_they_evidently_are() {
         .find(|file| file.name == "models.rs")
         .unwrap()
         .contents;
-    assert!(
-        models.contains("pub type Mixed = std::string::String;"),
-        "{models}"
-    );
+    assert!(models.contains("pub type Mixed = String;"), "{models}");
 }

@@ -15,11 +15,11 @@ use clover_api_runtime as runtime;
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ErrorResponse {
     /// Short summary, usually the HTTP status line.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub message: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
     /// Machine-readable details of a failed request.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub error: std::option::Option<ErrorDetail>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorDetail>,
 }
 
 /// Machine-readable details of a failed request.
@@ -28,8 +28,8 @@ pub struct ErrorResponse {
 pub struct ErrorDetail {
     /// Broad category of an error. Clover lists seven; the set is open, so other values are kept
     /// as they are.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub r#type: std::option::Option<ErrorType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<ErrorType>,
     /// Specific error condition. Validation codes: `incorrect_cvc`, `invalid_cvc`,
     /// `invalid_expiry_month`, `invalid_expiry_year`, `invalid_number`, `invalid_tax_amount`.
     /// Runtime codes cover declines, state conflicts and limits; `amount_too_large` means the
@@ -37,24 +37,24 @@ pub struct ErrorDetail {
     /// `token_already_used` means a single-use token was reused (create a new one). Never retry
     /// `charge_already_captured` or `charge_already_refunded`. The set is open: codes not listed
     /// here are kept.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub code: std::option::Option<ErrorCode>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<ErrorCode>,
     /// Reason given by the card issuer for a decline, when it supplies one. Clover does not
     /// publish the list of values.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub decline_code: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decline_code: Option<String>,
     /// Human-readable explanation; for card errors it is suitable to show to the shopper.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub message: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
     /// Name of the request field that caused the error, when one did.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub param: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub param: Option<String>,
     /// ID of the failed charge, present on card errors.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub charge: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charge: Option<String>,
     /// Link to documentation about this error code.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub doc_url: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc_url: Option<String>,
 }
 
 /// Broad category of an error. Clover lists seven; the set is open, so other values are kept
@@ -80,7 +80,7 @@ pub enum ErrorType {
     /// `rate_limit_error`
     RateLimitError,
     /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    Other(String),
 }
 
 impl runtime::OpenEnum for ErrorType {
@@ -167,7 +167,7 @@ pub enum ErrorCode {
     /// `token_already_used`
     TokenAlreadyUsed,
     /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    Other(String),
 }
 
 impl runtime::OpenEnum for ErrorCode {
@@ -214,55 +214,46 @@ impl ErrorCode {
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct OauthTokenRequest {
     /// The app ID. Checked before sending: at least 1 character.
-    pub client_id: std::string::String,
+    pub client_id: String,
     /// App secret; sent by high-trust (server-side) apps, omitted by PKCE apps.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub client_secret: std::option::Option<clover_api_runtime::Secret>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<runtime::Secret>,
     /// Authorization code from the OAuth redirect; it grants a token, so it is kept secret.
     /// Checked before sending: at least 1 character.
-    pub code: clover_api_runtime::Secret,
+    pub code: runtime::Secret,
     /// PKCE verifier matching the `code_challenge` sent to the authorize page; used by low-trust
     /// apps.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub code_verifier: std::option::Option<clover_api_runtime::Secret>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_verifier: Option<runtime::Secret>,
 }
 
 impl OauthTokenRequest {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
-    pub fn new(
-        client_id: impl std::convert::Into<std::string::String>,
-        code: impl std::convert::Into<clover_api_runtime::Secret>,
-    ) -> Self {
+    pub fn new(client_id: impl Into<String>, code: impl Into<runtime::Secret>) -> Self {
         Self {
             client_id: client_id.into(),
-            client_secret: std::option::Option::None,
+            client_secret: None,
             code: code.into(),
-            code_verifier: std::option::Option::None,
+            code_verifier: None,
         }
     }
 
     /// Sets [`client_secret`](#structfield.client_secret).
-    pub fn client_secret(
-        mut self,
-        client_secret: impl std::convert::Into<clover_api_runtime::Secret>,
-    ) -> Self {
-        self.client_secret = std::option::Option::Some(client_secret.into());
+    pub fn client_secret(mut self, client_secret: impl Into<runtime::Secret>) -> Self {
+        self.client_secret = Some(client_secret.into());
         self
     }
 
     /// Sets [`code_verifier`](#structfield.code_verifier).
-    pub fn code_verifier(
-        mut self,
-        code_verifier: impl std::convert::Into<clover_api_runtime::Secret>,
-    ) -> Self {
-        self.code_verifier = std::option::Option::Some(code_verifier.into());
+    pub fn code_verifier(mut self, code_verifier: impl Into<runtime::Secret>) -> Self {
+        self.code_verifier = Some(code_verifier.into());
         self
     }
 }
 
 impl runtime::Validate for OauthTokenRequest {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("client_id", &self.client_id, 1..)?;
         fields.length("code", &self.code, 1..)
@@ -274,18 +265,18 @@ impl runtime::Validate for OauthTokenRequest {
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct OauthRefreshRequest {
     /// The app ID. Checked before sending: at least 1 character.
-    pub client_id: std::string::String,
+    pub client_id: String,
     /// The most recent refresh token; it becomes invalid once used. Checked before sending: at
     /// least 1 character.
-    pub refresh_token: clover_api_runtime::Secret,
+    pub refresh_token: runtime::Secret,
 }
 
 impl OauthRefreshRequest {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
     pub fn new(
-        client_id: impl std::convert::Into<std::string::String>,
-        refresh_token: impl std::convert::Into<clover_api_runtime::Secret>,
+        client_id: impl Into<String>,
+        refresh_token: impl Into<runtime::Secret>,
     ) -> Self {
         Self {
             client_id: client_id.into(),
@@ -295,7 +286,7 @@ impl OauthRefreshRequest {
 }
 
 impl runtime::Validate for OauthRefreshRequest {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("client_id", &self.client_id, 1..)?;
         fields.length("refresh_token", &self.refresh_token, 1..)
@@ -308,16 +299,16 @@ impl runtime::Validate for OauthRefreshRequest {
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct OauthTokens {
     /// Expiring access token, used as the Bearer credential.
-    pub access_token: clover_api_runtime::Secret,
+    pub access_token: runtime::Secret,
     /// When the access token expires, in Unix seconds.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub access_token_expiration: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_token_expiration: Option<i64>,
     /// Single-use refresh token. Absent when `no_refresh_token=true` was requested.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub refresh_token: std::option::Option<clover_api_runtime::Secret>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<runtime::Secret>,
     /// When the refresh token expires, in Unix seconds.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub refresh_token_expiration: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token_expiration: Option<i64>,
 }
 
 /// Result of the legacy code exchange; the token has no expiry and no refresh token.
@@ -325,7 +316,7 @@ pub struct OauthTokens {
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct LegacyOauthToken {
     /// Non-expiring access token, used as the Bearer credential.
-    pub access_token: clover_api_runtime::Secret,
+    pub access_token: runtime::Secret,
 }
 
 /// Body for trading a legacy (non-expiring) token for a v2 authorization code.
@@ -333,44 +324,41 @@ pub struct LegacyOauthToken {
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct OauthMigrateRequest {
     /// ID of the merchant whose token is migrated. Checked before sending: at least 1 character.
-    pub merchant_uuid: std::string::String,
+    pub merchant_uuid: String,
     /// ID of the app that holds the legacy token. Checked before sending: at least 1 character.
-    pub app_uuid: std::string::String,
+    pub app_uuid: String,
     /// The legacy access token being migrated. Checked before sending: at least 1 character.
-    pub auth_token: clover_api_runtime::Secret,
+    pub auth_token: runtime::Secret,
     /// PKCE challenge (SHA-256 of the verifier); sent by apps that use PKCE for the exchange.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub code_challenge: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_challenge: Option<String>,
 }
 
 impl OauthMigrateRequest {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
     pub fn new(
-        merchant_uuid: impl std::convert::Into<std::string::String>,
-        app_uuid: impl std::convert::Into<std::string::String>,
-        auth_token: impl std::convert::Into<clover_api_runtime::Secret>,
+        merchant_uuid: impl Into<String>,
+        app_uuid: impl Into<String>,
+        auth_token: impl Into<runtime::Secret>,
     ) -> Self {
         Self {
             merchant_uuid: merchant_uuid.into(),
             app_uuid: app_uuid.into(),
             auth_token: auth_token.into(),
-            code_challenge: std::option::Option::None,
+            code_challenge: None,
         }
     }
 
     /// Sets [`code_challenge`](#structfield.code_challenge).
-    pub fn code_challenge(
-        mut self,
-        code_challenge: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.code_challenge = std::option::Option::Some(code_challenge.into());
+    pub fn code_challenge(mut self, code_challenge: impl Into<String>) -> Self {
+        self.code_challenge = Some(code_challenge.into());
         self
     }
 }
 
 impl runtime::Validate for OauthMigrateRequest {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("merchant_uuid", &self.merchant_uuid, 1..)?;
         fields.length("app_uuid", &self.app_uuid, 1..)?;
@@ -383,10 +371,10 @@ impl runtime::Validate for OauthMigrateRequest {
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct OauthMigrateResult {
     /// Single-use authorization code for the v2 exchange.
-    pub authorization_code: clover_api_runtime::Secret,
+    pub authorization_code: runtime::Secret,
     /// When the code expires, in Unix seconds.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub expiration: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiration: Option<i64>,
 }
 
 /// The merchant's public tokenization key as stored by PAKMS.
@@ -394,39 +382,24 @@ pub struct OauthMigrateResult {
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ApiAccessKey {
     /// Whether the key can currently be used.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub active: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
     /// Value for the `apikey` header of the tokenization endpoint (32 hexadecimal characters in
     /// examples).
-    #[serde(
-        rename = "apiAccessKey",
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub api_access_key: std::option::Option<clover_api_runtime::Secret>,
+    #[serde(rename = "apiAccessKey", skip_serializing_if = "Option::is_none")]
+    pub api_access_key: Option<runtime::Secret>,
     /// Creation time in Unix epoch milliseconds.
-    #[serde(
-        rename = "createdTime",
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub created_time: std::option::Option<i64>,
+    #[serde(rename = "createdTime", skip_serializing_if = "Option::is_none")]
+    pub created_time: Option<i64>,
     /// ID of the app the key belongs to.
-    #[serde(
-        rename = "developerAppUuid",
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub developer_app_uuid: std::option::Option<std::string::String>,
+    #[serde(rename = "developerAppUuid", skip_serializing_if = "Option::is_none")]
+    pub developer_app_uuid: Option<String>,
     /// ID of the merchant the key belongs to.
-    #[serde(
-        rename = "merchantUuid",
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub merchant_uuid: std::option::Option<std::string::String>,
+    #[serde(rename = "merchantUuid", skip_serializing_if = "Option::is_none")]
+    pub merchant_uuid: Option<String>,
     /// Last modification time in Unix epoch milliseconds.
-    #[serde(
-        rename = "modifiedTime",
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub modified_time: std::option::Option<i64>,
+    #[serde(rename = "modifiedTime", skip_serializing_if = "Option::is_none")]
+    pub modified_time: Option<i64>,
 }
 
 /// Body of the tokenization call: exactly one of the five shapes, each an object with a
@@ -450,38 +423,38 @@ pub enum TokenRequest {
     External(ExternalTokenRequest),
 }
 
-impl std::convert::From<CardTokenRequest> for TokenRequest {
+impl From<CardTokenRequest> for TokenRequest {
     fn from(value: CardTokenRequest) -> Self {
         Self::Card(value)
     }
 }
 
-impl std::convert::From<AchTokenRequest> for TokenRequest {
+impl From<AchTokenRequest> for TokenRequest {
     fn from(value: AchTokenRequest) -> Self {
         Self::Ach(value)
     }
 }
 
-impl std::convert::From<GiftCardTokenRequest> for TokenRequest {
+impl From<GiftCardTokenRequest> for TokenRequest {
     fn from(value: GiftCardTokenRequest) -> Self {
         Self::GiftCard(value)
     }
 }
 
-impl std::convert::From<ApplePayTokenRequest> for TokenRequest {
+impl From<ApplePayTokenRequest> for TokenRequest {
     fn from(value: ApplePayTokenRequest) -> Self {
         Self::ApplePay(value)
     }
 }
 
-impl std::convert::From<ExternalTokenRequest> for TokenRequest {
+impl From<ExternalTokenRequest> for TokenRequest {
     fn from(value: ExternalTokenRequest) -> Self {
         Self::External(value)
     }
 }
 
 impl runtime::Validate for TokenRequest {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         match self {
             Self::Card(value) => runtime::Validate::validate(value, path),
             Self::Ach(value) => runtime::Validate::validate(value, path),
@@ -505,13 +478,13 @@ pub struct CardTokenRequest {
 impl CardTokenRequest {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
-    pub fn new(card: impl std::convert::Into<CardDetails>) -> Self {
+    pub fn new(card: impl Into<CardDetails>) -> Self {
         Self { card: card.into() }
     }
 }
 
 impl runtime::Validate for CardTokenRequest {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.nested("card", &self.card)
     }
@@ -526,213 +499,180 @@ pub struct CardDetails {
     /// Primary account number, digits with optional dashes between groups. Required unless
     /// `encrypted_pan` is sent. Checked before sending: from 12 to 23 characters. Matches the
     /// pattern `^[0-9]+(-[0-9]+)*$`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub number: std::option::Option<clover_api_runtime::Secret>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<runtime::Secret>,
     /// Base64 RSA ciphertext of the card number (with Clover's prefix), encrypted with the
     /// TransArmor public key Clover publishes. Required unless `number` is sent. Checked before
     /// sending: at least 1 character.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub encrypted_pan: std::option::Option<clover_api_runtime::Secret>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encrypted_pan: Option<runtime::Secret>,
     /// Identifier of the TransArmor key used to produce `encrypted_pan`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub transarmor_key_id: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transarmor_key_id: Option<String>,
     /// Expiry month as two digits, `01` to `12`. Checked before sending: exactly 2 characters.
     /// Matches the pattern `^(0[1-9]|1[0-2])$`.
-    pub exp_month: std::string::String,
+    pub exp_month: String,
     /// Expiry year, two or four digits (for example "30" or "2030"). Checked before sending: from
     /// 2 to 4 characters. Matches the pattern `^([0-9]{2}|[0-9]{4})$`.
-    pub exp_year: std::string::String,
+    pub exp_year: String,
     /// Card security code, three digits (four for American Express). Checked before sending: from
     /// 3 to 4 characters. Matches the pattern `^[0-9]{3,4}$`.
-    pub cvv: clover_api_runtime::Secret,
+    pub cvv: runtime::Secret,
     /// First six digits of the card number; needed with `encrypted_pan`. Checked before sending:
     /// exactly 6 characters. Matches the pattern `^[0-9]{6}$`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub first6: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first6: Option<String>,
     /// Last four digits of the card number; needed with `encrypted_pan`. Checked before sending:
     /// exactly 4 characters. Matches the pattern `^[0-9]{4}$`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub last4: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last4: Option<String>,
     /// Card network as Clover names it. Clover publishes no complete list, so the set is open; an
     /// unsupported value in a request yields `invalid_card_type`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub brand: std::option::Option<CardBrand>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand: Option<CardBrand>,
     /// Two-letter country code of the card's billing address. Checked before sending: exactly 2
     /// characters. Matches the pattern `^[A-Za-z]{2}$`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub country: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
     /// Cardholder name (Visa Secure 3-D Secure also needs an email or phone on file).
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub name: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Billing street address, used for address verification.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub address_line1: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_line1: Option<String>,
     /// Second line of the billing address.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub address_line2: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_line2: Option<String>,
     /// Billing city.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub address_city: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_city: Option<String>,
     /// Billing state or province.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub address_state: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_state: Option<String>,
     /// Billing postal or ZIP code.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub address_zip: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_zip: Option<String>,
     /// Billing country.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub address_country: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_country: Option<String>,
 }
 
 impl CardDetails {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
     pub fn new(
-        exp_month: impl std::convert::Into<std::string::String>,
-        exp_year: impl std::convert::Into<std::string::String>,
-        cvv: impl std::convert::Into<clover_api_runtime::Secret>,
+        exp_month: impl Into<String>,
+        exp_year: impl Into<String>,
+        cvv: impl Into<runtime::Secret>,
     ) -> Self {
         Self {
-            number: std::option::Option::None,
-            encrypted_pan: std::option::Option::None,
-            transarmor_key_id: std::option::Option::None,
+            number: None,
+            encrypted_pan: None,
+            transarmor_key_id: None,
             exp_month: exp_month.into(),
             exp_year: exp_year.into(),
             cvv: cvv.into(),
-            first6: std::option::Option::None,
-            last4: std::option::Option::None,
-            brand: std::option::Option::None,
-            country: std::option::Option::None,
-            name: std::option::Option::None,
-            address_line1: std::option::Option::None,
-            address_line2: std::option::Option::None,
-            address_city: std::option::Option::None,
-            address_state: std::option::Option::None,
-            address_zip: std::option::Option::None,
-            address_country: std::option::Option::None,
+            first6: None,
+            last4: None,
+            brand: None,
+            country: None,
+            name: None,
+            address_line1: None,
+            address_line2: None,
+            address_city: None,
+            address_state: None,
+            address_zip: None,
+            address_country: None,
         }
     }
 
     /// Sets [`number`](#structfield.number).
-    pub fn number(
-        mut self,
-        number: impl std::convert::Into<clover_api_runtime::Secret>,
-    ) -> Self {
-        self.number = std::option::Option::Some(number.into());
+    pub fn number(mut self, number: impl Into<runtime::Secret>) -> Self {
+        self.number = Some(number.into());
         self
     }
 
     /// Sets [`encrypted_pan`](#structfield.encrypted_pan).
-    pub fn encrypted_pan(
-        mut self,
-        encrypted_pan: impl std::convert::Into<clover_api_runtime::Secret>,
-    ) -> Self {
-        self.encrypted_pan = std::option::Option::Some(encrypted_pan.into());
+    pub fn encrypted_pan(mut self, encrypted_pan: impl Into<runtime::Secret>) -> Self {
+        self.encrypted_pan = Some(encrypted_pan.into());
         self
     }
 
     /// Sets [`transarmor_key_id`](#structfield.transarmor_key_id).
-    pub fn transarmor_key_id(
-        mut self,
-        transarmor_key_id: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.transarmor_key_id = std::option::Option::Some(transarmor_key_id.into());
+    pub fn transarmor_key_id(mut self, transarmor_key_id: impl Into<String>) -> Self {
+        self.transarmor_key_id = Some(transarmor_key_id.into());
         self
     }
 
     /// Sets [`first6`](#structfield.first6).
-    pub fn first6(
-        mut self,
-        first6: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.first6 = std::option::Option::Some(first6.into());
+    pub fn first6(mut self, first6: impl Into<String>) -> Self {
+        self.first6 = Some(first6.into());
         self
     }
 
     /// Sets [`last4`](#structfield.last4).
-    pub fn last4(mut self, last4: impl std::convert::Into<std::string::String>) -> Self {
-        self.last4 = std::option::Option::Some(last4.into());
+    pub fn last4(mut self, last4: impl Into<String>) -> Self {
+        self.last4 = Some(last4.into());
         self
     }
 
     /// Sets [`brand`](#structfield.brand).
-    pub fn brand(mut self, brand: impl std::convert::Into<CardBrand>) -> Self {
-        self.brand = std::option::Option::Some(brand.into());
+    pub fn brand(mut self, brand: impl Into<CardBrand>) -> Self {
+        self.brand = Some(brand.into());
         self
     }
 
     /// Sets [`country`](#structfield.country).
-    pub fn country(
-        mut self,
-        country: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.country = std::option::Option::Some(country.into());
+    pub fn country(mut self, country: impl Into<String>) -> Self {
+        self.country = Some(country.into());
         self
     }
 
     /// Sets [`name`](#structfield.name).
-    pub fn name(mut self, name: impl std::convert::Into<std::string::String>) -> Self {
-        self.name = std::option::Option::Some(name.into());
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
         self
     }
 
     /// Sets [`address_line1`](#structfield.address_line1).
-    pub fn address_line1(
-        mut self,
-        address_line1: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_line1 = std::option::Option::Some(address_line1.into());
+    pub fn address_line1(mut self, address_line1: impl Into<String>) -> Self {
+        self.address_line1 = Some(address_line1.into());
         self
     }
 
     /// Sets [`address_line2`](#structfield.address_line2).
-    pub fn address_line2(
-        mut self,
-        address_line2: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_line2 = std::option::Option::Some(address_line2.into());
+    pub fn address_line2(mut self, address_line2: impl Into<String>) -> Self {
+        self.address_line2 = Some(address_line2.into());
         self
     }
 
     /// Sets [`address_city`](#structfield.address_city).
-    pub fn address_city(
-        mut self,
-        address_city: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_city = std::option::Option::Some(address_city.into());
+    pub fn address_city(mut self, address_city: impl Into<String>) -> Self {
+        self.address_city = Some(address_city.into());
         self
     }
 
     /// Sets [`address_state`](#structfield.address_state).
-    pub fn address_state(
-        mut self,
-        address_state: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_state = std::option::Option::Some(address_state.into());
+    pub fn address_state(mut self, address_state: impl Into<String>) -> Self {
+        self.address_state = Some(address_state.into());
         self
     }
 
     /// Sets [`address_zip`](#structfield.address_zip).
-    pub fn address_zip(
-        mut self,
-        address_zip: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_zip = std::option::Option::Some(address_zip.into());
+    pub fn address_zip(mut self, address_zip: impl Into<String>) -> Self {
+        self.address_zip = Some(address_zip.into());
         self
     }
 
     /// Sets [`address_country`](#structfield.address_country).
-    pub fn address_country(
-        mut self,
-        address_country: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_country = std::option::Option::Some(address_country.into());
+    pub fn address_country(mut self, address_country: impl Into<String>) -> Self {
+        self.address_country = Some(address_country.into());
         self
     }
 }
 
 impl runtime::Validate for CardDetails {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("number", &self.number, 12..=23)?;
         fields.pattern("number", &self.number, "^[0-9]+(-[0-9]+)*$")?;
@@ -764,13 +704,13 @@ pub struct AchTokenRequest {
 impl AchTokenRequest {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
-    pub fn new(ach: impl std::convert::Into<AchDetails>) -> Self {
+    pub fn new(ach: impl Into<AchDetails>) -> Self {
         Self { ach: ach.into() }
     }
 }
 
 impl runtime::Validate for AchTokenRequest {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.nested("ach", &self.ach)
     }
@@ -783,13 +723,13 @@ impl runtime::Validate for AchTokenRequest {
 pub struct AchDetails {
     /// Bank account number (10 to 12 digits when sent in clear). Checked before sending: at least
     /// 1 character.
-    pub bank_account_number: clover_api_runtime::Secret,
+    pub bank_account_number: runtime::Secret,
     /// Nine-digit routing number of the bank (when sent in clear). Checked before sending: at
     /// least 1 character.
-    pub bank_routing_number: std::string::String,
+    pub bank_routing_number: String,
     /// Whether the account and routing numbers are sent encrypted.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub encrypted: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encrypted: Option<bool>,
     /// Whether the account is a personal or a business account.
     pub check_type: AchCheckType,
     /// Kind of bank account.
@@ -799,39 +739,39 @@ pub struct AchDetails {
     pub customer_id_type: AchCustomerIdType,
     /// State that issued the identification document. Checked before sending: at least 1
     /// character.
-    pub customer_id_state: std::string::String,
+    pub customer_id_state: String,
     /// Number of the identification document. Checked before sending: at least 1 character.
-    pub customer_id: clover_api_runtime::Secret,
+    pub customer_id: runtime::Secret,
     /// Account holder's first name (personal checks).
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub first_name: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
     /// Account holder's last name (personal checks).
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub last_name: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
     /// Business name (corporate checks).
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub business_name: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub business_name: Option<String>,
     /// Account holder's email address. Checked before sending: at least 1 character.
-    pub email: std::string::String,
+    pub email: String,
     /// Account holder's phone number. Checked before sending: at least 1 character.
-    pub phone: std::string::String,
+    pub phone: String,
     /// Identifier of the shopper's web session, for fraud screening.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub session_id: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
     /// Street address of the account holder. Checked before sending: at least 1 character.
-    pub address_line1: std::string::String,
+    pub address_line1: String,
     /// Second address line.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub address_line2: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_line2: Option<String>,
     /// City. Checked before sending: at least 1 character.
-    pub address_city: std::string::String,
+    pub address_city: String,
     /// State. Checked before sending: at least 1 character.
-    pub address_state: std::string::String,
+    pub address_state: String,
     /// ZIP code. Checked before sending: at least 1 character.
-    pub address_zip: std::string::String,
+    pub address_zip: String,
     /// Country.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub address_country: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_country: Option<String>,
     /// The payment authorization the account holder accepted. Clover publishes a generic
     /// agreement ID for the sandbox (`2c74dcc0-61ad-4f08-8764-a29aeb98f4a4`) and one for
     /// production (`4f77df6d-70c9-4f36-af1d-f8ad1ad7b0cc`).
@@ -843,109 +783,91 @@ impl AchDetails {
     /// optional one is unset.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        bank_account_number: impl std::convert::Into<clover_api_runtime::Secret>,
-        bank_routing_number: impl std::convert::Into<std::string::String>,
-        check_type: impl std::convert::Into<AchCheckType>,
-        account_type: impl std::convert::Into<AchAccountType>,
-        customer_id_type: impl std::convert::Into<AchCustomerIdType>,
-        customer_id_state: impl std::convert::Into<std::string::String>,
-        customer_id: impl std::convert::Into<clover_api_runtime::Secret>,
-        email: impl std::convert::Into<std::string::String>,
-        phone: impl std::convert::Into<std::string::String>,
-        address_line1: impl std::convert::Into<std::string::String>,
-        address_city: impl std::convert::Into<std::string::String>,
-        address_state: impl std::convert::Into<std::string::String>,
-        address_zip: impl std::convert::Into<std::string::String>,
-        agreement: impl std::convert::Into<AchAgreement>,
+        bank_account_number: impl Into<runtime::Secret>,
+        bank_routing_number: impl Into<String>,
+        check_type: impl Into<AchCheckType>,
+        account_type: impl Into<AchAccountType>,
+        customer_id_type: impl Into<AchCustomerIdType>,
+        customer_id_state: impl Into<String>,
+        customer_id: impl Into<runtime::Secret>,
+        email: impl Into<String>,
+        phone: impl Into<String>,
+        address_line1: impl Into<String>,
+        address_city: impl Into<String>,
+        address_state: impl Into<String>,
+        address_zip: impl Into<String>,
+        agreement: impl Into<AchAgreement>,
     ) -> Self {
         Self {
             bank_account_number: bank_account_number.into(),
             bank_routing_number: bank_routing_number.into(),
-            encrypted: std::option::Option::None,
+            encrypted: None,
             check_type: check_type.into(),
             account_type: account_type.into(),
             customer_id_type: customer_id_type.into(),
             customer_id_state: customer_id_state.into(),
             customer_id: customer_id.into(),
-            first_name: std::option::Option::None,
-            last_name: std::option::Option::None,
-            business_name: std::option::Option::None,
+            first_name: None,
+            last_name: None,
+            business_name: None,
             email: email.into(),
             phone: phone.into(),
-            session_id: std::option::Option::None,
+            session_id: None,
             address_line1: address_line1.into(),
-            address_line2: std::option::Option::None,
+            address_line2: None,
             address_city: address_city.into(),
             address_state: address_state.into(),
             address_zip: address_zip.into(),
-            address_country: std::option::Option::None,
+            address_country: None,
             agreement: agreement.into(),
         }
     }
 
     /// Sets [`encrypted`](#structfield.encrypted).
     pub fn encrypted(mut self, encrypted: bool) -> Self {
-        self.encrypted = std::option::Option::Some(encrypted);
+        self.encrypted = Some(encrypted);
         self
     }
 
     /// Sets [`first_name`](#structfield.first_name).
-    pub fn first_name(
-        mut self,
-        first_name: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.first_name = std::option::Option::Some(first_name.into());
+    pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
+        self.first_name = Some(first_name.into());
         self
     }
 
     /// Sets [`last_name`](#structfield.last_name).
-    pub fn last_name(
-        mut self,
-        last_name: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.last_name = std::option::Option::Some(last_name.into());
+    pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
+        self.last_name = Some(last_name.into());
         self
     }
 
     /// Sets [`business_name`](#structfield.business_name).
-    pub fn business_name(
-        mut self,
-        business_name: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.business_name = std::option::Option::Some(business_name.into());
+    pub fn business_name(mut self, business_name: impl Into<String>) -> Self {
+        self.business_name = Some(business_name.into());
         self
     }
 
     /// Sets [`session_id`](#structfield.session_id).
-    pub fn session_id(
-        mut self,
-        session_id: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.session_id = std::option::Option::Some(session_id.into());
+    pub fn session_id(mut self, session_id: impl Into<String>) -> Self {
+        self.session_id = Some(session_id.into());
         self
     }
 
     /// Sets [`address_line2`](#structfield.address_line2).
-    pub fn address_line2(
-        mut self,
-        address_line2: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_line2 = std::option::Option::Some(address_line2.into());
+    pub fn address_line2(mut self, address_line2: impl Into<String>) -> Self {
+        self.address_line2 = Some(address_line2.into());
         self
     }
 
     /// Sets [`address_country`](#structfield.address_country).
-    pub fn address_country(
-        mut self,
-        address_country: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_country = std::option::Option::Some(address_country.into());
+    pub fn address_country(mut self, address_country: impl Into<String>) -> Self {
+        self.address_country = Some(address_country.into());
         self
     }
 }
 
 impl runtime::Validate for AchDetails {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("bank_account_number", &self.bank_account_number, 1..)?;
         fields.length("bank_routing_number", &self.bank_routing_number, 1..)?;
@@ -973,7 +895,7 @@ pub enum AchCheckType {
     /// `corporate_check`
     CorporateCheck,
     /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    Other(String),
 }
 
 impl runtime::OpenEnum for AchCheckType {
@@ -997,7 +919,7 @@ pub enum AchAccountType {
     /// `savings`
     Savings,
     /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    Other(String),
 }
 
 impl runtime::OpenEnum for AchAccountType {
@@ -1026,7 +948,7 @@ pub enum AchCustomerIdType {
     /// `military_id`
     MilitaryId,
     /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    Other(String),
 }
 
 impl runtime::OpenEnum for AchCustomerIdType {
@@ -1048,60 +970,51 @@ runtime::open_enum!(AchCustomerIdType);
 pub struct AchAgreement {
     /// ID of the agreement text shown to the account holder. Checked before sending: at least 1
     /// character.
-    pub agreement_id: std::string::String,
+    pub agreement_id: String,
     /// Kind of agreement, such as `E_CHECK_GENERIC`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub r#type: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
     /// Language of the agreement, such as `en_US`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub locale: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
     /// Values filled into the agreement template.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub template_data: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_data: Option<String>,
 }
 
 impl AchAgreement {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
-    pub fn new(agreement_id: impl std::convert::Into<std::string::String>) -> Self {
+    pub fn new(agreement_id: impl Into<String>) -> Self {
         Self {
             agreement_id: agreement_id.into(),
-            r#type: std::option::Option::None,
-            locale: std::option::Option::None,
-            template_data: std::option::Option::None,
+            r#type: None,
+            locale: None,
+            template_data: None,
         }
     }
 
     /// Sets [`type`](#structfield.type).
-    pub fn r#type(
-        mut self,
-        r#type: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.r#type = std::option::Option::Some(r#type.into());
+    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+        self.r#type = Some(r#type.into());
         self
     }
 
     /// Sets [`locale`](#structfield.locale).
-    pub fn locale(
-        mut self,
-        locale: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.locale = std::option::Option::Some(locale.into());
+    pub fn locale(mut self, locale: impl Into<String>) -> Self {
+        self.locale = Some(locale.into());
         self
     }
 
     /// Sets [`template_data`](#structfield.template_data).
-    pub fn template_data(
-        mut self,
-        template_data: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.template_data = std::option::Option::Some(template_data.into());
+    pub fn template_data(mut self, template_data: impl Into<String>) -> Self {
+        self.template_data = Some(template_data.into());
         self
     }
 }
 
 impl runtime::Validate for AchAgreement {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("agreement_id", &self.agreement_id, 1..)
     }
@@ -1118,7 +1031,7 @@ pub struct GiftCardTokenRequest {
 impl GiftCardTokenRequest {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
-    pub fn new(gift_card: impl std::convert::Into<GiftCardDetails>) -> Self {
+    pub fn new(gift_card: impl Into<GiftCardDetails>) -> Self {
         Self {
             gift_card: gift_card.into(),
         }
@@ -1126,7 +1039,7 @@ impl GiftCardTokenRequest {
 }
 
 impl runtime::Validate for GiftCardTokenRequest {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.nested("gift_card", &self.gift_card)
     }
@@ -1138,48 +1051,45 @@ impl runtime::Validate for GiftCardTokenRequest {
 pub struct GiftCardDetails {
     /// Gift card number of 6, 13, 16 or 19 digits. Checked before sending: from 6 to 19
     /// characters. Matches the pattern `^([0-9]{6}|[0-9]{13}|[0-9]{16}|[0-9]{19})$`.
-    pub number: clover_api_runtime::Secret,
+    pub number: runtime::Secret,
     /// Security code printed on the card, 4 to 8 characters. Checked before sending: from 4 to 8
     /// characters.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub security_code: std::option::Option<clover_api_runtime::Secret>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_code: Option<runtime::Secret>,
     /// Access code of a card carried over from another gift-card program.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub foreign_access_code: std::option::Option<clover_api_runtime::Secret>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub foreign_access_code: Option<runtime::Secret>,
 }
 
 impl GiftCardDetails {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
-    pub fn new(number: impl std::convert::Into<clover_api_runtime::Secret>) -> Self {
+    pub fn new(number: impl Into<runtime::Secret>) -> Self {
         Self {
             number: number.into(),
-            security_code: std::option::Option::None,
-            foreign_access_code: std::option::Option::None,
+            security_code: None,
+            foreign_access_code: None,
         }
     }
 
     /// Sets [`security_code`](#structfield.security_code).
-    pub fn security_code(
-        mut self,
-        security_code: impl std::convert::Into<clover_api_runtime::Secret>,
-    ) -> Self {
-        self.security_code = std::option::Option::Some(security_code.into());
+    pub fn security_code(mut self, security_code: impl Into<runtime::Secret>) -> Self {
+        self.security_code = Some(security_code.into());
         self
     }
 
     /// Sets [`foreign_access_code`](#structfield.foreign_access_code).
     pub fn foreign_access_code(
         mut self,
-        foreign_access_code: impl std::convert::Into<clover_api_runtime::Secret>,
+        foreign_access_code: impl Into<runtime::Secret>,
     ) -> Self {
-        self.foreign_access_code = std::option::Option::Some(foreign_access_code.into());
+        self.foreign_access_code = Some(foreign_access_code.into());
         self
     }
 }
 
 impl runtime::Validate for GiftCardDetails {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("number", &self.number, 6..=19)?;
         fields
@@ -1205,7 +1115,7 @@ pub struct ApplePayTokenRequest {
 impl ApplePayTokenRequest {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
-    pub fn new(encrypted_wallet: impl std::convert::Into<EncryptedWallet>) -> Self {
+    pub fn new(encrypted_wallet: impl Into<EncryptedWallet>) -> Self {
         Self {
             encrypted_wallet: encrypted_wallet.into(),
         }
@@ -1213,7 +1123,7 @@ impl ApplePayTokenRequest {
 }
 
 impl runtime::Validate for ApplePayTokenRequest {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.nested("encryptedWallet", &self.encrypted_wallet)
     }
@@ -1231,9 +1141,7 @@ pub struct EncryptedWallet {
 impl EncryptedWallet {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
-    pub fn new(
-        apple_pay_payment_data: impl std::convert::Into<ApplePayPaymentData>,
-    ) -> Self {
+    pub fn new(apple_pay_payment_data: impl Into<ApplePayPaymentData>) -> Self {
         Self {
             apple_pay_payment_data: apple_pay_payment_data.into(),
         }
@@ -1241,7 +1149,7 @@ impl EncryptedWallet {
 }
 
 impl runtime::Validate for EncryptedWallet {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.nested("applePayPaymentData", &self.apple_pay_payment_data)
     }
@@ -1252,11 +1160,11 @@ impl runtime::Validate for EncryptedWallet {
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ApplePayPaymentData {
     /// Encryption scheme version, such as `EC_v1`. Checked before sending: at least 1 character.
-    pub version: std::string::String,
+    pub version: String,
     /// Encrypted payment data, Base64. Checked before sending: at least 1 character.
-    pub data: clover_api_runtime::Secret,
+    pub data: runtime::Secret,
     /// Signature over the payment data, Base64. Checked before sending: at least 1 character.
-    pub signature: std::string::String,
+    pub signature: String,
     /// Header of the Apple Pay payment data.
     pub header: ApplePayHeader,
 }
@@ -1265,10 +1173,10 @@ impl ApplePayPaymentData {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
     pub fn new(
-        version: impl std::convert::Into<std::string::String>,
-        data: impl std::convert::Into<clover_api_runtime::Secret>,
-        signature: impl std::convert::Into<std::string::String>,
-        header: impl std::convert::Into<ApplePayHeader>,
+        version: impl Into<String>,
+        data: impl Into<runtime::Secret>,
+        signature: impl Into<String>,
+        header: impl Into<ApplePayHeader>,
     ) -> Self {
         Self {
             version: version.into(),
@@ -1280,7 +1188,7 @@ impl ApplePayPaymentData {
 }
 
 impl runtime::Validate for ApplePayPaymentData {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("version", &self.version, 1..)?;
         fields.length("data", &self.data, 1..)?;
@@ -1296,24 +1204,24 @@ pub struct ApplePayHeader {
     /// Ephemeral public key used for the encryption, Base64. Checked before sending: at least 1
     /// character.
     #[serde(rename = "ephemeralPublicKey")]
-    pub ephemeral_public_key: std::string::String,
+    pub ephemeral_public_key: String,
     /// Hash of the merchant certificate's public key, Base64. Checked before sending: at least 1
     /// character.
     #[serde(rename = "publicKeyHash")]
-    pub public_key_hash: std::string::String,
+    pub public_key_hash: String,
     /// Transaction identifier generated on the device, hexadecimal. Checked before sending: at
     /// least 1 character.
     #[serde(rename = "transactionId")]
-    pub transaction_id: std::string::String,
+    pub transaction_id: String,
 }
 
 impl ApplePayHeader {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
     pub fn new(
-        ephemeral_public_key: impl std::convert::Into<std::string::String>,
-        public_key_hash: impl std::convert::Into<std::string::String>,
-        transaction_id: impl std::convert::Into<std::string::String>,
+        ephemeral_public_key: impl Into<String>,
+        public_key_hash: impl Into<String>,
+        transaction_id: impl Into<String>,
     ) -> Self {
         Self {
             ephemeral_public_key: ephemeral_public_key.into(),
@@ -1324,7 +1232,7 @@ impl ApplePayHeader {
 }
 
 impl runtime::Validate for ApplePayHeader {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("ephemeralPublicKey", &self.ephemeral_public_key, 1..)?;
         fields.length("publicKeyHash", &self.public_key_hash, 1..)?;
@@ -1343,7 +1251,7 @@ pub struct ExternalTokenRequest {
 impl ExternalTokenRequest {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
-    pub fn new(external_token: impl std::convert::Into<ExternalToken>) -> Self {
+    pub fn new(external_token: impl Into<ExternalToken>) -> Self {
         Self {
             external_token: external_token.into(),
         }
@@ -1351,7 +1259,7 @@ impl ExternalTokenRequest {
 }
 
 impl runtime::Validate for ExternalTokenRequest {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.nested("external_token", &self.external_token)
     }
@@ -1362,162 +1270,137 @@ impl runtime::Validate for ExternalTokenRequest {
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ExternalToken {
     /// The TransArmor token. Checked before sending: at least 1 character.
-    pub token_value: clover_api_runtime::Secret,
+    pub token_value: runtime::Secret,
     /// Expiry of the card behind a TransArmor token.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub transarmor_token_attribute: std::option::Option<TransarmorTokenAttribute>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transarmor_token_attribute: Option<TransarmorTokenAttribute>,
     /// Cardholder name.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub name: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Card network as Clover names it. Clover publishes no complete list, so the set is open; an
     /// unsupported value in a request yields `invalid_card_type`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub brand: std::option::Option<CardBrand>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand: Option<CardBrand>,
     /// First six digits of the card number. Checked before sending: exactly 6 characters. Matches
     /// the pattern `^[0-9]{6}$`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub first6: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first6: Option<String>,
     /// Last four digits of the card number. Checked before sending: exactly 4 characters. Matches
     /// the pattern `^[0-9]{4}$`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub last4: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last4: Option<String>,
     /// Billing street address.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub address_line1: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_line1: Option<String>,
     /// Second line of the billing address.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub address_line2: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_line2: Option<String>,
     /// Billing city.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub address_city: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_city: Option<String>,
     /// Billing state or province.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub address_state: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_state: Option<String>,
     /// Billing postal or ZIP code.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub address_zip: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_zip: Option<String>,
     /// Billing country.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub address_country: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_country: Option<String>,
 }
 
 impl ExternalToken {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
-    pub fn new(
-        token_value: impl std::convert::Into<clover_api_runtime::Secret>,
-    ) -> Self {
+    pub fn new(token_value: impl Into<runtime::Secret>) -> Self {
         Self {
             token_value: token_value.into(),
-            transarmor_token_attribute: std::option::Option::None,
-            name: std::option::Option::None,
-            brand: std::option::Option::None,
-            first6: std::option::Option::None,
-            last4: std::option::Option::None,
-            address_line1: std::option::Option::None,
-            address_line2: std::option::Option::None,
-            address_city: std::option::Option::None,
-            address_state: std::option::Option::None,
-            address_zip: std::option::Option::None,
-            address_country: std::option::Option::None,
+            transarmor_token_attribute: None,
+            name: None,
+            brand: None,
+            first6: None,
+            last4: None,
+            address_line1: None,
+            address_line2: None,
+            address_city: None,
+            address_state: None,
+            address_zip: None,
+            address_country: None,
         }
     }
 
     /// Sets [`transarmor_token_attribute`](#structfield.transarmor_token_attribute).
     pub fn transarmor_token_attribute(
         mut self,
-        transarmor_token_attribute: impl std::convert::Into<TransarmorTokenAttribute>,
+        transarmor_token_attribute: impl Into<TransarmorTokenAttribute>,
     ) -> Self {
-        self.transarmor_token_attribute = std::option::Option::Some(
-            transarmor_token_attribute.into(),
-        );
+        self.transarmor_token_attribute = Some(transarmor_token_attribute.into());
         self
     }
 
     /// Sets [`name`](#structfield.name).
-    pub fn name(mut self, name: impl std::convert::Into<std::string::String>) -> Self {
-        self.name = std::option::Option::Some(name.into());
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
         self
     }
 
     /// Sets [`brand`](#structfield.brand).
-    pub fn brand(mut self, brand: impl std::convert::Into<CardBrand>) -> Self {
-        self.brand = std::option::Option::Some(brand.into());
+    pub fn brand(mut self, brand: impl Into<CardBrand>) -> Self {
+        self.brand = Some(brand.into());
         self
     }
 
     /// Sets [`first6`](#structfield.first6).
-    pub fn first6(
-        mut self,
-        first6: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.first6 = std::option::Option::Some(first6.into());
+    pub fn first6(mut self, first6: impl Into<String>) -> Self {
+        self.first6 = Some(first6.into());
         self
     }
 
     /// Sets [`last4`](#structfield.last4).
-    pub fn last4(mut self, last4: impl std::convert::Into<std::string::String>) -> Self {
-        self.last4 = std::option::Option::Some(last4.into());
+    pub fn last4(mut self, last4: impl Into<String>) -> Self {
+        self.last4 = Some(last4.into());
         self
     }
 
     /// Sets [`address_line1`](#structfield.address_line1).
-    pub fn address_line1(
-        mut self,
-        address_line1: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_line1 = std::option::Option::Some(address_line1.into());
+    pub fn address_line1(mut self, address_line1: impl Into<String>) -> Self {
+        self.address_line1 = Some(address_line1.into());
         self
     }
 
     /// Sets [`address_line2`](#structfield.address_line2).
-    pub fn address_line2(
-        mut self,
-        address_line2: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_line2 = std::option::Option::Some(address_line2.into());
+    pub fn address_line2(mut self, address_line2: impl Into<String>) -> Self {
+        self.address_line2 = Some(address_line2.into());
         self
     }
 
     /// Sets [`address_city`](#structfield.address_city).
-    pub fn address_city(
-        mut self,
-        address_city: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_city = std::option::Option::Some(address_city.into());
+    pub fn address_city(mut self, address_city: impl Into<String>) -> Self {
+        self.address_city = Some(address_city.into());
         self
     }
 
     /// Sets [`address_state`](#structfield.address_state).
-    pub fn address_state(
-        mut self,
-        address_state: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_state = std::option::Option::Some(address_state.into());
+    pub fn address_state(mut self, address_state: impl Into<String>) -> Self {
+        self.address_state = Some(address_state.into());
         self
     }
 
     /// Sets [`address_zip`](#structfield.address_zip).
-    pub fn address_zip(
-        mut self,
-        address_zip: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_zip = std::option::Option::Some(address_zip.into());
+    pub fn address_zip(mut self, address_zip: impl Into<String>) -> Self {
+        self.address_zip = Some(address_zip.into());
         self
     }
 
     /// Sets [`address_country`](#structfield.address_country).
-    pub fn address_country(
-        mut self,
-        address_country: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_country = std::option::Option::Some(address_country.into());
+    pub fn address_country(mut self, address_country: impl Into<String>) -> Self {
+        self.address_country = Some(address_country.into());
         self
     }
 }
 
 impl runtime::Validate for ExternalToken {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("token_value", &self.token_value, 1..)?;
         fields.nested("transarmor_token_attribute", &self.transarmor_token_attribute)?;
@@ -1534,36 +1417,30 @@ impl runtime::Validate for ExternalToken {
 pub struct TransarmorTokenAttribute {
     /// Expiry month as two digits, `01` to `12`. Checked before sending: exactly 2 characters.
     /// Matches the pattern `^(0[1-9]|1[0-2])$`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub exp_month: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exp_month: Option<String>,
     /// Expiry year, two or four digits. Checked before sending: from 2 to 4 characters. Matches
     /// the pattern `^([0-9]{2}|[0-9]{4})$`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub exp_year: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exp_year: Option<String>,
 }
 
 impl TransarmorTokenAttribute {
     /// Sets [`exp_month`](#structfield.exp_month).
-    pub fn exp_month(
-        mut self,
-        exp_month: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.exp_month = std::option::Option::Some(exp_month.into());
+    pub fn exp_month(mut self, exp_month: impl Into<String>) -> Self {
+        self.exp_month = Some(exp_month.into());
         self
     }
 
     /// Sets [`exp_year`](#structfield.exp_year).
-    pub fn exp_year(
-        mut self,
-        exp_year: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.exp_year = std::option::Option::Some(exp_year.into());
+    pub fn exp_year(mut self, exp_year: impl Into<String>) -> Self {
+        self.exp_year = Some(exp_year.into());
         self
     }
 }
 
 impl runtime::Validate for TransarmorTokenAttribute {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("exp_month", &self.exp_month, 2..=2)?;
         fields.pattern("exp_month", &self.exp_month, "^(0[1-9]|1[0-2])$")?;
@@ -1578,16 +1455,16 @@ impl runtime::Validate for TransarmorTokenAttribute {
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Token {
     /// Token ID, alphanumeric and starting with `clv_`; pass it as a charge `source`.
-    pub id: std::string::String,
+    pub id: String,
     /// Object kind, `token`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub object: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     /// Non-sensitive summary of the tokenized card.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub card: std::option::Option<TokenCard>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card: Option<TokenCard>,
     /// Non-sensitive summary of the tokenized bank account.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub ach: std::option::Option<TokenAch>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ach: Option<TokenAch>,
 }
 
 /// Non-sensitive summary of the tokenized card.
@@ -1598,34 +1475,34 @@ pub struct TokenCard {
     #[serde(
         default,
         deserialize_with = "runtime::lenient::Digits::<2>::optional",
-        skip_serializing_if = "std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub exp_month: std::option::Option<std::string::String>,
+    pub exp_month: Option<String>,
     /// Expiry year, usually four digits.
     #[serde(
         default,
         deserialize_with = "runtime::lenient::Digits::<2>::optional",
-        skip_serializing_if = "std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub exp_year: std::option::Option<std::string::String>,
+    pub exp_year: Option<String>,
     /// First six digits of the card number.
     #[serde(
         default,
         deserialize_with = "runtime::lenient::Digits::<6>::optional",
-        skip_serializing_if = "std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub first6: std::option::Option<std::string::String>,
+    pub first6: Option<String>,
     /// Last four digits of the card number.
     #[serde(
         default,
         deserialize_with = "runtime::lenient::Digits::<4>::optional",
-        skip_serializing_if = "std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub last4: std::option::Option<std::string::String>,
+    pub last4: Option<String>,
     /// Card network as Clover names it. Clover publishes no complete list, so the set is open; an
     /// unsupported value in a request yields `invalid_card_type`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub brand: std::option::Option<CardBrand>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand: Option<CardBrand>,
 }
 
 /// Non-sensitive summary of the tokenized bank account.
@@ -1636,16 +1513,16 @@ pub struct TokenAch {
     #[serde(
         default,
         deserialize_with = "runtime::lenient::Digits::<4>::optional",
-        skip_serializing_if = "std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub account_last4: std::option::Option<std::string::String>,
+    pub account_last4: Option<String>,
     /// Last four digits of the routing number.
     #[serde(
         default,
         deserialize_with = "runtime::lenient::Digits::<4>::optional",
-        skip_serializing_if = "std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub routing_last4: std::option::Option<std::string::String>,
+    pub routing_last4: Option<String>,
 }
 
 /// Card network as Clover names it. Clover publishes no complete list, so the set is open; an
@@ -1667,7 +1544,7 @@ pub enum CardBrand {
     /// `GIFT_CARD`
     GiftCard,
     /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    Other(String),
 }
 
 impl runtime::OpenEnum for CardBrand {
@@ -1693,89 +1570,87 @@ pub struct CreateChargeRequest {
     /// ISO 4217 currency code in lower case, such as `usd` or `cad`. Other currencies are
     /// accepted under Multi-Currency Pricing, for Visa and Mastercard only. Checked before
     /// sending: exactly 3 characters. Matches the pattern `^[a-z]{3}$`.
-    pub currency: std::string::String,
+    pub currency: String,
     /// What to charge: a single-use `clv_` card token, a card-on-file customer ID, a multi-pay
     /// token (send `stored_credentials` too), or the literal `alternate_tender` together with
     /// `tender`. Checked before sending: at least 1 character.
-    pub source: std::string::String,
+    pub source: String,
     /// Capture immediately (default) or only authorize when false.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub capture: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture: Option<bool>,
     /// Allow approval for less than the requested amount (used for gift cards).
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub partial_redemption: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partial_redemption: Option<bool>,
     /// Free-text description of the charge, often shown to the shopper. Checked before sending:
     /// at most 255 characters.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub description: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
     /// is left out) or the merchant (`moto`, mail or telephone order).
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub ecomind: std::option::Option<Ecomind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ecomind: Option<Ecomind>,
     /// Merchant reference such as an invoice or purchase-order number, forwarded to the gateway
     /// and shown in settlement data: up to 12 letters and digits, with single or repeated spaces
     /// allowed between them but not at either end. Checked before sending: from 1 to 12
     /// characters. Matches the pattern `^[A-Za-z0-9]+( +[A-Za-z0-9]+)*$`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub external_reference_id: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_reference_id: Option<String>,
     /// Customer number from the merchant's own order system.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub external_customer_reference: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_customer_reference: Option<String>,
     /// Address that receives the receipt once the charge is paid. The sandbox never sends
     /// receipts.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub receipt_email: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt_email: Option<String>,
     /// Merchant website shown with the transaction; letters, digits, dots and hyphens only,
     /// without protocol or `www`. Checked before sending: from 4 to 13 characters. Matches the
     /// pattern `^[A-Za-z0-9.-]+$`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub site_url: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site_url: Option<String>,
     /// Arbitrary key-value data stored with the object, at most 500 characters in total. Values
     /// are not restricted to strings (Clover's own example uses a boolean).
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub metadata: std::option::Option<
-        std::collections::BTreeMap<std::string::String, serde_json::Value>,
-    >,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Business details printed on the shopper's card statement instead of the merchant's record.
     /// Merchants whose setup does not support this get a warning, not an error.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub soft_descriptor: std::option::Option<SoftDescriptor>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub soft_descriptor: Option<SoftDescriptor>,
     /// Purpose flag for the charge; `save_credential_on_file` keeps the card for future
     /// card-on-file payments. The set is open.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub intent: std::option::Option<ChargeIntent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intent: Option<ChargeIntent>,
     /// Card-on-file indicators. Required when `source` is a multi-pay token; the charge response
     /// echoes them.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub stored_credentials: std::option::Option<StoredCredentials>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stored_credentials: Option<StoredCredentials>,
     /// Level 2 purchase-card data (US only, Visa and Mastercard). Merchants without purchase-card
     /// support have it ignored with a warning.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub level2: std::option::Option<Level2>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level2: Option<Level2>,
     /// Level 3 purchase-card data (US only, Visa and Mastercard), sent in addition to Level 2.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub level3: std::option::Option<Level3>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level3: Option<Level3>,
     /// 3-D Secure data for the charge. With `source: NON_CLOVER` the merchant ran its own 3DS
     /// server and passes the result in `authentication_result`; with `source: CLOVER`, Clover
     /// runs 3DS and needs `browser_info` (its absence is a 400 `invalid_request`).
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub threeds: std::option::Option<ThreeDsRequest>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threeds: Option<ThreeDsRequest>,
     /// ID of one of the merchant's tax rates (from the platform tax-rates endpoint). The tax is
     /// not added to `amount` automatically.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub tax_rate_uuid: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_rate_uuid: Option<String>,
     /// Tax included in `amount`, in cents. It is not added to `amount` automatically. Checked
     /// before sending: at least 0.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub tax_amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_amount: Option<i64>,
     /// Tip in cents, added to the total by Clover when the transaction is finalized. Checked
     /// before sending: at least 0.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub tip_amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tip_amount: Option<i64>,
     /// Non-card tender used with `source: alternate_tender`. Identify it with a standard
     /// `label_key`, a custom tender `label`, or a tender `id`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub tender: std::option::Option<Tender>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tender: Option<Tender>,
 }
 
 impl CreateChargeRequest {
@@ -1783,183 +1658,167 @@ impl CreateChargeRequest {
     /// optional one is unset.
     pub fn new(
         amount: i64,
-        currency: impl std::convert::Into<std::string::String>,
-        source: impl std::convert::Into<std::string::String>,
+        currency: impl Into<String>,
+        source: impl Into<String>,
     ) -> Self {
         Self {
             amount,
             currency: currency.into(),
             source: source.into(),
-            capture: std::option::Option::None,
-            partial_redemption: std::option::Option::None,
-            description: std::option::Option::None,
-            ecomind: std::option::Option::None,
-            external_reference_id: std::option::Option::None,
-            external_customer_reference: std::option::Option::None,
-            receipt_email: std::option::Option::None,
-            site_url: std::option::Option::None,
-            metadata: std::option::Option::None,
-            soft_descriptor: std::option::Option::None,
-            intent: std::option::Option::None,
-            stored_credentials: std::option::Option::None,
-            level2: std::option::Option::None,
-            level3: std::option::Option::None,
-            threeds: std::option::Option::None,
-            tax_rate_uuid: std::option::Option::None,
-            tax_amount: std::option::Option::None,
-            tip_amount: std::option::Option::None,
-            tender: std::option::Option::None,
+            capture: None,
+            partial_redemption: None,
+            description: None,
+            ecomind: None,
+            external_reference_id: None,
+            external_customer_reference: None,
+            receipt_email: None,
+            site_url: None,
+            metadata: None,
+            soft_descriptor: None,
+            intent: None,
+            stored_credentials: None,
+            level2: None,
+            level3: None,
+            threeds: None,
+            tax_rate_uuid: None,
+            tax_amount: None,
+            tip_amount: None,
+            tender: None,
         }
     }
 
     /// Sets [`capture`](#structfield.capture).
     pub fn capture(mut self, capture: bool) -> Self {
-        self.capture = std::option::Option::Some(capture);
+        self.capture = Some(capture);
         self
     }
 
     /// Sets [`partial_redemption`](#structfield.partial_redemption).
     pub fn partial_redemption(mut self, partial_redemption: bool) -> Self {
-        self.partial_redemption = std::option::Option::Some(partial_redemption);
+        self.partial_redemption = Some(partial_redemption);
         self
     }
 
     /// Sets [`description`](#structfield.description).
-    pub fn description(
-        mut self,
-        description: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.description = std::option::Option::Some(description.into());
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
         self
     }
 
     /// Sets [`ecomind`](#structfield.ecomind).
-    pub fn ecomind(mut self, ecomind: impl std::convert::Into<Ecomind>) -> Self {
-        self.ecomind = std::option::Option::Some(ecomind.into());
+    pub fn ecomind(mut self, ecomind: impl Into<Ecomind>) -> Self {
+        self.ecomind = Some(ecomind.into());
         self
     }
 
     /// Sets [`external_reference_id`](#structfield.external_reference_id).
     pub fn external_reference_id(
         mut self,
-        external_reference_id: impl std::convert::Into<std::string::String>,
+        external_reference_id: impl Into<String>,
     ) -> Self {
-        self.external_reference_id = std::option::Option::Some(
-            external_reference_id.into(),
-        );
+        self.external_reference_id = Some(external_reference_id.into());
         self
     }
 
     /// Sets [`external_customer_reference`](#structfield.external_customer_reference).
     pub fn external_customer_reference(
         mut self,
-        external_customer_reference: impl std::convert::Into<std::string::String>,
+        external_customer_reference: impl Into<String>,
     ) -> Self {
-        self.external_customer_reference = std::option::Option::Some(
-            external_customer_reference.into(),
-        );
+        self.external_customer_reference = Some(external_customer_reference.into());
         self
     }
 
     /// Sets [`receipt_email`](#structfield.receipt_email).
-    pub fn receipt_email(
-        mut self,
-        receipt_email: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.receipt_email = std::option::Option::Some(receipt_email.into());
+    pub fn receipt_email(mut self, receipt_email: impl Into<String>) -> Self {
+        self.receipt_email = Some(receipt_email.into());
         self
     }
 
     /// Sets [`site_url`](#structfield.site_url).
-    pub fn site_url(
-        mut self,
-        site_url: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.site_url = std::option::Option::Some(site_url.into());
+    pub fn site_url(mut self, site_url: impl Into<String>) -> Self {
+        self.site_url = Some(site_url.into());
         self
     }
 
     /// Sets [`metadata`](#structfield.metadata).
     pub fn metadata(
         mut self,
-        metadata: std::collections::BTreeMap<std::string::String, serde_json::Value>,
+        metadata: std::collections::BTreeMap<String, serde_json::Value>,
     ) -> Self {
-        self.metadata = std::option::Option::Some(metadata);
+        self.metadata = Some(metadata);
         self
     }
 
     /// Sets [`soft_descriptor`](#structfield.soft_descriptor).
     pub fn soft_descriptor(
         mut self,
-        soft_descriptor: impl std::convert::Into<SoftDescriptor>,
+        soft_descriptor: impl Into<SoftDescriptor>,
     ) -> Self {
-        self.soft_descriptor = std::option::Option::Some(soft_descriptor.into());
+        self.soft_descriptor = Some(soft_descriptor.into());
         self
     }
 
     /// Sets [`intent`](#structfield.intent).
-    pub fn intent(mut self, intent: impl std::convert::Into<ChargeIntent>) -> Self {
-        self.intent = std::option::Option::Some(intent.into());
+    pub fn intent(mut self, intent: impl Into<ChargeIntent>) -> Self {
+        self.intent = Some(intent.into());
         self
     }
 
     /// Sets [`stored_credentials`](#structfield.stored_credentials).
     pub fn stored_credentials(
         mut self,
-        stored_credentials: impl std::convert::Into<StoredCredentials>,
+        stored_credentials: impl Into<StoredCredentials>,
     ) -> Self {
-        self.stored_credentials = std::option::Option::Some(stored_credentials.into());
+        self.stored_credentials = Some(stored_credentials.into());
         self
     }
 
     /// Sets [`level2`](#structfield.level2).
-    pub fn level2(mut self, level2: impl std::convert::Into<Level2>) -> Self {
-        self.level2 = std::option::Option::Some(level2.into());
+    pub fn level2(mut self, level2: impl Into<Level2>) -> Self {
+        self.level2 = Some(level2.into());
         self
     }
 
     /// Sets [`level3`](#structfield.level3).
-    pub fn level3(mut self, level3: impl std::convert::Into<Level3>) -> Self {
-        self.level3 = std::option::Option::Some(level3.into());
+    pub fn level3(mut self, level3: impl Into<Level3>) -> Self {
+        self.level3 = Some(level3.into());
         self
     }
 
     /// Sets [`threeds`](#structfield.threeds).
-    pub fn threeds(mut self, threeds: impl std::convert::Into<ThreeDsRequest>) -> Self {
-        self.threeds = std::option::Option::Some(threeds.into());
+    pub fn threeds(mut self, threeds: impl Into<ThreeDsRequest>) -> Self {
+        self.threeds = Some(threeds.into());
         self
     }
 
     /// Sets [`tax_rate_uuid`](#structfield.tax_rate_uuid).
-    pub fn tax_rate_uuid(
-        mut self,
-        tax_rate_uuid: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.tax_rate_uuid = std::option::Option::Some(tax_rate_uuid.into());
+    pub fn tax_rate_uuid(mut self, tax_rate_uuid: impl Into<String>) -> Self {
+        self.tax_rate_uuid = Some(tax_rate_uuid.into());
         self
     }
 
     /// Sets [`tax_amount`](#structfield.tax_amount).
     pub fn tax_amount(mut self, tax_amount: i64) -> Self {
-        self.tax_amount = std::option::Option::Some(tax_amount);
+        self.tax_amount = Some(tax_amount);
         self
     }
 
     /// Sets [`tip_amount`](#structfield.tip_amount).
     pub fn tip_amount(mut self, tip_amount: i64) -> Self {
-        self.tip_amount = std::option::Option::Some(tip_amount);
+        self.tip_amount = Some(tip_amount);
         self
     }
 
     /// Sets [`tender`](#structfield.tender).
-    pub fn tender(mut self, tender: impl std::convert::Into<Tender>) -> Self {
-        self.tender = std::option::Option::Some(tender.into());
+    pub fn tender(mut self, tender: impl Into<Tender>) -> Self {
+        self.tender = Some(tender.into());
         self
     }
 }
 
 impl runtime::Validate for CreateChargeRequest {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.range("amount", &self.amount, 0..=99999999)?;
         fields.length("currency", &self.currency, 3..=3)?;
@@ -1996,7 +1855,7 @@ pub enum Ecomind {
     /// `moto`
     Moto,
     /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    Other(String),
 }
 
 impl runtime::OpenEnum for Ecomind {
@@ -2019,7 +1878,7 @@ pub enum ChargeIntent {
     /// `save_credential_on_file`
     SaveCredentialOnFile,
     /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    Other(String),
 }
 
 impl runtime::OpenEnum for ChargeIntent {
@@ -2036,95 +1895,78 @@ runtime::open_enum!(ChargeIntent);
 pub struct SoftDescriptor {
     /// Business name to display (letters and digits). Checked before sending: at most 38
     /// characters.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub dba_name: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dba_name: Option<String>,
     /// Street address.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub street: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub street: Option<String>,
     /// City.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub city: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
     /// Two-letter US state code. Checked before sending: exactly 2 characters.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub region: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
     /// Postal or ZIP code.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub postal_code: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
     /// Three-digit numeric ISO country code, such as "840". Checked before sending: exactly 3
     /// characters.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub country_code: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
     /// Phone number or email address; Discover and Visa allow at most 13 characters.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub merchant_contact_info: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merchant_contact_info: Option<String>,
 }
 
 impl SoftDescriptor {
     /// Sets [`dba_name`](#structfield.dba_name).
-    pub fn dba_name(
-        mut self,
-        dba_name: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.dba_name = std::option::Option::Some(dba_name.into());
+    pub fn dba_name(mut self, dba_name: impl Into<String>) -> Self {
+        self.dba_name = Some(dba_name.into());
         self
     }
 
     /// Sets [`street`](#structfield.street).
-    pub fn street(
-        mut self,
-        street: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.street = std::option::Option::Some(street.into());
+    pub fn street(mut self, street: impl Into<String>) -> Self {
+        self.street = Some(street.into());
         self
     }
 
     /// Sets [`city`](#structfield.city).
-    pub fn city(mut self, city: impl std::convert::Into<std::string::String>) -> Self {
-        self.city = std::option::Option::Some(city.into());
+    pub fn city(mut self, city: impl Into<String>) -> Self {
+        self.city = Some(city.into());
         self
     }
 
     /// Sets [`region`](#structfield.region).
-    pub fn region(
-        mut self,
-        region: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.region = std::option::Option::Some(region.into());
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
         self
     }
 
     /// Sets [`postal_code`](#structfield.postal_code).
-    pub fn postal_code(
-        mut self,
-        postal_code: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.postal_code = std::option::Option::Some(postal_code.into());
+    pub fn postal_code(mut self, postal_code: impl Into<String>) -> Self {
+        self.postal_code = Some(postal_code.into());
         self
     }
 
     /// Sets [`country_code`](#structfield.country_code).
-    pub fn country_code(
-        mut self,
-        country_code: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.country_code = std::option::Option::Some(country_code.into());
+    pub fn country_code(mut self, country_code: impl Into<String>) -> Self {
+        self.country_code = Some(country_code.into());
         self
     }
 
     /// Sets [`merchant_contact_info`](#structfield.merchant_contact_info).
     pub fn merchant_contact_info(
         mut self,
-        merchant_contact_info: impl std::convert::Into<std::string::String>,
+        merchant_contact_info: impl Into<String>,
     ) -> Self {
-        self.merchant_contact_info = std::option::Option::Some(
-            merchant_contact_info.into(),
-        );
+        self.merchant_contact_info = Some(merchant_contact_info.into());
         self
     }
 }
 
 impl runtime::Validate for SoftDescriptor {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("dba_name", &self.dba_name, ..=38)?;
         fields.length("region", &self.region, 2..=2)?;
@@ -2138,88 +1980,76 @@ impl runtime::Validate for SoftDescriptor {
 pub struct StoredCredentials {
     /// Whether this is the first stored-credential payment or a later one. Open set; upper case
     /// is sent.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub sequence: std::option::Option<StoredCredentialSequence>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<StoredCredentialSequence>,
     /// True for payments on a fixed schedule (recurring); false for installments or unscheduled
     /// payments.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub is_scheduled: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_scheduled: Option<bool>,
     /// Who started the payment. Open set; upper case is sent.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub initiator: std::option::Option<StoredCredentialInitiator>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initiator: Option<StoredCredentialInitiator>,
     /// Kind of bill payment; Canadian merchants must send `RECURRING`. Open set; upper case is
     /// sent.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub bill_pay_indicator: std::option::Option<BillPayIndicator>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bill_pay_indicator: Option<BillPayIndicator>,
     /// Merchant invoice number for the payment.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub invoice_number: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invoice_number: Option<String>,
     /// Free-text description of the arrangement.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub description: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Details of an installment plan.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub installment_info: std::option::Option<InstallmentInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub installment_info: Option<InstallmentInfo>,
 }
 
 impl StoredCredentials {
     /// Sets [`sequence`](#structfield.sequence).
-    pub fn sequence(
-        mut self,
-        sequence: impl std::convert::Into<StoredCredentialSequence>,
-    ) -> Self {
-        self.sequence = std::option::Option::Some(sequence.into());
+    pub fn sequence(mut self, sequence: impl Into<StoredCredentialSequence>) -> Self {
+        self.sequence = Some(sequence.into());
         self
     }
 
     /// Sets [`is_scheduled`](#structfield.is_scheduled).
     pub fn is_scheduled(mut self, is_scheduled: bool) -> Self {
-        self.is_scheduled = std::option::Option::Some(is_scheduled);
+        self.is_scheduled = Some(is_scheduled);
         self
     }
 
     /// Sets [`initiator`](#structfield.initiator).
-    pub fn initiator(
-        mut self,
-        initiator: impl std::convert::Into<StoredCredentialInitiator>,
-    ) -> Self {
-        self.initiator = std::option::Option::Some(initiator.into());
+    pub fn initiator(mut self, initiator: impl Into<StoredCredentialInitiator>) -> Self {
+        self.initiator = Some(initiator.into());
         self
     }
 
     /// Sets [`bill_pay_indicator`](#structfield.bill_pay_indicator).
     pub fn bill_pay_indicator(
         mut self,
-        bill_pay_indicator: impl std::convert::Into<BillPayIndicator>,
+        bill_pay_indicator: impl Into<BillPayIndicator>,
     ) -> Self {
-        self.bill_pay_indicator = std::option::Option::Some(bill_pay_indicator.into());
+        self.bill_pay_indicator = Some(bill_pay_indicator.into());
         self
     }
 
     /// Sets [`invoice_number`](#structfield.invoice_number).
-    pub fn invoice_number(
-        mut self,
-        invoice_number: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.invoice_number = std::option::Option::Some(invoice_number.into());
+    pub fn invoice_number(mut self, invoice_number: impl Into<String>) -> Self {
+        self.invoice_number = Some(invoice_number.into());
         self
     }
 
     /// Sets [`description`](#structfield.description).
-    pub fn description(
-        mut self,
-        description: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.description = std::option::Option::Some(description.into());
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
         self
     }
 
     /// Sets [`installment_info`](#structfield.installment_info).
     pub fn installment_info(
         mut self,
-        installment_info: impl std::convert::Into<InstallmentInfo>,
+        installment_info: impl Into<InstallmentInfo>,
     ) -> Self {
-        self.installment_info = std::option::Option::Some(installment_info.into());
+        self.installment_info = Some(installment_info.into());
         self
     }
 }
@@ -2237,7 +2067,7 @@ pub enum StoredCredentialSequence {
     /// `SUBSEQUENT`
     Subsequent,
     /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    Other(String),
 }
 
 impl runtime::OpenEnum for StoredCredentialSequence {
@@ -2261,7 +2091,7 @@ pub enum StoredCredentialInitiator {
     /// `CARDHOLDER`
     Cardholder,
     /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    Other(String),
 }
 
 impl runtime::OpenEnum for StoredCredentialInitiator {
@@ -2286,7 +2116,7 @@ pub enum BillPayIndicator {
     /// `RECURRING`
     Recurring,
     /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    Other(String),
 }
 
 impl runtime::OpenEnum for BillPayIndicator {
@@ -2302,65 +2132,59 @@ runtime::open_enum!(BillPayIndicator);
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstallmentInfo {
     /// Number of installments in the plan.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub total_count: std::option::Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i32>,
     /// Total amount of the plan in cents.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub total_amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_amount: Option<i64>,
     /// Position of this payment within the plan.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub sequence_number: std::option::Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sequence_number: Option<i32>,
     /// Whether installment amounts are fixed or variable.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub amount_type: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_type: Option<String>,
     /// Unit of time between installments.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub interval: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<String>,
     /// Number of interval units between installments.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub interval_count: std::option::Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval_count: Option<i32>,
 }
 
 impl InstallmentInfo {
     /// Sets [`total_count`](#structfield.total_count).
     pub fn total_count(mut self, total_count: i32) -> Self {
-        self.total_count = std::option::Option::Some(total_count);
+        self.total_count = Some(total_count);
         self
     }
 
     /// Sets [`total_amount`](#structfield.total_amount).
     pub fn total_amount(mut self, total_amount: i64) -> Self {
-        self.total_amount = std::option::Option::Some(total_amount);
+        self.total_amount = Some(total_amount);
         self
     }
 
     /// Sets [`sequence_number`](#structfield.sequence_number).
     pub fn sequence_number(mut self, sequence_number: i32) -> Self {
-        self.sequence_number = std::option::Option::Some(sequence_number);
+        self.sequence_number = Some(sequence_number);
         self
     }
 
     /// Sets [`amount_type`](#structfield.amount_type).
-    pub fn amount_type(
-        mut self,
-        amount_type: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.amount_type = std::option::Option::Some(amount_type.into());
+    pub fn amount_type(mut self, amount_type: impl Into<String>) -> Self {
+        self.amount_type = Some(amount_type.into());
         self
     }
 
     /// Sets [`interval`](#structfield.interval).
-    pub fn interval(
-        mut self,
-        interval: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.interval = std::option::Option::Some(interval.into());
+    pub fn interval(mut self, interval: impl Into<String>) -> Self {
+        self.interval = Some(interval.into());
         self
     }
 
     /// Sets [`interval_count`](#structfield.interval_count).
     pub fn interval_count(mut self, interval_count: i32) -> Self {
-        self.interval_count = std::option::Option::Some(interval_count);
+        self.interval_count = Some(interval_count);
         self
     }
 }
@@ -2370,145 +2194,133 @@ impl InstallmentInfo {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Level2 {
     /// Tax in cents; requires `pc_order_number`. Checked before sending: at least 0.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub tax_amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_amount: Option<i64>,
     /// 0 = no tax information, 1 = tax amount provided, 2 = tax exempt. Checked before sending:
     /// from 0 to 2.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub tax_indicator: std::option::Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_indicator: Option<i32>,
     /// Purchase identifier assigned by the merchant.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub purchase_identifier: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purchase_identifier: Option<String>,
     /// Purchase-card order number.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub pc_order_number: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pc_order_number: Option<String>,
     /// Discount in cents. Checked before sending: at least 0.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub discount_amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_amount: Option<i64>,
     /// Shipping cost in cents. Checked before sending: at least 0.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub freight_amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub freight_amount: Option<i64>,
     /// Duty in cents. Checked before sending: at least 0.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub duty_amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duty_amount: Option<i64>,
     /// Postal code the goods ship to.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub destination_postal_code: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination_postal_code: Option<String>,
     /// Postal code the goods ship from.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub shipping_from_postal_code: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_from_postal_code: Option<String>,
     /// Three-digit numeric ISO code of the destination country. Checked before sending: from 0 to
     /// 999.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub destination_country_code: std::option::Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination_country_code: Option<i32>,
     /// Merchant tax identifier (Mastercard only).
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub merchant_tax_id: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merchant_tax_id: Option<String>,
     /// Description of the goods purchased.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub product_description: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_description: Option<String>,
 }
 
 impl Level2 {
     /// Sets [`tax_amount`](#structfield.tax_amount).
     pub fn tax_amount(mut self, tax_amount: i64) -> Self {
-        self.tax_amount = std::option::Option::Some(tax_amount);
+        self.tax_amount = Some(tax_amount);
         self
     }
 
     /// Sets [`tax_indicator`](#structfield.tax_indicator).
     pub fn tax_indicator(mut self, tax_indicator: i32) -> Self {
-        self.tax_indicator = std::option::Option::Some(tax_indicator);
+        self.tax_indicator = Some(tax_indicator);
         self
     }
 
     /// Sets [`purchase_identifier`](#structfield.purchase_identifier).
     pub fn purchase_identifier(
         mut self,
-        purchase_identifier: impl std::convert::Into<std::string::String>,
+        purchase_identifier: impl Into<String>,
     ) -> Self {
-        self.purchase_identifier = std::option::Option::Some(purchase_identifier.into());
+        self.purchase_identifier = Some(purchase_identifier.into());
         self
     }
 
     /// Sets [`pc_order_number`](#structfield.pc_order_number).
-    pub fn pc_order_number(
-        mut self,
-        pc_order_number: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.pc_order_number = std::option::Option::Some(pc_order_number.into());
+    pub fn pc_order_number(mut self, pc_order_number: impl Into<String>) -> Self {
+        self.pc_order_number = Some(pc_order_number.into());
         self
     }
 
     /// Sets [`discount_amount`](#structfield.discount_amount).
     pub fn discount_amount(mut self, discount_amount: i64) -> Self {
-        self.discount_amount = std::option::Option::Some(discount_amount);
+        self.discount_amount = Some(discount_amount);
         self
     }
 
     /// Sets [`freight_amount`](#structfield.freight_amount).
     pub fn freight_amount(mut self, freight_amount: i64) -> Self {
-        self.freight_amount = std::option::Option::Some(freight_amount);
+        self.freight_amount = Some(freight_amount);
         self
     }
 
     /// Sets [`duty_amount`](#structfield.duty_amount).
     pub fn duty_amount(mut self, duty_amount: i64) -> Self {
-        self.duty_amount = std::option::Option::Some(duty_amount);
+        self.duty_amount = Some(duty_amount);
         self
     }
 
     /// Sets [`destination_postal_code`](#structfield.destination_postal_code).
     pub fn destination_postal_code(
         mut self,
-        destination_postal_code: impl std::convert::Into<std::string::String>,
+        destination_postal_code: impl Into<String>,
     ) -> Self {
-        self.destination_postal_code = std::option::Option::Some(
-            destination_postal_code.into(),
-        );
+        self.destination_postal_code = Some(destination_postal_code.into());
         self
     }
 
     /// Sets [`shipping_from_postal_code`](#structfield.shipping_from_postal_code).
     pub fn shipping_from_postal_code(
         mut self,
-        shipping_from_postal_code: impl std::convert::Into<std::string::String>,
+        shipping_from_postal_code: impl Into<String>,
     ) -> Self {
-        self.shipping_from_postal_code = std::option::Option::Some(
-            shipping_from_postal_code.into(),
-        );
+        self.shipping_from_postal_code = Some(shipping_from_postal_code.into());
         self
     }
 
     /// Sets [`destination_country_code`](#structfield.destination_country_code).
     pub fn destination_country_code(mut self, destination_country_code: i32) -> Self {
-        self.destination_country_code = std::option::Option::Some(
-            destination_country_code,
-        );
+        self.destination_country_code = Some(destination_country_code);
         self
     }
 
     /// Sets [`merchant_tax_id`](#structfield.merchant_tax_id).
-    pub fn merchant_tax_id(
-        mut self,
-        merchant_tax_id: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.merchant_tax_id = std::option::Option::Some(merchant_tax_id.into());
+    pub fn merchant_tax_id(mut self, merchant_tax_id: impl Into<String>) -> Self {
+        self.merchant_tax_id = Some(merchant_tax_id.into());
         self
     }
 
     /// Sets [`product_description`](#structfield.product_description).
     pub fn product_description(
         mut self,
-        product_description: impl std::convert::Into<std::string::String>,
+        product_description: impl Into<String>,
     ) -> Self {
-        self.product_description = std::option::Option::Some(product_description.into());
+        self.product_description = Some(product_description.into());
         self
     }
 }
 
 impl runtime::Validate for Level2 {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.range("tax_amount", &self.tax_amount, 0..)?;
         fields.range("tax_indicator", &self.tax_indicator, 0..=2)?;
@@ -2523,48 +2335,39 @@ impl runtime::Validate for Level2 {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Level3 {
     /// Service code from the card's track data.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub service_code: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_code: Option<String>,
     /// True for transactions where the magnetic stripe was swiped. The mixed-case name is
     /// Clover's.
-    #[serde(
-        rename = "magnetic_Stripe_Ind",
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub magnetic_stripe_ind: std::option::Option<bool>,
+    #[serde(rename = "magnetic_Stripe_Ind", skip_serializing_if = "Option::is_none")]
+    pub magnetic_stripe_ind: Option<bool>,
     /// Line items of the purchase.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub level3_line_items: std::option::Option<std::vec::Vec<Level3LineItem>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level3_line_items: Option<Vec<Level3LineItem>>,
 }
 
 impl Level3 {
     /// Sets [`service_code`](#structfield.service_code).
-    pub fn service_code(
-        mut self,
-        service_code: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.service_code = std::option::Option::Some(service_code.into());
+    pub fn service_code(mut self, service_code: impl Into<String>) -> Self {
+        self.service_code = Some(service_code.into());
         self
     }
 
     /// Sets [`magnetic_stripe_ind`](#structfield.magnetic_stripe_ind).
     pub fn magnetic_stripe_ind(mut self, magnetic_stripe_ind: bool) -> Self {
-        self.magnetic_stripe_ind = std::option::Option::Some(magnetic_stripe_ind);
+        self.magnetic_stripe_ind = Some(magnetic_stripe_ind);
         self
     }
 
     /// Sets [`level3_line_items`](#structfield.level3_line_items).
-    pub fn level3_line_items(
-        mut self,
-        level3_line_items: std::vec::Vec<Level3LineItem>,
-    ) -> Self {
-        self.level3_line_items = std::option::Option::Some(level3_line_items);
+    pub fn level3_line_items(mut self, level3_line_items: Vec<Level3LineItem>) -> Self {
+        self.level3_line_items = Some(level3_line_items);
         self
     }
 }
 
 impl runtime::Validate for Level3 {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.nested("level3_line_items", &self.level3_line_items)
     }
@@ -2574,86 +2377,74 @@ impl runtime::Validate for Level3 {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Level3LineItem {
     /// Item description; must not be blank or all zeros.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub item_description: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_description: Option<String>,
     /// Product code or UPC.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub product_code: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_code: Option<String>,
     /// Unit cost in cents.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub unit_cost: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_cost: Option<i64>,
     /// Item quantity with up to four decimal places.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub quantity: std::option::Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
     /// Discount for the line in cents. Checked before sending: at least 0.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub discount_amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_amount: Option<i64>,
     /// Unit-of-measure code.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub unit_of_measure: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_of_measure: Option<String>,
     /// Classification code of the goods (required by Visa).
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub commodity_code: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commodity_code: Option<String>,
 }
 
 impl Level3LineItem {
     /// Sets [`item_description`](#structfield.item_description).
-    pub fn item_description(
-        mut self,
-        item_description: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.item_description = std::option::Option::Some(item_description.into());
+    pub fn item_description(mut self, item_description: impl Into<String>) -> Self {
+        self.item_description = Some(item_description.into());
         self
     }
 
     /// Sets [`product_code`](#structfield.product_code).
-    pub fn product_code(
-        mut self,
-        product_code: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.product_code = std::option::Option::Some(product_code.into());
+    pub fn product_code(mut self, product_code: impl Into<String>) -> Self {
+        self.product_code = Some(product_code.into());
         self
     }
 
     /// Sets [`unit_cost`](#structfield.unit_cost).
     pub fn unit_cost(mut self, unit_cost: i64) -> Self {
-        self.unit_cost = std::option::Option::Some(unit_cost);
+        self.unit_cost = Some(unit_cost);
         self
     }
 
     /// Sets [`quantity`](#structfield.quantity).
     pub fn quantity(mut self, quantity: f64) -> Self {
-        self.quantity = std::option::Option::Some(quantity);
+        self.quantity = Some(quantity);
         self
     }
 
     /// Sets [`discount_amount`](#structfield.discount_amount).
     pub fn discount_amount(mut self, discount_amount: i64) -> Self {
-        self.discount_amount = std::option::Option::Some(discount_amount);
+        self.discount_amount = Some(discount_amount);
         self
     }
 
     /// Sets [`unit_of_measure`](#structfield.unit_of_measure).
-    pub fn unit_of_measure(
-        mut self,
-        unit_of_measure: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.unit_of_measure = std::option::Option::Some(unit_of_measure.into());
+    pub fn unit_of_measure(mut self, unit_of_measure: impl Into<String>) -> Self {
+        self.unit_of_measure = Some(unit_of_measure.into());
         self
     }
 
     /// Sets [`commodity_code`](#structfield.commodity_code).
-    pub fn commodity_code(
-        mut self,
-        commodity_code: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.commodity_code = std::option::Option::Some(commodity_code.into());
+    pub fn commodity_code(mut self, commodity_code: impl Into<String>) -> Self {
+        self.commodity_code = Some(commodity_code.into());
         self
     }
 }
 
 impl runtime::Validate for Level3LineItem {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.range("discount_amount", &self.discount_amount, 0..)
     }
@@ -2668,42 +2459,37 @@ pub struct ThreeDsRequest {
     /// Who performed the 3-D Secure authentication.
     pub source: ThreeDsSource,
     /// Outcome of an externally performed 3-D Secure authentication.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub authentication_result: std::option::Option<ThreeDsAuthenticationResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authentication_result: Option<ThreeDsAuthenticationResult>,
     /// Shopper browser data Clover needs to run 3-D Secure itself. Numeric values are sent as
     /// strings, as Clover's JavaScript helper does.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub browser_info: std::option::Option<BrowserInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_info: Option<BrowserInfo>,
 }
 
 impl ThreeDsRequest {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
-    pub fn new(source: impl std::convert::Into<ThreeDsSource>) -> Self {
+    pub fn new(source: impl Into<ThreeDsSource>) -> Self {
         Self {
             source: source.into(),
-            authentication_result: std::option::Option::None,
-            browser_info: std::option::Option::None,
+            authentication_result: None,
+            browser_info: None,
         }
     }
 
     /// Sets [`authentication_result`](#structfield.authentication_result).
     pub fn authentication_result(
         mut self,
-        authentication_result: impl std::convert::Into<ThreeDsAuthenticationResult>,
+        authentication_result: impl Into<ThreeDsAuthenticationResult>,
     ) -> Self {
-        self.authentication_result = std::option::Option::Some(
-            authentication_result.into(),
-        );
+        self.authentication_result = Some(authentication_result.into());
         self
     }
 
     /// Sets [`browser_info`](#structfield.browser_info).
-    pub fn browser_info(
-        mut self,
-        browser_info: impl std::convert::Into<BrowserInfo>,
-    ) -> Self {
-        self.browser_info = std::option::Option::Some(browser_info.into());
+    pub fn browser_info(mut self, browser_info: impl Into<BrowserInfo>) -> Self {
+        self.browser_info = Some(browser_info.into());
         self
     }
 }
@@ -2720,7 +2506,7 @@ pub enum ThreeDsSource {
     /// `NON_CLOVER`
     NonClover,
     /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    Other(String),
 }
 
 impl runtime::OpenEnum for ThreeDsSource {
@@ -2737,55 +2523,44 @@ runtime::open_enum!(ThreeDsSource);
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ThreeDsAuthenticationResult {
     /// Result reported by the 3DS server. Open set.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub authentication_status: std::option::Option<ThreeDsAuthenticationStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authentication_status: Option<ThreeDsAuthenticationStatus>,
     /// 3DS transaction identifier.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub transaction_id: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transaction_id: Option<String>,
     /// Authentication value from the issuer; mandatory for externally performed 3DS.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub cryptogram: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cryptogram: Option<String>,
     /// Protocol version; only 2.x is supported.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub threeds_version: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threeds_version: Option<String>,
 }
 
 impl ThreeDsAuthenticationResult {
     /// Sets [`authentication_status`](#structfield.authentication_status).
     pub fn authentication_status(
         mut self,
-        authentication_status: impl std::convert::Into<ThreeDsAuthenticationStatus>,
+        authentication_status: impl Into<ThreeDsAuthenticationStatus>,
     ) -> Self {
-        self.authentication_status = std::option::Option::Some(
-            authentication_status.into(),
-        );
+        self.authentication_status = Some(authentication_status.into());
         self
     }
 
     /// Sets [`transaction_id`](#structfield.transaction_id).
-    pub fn transaction_id(
-        mut self,
-        transaction_id: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.transaction_id = std::option::Option::Some(transaction_id.into());
+    pub fn transaction_id(mut self, transaction_id: impl Into<String>) -> Self {
+        self.transaction_id = Some(transaction_id.into());
         self
     }
 
     /// Sets [`cryptogram`](#structfield.cryptogram).
-    pub fn cryptogram(
-        mut self,
-        cryptogram: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.cryptogram = std::option::Option::Some(cryptogram.into());
+    pub fn cryptogram(mut self, cryptogram: impl Into<String>) -> Self {
+        self.cryptogram = Some(cryptogram.into());
         self
     }
 
     /// Sets [`threeds_version`](#structfield.threeds_version).
-    pub fn threeds_version(
-        mut self,
-        threeds_version: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.threeds_version = std::option::Option::Some(threeds_version.into());
+    pub fn threeds_version(mut self, threeds_version: impl Into<String>) -> Self {
+        self.threeds_version = Some(threeds_version.into());
         self
     }
 }
@@ -2808,7 +2583,7 @@ pub enum ThreeDsAuthenticationStatus {
     /// `REJECTED`
     Rejected,
     /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    Other(String),
 }
 
 impl runtime::OpenEnum for ThreeDsAuthenticationStatus {
@@ -2829,58 +2604,53 @@ runtime::open_enum!(ThreeDsAuthenticationStatus);
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct BrowserInfo {
     /// Accept header of the shopper's browser.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub browser_accept_header: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_accept_header: Option<String>,
     /// IP address of the shopper's browser.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub browser_ip: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_ip: Option<String>,
     /// Whether JavaScript is enabled.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub browser_javascript_enabled: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_javascript_enabled: Option<bool>,
     /// Whether Java is enabled.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub browser_java_enabled: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_java_enabled: Option<bool>,
     /// Browser language tag.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub browser_language: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_language: Option<String>,
     /// Screen height in pixels.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub browser_screen_height: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_screen_height: Option<String>,
     /// Screen width in pixels.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub browser_screen_width: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_screen_width: Option<String>,
     /// Offset from UTC in minutes.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub browser_tz: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_tz: Option<String>,
     /// Screen colour depth in bits.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub browser_color_depth: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_color_depth: Option<String>,
     /// User-Agent string of the browser.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub browser_user_agent: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_user_agent: Option<String>,
     /// Origin of the page that collected the payment.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub browser_http_origin: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_http_origin: Option<String>,
 }
 
 impl BrowserInfo {
     /// Sets [`browser_accept_header`](#structfield.browser_accept_header).
     pub fn browser_accept_header(
         mut self,
-        browser_accept_header: impl std::convert::Into<std::string::String>,
+        browser_accept_header: impl Into<String>,
     ) -> Self {
-        self.browser_accept_header = std::option::Option::Some(
-            browser_accept_header.into(),
-        );
+        self.browser_accept_header = Some(browser_accept_header.into());
         self
     }
 
     /// Sets [`browser_ip`](#structfield.browser_ip).
-    pub fn browser_ip(
-        mut self,
-        browser_ip: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.browser_ip = std::option::Option::Some(browser_ip.into());
+    pub fn browser_ip(mut self, browser_ip: impl Into<String>) -> Self {
+        self.browser_ip = Some(browser_ip.into());
         self
     }
 
@@ -2889,82 +2659,67 @@ impl BrowserInfo {
         mut self,
         browser_javascript_enabled: bool,
     ) -> Self {
-        self.browser_javascript_enabled = std::option::Option::Some(
-            browser_javascript_enabled,
-        );
+        self.browser_javascript_enabled = Some(browser_javascript_enabled);
         self
     }
 
     /// Sets [`browser_java_enabled`](#structfield.browser_java_enabled).
     pub fn browser_java_enabled(mut self, browser_java_enabled: bool) -> Self {
-        self.browser_java_enabled = std::option::Option::Some(browser_java_enabled);
+        self.browser_java_enabled = Some(browser_java_enabled);
         self
     }
 
     /// Sets [`browser_language`](#structfield.browser_language).
-    pub fn browser_language(
-        mut self,
-        browser_language: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.browser_language = std::option::Option::Some(browser_language.into());
+    pub fn browser_language(mut self, browser_language: impl Into<String>) -> Self {
+        self.browser_language = Some(browser_language.into());
         self
     }
 
     /// Sets [`browser_screen_height`](#structfield.browser_screen_height).
     pub fn browser_screen_height(
         mut self,
-        browser_screen_height: impl std::convert::Into<std::string::String>,
+        browser_screen_height: impl Into<String>,
     ) -> Self {
-        self.browser_screen_height = std::option::Option::Some(
-            browser_screen_height.into(),
-        );
+        self.browser_screen_height = Some(browser_screen_height.into());
         self
     }
 
     /// Sets [`browser_screen_width`](#structfield.browser_screen_width).
     pub fn browser_screen_width(
         mut self,
-        browser_screen_width: impl std::convert::Into<std::string::String>,
+        browser_screen_width: impl Into<String>,
     ) -> Self {
-        self.browser_screen_width = std::option::Option::Some(
-            browser_screen_width.into(),
-        );
+        self.browser_screen_width = Some(browser_screen_width.into());
         self
     }
 
     /// Sets [`browser_tz`](#structfield.browser_tz).
-    pub fn browser_tz(
-        mut self,
-        browser_tz: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.browser_tz = std::option::Option::Some(browser_tz.into());
+    pub fn browser_tz(mut self, browser_tz: impl Into<String>) -> Self {
+        self.browser_tz = Some(browser_tz.into());
         self
     }
 
     /// Sets [`browser_color_depth`](#structfield.browser_color_depth).
     pub fn browser_color_depth(
         mut self,
-        browser_color_depth: impl std::convert::Into<std::string::String>,
+        browser_color_depth: impl Into<String>,
     ) -> Self {
-        self.browser_color_depth = std::option::Option::Some(browser_color_depth.into());
+        self.browser_color_depth = Some(browser_color_depth.into());
         self
     }
 
     /// Sets [`browser_user_agent`](#structfield.browser_user_agent).
-    pub fn browser_user_agent(
-        mut self,
-        browser_user_agent: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.browser_user_agent = std::option::Option::Some(browser_user_agent.into());
+    pub fn browser_user_agent(mut self, browser_user_agent: impl Into<String>) -> Self {
+        self.browser_user_agent = Some(browser_user_agent.into());
         self
     }
 
     /// Sets [`browser_http_origin`](#structfield.browser_http_origin).
     pub fn browser_http_origin(
         mut self,
-        browser_http_origin: impl std::convert::Into<std::string::String>,
+        browser_http_origin: impl Into<String>,
     ) -> Self {
-        self.browser_http_origin = std::option::Option::Some(browser_http_origin.into());
+        self.browser_http_origin = Some(browser_http_origin.into());
         self
     }
 }
@@ -2975,35 +2730,32 @@ impl BrowserInfo {
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct Tender {
     /// Key of a standard tender, such as `com.clover.tender.cash` or `com.clover.tender.check`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub label_key: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label_key: Option<String>,
     /// Display name of a custom tender.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub label: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// ID of a tender configured for the merchant.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub id: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }
 
 impl Tender {
     /// Sets [`label_key`](#structfield.label_key).
-    pub fn label_key(
-        mut self,
-        label_key: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.label_key = std::option::Option::Some(label_key.into());
+    pub fn label_key(mut self, label_key: impl Into<String>) -> Self {
+        self.label_key = Some(label_key.into());
         self
     }
 
     /// Sets [`label`](#structfield.label).
-    pub fn label(mut self, label: impl std::convert::Into<std::string::String>) -> Self {
-        self.label = std::option::Option::Some(label.into());
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
         self
     }
 
     /// Sets [`id`](#structfield.id).
-    pub fn id(mut self, id: impl std::convert::Into<std::string::String>) -> Self {
-        self.id = std::option::Option::Some(id.into());
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
         self
     }
 }
@@ -3016,42 +2768,39 @@ pub struct CaptureChargeRequest {
     /// Amount to capture in cents. Omit for the full authorization; a smaller value captures
     /// partially; 0 releases a gift-card lock without redeeming. Checked before sending: from 0
     /// to 99999999.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// Address that receives the receipt.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub receipt_email: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt_email: Option<String>,
     /// Level 2 purchase-card data (US only, Visa and Mastercard). Merchants without purchase-card
     /// support have it ignored with a warning.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub level2: std::option::Option<Level2>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level2: Option<Level2>,
 }
 
 impl CaptureChargeRequest {
     /// Sets [`amount`](#structfield.amount).
     pub fn amount(mut self, amount: i64) -> Self {
-        self.amount = std::option::Option::Some(amount);
+        self.amount = Some(amount);
         self
     }
 
     /// Sets [`receipt_email`](#structfield.receipt_email).
-    pub fn receipt_email(
-        mut self,
-        receipt_email: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.receipt_email = std::option::Option::Some(receipt_email.into());
+    pub fn receipt_email(mut self, receipt_email: impl Into<String>) -> Self {
+        self.receipt_email = Some(receipt_email.into());
         self
     }
 
     /// Sets [`level2`](#structfield.level2).
-    pub fn level2(mut self, level2: impl std::convert::Into<Level2>) -> Self {
-        self.level2 = std::option::Option::Some(level2.into());
+    pub fn level2(mut self, level2: impl Into<Level2>) -> Self {
+        self.level2 = Some(level2.into());
         self
     }
 }
 
 impl runtime::Validate for CaptureChargeRequest {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.range("amount", &self.amount, 0..=99999999)?;
         fields.nested("level2", &self.level2)
@@ -3063,7 +2812,7 @@ impl runtime::Validate for CaptureChargeRequest {
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct FinalizePaymentRequest {
     /// ID of the charge returned by create-charge. Checked before sending: at least 1 character.
-    pub charge_id: std::string::String,
+    pub charge_id: String,
     /// The 3-D Secure step being reported.
     pub threeds: ThreeDsFinalize,
 }
@@ -3072,8 +2821,8 @@ impl FinalizePaymentRequest {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
     pub fn new(
-        charge_id: impl std::convert::Into<std::string::String>,
-        threeds: impl std::convert::Into<ThreeDsFinalize>,
+        charge_id: impl Into<String>,
+        threeds: impl Into<ThreeDsFinalize>,
     ) -> Self {
         Self {
             charge_id: charge_id.into(),
@@ -3083,7 +2832,7 @@ impl FinalizePaymentRequest {
 }
 
 impl runtime::Validate for FinalizePaymentRequest {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("charge_id", &self.charge_id, 1..)?;
         fields.nested("threeds", &self.threeds)
@@ -3099,15 +2848,15 @@ pub struct ThreeDsFinalize {
     /// Status reported by Clover's 3DS JavaScript SDK when the method or challenge flow ended,
     /// passed on unchanged. Clover does not list the values. Checked before sending: at least 1
     /// character.
-    pub flow_status: std::string::String,
+    pub flow_status: String,
 }
 
 impl ThreeDsFinalize {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
     pub fn new(
-        source: impl std::convert::Into<ThreeDsSource>,
-        flow_status: impl std::convert::Into<std::string::String>,
+        source: impl Into<ThreeDsSource>,
+        flow_status: impl Into<String>,
     ) -> Self {
         Self {
             source: source.into(),
@@ -3117,7 +2866,7 @@ impl ThreeDsFinalize {
 }
 
 impl runtime::Validate for ThreeDsFinalize {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("flow_status", &self.flow_status, 1..)
     }
@@ -3130,151 +2879,149 @@ impl runtime::Validate for ThreeDsFinalize {
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Charge {
     /// Charge ID (13-character Clover ID).
-    pub id: std::string::String,
+    pub id: String,
     /// Object kind, `charge`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub object: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     /// Charged or authorized amount in cents.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// Amount refunded so far, in cents.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub amount_refunded: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_refunded: Option<i64>,
     /// Amount captured, in cents.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub amount_captured: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_captured: Option<i64>,
     /// Tax included in the amount, in cents.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub tax_amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_amount: Option<i64>,
     /// Tip added to the amount, in cents.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub tip_amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tip_amount: Option<i64>,
     /// Currency code.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub currency: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// Creation time in Unix epoch milliseconds (some examples use shorter placeholder values).
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub created: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<i64>,
     /// Whether the charge has been captured.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub captured: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub captured: Option<bool>,
     /// Whether the charge was approved and paid.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub paid: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paid: Option<bool>,
     /// Whether the charge has been fully refunded.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub refunded: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refunded: Option<bool>,
     /// Whether the issuer approved only part of the amount.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub partial_auth: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partial_auth: Option<bool>,
     /// True for production, false for sandbox.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub livemode: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub livemode: Option<bool>,
     /// Processing status of a charge. Open set.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub status: std::option::Option<ChargeStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<ChargeStatus>,
     /// Kind of payment method, as a plain string rather than an object. `card` and `giftCard`
     /// appear in Clover's docs; `ach` and `paypal` only in an unofficial spec. Open set.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub payment_method_details: std::option::Option<PaymentMethodKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_method_details: Option<PaymentMethodKind>,
     /// Gateway reference number of the transaction, digits.
     #[serde(
         default,
         deserialize_with = "runtime::lenient::Digits::<1>::optional",
-        skip_serializing_if = "std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub ref_num: std::option::Option<std::string::String>,
+    pub ref_num: Option<String>,
     /// Issuer authorization code.
     #[serde(
         default,
         deserialize_with = "runtime::lenient::Digits::<1>::optional",
-        skip_serializing_if = "std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub auth_code: std::option::Option<std::string::String>,
+    pub auth_code: Option<String>,
     /// ID of the order Clover created for the charge.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub order: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<String>,
     /// ID of the card-on-file customer that was charged.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub customer: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
     /// Description supplied when the charge was created.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub description: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Address the receipt was sent to.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub receipt_email: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt_email: Option<String>,
     /// Receipt number.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub receipt_number: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt_number: Option<String>,
     /// Link to the online receipt.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub receipt_url: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt_url: Option<String>,
     /// Merchant reference supplied at creation.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub external_reference_id: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_reference_id: Option<String>,
     /// Customer reference supplied at creation.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub external_customer_reference: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_customer_reference: Option<String>,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
     /// is left out) or the merchant (`moto`, mail or telephone order).
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub ecomind: std::option::Option<Ecomind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ecomind: Option<Ecomind>,
     /// Merchant website supplied at creation.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub site_url: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site_url: Option<String>,
     /// Non-fatal notice on a successful charge, for example that Level 2 data or a soft
     /// descriptor was ignored.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub warning_message: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning_message: Option<String>,
     /// Error code for a failed charge.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub failure_code: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_code: Option<String>,
     /// Explanation for a failed charge.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub failure_message: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_message: Option<String>,
     /// Debt-repayment processing result (`approved`, `declined` or `not_processed`); seen only in
     /// an unofficial spec.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub debt_payment: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub debt_payment: Option<String>,
     /// Account the charge was made for; seen only in an unofficial spec.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub on_behalf_of: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<String>,
     /// How the card network and Clover judged the charge.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub outcome: std::option::Option<ChargeOutcome>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<ChargeOutcome>,
     /// Summary of the card or token that was charged.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub source: std::option::Option<ChargeSource>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<ChargeSource>,
     /// Card-on-file indicators. Required when `source` is a multi-pay token; the charge response
     /// echoes them.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub stored_credentials: std::option::Option<StoredCredentials>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stored_credentials: Option<StoredCredentials>,
     /// 3-D Secure status of a charge. When Clover runs 3DS the first response may ask for a
     /// method or challenge flow, using the URLs in `data`, before the charge can be finalized.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub threeds: std::option::Option<ThreeDsResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threeds: Option<ThreeDsResult>,
     /// Gift-card balance details returned with gift-card charges and refunds.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub gift_card: std::option::Option<GiftCardBalance>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gift_card: Option<GiftCardBalance>,
     /// Reference to the card stored for future card-on-file payments.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub saved_credentials_on_file: std::option::Option<SavedCredentialsOnFile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saved_credentials_on_file: Option<SavedCredentialsOnFile>,
     /// Business details printed on the shopper's card statement instead of the merchant's record.
     /// Merchants whose setup does not support this get a warning, not an error.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub soft_descriptor: std::option::Option<SoftDescriptor>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub soft_descriptor: Option<SoftDescriptor>,
     /// Level 2 purchase-card data (US only, Visa and Mastercard). Merchants without purchase-card
     /// support have it ignored with a warning.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub level2: std::option::Option<Level2>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level2: Option<Level2>,
     /// Level 3 purchase-card data (US only, Visa and Mastercard), sent in addition to Level 2.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub level3: std::option::Option<Level3>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level3: Option<Level3>,
     /// Key-value data attached to the charge; values may be any JSON type.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub metadata: std::option::Option<
-        std::collections::BTreeMap<std::string::String, serde_json::Value>,
-    >,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
 /// Processing status of a charge. Open set.
@@ -3291,7 +3038,7 @@ pub enum ChargeStatus {
     /// `failed`
     Failed,
     /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    Other(String),
 }
 
 impl runtime::OpenEnum for ChargeStatus {
@@ -3321,7 +3068,7 @@ pub enum PaymentMethodKind {
     /// `paypal`
     Paypal,
     /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    Other(String),
 }
 
 impl runtime::OpenEnum for PaymentMethodKind {
@@ -3340,11 +3087,11 @@ runtime::open_enum!(PaymentMethodKind);
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ChargeOutcome {
     /// Network decision, such as `approved_by_network`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub network_status: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network_status: Option<String>,
     /// Outcome kind, such as `authorized`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub r#type: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
 }
 
 /// Summary of the card or token that was charged.
@@ -3352,49 +3099,49 @@ pub struct ChargeOutcome {
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ChargeSource {
     /// ID of the token or saved source that was charged.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub id: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Card network as Clover names it. Clover publishes no complete list, so the set is open; an
     /// unsupported value in a request yields `invalid_card_type`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub brand: std::option::Option<CardBrand>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand: Option<CardBrand>,
     /// Expiry month, read as two digits.
     #[serde(
         default,
         deserialize_with = "runtime::lenient::Digits::<2>::optional",
-        skip_serializing_if = "std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub exp_month: std::option::Option<std::string::String>,
+    pub exp_month: Option<String>,
     /// Expiry year, usually four digits.
     #[serde(
         default,
         deserialize_with = "runtime::lenient::Digits::<2>::optional",
-        skip_serializing_if = "std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub exp_year: std::option::Option<std::string::String>,
+    pub exp_year: Option<String>,
     /// First six digits of the card number.
     #[serde(
         default,
         deserialize_with = "runtime::lenient::Digits::<6>::optional",
-        skip_serializing_if = "std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub first6: std::option::Option<std::string::String>,
+    pub first6: Option<String>,
     /// Last four digits of the card number.
     #[serde(
         default,
         deserialize_with = "runtime::lenient::Digits::<4>::optional",
-        skip_serializing_if = "std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub last4: std::option::Option<std::string::String>,
+    pub last4: Option<String>,
     /// Result of the street-address verification.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub address_line1_check: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_line1_check: Option<String>,
     /// Billing postal code on file.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub address_zip: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_zip: Option<String>,
     /// Result of the postal-code verification.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub address_zip_check: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_zip_check: Option<String>,
 }
 
 /// 3-D Secure status of a charge. When Clover runs 3DS the first response may ask for a
@@ -3403,17 +3150,17 @@ pub struct ChargeSource {
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ThreeDsResult {
     /// Who performed the 3-D Secure authentication.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub source: std::option::Option<ThreeDsSource>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<ThreeDsSource>,
     /// Where a 3-D Secure authentication stands. Open set.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub validation_result: std::option::Option<ThreeDsValidationResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub validation_result: Option<ThreeDsValidationResult>,
     /// Whether fraud liability shifted away from the merchant. Open set.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub liability_protection_status: std::option::Option<LiabilityProtectionStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub liability_protection_status: Option<LiabilityProtectionStatus>,
     /// Values needed to continue a Clover-run 3-D Secure method or challenge flow.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub data: std::option::Option<ThreeDsFlowData>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<ThreeDsFlowData>,
 }
 
 /// Where a 3-D Secure authentication stands. Open set.
@@ -3432,7 +3179,7 @@ pub enum ThreeDsValidationResult {
     /// `AUTHENTICATION_STATUS_UNKNOWN`
     AuthenticationStatusUnknown,
     /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    Other(String),
 }
 
 impl runtime::OpenEnum for ThreeDsValidationResult {
@@ -3458,7 +3205,7 @@ pub enum LiabilityProtectionStatus {
     /// `NOT_PROTECTED`
     NotProtected,
     /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    Other(String),
 }
 
 impl runtime::OpenEnum for LiabilityProtectionStatus {
@@ -3475,23 +3222,23 @@ runtime::open_enum!(LiabilityProtectionStatus);
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ThreeDsFlowData {
     /// Issuer URL for the 3DS method step.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub method_url: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method_url: Option<String>,
     /// URL notified when the method step completes.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub method_notification_url: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method_notification_url: Option<String>,
     /// Transaction ID assigned by the 3DS server.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub threeds_server_transaction_id: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threeds_server_transaction_id: Option<String>,
     /// 3DS protocol version in use.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub threeds_protocol_version: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threeds_protocol_version: Option<String>,
     /// Issuer access-control-server URL for the challenge.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub acs_url: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acs_url: Option<String>,
     /// Transaction ID assigned by the access control server.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub acs_transaction_id: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acs_transaction_id: Option<String>,
 }
 
 /// Gift-card balance details returned with gift-card charges and refunds.
@@ -3499,30 +3246,30 @@ pub struct ThreeDsFlowData {
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct GiftCardBalance {
     /// Card expiry date as `yyyy-MM-dd`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub expiration_date: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiration_date: Option<String>,
     /// Balance before the operation, in cents.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub previous_balance: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_balance: Option<i64>,
     /// Balance after the operation, in cents.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub new_balance: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_balance: Option<i64>,
     /// Amount currently locked by an uncaptured redemption, in cents.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub lock_amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock_amount: Option<i64>,
     /// Identifier of the lock, to unlock or redeem it later.
     #[serde(
         default,
         deserialize_with = "runtime::lenient::Digits::<1>::optional",
-        skip_serializing_if = "std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub lock_id: std::option::Option<std::string::String>,
+    pub lock_id: Option<String>,
     /// Security code of a newly issued virtual gift card.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub security_card_value: std::option::Option<clover_api_runtime::Secret>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_card_value: Option<runtime::Secret>,
     /// Number of a newly issued virtual gift card.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub number: std::option::Option<clover_api_runtime::Secret>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<runtime::Secret>,
 }
 
 /// Reference to the card stored for future card-on-file payments.
@@ -3530,11 +3277,11 @@ pub struct GiftCardBalance {
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct SavedCredentialsOnFile {
     /// Kind of stored token, such as `TRANSARMOR`.
-    #[serde(rename = "tokenType", skip_serializing_if = "std::option::Option::is_none")]
-    pub token_type: std::option::Option<std::string::String>,
+    #[serde(rename = "tokenType", skip_serializing_if = "Option::is_none")]
+    pub token_type: Option<String>,
     /// Masked token value.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub value: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
 }
 
 /// One page of charges. Iterate while `has_more` is true.
@@ -3542,88 +3289,83 @@ pub struct SavedCredentialsOnFile {
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ChargeList {
     /// Object kind, `list`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub object: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     /// Path that produced the list.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub url: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     /// Whether more charges exist beyond this page.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub has_more: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
     /// The charges on this page, newest first.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub data: std::option::Option<std::vec::Vec<Charge>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Charge>>,
 }
 
 /// Merchant reference such as an invoice or purchase-order number, forwarded to the gateway
 /// and shown in settlement data: up to 12 letters and digits, with single or repeated spaces
 /// allowed between them but not at either end.
-pub type ExternalReferenceId = std::string::String;
+pub type ExternalReferenceId = String;
 
 /// Arbitrary key-value data stored with the object, at most 500 characters in total. Values
 /// are not restricted to strings (Clover's own example uses a boolean).
-pub type Metadata = std::collections::BTreeMap<std::string::String, serde_json::Value>;
+pub type Metadata = std::collections::BTreeMap<String, serde_json::Value>;
 
 /// Body for refunding a charge.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CreateRefundRequest {
     /// ID of the charge to refund. Checked before sending: at least 1 character.
-    pub charge: std::string::String,
+    pub charge: String,
     /// Amount to refund in cents, up to what remains unrefunded. Omit for a full refund. Checked
     /// before sending: at least 1.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// Why the money is returned, for example `requested_by_customer`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub reason: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// Merchant reference for the refund, up to 12 characters. Only reported by a third-party
     /// source. Checked before sending: at most 12 characters.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub external_reference_id: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_reference_id: Option<String>,
 }
 
 impl CreateRefundRequest {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
-    pub fn new(charge: impl std::convert::Into<std::string::String>) -> Self {
+    pub fn new(charge: impl Into<String>) -> Self {
         Self {
             charge: charge.into(),
-            amount: std::option::Option::None,
-            reason: std::option::Option::None,
-            external_reference_id: std::option::Option::None,
+            amount: None,
+            reason: None,
+            external_reference_id: None,
         }
     }
 
     /// Sets [`amount`](#structfield.amount).
     pub fn amount(mut self, amount: i64) -> Self {
-        self.amount = std::option::Option::Some(amount);
+        self.amount = Some(amount);
         self
     }
 
     /// Sets [`reason`](#structfield.reason).
-    pub fn reason(
-        mut self,
-        reason: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.reason = std::option::Option::Some(reason.into());
+    pub fn reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
         self
     }
 
     /// Sets [`external_reference_id`](#structfield.external_reference_id).
     pub fn external_reference_id(
         mut self,
-        external_reference_id: impl std::convert::Into<std::string::String>,
+        external_reference_id: impl Into<String>,
     ) -> Self {
-        self.external_reference_id = std::option::Option::Some(
-            external_reference_id.into(),
-        );
+        self.external_reference_id = Some(external_reference_id.into());
         self
     }
 }
 
 impl runtime::Validate for CreateRefundRequest {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("charge", &self.charge, 1..)?;
         fields.range("amount", &self.amount, 1..)?;
@@ -3636,40 +3378,38 @@ impl runtime::Validate for CreateRefundRequest {
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Refund {
     /// Refund ID.
-    pub id: std::string::String,
+    pub id: String,
     /// Object kind, `refund`, or `void_on_refund` for the void of a refund.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub object: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     /// Refunded amount in cents.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// ID of the refunded charge.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub charge: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charge: Option<String>,
     /// Creation time in Unix epoch milliseconds.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub created: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<i64>,
     /// Currency code; compare case-insensitively.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub currency: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// Whether the refund went through. Open set.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub status: std::option::Option<RefundStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<RefundStatus>,
     /// Reason supplied with the request.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub reason: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// Receipt number.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub receipt_number: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt_number: Option<String>,
     /// Gift-card balance details returned with gift-card charges and refunds.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub gift_card: std::option::Option<GiftCardBalance>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gift_card: Option<GiftCardBalance>,
     /// Extra details about the refund, such as `refundType` (`VOID` when processed before
     /// settlement), `authCode`, `refNum` and `gatewayResponseCode`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub metadata: std::option::Option<
-        std::collections::BTreeMap<std::string::String, serde_json::Value>,
-    >,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
 /// Whether the refund went through. Open set.
@@ -3686,7 +3426,7 @@ pub enum RefundStatus {
     /// `pending`
     Pending,
     /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    Other(String),
 }
 
 impl runtime::OpenEnum for RefundStatus {
@@ -3704,17 +3444,14 @@ runtime::open_enum!(RefundStatus);
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CancelRefundRequest {
     /// Why the refund is voided; the guide only shows `USER_CANCEL`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub reason: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 impl CancelRefundRequest {
     /// Sets [`reason`](#structfield.reason).
-    pub fn reason(
-        mut self,
-        reason: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.reason = std::option::Option::Some(reason.into());
+    pub fn reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
         self
     }
 }
@@ -3724,17 +3461,17 @@ impl CancelRefundRequest {
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct RefundList {
     /// Object kind, `list`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub object: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     /// Path that produced the list.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub url: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     /// Whether more refunds exist beyond this page.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub has_more: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
     /// The refunds on this page, newest first.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub data: std::option::Option<std::vec::Vec<Refund>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Refund>>,
 }
 
 /// Body for saving a card on file. Contact fields use camelCase (`firstName`) while the
@@ -3743,95 +3480,86 @@ pub struct RefundList {
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CreateCustomerRequest {
     /// Customer's email address. Checked before sending: at least 1 character.
-    pub email: std::string::String,
+    pub email: String,
     /// Single-use card or ACH token to keep on file; Clover turns it into a multi-pay token.
     /// Checked before sending: at least 1 character.
-    pub source: std::string::String,
+    pub source: String,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
     /// is left out) or the merchant (`moto`, mail or telephone order).
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub ecomind: std::option::Option<Ecomind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ecomind: Option<Ecomind>,
     /// Customer's first name.
-    #[serde(rename = "firstName", skip_serializing_if = "std::option::Option::is_none")]
-    pub first_name: std::option::Option<std::string::String>,
+    #[serde(rename = "firstName", skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
     /// Customer's last name.
-    #[serde(rename = "lastName", skip_serializing_if = "std::option::Option::is_none")]
-    pub last_name: std::option::Option<std::string::String>,
+    #[serde(rename = "lastName", skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
     /// Customer's full name.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub name: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Customer's phone number.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub phone: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
     /// Where goods are sent, and to whom.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub shipping: std::option::Option<Shipping>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<Shipping>,
 }
 
 impl CreateCustomerRequest {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
-    pub fn new(
-        email: impl std::convert::Into<std::string::String>,
-        source: impl std::convert::Into<std::string::String>,
-    ) -> Self {
+    pub fn new(email: impl Into<String>, source: impl Into<String>) -> Self {
         Self {
             email: email.into(),
             source: source.into(),
-            ecomind: std::option::Option::None,
-            first_name: std::option::Option::None,
-            last_name: std::option::Option::None,
-            name: std::option::Option::None,
-            phone: std::option::Option::None,
-            shipping: std::option::Option::None,
+            ecomind: None,
+            first_name: None,
+            last_name: None,
+            name: None,
+            phone: None,
+            shipping: None,
         }
     }
 
     /// Sets [`ecomind`](#structfield.ecomind).
-    pub fn ecomind(mut self, ecomind: impl std::convert::Into<Ecomind>) -> Self {
-        self.ecomind = std::option::Option::Some(ecomind.into());
+    pub fn ecomind(mut self, ecomind: impl Into<Ecomind>) -> Self {
+        self.ecomind = Some(ecomind.into());
         self
     }
 
     /// Sets [`first_name`](#structfield.first_name).
-    pub fn first_name(
-        mut self,
-        first_name: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.first_name = std::option::Option::Some(first_name.into());
+    pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
+        self.first_name = Some(first_name.into());
         self
     }
 
     /// Sets [`last_name`](#structfield.last_name).
-    pub fn last_name(
-        mut self,
-        last_name: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.last_name = std::option::Option::Some(last_name.into());
+    pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
+        self.last_name = Some(last_name.into());
         self
     }
 
     /// Sets [`name`](#structfield.name).
-    pub fn name(mut self, name: impl std::convert::Into<std::string::String>) -> Self {
-        self.name = std::option::Option::Some(name.into());
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
         self
     }
 
     /// Sets [`phone`](#structfield.phone).
-    pub fn phone(mut self, phone: impl std::convert::Into<std::string::String>) -> Self {
-        self.phone = std::option::Option::Some(phone.into());
+    pub fn phone(mut self, phone: impl Into<String>) -> Self {
+        self.phone = Some(phone.into());
         self
     }
 
     /// Sets [`shipping`](#structfield.shipping).
-    pub fn shipping(mut self, shipping: impl std::convert::Into<Shipping>) -> Self {
-        self.shipping = std::option::Option::Some(shipping.into());
+    pub fn shipping(mut self, shipping: impl Into<Shipping>) -> Self {
+        self.shipping = Some(shipping.into());
         self
     }
 }
 
 impl runtime::Validate for CreateCustomerRequest {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("email", &self.email, 1..)?;
         fields.length("source", &self.source, 1..)
@@ -3844,94 +3572,85 @@ impl runtime::Validate for CreateCustomerRequest {
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct UpdateCustomerRequest {
     /// New email address.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub email: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// Single-use token of the card or bank account to keep on file instead. Checked before
     /// sending: at least 1 character.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub source: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
     /// is left out) or the merchant (`moto`, mail or telephone order).
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub ecomind: std::option::Option<Ecomind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ecomind: Option<Ecomind>,
     /// First name.
-    #[serde(rename = "firstName", skip_serializing_if = "std::option::Option::is_none")]
-    pub first_name: std::option::Option<std::string::String>,
+    #[serde(rename = "firstName", skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
     /// Last name.
-    #[serde(rename = "lastName", skip_serializing_if = "std::option::Option::is_none")]
-    pub last_name: std::option::Option<std::string::String>,
+    #[serde(rename = "lastName", skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
     /// Full name.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub name: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Phone number.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub phone: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
     /// Where goods are sent, and to whom.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub shipping: std::option::Option<Shipping>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<Shipping>,
 }
 
 impl UpdateCustomerRequest {
     /// Sets [`email`](#structfield.email).
-    pub fn email(mut self, email: impl std::convert::Into<std::string::String>) -> Self {
-        self.email = std::option::Option::Some(email.into());
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
         self
     }
 
     /// Sets [`source`](#structfield.source).
-    pub fn source(
-        mut self,
-        source: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.source = std::option::Option::Some(source.into());
+    pub fn source(mut self, source: impl Into<String>) -> Self {
+        self.source = Some(source.into());
         self
     }
 
     /// Sets [`ecomind`](#structfield.ecomind).
-    pub fn ecomind(mut self, ecomind: impl std::convert::Into<Ecomind>) -> Self {
-        self.ecomind = std::option::Option::Some(ecomind.into());
+    pub fn ecomind(mut self, ecomind: impl Into<Ecomind>) -> Self {
+        self.ecomind = Some(ecomind.into());
         self
     }
 
     /// Sets [`first_name`](#structfield.first_name).
-    pub fn first_name(
-        mut self,
-        first_name: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.first_name = std::option::Option::Some(first_name.into());
+    pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
+        self.first_name = Some(first_name.into());
         self
     }
 
     /// Sets [`last_name`](#structfield.last_name).
-    pub fn last_name(
-        mut self,
-        last_name: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.last_name = std::option::Option::Some(last_name.into());
+    pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
+        self.last_name = Some(last_name.into());
         self
     }
 
     /// Sets [`name`](#structfield.name).
-    pub fn name(mut self, name: impl std::convert::Into<std::string::String>) -> Self {
-        self.name = std::option::Option::Some(name.into());
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
         self
     }
 
     /// Sets [`phone`](#structfield.phone).
-    pub fn phone(mut self, phone: impl std::convert::Into<std::string::String>) -> Self {
-        self.phone = std::option::Option::Some(phone.into());
+    pub fn phone(mut self, phone: impl Into<String>) -> Self {
+        self.phone = Some(phone.into());
         self
     }
 
     /// Sets [`shipping`](#structfield.shipping).
-    pub fn shipping(mut self, shipping: impl std::convert::Into<Shipping>) -> Self {
-        self.shipping = std::option::Option::Some(shipping.into());
+    pub fn shipping(mut self, shipping: impl Into<Shipping>) -> Self {
+        self.shipping = Some(shipping.into());
         self
     }
 }
 
 impl runtime::Validate for UpdateCustomerRequest {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("source", &self.source, 1..)
     }
@@ -3941,32 +3660,32 @@ impl runtime::Validate for UpdateCustomerRequest {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Shipping {
     /// Recipient's name.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub name: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Recipient's phone number.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub phone: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
     /// Postal address.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub address: std::option::Option<Address>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<Address>,
 }
 
 impl Shipping {
     /// Sets [`name`](#structfield.name).
-    pub fn name(mut self, name: impl std::convert::Into<std::string::String>) -> Self {
-        self.name = std::option::Option::Some(name.into());
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
         self
     }
 
     /// Sets [`phone`](#structfield.phone).
-    pub fn phone(mut self, phone: impl std::convert::Into<std::string::String>) -> Self {
-        self.phone = std::option::Option::Some(phone.into());
+    pub fn phone(mut self, phone: impl Into<String>) -> Self {
+        self.phone = Some(phone.into());
         self
     }
 
     /// Sets [`address`](#structfield.address).
-    pub fn address(mut self, address: impl std::convert::Into<Address>) -> Self {
-        self.address = std::option::Option::Some(address.into());
+    pub fn address(mut self, address: impl Into<Address>) -> Self {
+        self.address = Some(address.into());
         self
     }
 }
@@ -3975,65 +3694,59 @@ impl Shipping {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Address {
     /// Street address.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub line1: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
     /// Apartment, suite or second address line.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub line2: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
     /// City.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub city: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
     /// State or province.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub state: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
     /// Postal or ZIP code.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub postal_code: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
     /// Country code, such as `US` or `CA`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub country: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
 }
 
 impl Address {
     /// Sets [`line1`](#structfield.line1).
-    pub fn line1(mut self, line1: impl std::convert::Into<std::string::String>) -> Self {
-        self.line1 = std::option::Option::Some(line1.into());
+    pub fn line1(mut self, line1: impl Into<String>) -> Self {
+        self.line1 = Some(line1.into());
         self
     }
 
     /// Sets [`line2`](#structfield.line2).
-    pub fn line2(mut self, line2: impl std::convert::Into<std::string::String>) -> Self {
-        self.line2 = std::option::Option::Some(line2.into());
+    pub fn line2(mut self, line2: impl Into<String>) -> Self {
+        self.line2 = Some(line2.into());
         self
     }
 
     /// Sets [`city`](#structfield.city).
-    pub fn city(mut self, city: impl std::convert::Into<std::string::String>) -> Self {
-        self.city = std::option::Option::Some(city.into());
+    pub fn city(mut self, city: impl Into<String>) -> Self {
+        self.city = Some(city.into());
         self
     }
 
     /// Sets [`state`](#structfield.state).
-    pub fn state(mut self, state: impl std::convert::Into<std::string::String>) -> Self {
-        self.state = std::option::Option::Some(state.into());
+    pub fn state(mut self, state: impl Into<String>) -> Self {
+        self.state = Some(state.into());
         self
     }
 
     /// Sets [`postal_code`](#structfield.postal_code).
-    pub fn postal_code(
-        mut self,
-        postal_code: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.postal_code = std::option::Option::Some(postal_code.into());
+    pub fn postal_code(mut self, postal_code: impl Into<String>) -> Self {
+        self.postal_code = Some(postal_code.into());
         self
     }
 
     /// Sets [`country`](#structfield.country).
-    pub fn country(
-        mut self,
-        country: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.country = std::option::Option::Some(country.into());
+    pub fn country(mut self, country: impl Into<String>) -> Self {
+        self.country = Some(country.into());
         self
     }
 }
@@ -4043,31 +3756,31 @@ impl Address {
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Customer {
     /// Customer ID; it can be used as a charge `source`.
-    pub id: std::string::String,
+    pub id: String,
     /// Object kind, `customer`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub object: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     /// Creation time in Unix epoch milliseconds.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub created: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<i64>,
     /// Currency code; compare case-insensitively.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub currency: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// Customer's email address.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub email: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// Customer's name.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub name: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Customer's phone number.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub phone: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
     /// The customer's saved sources, as a list envelope of multi-pay token IDs.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub sources: std::option::Option<CustomerSources>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sources: Option<CustomerSources>,
     /// Where goods are sent, and to whom.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub shipping: std::option::Option<Shipping>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<Shipping>,
 }
 
 /// The customer's saved sources, as a list envelope of multi-pay token IDs.
@@ -4075,14 +3788,14 @@ pub struct Customer {
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct CustomerSources {
     /// Object kind, `list`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub object: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     /// Whether more sources exist than are listed.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub has_more: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
     /// IDs of the saved sources.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub data: std::option::Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<String>>,
 }
 
 /// Confirmation that a saved source was removed.
@@ -4090,13 +3803,13 @@ pub struct CustomerSources {
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct DeletedSource {
     /// ID of the removed source.
-    pub id: std::string::String,
+    pub id: String,
     /// Object kind, `deletedcard`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub object: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     /// True once the source is gone.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub deleted: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
 }
 
 /// Body for creating an ecommerce order.
@@ -4105,80 +3818,75 @@ pub struct DeletedSource {
 pub struct CreateOrderRequest {
     /// Lower-case ISO 4217 currency code of the order. Checked before sending: exactly 3
     /// characters. Matches the pattern `^[a-z]{3}$`.
-    pub currency: std::string::String,
+    pub currency: String,
     /// Shopper's email address; needed here unless it is sent when the order is paid.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub email: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// ID of a card-on-file customer to attach to the order.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub customer: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
     /// Line items of the order; an unofficial summary caps them at 25.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub items: std::option::Option<std::vec::Vec<NewOrderItem>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<NewOrderItem>>,
     /// Where goods are sent, and to whom.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub shipping: std::option::Option<Shipping>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<Shipping>,
     /// Arbitrary key-value data stored with the object, at most 500 characters in total. Values
     /// are not restricted to strings (Clover's own example uses a boolean).
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub metadata: std::option::Option<
-        std::collections::BTreeMap<std::string::String, serde_json::Value>,
-    >,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
 impl CreateOrderRequest {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
-    pub fn new(currency: impl std::convert::Into<std::string::String>) -> Self {
+    pub fn new(currency: impl Into<String>) -> Self {
         Self {
             currency: currency.into(),
-            email: std::option::Option::None,
-            customer: std::option::Option::None,
-            items: std::option::Option::None,
-            shipping: std::option::Option::None,
-            metadata: std::option::Option::None,
+            email: None,
+            customer: None,
+            items: None,
+            shipping: None,
+            metadata: None,
         }
     }
 
     /// Sets [`email`](#structfield.email).
-    pub fn email(mut self, email: impl std::convert::Into<std::string::String>) -> Self {
-        self.email = std::option::Option::Some(email.into());
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
         self
     }
 
     /// Sets [`customer`](#structfield.customer).
-    pub fn customer(
-        mut self,
-        customer: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.customer = std::option::Option::Some(customer.into());
+    pub fn customer(mut self, customer: impl Into<String>) -> Self {
+        self.customer = Some(customer.into());
         self
     }
 
     /// Sets [`items`](#structfield.items).
-    pub fn items(mut self, items: std::vec::Vec<NewOrderItem>) -> Self {
-        self.items = std::option::Option::Some(items);
+    pub fn items(mut self, items: Vec<NewOrderItem>) -> Self {
+        self.items = Some(items);
         self
     }
 
     /// Sets [`shipping`](#structfield.shipping).
-    pub fn shipping(mut self, shipping: impl std::convert::Into<Shipping>) -> Self {
-        self.shipping = std::option::Option::Some(shipping.into());
+    pub fn shipping(mut self, shipping: impl Into<Shipping>) -> Self {
+        self.shipping = Some(shipping.into());
         self
     }
 
     /// Sets [`metadata`](#structfield.metadata).
     pub fn metadata(
         mut self,
-        metadata: std::collections::BTreeMap<std::string::String, serde_json::Value>,
+        metadata: std::collections::BTreeMap<String, serde_json::Value>,
     ) -> Self {
-        self.metadata = std::option::Option::Some(metadata);
+        self.metadata = Some(metadata);
         self
     }
 }
 
 impl runtime::Validate for CreateOrderRequest {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("currency", &self.currency, 3..=3)?;
         fields.pattern("currency", &self.currency, "^[a-z]{3}$")?;
@@ -4191,84 +3899,75 @@ impl runtime::Validate for CreateOrderRequest {
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct NewOrderItem {
     /// Kind of order line. Clover adds `tax` lines itself. Open set.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub r#type: std::option::Option<OrderItemType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<OrderItemType>,
     /// ID of the inventory item (or SKU) the line refers to.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub parent: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
     /// Unit price in cents. Checked before sending: at least 0.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// Lower-case ISO 4217 currency code of the line. Checked before sending: exactly 3
     /// characters. Matches the pattern `^[a-z]{3}$`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub currency: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// Text shown for the line.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub description: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Number of units. Checked before sending: at least 1.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub quantity: std::option::Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i32>,
     /// Taxes that apply to the line.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub tax_rates: std::option::Option<std::vec::Vec<OrderTaxRate>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_rates: Option<Vec<OrderTaxRate>>,
 }
 
 impl NewOrderItem {
     /// Sets [`type`](#structfield.type).
-    pub fn r#type(mut self, r#type: impl std::convert::Into<OrderItemType>) -> Self {
-        self.r#type = std::option::Option::Some(r#type.into());
+    pub fn r#type(mut self, r#type: impl Into<OrderItemType>) -> Self {
+        self.r#type = Some(r#type.into());
         self
     }
 
     /// Sets [`parent`](#structfield.parent).
-    pub fn parent(
-        mut self,
-        parent: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.parent = std::option::Option::Some(parent.into());
+    pub fn parent(mut self, parent: impl Into<String>) -> Self {
+        self.parent = Some(parent.into());
         self
     }
 
     /// Sets [`amount`](#structfield.amount).
     pub fn amount(mut self, amount: i64) -> Self {
-        self.amount = std::option::Option::Some(amount);
+        self.amount = Some(amount);
         self
     }
 
     /// Sets [`currency`](#structfield.currency).
-    pub fn currency(
-        mut self,
-        currency: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.currency = std::option::Option::Some(currency.into());
+    pub fn currency(mut self, currency: impl Into<String>) -> Self {
+        self.currency = Some(currency.into());
         self
     }
 
     /// Sets [`description`](#structfield.description).
-    pub fn description(
-        mut self,
-        description: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.description = std::option::Option::Some(description.into());
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
         self
     }
 
     /// Sets [`quantity`](#structfield.quantity).
     pub fn quantity(mut self, quantity: i32) -> Self {
-        self.quantity = std::option::Option::Some(quantity);
+        self.quantity = Some(quantity);
         self
     }
 
     /// Sets [`tax_rates`](#structfield.tax_rates).
-    pub fn tax_rates(mut self, tax_rates: std::vec::Vec<OrderTaxRate>) -> Self {
-        self.tax_rates = std::option::Option::Some(tax_rates);
+    pub fn tax_rates(mut self, tax_rates: Vec<OrderTaxRate>) -> Self {
+        self.tax_rates = Some(tax_rates);
         self
     }
 }
 
 impl runtime::Validate for NewOrderItem {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.range("amount", &self.amount, 0..)?;
         fields.length("currency", &self.currency, 3..=3)?;
@@ -4283,51 +3982,48 @@ impl runtime::Validate for NewOrderItem {
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct OrderTaxRate {
     /// Name of the tax.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub name: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// ID of one of the merchant's tax rates.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub tax_rate_uuid: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_rate_uuid: Option<String>,
     /// Ad-hoc rate in units of 1/100,000 of a percent (1000000 is 10%). Checked before sending:
     /// at least 0.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub rate: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate: Option<i64>,
     /// Flat tax in cents. Checked before sending: at least 0.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub tax_amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_amount: Option<i64>,
 }
 
 impl OrderTaxRate {
     /// Sets [`name`](#structfield.name).
-    pub fn name(mut self, name: impl std::convert::Into<std::string::String>) -> Self {
-        self.name = std::option::Option::Some(name.into());
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
         self
     }
 
     /// Sets [`tax_rate_uuid`](#structfield.tax_rate_uuid).
-    pub fn tax_rate_uuid(
-        mut self,
-        tax_rate_uuid: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.tax_rate_uuid = std::option::Option::Some(tax_rate_uuid.into());
+    pub fn tax_rate_uuid(mut self, tax_rate_uuid: impl Into<String>) -> Self {
+        self.tax_rate_uuid = Some(tax_rate_uuid.into());
         self
     }
 
     /// Sets [`rate`](#structfield.rate).
     pub fn rate(mut self, rate: i64) -> Self {
-        self.rate = std::option::Option::Some(rate);
+        self.rate = Some(rate);
         self
     }
 
     /// Sets [`tax_amount`](#structfield.tax_amount).
     pub fn tax_amount(mut self, tax_amount: i64) -> Self {
-        self.tax_amount = std::option::Option::Some(tax_amount);
+        self.tax_amount = Some(tax_amount);
         self
     }
 }
 
 impl runtime::Validate for OrderTaxRate {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.range("rate", &self.rate, 0..)?;
         fields.range("tax_amount", &self.tax_amount, 0..)
@@ -4350,7 +4046,7 @@ pub enum OrderItemType {
     /// `discount`
     Discount,
     /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    Other(String),
 }
 
 impl runtime::OpenEnum for OrderItemType {
@@ -4369,23 +4065,23 @@ runtime::open_enum!(OrderItemType);
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct OrderItem {
     /// Kind of order line. Clover adds `tax` lines itself. Open set.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub r#type: std::option::Option<OrderItemType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<OrderItemType>,
     /// ID of the inventory item the line refers to.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub parent: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
     /// Amount of the line in cents.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// Currency code; compare case-insensitively.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub currency: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// Text shown for the line.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub description: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Number of units.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub quantity: std::option::Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i32>,
 }
 
 /// Where an order stands. Open set.
@@ -4406,7 +4102,7 @@ pub enum OrderStatus {
     /// `refunded`
     Refunded,
     /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    Other(String),
 }
 
 impl runtime::OpenEnum for OrderStatus {
@@ -4422,11 +4118,7 @@ impl runtime::OpenEnum for OrderStatus {
 runtime::open_enum!(OrderStatus);
 
 impl runtime::ParamValue for OrderStatus {
-    fn append_to(
-        &self,
-        name: &'static str,
-        out: &mut std::vec::Vec<(&'static str, std::string::String)>,
-    ) {
+    fn append_to(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }
@@ -4436,87 +4128,85 @@ impl runtime::ParamValue for OrderStatus {
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Order {
     /// Order ID.
-    pub id: std::string::String,
+    pub id: String,
     /// Object kind, `order`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub object: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     /// Order total in cents, tax included.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// Tax in the total, in cents.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub tax_amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_amount: Option<i64>,
     /// Amount paid so far, in cents.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub amount_paid: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_paid: Option<i64>,
     /// Tax paid so far, in cents.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub tax_amount_paid: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_amount_paid: Option<i64>,
     /// Amount refunded through returns, in cents.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub amount_returned: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_returned: Option<i64>,
     /// Currency code; compare case-insensitively.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub currency: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// Creation time in Unix epoch milliseconds.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub created: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<i64>,
     /// ID of the attached customer.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub customer: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
     /// Shopper's email address.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub email: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// Where an order stands. Open set.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub status: std::option::Option<OrderStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<OrderStatus>,
     /// When the order changed state.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub status_transitions: std::option::Option<OrderStatusTransitions>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_transitions: Option<OrderStatusTransitions>,
     /// Lines of the order, including the tax lines Clover adds.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub items: std::option::Option<std::vec::Vec<OrderItem>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<OrderItem>>,
     /// Where goods are sent, and to whom.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub shipping: std::option::Option<Shipping>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<Shipping>,
     /// ID of the charge that paid the order.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub charge: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charge: Option<String>,
     /// Gateway reference number of the payment, digits.
     #[serde(
         default,
         deserialize_with = "runtime::lenient::Digits::<1>::optional",
-        skip_serializing_if = "std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub ref_num: std::option::Option<std::string::String>,
+    pub ref_num: Option<String>,
     /// Issuer authorization code of the payment.
     #[serde(
         default,
         deserialize_with = "runtime::lenient::Digits::<1>::optional",
-        skip_serializing_if = "std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub auth_code: std::option::Option<std::string::String>,
+    pub auth_code: Option<String>,
     /// Summary of the card or token that was charged.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub source: std::option::Option<ChargeSource>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<ChargeSource>,
     /// Earlier charges of an order paid in several parts.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub past_charges: std::option::Option<std::vec::Vec<Charge>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub past_charges: Option<Vec<Charge>>,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
     /// is left out) or the merchant (`moto`, mail or telephone order).
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub ecomind: std::option::Option<Ecomind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ecomind: Option<Ecomind>,
     /// Non-fatal notice about the payment.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub warning_message: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning_message: Option<String>,
     /// Reference to the card stored for future card-on-file payments.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub saved_credentials_on_file: std::option::Option<SavedCredentialsOnFile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saved_credentials_on_file: Option<SavedCredentialsOnFile>,
     /// Key-value data attached to the order; values may be any JSON type.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub metadata: std::option::Option<
-        std::collections::BTreeMap<std::string::String, serde_json::Value>,
-    >,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
 /// When the order changed state.
@@ -4524,8 +4214,8 @@ pub struct Order {
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct OrderStatusTransitions {
     /// When the order was paid, in Unix epoch milliseconds.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub paid: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paid: Option<i64>,
 }
 
 /// One page of orders. Iterate while `has_more` is true.
@@ -4533,17 +4223,17 @@ pub struct OrderStatusTransitions {
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct OrderList {
     /// Object kind, `list`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub object: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     /// Path that produced the list.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub url: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     /// Whether more orders exist beyond this page.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub has_more: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
     /// The orders on this page, newest first.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub data: std::option::Option<std::vec::Vec<Order>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Order>>,
 }
 
 /// Body for paying an order. Give `source` or `customer` (or both, to charge a source on
@@ -4554,214 +4244,199 @@ pub struct PayOrderRequest {
     /// What to charge: a single-use token, a card-on-file customer ID, a multi-pay token (with
     /// `stored_credentials`) or `alternate_tender` (with `tender`). Checked before sending: at
     /// least 1 character.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub source: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// ID of the customer to charge instead of the order's customer. Checked before sending: from
     /// 1 to 5000 characters.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub customer: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
     /// Shopper's email address, if the order has none.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub email: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// Part of the order total to pay now, in cents (split payments). Checked before sending:
     /// from 0 to 99999999.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// Lower-case ISO 4217 currency code. Checked before sending: exactly 3 characters. Matches
     /// the pattern `^[a-z]{3}$`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub currency: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
     /// is left out) or the merchant (`moto`, mail or telephone order).
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub ecomind: std::option::Option<Ecomind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ecomind: Option<Ecomind>,
     /// Allow a gift card to pay less than requested.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub partial_redemption: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partial_redemption: Option<bool>,
     /// Names of related objects to include in full in the response.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub expand: std::option::Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expand: Option<Vec<String>>,
     /// Tip in cents, added on top of the payment. Checked before sending: at least 0.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub tip_amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tip_amount: Option<i64>,
     /// Merchant reference such as an invoice or purchase-order number, forwarded to the gateway
     /// and shown in settlement data: up to 12 letters and digits, with single or repeated spaces
     /// allowed between them but not at either end. Checked before sending: from 1 to 12
     /// characters. Matches the pattern `^[A-Za-z0-9]+( +[A-Za-z0-9]+)*$`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub external_reference_id: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_reference_id: Option<String>,
     /// Customer number from the merchant's own order system.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub external_customer_reference: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_customer_reference: Option<String>,
     /// Arbitrary key-value data stored with the object, at most 500 characters in total. Values
     /// are not restricted to strings (Clover's own example uses a boolean).
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub metadata: std::option::Option<
-        std::collections::BTreeMap<std::string::String, serde_json::Value>,
-    >,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Purpose flag for the charge; `save_credential_on_file` keeps the card for future
     /// card-on-file payments. The set is open.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub intent: std::option::Option<ChargeIntent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intent: Option<ChargeIntent>,
     /// Card-on-file indicators. Required when `source` is a multi-pay token; the charge response
     /// echoes them.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub stored_credentials: std::option::Option<StoredCredentials>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stored_credentials: Option<StoredCredentials>,
     /// Level 2 purchase-card data (US only, Visa and Mastercard). Merchants without purchase-card
     /// support have it ignored with a warning.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub level2: std::option::Option<Level2>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level2: Option<Level2>,
     /// Level 3 purchase-card data (US only, Visa and Mastercard), sent in addition to Level 2.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub level3: std::option::Option<Level3>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level3: Option<Level3>,
     /// 3-D Secure data for the charge. With `source: NON_CLOVER` the merchant ran its own 3DS
     /// server and passes the result in `authentication_result`; with `source: CLOVER`, Clover
     /// runs 3DS and needs `browser_info` (its absence is a 400 `invalid_request`).
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub threeds: std::option::Option<ThreeDsRequest>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threeds: Option<ThreeDsRequest>,
     /// Non-card tender used with `source: alternate_tender`. Identify it with a standard
     /// `label_key`, a custom tender `label`, or a tender `id`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub tender: std::option::Option<Tender>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tender: Option<Tender>,
 }
 
 impl PayOrderRequest {
     /// Sets [`source`](#structfield.source).
-    pub fn source(
-        mut self,
-        source: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.source = std::option::Option::Some(source.into());
+    pub fn source(mut self, source: impl Into<String>) -> Self {
+        self.source = Some(source.into());
         self
     }
 
     /// Sets [`customer`](#structfield.customer).
-    pub fn customer(
-        mut self,
-        customer: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.customer = std::option::Option::Some(customer.into());
+    pub fn customer(mut self, customer: impl Into<String>) -> Self {
+        self.customer = Some(customer.into());
         self
     }
 
     /// Sets [`email`](#structfield.email).
-    pub fn email(mut self, email: impl std::convert::Into<std::string::String>) -> Self {
-        self.email = std::option::Option::Some(email.into());
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
         self
     }
 
     /// Sets [`amount`](#structfield.amount).
     pub fn amount(mut self, amount: i64) -> Self {
-        self.amount = std::option::Option::Some(amount);
+        self.amount = Some(amount);
         self
     }
 
     /// Sets [`currency`](#structfield.currency).
-    pub fn currency(
-        mut self,
-        currency: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.currency = std::option::Option::Some(currency.into());
+    pub fn currency(mut self, currency: impl Into<String>) -> Self {
+        self.currency = Some(currency.into());
         self
     }
 
     /// Sets [`ecomind`](#structfield.ecomind).
-    pub fn ecomind(mut self, ecomind: impl std::convert::Into<Ecomind>) -> Self {
-        self.ecomind = std::option::Option::Some(ecomind.into());
+    pub fn ecomind(mut self, ecomind: impl Into<Ecomind>) -> Self {
+        self.ecomind = Some(ecomind.into());
         self
     }
 
     /// Sets [`partial_redemption`](#structfield.partial_redemption).
     pub fn partial_redemption(mut self, partial_redemption: bool) -> Self {
-        self.partial_redemption = std::option::Option::Some(partial_redemption);
+        self.partial_redemption = Some(partial_redemption);
         self
     }
 
     /// Sets [`expand`](#structfield.expand).
-    pub fn expand(mut self, expand: std::vec::Vec<std::string::String>) -> Self {
-        self.expand = std::option::Option::Some(expand);
+    pub fn expand(mut self, expand: Vec<String>) -> Self {
+        self.expand = Some(expand);
         self
     }
 
     /// Sets [`tip_amount`](#structfield.tip_amount).
     pub fn tip_amount(mut self, tip_amount: i64) -> Self {
-        self.tip_amount = std::option::Option::Some(tip_amount);
+        self.tip_amount = Some(tip_amount);
         self
     }
 
     /// Sets [`external_reference_id`](#structfield.external_reference_id).
     pub fn external_reference_id(
         mut self,
-        external_reference_id: impl std::convert::Into<std::string::String>,
+        external_reference_id: impl Into<String>,
     ) -> Self {
-        self.external_reference_id = std::option::Option::Some(
-            external_reference_id.into(),
-        );
+        self.external_reference_id = Some(external_reference_id.into());
         self
     }
 
     /// Sets [`external_customer_reference`](#structfield.external_customer_reference).
     pub fn external_customer_reference(
         mut self,
-        external_customer_reference: impl std::convert::Into<std::string::String>,
+        external_customer_reference: impl Into<String>,
     ) -> Self {
-        self.external_customer_reference = std::option::Option::Some(
-            external_customer_reference.into(),
-        );
+        self.external_customer_reference = Some(external_customer_reference.into());
         self
     }
 
     /// Sets [`metadata`](#structfield.metadata).
     pub fn metadata(
         mut self,
-        metadata: std::collections::BTreeMap<std::string::String, serde_json::Value>,
+        metadata: std::collections::BTreeMap<String, serde_json::Value>,
     ) -> Self {
-        self.metadata = std::option::Option::Some(metadata);
+        self.metadata = Some(metadata);
         self
     }
 
     /// Sets [`intent`](#structfield.intent).
-    pub fn intent(mut self, intent: impl std::convert::Into<ChargeIntent>) -> Self {
-        self.intent = std::option::Option::Some(intent.into());
+    pub fn intent(mut self, intent: impl Into<ChargeIntent>) -> Self {
+        self.intent = Some(intent.into());
         self
     }
 
     /// Sets [`stored_credentials`](#structfield.stored_credentials).
     pub fn stored_credentials(
         mut self,
-        stored_credentials: impl std::convert::Into<StoredCredentials>,
+        stored_credentials: impl Into<StoredCredentials>,
     ) -> Self {
-        self.stored_credentials = std::option::Option::Some(stored_credentials.into());
+        self.stored_credentials = Some(stored_credentials.into());
         self
     }
 
     /// Sets [`level2`](#structfield.level2).
-    pub fn level2(mut self, level2: impl std::convert::Into<Level2>) -> Self {
-        self.level2 = std::option::Option::Some(level2.into());
+    pub fn level2(mut self, level2: impl Into<Level2>) -> Self {
+        self.level2 = Some(level2.into());
         self
     }
 
     /// Sets [`level3`](#structfield.level3).
-    pub fn level3(mut self, level3: impl std::convert::Into<Level3>) -> Self {
-        self.level3 = std::option::Option::Some(level3.into());
+    pub fn level3(mut self, level3: impl Into<Level3>) -> Self {
+        self.level3 = Some(level3.into());
         self
     }
 
     /// Sets [`threeds`](#structfield.threeds).
-    pub fn threeds(mut self, threeds: impl std::convert::Into<ThreeDsRequest>) -> Self {
-        self.threeds = std::option::Option::Some(threeds.into());
+    pub fn threeds(mut self, threeds: impl Into<ThreeDsRequest>) -> Self {
+        self.threeds = Some(threeds.into());
         self
     }
 
     /// Sets [`tender`](#structfield.tender).
-    pub fn tender(mut self, tender: impl std::convert::Into<Tender>) -> Self {
-        self.tender = std::option::Option::Some(tender.into());
+    pub fn tender(mut self, tender: impl Into<Tender>) -> Self {
+        self.tender = Some(tender.into());
         self
     }
 }
 
 impl runtime::Validate for PayOrderRequest {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("source", &self.source, 1..)?;
         fields.length("customer", &self.customer, 1..=5000)?;
@@ -4786,20 +4461,20 @@ impl runtime::Validate for PayOrderRequest {
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ReturnOrderRequest {
     /// The lines being returned.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub items: std::option::Option<std::vec::Vec<ReturnItem>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<ReturnItem>>,
 }
 
 impl ReturnOrderRequest {
     /// Sets [`items`](#structfield.items).
-    pub fn items(mut self, items: std::vec::Vec<ReturnItem>) -> Self {
-        self.items = std::option::Option::Some(items);
+    pub fn items(mut self, items: Vec<ReturnItem>) -> Self {
+        self.items = Some(items);
         self
     }
 }
 
 impl runtime::Validate for ReturnOrderRequest {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.nested("items", &self.items)
     }
@@ -4811,54 +4486,51 @@ impl runtime::Validate for ReturnOrderRequest {
 pub struct ReturnItem {
     /// ID of the inventory item (or line) being returned. Checked before sending: at least 1
     /// character.
-    pub parent: std::string::String,
+    pub parent: String,
     /// Amount to refund for the line, in cents. Checked before sending: at least 0.
     pub amount: i64,
     /// Kind of order line. Clover adds `tax` lines itself. Open set.
     pub r#type: OrderItemType,
     /// Text for the returned line.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub description: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Number of units returned. Checked before sending: at least 1.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub quantity: std::option::Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i32>,
 }
 
 impl ReturnItem {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
     pub fn new(
-        parent: impl std::convert::Into<std::string::String>,
+        parent: impl Into<String>,
         amount: i64,
-        r#type: impl std::convert::Into<OrderItemType>,
+        r#type: impl Into<OrderItemType>,
     ) -> Self {
         Self {
             parent: parent.into(),
             amount,
             r#type: r#type.into(),
-            description: std::option::Option::None,
-            quantity: std::option::Option::None,
+            description: None,
+            quantity: None,
         }
     }
 
     /// Sets [`description`](#structfield.description).
-    pub fn description(
-        mut self,
-        description: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.description = std::option::Option::Some(description.into());
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
         self
     }
 
     /// Sets [`quantity`](#structfield.quantity).
     pub fn quantity(mut self, quantity: i32) -> Self {
-        self.quantity = std::option::Option::Some(quantity);
+        self.quantity = Some(quantity);
         self
     }
 }
 
 impl runtime::Validate for ReturnItem {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("parent", &self.parent, 1..)?;
         fields.range("amount", &self.amount, 0..)?;
@@ -4872,59 +4544,50 @@ impl runtime::Validate for ReturnItem {
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ActivateGiftCardRequest {
     /// Gift-card token of a physical card. Checked before sending: at least 1 character.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub source: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// Code of the virtual-card promotion to issue a card from. Checked before sending: at least
     /// 1 character.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub promotion_code: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub promotion_code: Option<String>,
     /// Value to load, in cents; must match the card's value when it has a fixed one. Checked
     /// before sending: at least 0.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// Lower-case ISO 4217 currency code; sent with `amount`. Checked before sending: exactly 3
     /// characters. Matches the pattern `^[a-z]{3}$`.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub currency: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
 }
 
 impl ActivateGiftCardRequest {
     /// Sets [`source`](#structfield.source).
-    pub fn source(
-        mut self,
-        source: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.source = std::option::Option::Some(source.into());
+    pub fn source(mut self, source: impl Into<String>) -> Self {
+        self.source = Some(source.into());
         self
     }
 
     /// Sets [`promotion_code`](#structfield.promotion_code).
-    pub fn promotion_code(
-        mut self,
-        promotion_code: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.promotion_code = std::option::Option::Some(promotion_code.into());
+    pub fn promotion_code(mut self, promotion_code: impl Into<String>) -> Self {
+        self.promotion_code = Some(promotion_code.into());
         self
     }
 
     /// Sets [`amount`](#structfield.amount).
     pub fn amount(mut self, amount: i64) -> Self {
-        self.amount = std::option::Option::Some(amount);
+        self.amount = Some(amount);
         self
     }
 
     /// Sets [`currency`](#structfield.currency).
-    pub fn currency(
-        mut self,
-        currency: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.currency = std::option::Option::Some(currency.into());
+    pub fn currency(mut self, currency: impl Into<String>) -> Self {
+        self.currency = Some(currency.into());
         self
     }
 }
 
 impl runtime::Validate for ActivateGiftCardRequest {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("source", &self.source, 1..)?;
         fields.length("promotion_code", &self.promotion_code, 1..)?;
@@ -4939,21 +4602,21 @@ impl runtime::Validate for ActivateGiftCardRequest {
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ReloadGiftCardRequest {
     /// Gift-card token of the card to reload. Checked before sending: at least 1 character.
-    pub source: std::string::String,
+    pub source: String,
     /// Value to add, in cents. Checked before sending: at least 1.
     pub amount: i64,
     /// Lower-case ISO 4217 currency code. Checked before sending: exactly 3 characters. Matches
     /// the pattern `^[a-z]{3}$`.
-    pub currency: std::string::String,
+    pub currency: String,
 }
 
 impl ReloadGiftCardRequest {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
     pub fn new(
-        source: impl std::convert::Into<std::string::String>,
+        source: impl Into<String>,
         amount: i64,
-        currency: impl std::convert::Into<std::string::String>,
+        currency: impl Into<String>,
     ) -> Self {
         Self {
             source: source.into(),
@@ -4964,7 +4627,7 @@ impl ReloadGiftCardRequest {
 }
 
 impl runtime::Validate for ReloadGiftCardRequest {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("source", &self.source, 1..)?;
         fields.range("amount", &self.amount, 1..)?;
@@ -4978,19 +4641,19 @@ impl runtime::Validate for ReloadGiftCardRequest {
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct GiftCardSourceRequest {
     /// Gift-card token of the card. Checked before sending: at least 1 character.
-    pub source: std::string::String,
+    pub source: String,
 }
 
 impl GiftCardSourceRequest {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
-    pub fn new(source: impl std::convert::Into<std::string::String>) -> Self {
+    pub fn new(source: impl Into<String>) -> Self {
         Self { source: source.into() }
     }
 }
 
 impl runtime::Validate for GiftCardSourceRequest {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("source", &self.source, 1..)
     }
@@ -5001,11 +4664,11 @@ impl runtime::Validate for GiftCardSourceRequest {
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct GiftCardBalanceResult {
     /// Processing status of a charge. Open set.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub status: std::option::Option<ChargeStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<ChargeStatus>,
     /// Gift-card balance details returned with gift-card charges and refunds.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub gift_card: std::option::Option<GiftCardBalance>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gift_card: Option<GiftCardBalance>,
 }
 
 /// Body for starting a hosted checkout session.
@@ -5024,8 +4687,8 @@ impl CreateCheckoutRequest {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
     pub fn new(
-        customer: impl std::convert::Into<CheckoutCustomer>,
-        shopping_cart: impl std::convert::Into<ShoppingCart>,
+        customer: impl Into<CheckoutCustomer>,
+        shopping_cart: impl Into<ShoppingCart>,
     ) -> Self {
         Self {
             customer: customer.into(),
@@ -5035,7 +4698,7 @@ impl CreateCheckoutRequest {
 }
 
 impl runtime::Validate for CreateCheckoutRequest {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.nested("shoppingCart", &self.shopping_cart)
     }
@@ -5047,53 +4710,41 @@ impl runtime::Validate for CreateCheckoutRequest {
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CheckoutCustomer {
     /// First name.
-    #[serde(rename = "firstName", skip_serializing_if = "std::option::Option::is_none")]
-    pub first_name: std::option::Option<std::string::String>,
+    #[serde(rename = "firstName", skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
     /// Last name.
-    #[serde(rename = "lastName", skip_serializing_if = "std::option::Option::is_none")]
-    pub last_name: std::option::Option<std::string::String>,
+    #[serde(rename = "lastName", skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
     /// Email address that receives the receipt.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub email: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// Phone number.
-    #[serde(
-        rename = "phoneNumber",
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub phone_number: std::option::Option<std::string::String>,
+    #[serde(rename = "phoneNumber", skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
 }
 
 impl CheckoutCustomer {
     /// Sets [`first_name`](#structfield.first_name).
-    pub fn first_name(
-        mut self,
-        first_name: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.first_name = std::option::Option::Some(first_name.into());
+    pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
+        self.first_name = Some(first_name.into());
         self
     }
 
     /// Sets [`last_name`](#structfield.last_name).
-    pub fn last_name(
-        mut self,
-        last_name: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.last_name = std::option::Option::Some(last_name.into());
+    pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
+        self.last_name = Some(last_name.into());
         self
     }
 
     /// Sets [`email`](#structfield.email).
-    pub fn email(mut self, email: impl std::convert::Into<std::string::String>) -> Self {
-        self.email = std::option::Option::Some(email.into());
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
         self
     }
 
     /// Sets [`phone_number`](#structfield.phone_number).
-    pub fn phone_number(
-        mut self,
-        phone_number: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.phone_number = std::option::Option::Some(phone_number.into());
+    pub fn phone_number(mut self, phone_number: impl Into<String>) -> Self {
+        self.phone_number = Some(phone_number.into());
         self
     }
 }
@@ -5104,19 +4755,19 @@ impl CheckoutCustomer {
 pub struct ShoppingCart {
     /// The items in the cart, at least one. Checked before sending: at least 1 item.
     #[serde(rename = "lineItems")]
-    pub line_items: std::vec::Vec<CheckoutLineItem>,
+    pub line_items: Vec<CheckoutLineItem>,
 }
 
 impl ShoppingCart {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
-    pub fn new(line_items: std::vec::Vec<CheckoutLineItem>) -> Self {
+    pub fn new(line_items: Vec<CheckoutLineItem>) -> Self {
         Self { line_items }
     }
 }
 
 impl runtime::Validate for ShoppingCart {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.items("lineItems", &self.line_items, 1..)?;
         fields.nested("lineItems", &self.line_items)
@@ -5128,52 +4779,48 @@ impl runtime::Validate for ShoppingCart {
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CheckoutLineItem {
     /// Item name shown on the page. Checked before sending: at least 1 character.
-    pub name: std::string::String,
+    pub name: String,
     /// Unit price in cents. Checked before sending: at least 0.
     pub price: i64,
     /// Number of units. Checked before sending: at least 1.
     #[serde(rename = "unitQty")]
     pub unit_qty: i32,
     /// Extra detail about the item, such as a variant.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub note: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// Taxes that apply to the item.
-    #[serde(rename = "taxRates", skip_serializing_if = "std::option::Option::is_none")]
-    pub tax_rates: std::option::Option<std::vec::Vec<CheckoutTaxRate>>,
+    #[serde(rename = "taxRates", skip_serializing_if = "Option::is_none")]
+    pub tax_rates: Option<Vec<CheckoutTaxRate>>,
 }
 
 impl CheckoutLineItem {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
-    pub fn new(
-        name: impl std::convert::Into<std::string::String>,
-        price: i64,
-        unit_qty: i32,
-    ) -> Self {
+    pub fn new(name: impl Into<String>, price: i64, unit_qty: i32) -> Self {
         Self {
             name: name.into(),
             price,
             unit_qty,
-            note: std::option::Option::None,
-            tax_rates: std::option::Option::None,
+            note: None,
+            tax_rates: None,
         }
     }
 
     /// Sets [`note`](#structfield.note).
-    pub fn note(mut self, note: impl std::convert::Into<std::string::String>) -> Self {
-        self.note = std::option::Option::Some(note.into());
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
         self
     }
 
     /// Sets [`tax_rates`](#structfield.tax_rates).
-    pub fn tax_rates(mut self, tax_rates: std::vec::Vec<CheckoutTaxRate>) -> Self {
-        self.tax_rates = std::option::Option::Some(tax_rates);
+    pub fn tax_rates(mut self, tax_rates: Vec<CheckoutTaxRate>) -> Self {
+        self.tax_rates = Some(tax_rates);
         self
     }
 }
 
 impl runtime::Validate for CheckoutLineItem {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("name", &self.name, 1..)?;
         fields.range("price", &self.price, 0..)?;
@@ -5187,30 +4834,30 @@ impl runtime::Validate for CheckoutLineItem {
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CheckoutTaxRate {
     /// Name of the tax.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub name: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Rate in units of 1/100,000 of a percent (1000000 is 10%). Checked before sending: at least
     /// 0.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub rate: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate: Option<i64>,
 }
 
 impl CheckoutTaxRate {
     /// Sets [`name`](#structfield.name).
-    pub fn name(mut self, name: impl std::convert::Into<std::string::String>) -> Self {
-        self.name = std::option::Option::Some(name.into());
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
         self
     }
 
     /// Sets [`rate`](#structfield.rate).
     pub fn rate(mut self, rate: i64) -> Self {
-        self.rate = std::option::Option::Some(rate);
+        self.rate = Some(rate);
         self
     }
 }
 
 impl runtime::Validate for CheckoutTaxRate {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.range("rate", &self.rate, 0..)
     }
@@ -5221,27 +4868,18 @@ impl runtime::Validate for CheckoutTaxRate {
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct CheckoutSession {
     /// URL of the checkout page to send the shopper to.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub href: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
     /// ID of the session.
-    #[serde(
-        rename = "checkoutSessionId",
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub checkout_session_id: std::option::Option<std::string::String>,
+    #[serde(rename = "checkoutSessionId", skip_serializing_if = "Option::is_none")]
+    pub checkout_session_id: Option<String>,
     /// When the session was created, as Unix time (the unit is not documented; Clover's examples
     /// elsewhere use milliseconds).
-    #[serde(
-        rename = "createdTime",
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub created_time: std::option::Option<i64>,
+    #[serde(rename = "createdTime", skip_serializing_if = "Option::is_none")]
+    pub created_time: Option<i64>,
     /// When the session expires, as Unix time in the same unit as `createdTime`.
-    #[serde(
-        rename = "expirationTime",
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub expiration_time: std::option::Option<i64>,
+    #[serde(rename = "expirationTime", skip_serializing_if = "Option::is_none")]
+    pub expiration_time: Option<i64>,
 }
 
 /// Body for creating a recurring-payment plan.
@@ -5250,7 +4888,7 @@ pub struct CheckoutSession {
 pub struct CreatePlanRequest {
     /// Plan name, 3 to 127 characters and not blank. Checked before sending: from 3 to 127
     /// characters.
-    pub name: std::string::String,
+    pub name: String,
     /// Amount billed each period, in cents. Checked before sending: at least 0.
     pub amount: i64,
     /// Unit of a plan's billing period. Open set.
@@ -5260,26 +4898,23 @@ pub struct CreatePlanRequest {
     pub interval_count: i64,
     /// Free text about the plan, up to 255 characters. Checked before sending: at most 255
     /// characters.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub note: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// IDs of merchant tax rates to apply; together at most 255 characters.
-    #[serde(
-        rename = "taxRateUuids",
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub tax_rate_uuids: std::option::Option<std::vec::Vec<std::string::String>>,
+    #[serde(rename = "taxRateUuids", skip_serializing_if = "Option::is_none")]
+    pub tax_rate_uuids: Option<Vec<String>>,
     /// Tip added each period, in cents. Checked before sending: at least 0.
-    #[serde(rename = "tipAmount", skip_serializing_if = "std::option::Option::is_none")]
-    pub tip_amount: std::option::Option<i64>,
+    #[serde(rename = "tipAmount", skip_serializing_if = "Option::is_none")]
+    pub tip_amount: Option<i64>,
 }
 
 impl CreatePlanRequest {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
     pub fn new(
-        name: impl std::convert::Into<std::string::String>,
+        name: impl Into<String>,
         amount: i64,
-        interval: impl std::convert::Into<PlanInterval>,
+        interval: impl Into<PlanInterval>,
         interval_count: i64,
     ) -> Self {
         Self {
@@ -5287,36 +4922,33 @@ impl CreatePlanRequest {
             amount,
             interval: interval.into(),
             interval_count,
-            note: std::option::Option::None,
-            tax_rate_uuids: std::option::Option::None,
-            tip_amount: std::option::Option::None,
+            note: None,
+            tax_rate_uuids: None,
+            tip_amount: None,
         }
     }
 
     /// Sets [`note`](#structfield.note).
-    pub fn note(mut self, note: impl std::convert::Into<std::string::String>) -> Self {
-        self.note = std::option::Option::Some(note.into());
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
         self
     }
 
     /// Sets [`tax_rate_uuids`](#structfield.tax_rate_uuids).
-    pub fn tax_rate_uuids(
-        mut self,
-        tax_rate_uuids: std::vec::Vec<std::string::String>,
-    ) -> Self {
-        self.tax_rate_uuids = std::option::Option::Some(tax_rate_uuids);
+    pub fn tax_rate_uuids(mut self, tax_rate_uuids: Vec<String>) -> Self {
+        self.tax_rate_uuids = Some(tax_rate_uuids);
         self
     }
 
     /// Sets [`tip_amount`](#structfield.tip_amount).
     pub fn tip_amount(mut self, tip_amount: i64) -> Self {
-        self.tip_amount = std::option::Option::Some(tip_amount);
+        self.tip_amount = Some(tip_amount);
         self
     }
 }
 
 impl runtime::Validate for CreatePlanRequest {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("name", &self.name, 3..=127)?;
         fields.range("amount", &self.amount, 0..)?;
@@ -5342,7 +4974,7 @@ pub enum PlanInterval {
     /// `YEAR`
     Year,
     /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    Other(String),
 }
 
 impl runtime::OpenEnum for PlanInterval {
@@ -5362,37 +4994,31 @@ runtime::open_enum!(PlanInterval);
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Plan {
     /// Plan ID, used to subscribe customers.
-    pub id: std::string::String,
+    pub id: String,
     /// Plan name.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub name: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Amount billed each period, in cents.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// Unit of a plan's billing period. Open set.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub interval: std::option::Option<PlanInterval>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<PlanInterval>,
     /// Number of `interval` units per billing period.
-    #[serde(
-        rename = "intervalCount",
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub interval_count: std::option::Option<i64>,
+    #[serde(rename = "intervalCount", skip_serializing_if = "Option::is_none")]
+    pub interval_count: Option<i64>,
     /// Free text about the plan.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub note: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// IDs of the merchant tax rates applied.
-    #[serde(
-        rename = "taxRateUuids",
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub tax_rate_uuids: std::option::Option<std::vec::Vec<std::string::String>>,
+    #[serde(rename = "taxRateUuids", skip_serializing_if = "Option::is_none")]
+    pub tax_rate_uuids: Option<Vec<String>>,
     /// Tip added each period, in cents.
-    #[serde(rename = "tipAmount", skip_serializing_if = "std::option::Option::is_none")]
-    pub tip_amount: std::option::Option<i64>,
+    #[serde(rename = "tipAmount", skip_serializing_if = "Option::is_none")]
+    pub tip_amount: Option<i64>,
     /// Whether the plan can take new subscriptions.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub active: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
 }
 
 /// Body for subscribing a customer to a plan.
@@ -5402,119 +5028,104 @@ pub struct CreateSubscriptionRequest {
     /// ID of the customer; they must have a card on file with the merchant. Checked before
     /// sending: at least 1 character.
     #[serde(rename = "customerId")]
-    pub customer_id: std::string::String,
+    pub customer_id: String,
     /// How a subscription collects payment; only `CHARGE_AUTOMATICALLY` is allowed today. Open
     /// set.
     #[serde(rename = "collectionMethod")]
     pub collection_method: CollectionMethod,
     /// First billing date in ISO 8601 form; it must lie in the future and defaults to the next
     /// day.
-    #[serde(rename = "startDate", skip_serializing_if = "std::option::Option::is_none")]
-    pub start_date: std::option::Option<std::string::String>,
+    #[serde(rename = "startDate", skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
     /// Last billing date in ISO 8601 form.
-    #[serde(rename = "endDate", skip_serializing_if = "std::option::Option::is_none")]
-    pub end_date: std::option::Option<std::string::String>,
+    #[serde(rename = "endDate", skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
     /// Amount per period in cents, replacing the plan's. Checked before sending: at least 0.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// Tip per period in cents, replacing the plan's. Checked before sending: at least 0.
-    #[serde(rename = "tipAmount", skip_serializing_if = "std::option::Option::is_none")]
-    pub tip_amount: std::option::Option<i64>,
+    #[serde(rename = "tipAmount", skip_serializing_if = "Option::is_none")]
+    pub tip_amount: Option<i64>,
     /// Note replacing the plan's.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub note: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// Tax rate IDs replacing the plan's.
-    #[serde(
-        rename = "taxRateUuids",
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub tax_rate_uuids: std::option::Option<std::vec::Vec<std::string::String>>,
+    #[serde(rename = "taxRateUuids", skip_serializing_if = "Option::is_none")]
+    pub tax_rate_uuids: Option<Vec<String>>,
     /// Statement details for the subscription's charges; the same fields as a charge's
     /// `soft_descriptor`, written in camelCase.
-    #[serde(
-        rename = "softDescriptor",
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub soft_descriptor: std::option::Option<SubscriptionSoftDescriptor>,
+    #[serde(rename = "softDescriptor", skip_serializing_if = "Option::is_none")]
+    pub soft_descriptor: Option<SubscriptionSoftDescriptor>,
 }
 
 impl CreateSubscriptionRequest {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
     pub fn new(
-        customer_id: impl std::convert::Into<std::string::String>,
-        collection_method: impl std::convert::Into<CollectionMethod>,
+        customer_id: impl Into<String>,
+        collection_method: impl Into<CollectionMethod>,
     ) -> Self {
         Self {
             customer_id: customer_id.into(),
             collection_method: collection_method.into(),
-            start_date: std::option::Option::None,
-            end_date: std::option::Option::None,
-            amount: std::option::Option::None,
-            tip_amount: std::option::Option::None,
-            note: std::option::Option::None,
-            tax_rate_uuids: std::option::Option::None,
-            soft_descriptor: std::option::Option::None,
+            start_date: None,
+            end_date: None,
+            amount: None,
+            tip_amount: None,
+            note: None,
+            tax_rate_uuids: None,
+            soft_descriptor: None,
         }
     }
 
     /// Sets [`start_date`](#structfield.start_date).
-    pub fn start_date(
-        mut self,
-        start_date: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.start_date = std::option::Option::Some(start_date.into());
+    pub fn start_date(mut self, start_date: impl Into<String>) -> Self {
+        self.start_date = Some(start_date.into());
         self
     }
 
     /// Sets [`end_date`](#structfield.end_date).
-    pub fn end_date(
-        mut self,
-        end_date: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.end_date = std::option::Option::Some(end_date.into());
+    pub fn end_date(mut self, end_date: impl Into<String>) -> Self {
+        self.end_date = Some(end_date.into());
         self
     }
 
     /// Sets [`amount`](#structfield.amount).
     pub fn amount(mut self, amount: i64) -> Self {
-        self.amount = std::option::Option::Some(amount);
+        self.amount = Some(amount);
         self
     }
 
     /// Sets [`tip_amount`](#structfield.tip_amount).
     pub fn tip_amount(mut self, tip_amount: i64) -> Self {
-        self.tip_amount = std::option::Option::Some(tip_amount);
+        self.tip_amount = Some(tip_amount);
         self
     }
 
     /// Sets [`note`](#structfield.note).
-    pub fn note(mut self, note: impl std::convert::Into<std::string::String>) -> Self {
-        self.note = std::option::Option::Some(note.into());
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
         self
     }
 
     /// Sets [`tax_rate_uuids`](#structfield.tax_rate_uuids).
-    pub fn tax_rate_uuids(
-        mut self,
-        tax_rate_uuids: std::vec::Vec<std::string::String>,
-    ) -> Self {
-        self.tax_rate_uuids = std::option::Option::Some(tax_rate_uuids);
+    pub fn tax_rate_uuids(mut self, tax_rate_uuids: Vec<String>) -> Self {
+        self.tax_rate_uuids = Some(tax_rate_uuids);
         self
     }
 
     /// Sets [`soft_descriptor`](#structfield.soft_descriptor).
     pub fn soft_descriptor(
         mut self,
-        soft_descriptor: impl std::convert::Into<SubscriptionSoftDescriptor>,
+        soft_descriptor: impl Into<SubscriptionSoftDescriptor>,
     ) -> Self {
-        self.soft_descriptor = std::option::Option::Some(soft_descriptor.into());
+        self.soft_descriptor = Some(soft_descriptor.into());
         self
     }
 }
 
 impl runtime::Validate for CreateSubscriptionRequest {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("customerId", &self.customer_id, 1..)?;
         fields.range("amount", &self.amount, 0..)?;
@@ -5534,7 +5145,7 @@ pub enum CollectionMethod {
     /// `CHARGE_AUTOMATICALLY`
     ChargeAutomatically,
     /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    Other(String),
 }
 
 impl runtime::OpenEnum for CollectionMethod {
@@ -5551,100 +5162,77 @@ runtime::open_enum!(CollectionMethod);
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct SubscriptionSoftDescriptor {
     /// Business name to display. Checked before sending: at most 38 characters.
-    #[serde(rename = "dbaName", skip_serializing_if = "std::option::Option::is_none")]
-    pub dba_name: std::option::Option<std::string::String>,
+    #[serde(rename = "dbaName", skip_serializing_if = "Option::is_none")]
+    pub dba_name: Option<String>,
     /// Street address.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub street: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub street: Option<String>,
     /// City.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub city: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
     /// Two-letter US state code.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub region: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
     /// Postal or ZIP code.
-    #[serde(rename = "postalCode", skip_serializing_if = "std::option::Option::is_none")]
-    pub postal_code: std::option::Option<std::string::String>,
+    #[serde(rename = "postalCode", skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
     /// Three-digit numeric ISO country code.
-    #[serde(
-        rename = "countryCode",
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub country_code: std::option::Option<std::string::String>,
+    #[serde(rename = "countryCode", skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
     /// Phone number or email address.
-    #[serde(
-        rename = "merchantContactInfo",
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub merchant_contact_info: std::option::Option<std::string::String>,
+    #[serde(rename = "merchantContactInfo", skip_serializing_if = "Option::is_none")]
+    pub merchant_contact_info: Option<String>,
 }
 
 impl SubscriptionSoftDescriptor {
     /// Sets [`dba_name`](#structfield.dba_name).
-    pub fn dba_name(
-        mut self,
-        dba_name: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.dba_name = std::option::Option::Some(dba_name.into());
+    pub fn dba_name(mut self, dba_name: impl Into<String>) -> Self {
+        self.dba_name = Some(dba_name.into());
         self
     }
 
     /// Sets [`street`](#structfield.street).
-    pub fn street(
-        mut self,
-        street: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.street = std::option::Option::Some(street.into());
+    pub fn street(mut self, street: impl Into<String>) -> Self {
+        self.street = Some(street.into());
         self
     }
 
     /// Sets [`city`](#structfield.city).
-    pub fn city(mut self, city: impl std::convert::Into<std::string::String>) -> Self {
-        self.city = std::option::Option::Some(city.into());
+    pub fn city(mut self, city: impl Into<String>) -> Self {
+        self.city = Some(city.into());
         self
     }
 
     /// Sets [`region`](#structfield.region).
-    pub fn region(
-        mut self,
-        region: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.region = std::option::Option::Some(region.into());
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
         self
     }
 
     /// Sets [`postal_code`](#structfield.postal_code).
-    pub fn postal_code(
-        mut self,
-        postal_code: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.postal_code = std::option::Option::Some(postal_code.into());
+    pub fn postal_code(mut self, postal_code: impl Into<String>) -> Self {
+        self.postal_code = Some(postal_code.into());
         self
     }
 
     /// Sets [`country_code`](#structfield.country_code).
-    pub fn country_code(
-        mut self,
-        country_code: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.country_code = std::option::Option::Some(country_code.into());
+    pub fn country_code(mut self, country_code: impl Into<String>) -> Self {
+        self.country_code = Some(country_code.into());
         self
     }
 
     /// Sets [`merchant_contact_info`](#structfield.merchant_contact_info).
     pub fn merchant_contact_info(
         mut self,
-        merchant_contact_info: impl std::convert::Into<std::string::String>,
+        merchant_contact_info: impl Into<String>,
     ) -> Self {
-        self.merchant_contact_info = std::option::Option::Some(
-            merchant_contact_info.into(),
-        );
+        self.merchant_contact_info = Some(merchant_contact_info.into());
         self
     }
 }
 
 impl runtime::Validate for SubscriptionSoftDescriptor {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.length("dbaName", &self.dba_name, ..=38)
     }
@@ -5656,45 +5244,36 @@ impl runtime::Validate for SubscriptionSoftDescriptor {
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Subscription {
     /// Subscription ID.
-    pub id: std::string::String,
+    pub id: String,
     /// Whether the subscription is billing; Clover deactivates it after five failed attempts on
     /// one invoice.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub active: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
     /// Amount per period, in cents.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// Tip per period, in cents.
-    #[serde(rename = "tipAmount", skip_serializing_if = "std::option::Option::is_none")]
-    pub tip_amount: std::option::Option<i64>,
+    #[serde(rename = "tipAmount", skip_serializing_if = "Option::is_none")]
+    pub tip_amount: Option<i64>,
     /// Note on the subscription.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub note: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// How a subscription collects payment; only `CHARGE_AUTOMATICALLY` is allowed today. Open
     /// set.
-    #[serde(
-        rename = "collectionMethod",
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub collection_method: std::option::Option<CollectionMethod>,
+    #[serde(rename = "collectionMethod", skip_serializing_if = "Option::is_none")]
+    pub collection_method: Option<CollectionMethod>,
     /// ID of the subscribed customer.
-    #[serde(
-        rename = "customerUuid",
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub customer_uuid: std::option::Option<std::string::String>,
+    #[serde(rename = "customerUuid", skip_serializing_if = "Option::is_none")]
+    pub customer_uuid: Option<String>,
     /// First billing date, ISO 8601.
-    #[serde(rename = "startDate", skip_serializing_if = "std::option::Option::is_none")]
-    pub start_date: std::option::Option<std::string::String>,
+    #[serde(rename = "startDate", skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
     /// Last billing date, ISO 8601.
-    #[serde(rename = "endDate", skip_serializing_if = "std::option::Option::is_none")]
-    pub end_date: std::option::Option<std::string::String>,
+    #[serde(rename = "endDate", skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
     /// Tax rate IDs applied.
-    #[serde(
-        rename = "taxRateUuids",
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub tax_rate_uuids: std::option::Option<std::vec::Vec<std::string::String>>,
+    #[serde(rename = "taxRateUuids", skip_serializing_if = "Option::is_none")]
+    pub tax_rate_uuids: Option<Vec<String>>,
 }
 
 /// Optional parameters of
@@ -5702,13 +5281,13 @@ pub struct Subscription {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExchangeOauthCodeParams {
     /// When true, Clover issues only an access token and omits the refresh token.
-    pub no_refresh_token: std::option::Option<bool>,
+    pub no_refresh_token: Option<bool>,
 }
 
 impl ExchangeOauthCodeParams {
     /// Sets [`no_refresh_token`](#structfield.no_refresh_token).
     pub fn no_refresh_token(mut self, no_refresh_token: bool) -> Self {
-        self.no_refresh_token = std::option::Option::Some(no_refresh_token);
+        self.no_refresh_token = Some(no_refresh_token);
         self
     }
 }
@@ -5718,116 +5297,105 @@ impl ExchangeOauthCodeParams {
 pub struct ListChargesParams {
     /// Page size, from 1 to 100; Clover uses 10 when it is left out. Checked before sending: from
     /// 1 to 100.
-    pub limit: std::option::Option<i32>,
+    pub limit: Option<i32>,
     /// ID of the last object already seen; the page starts from there. Clover's examples suggest
     /// the named object is repeated as the first item of the next page, so de-duplicate by ID.
-    pub starting_after: std::option::Option<std::string::String>,
+    pub starting_after: Option<String>,
     /// ID of the first object already seen; the page ends there (paging backwards).
-    pub ending_before: std::option::Option<std::string::String>,
+    pub ending_before: Option<String>,
     /// Only return charges belonging to this card-on-file customer ID.
-    pub customer: std::option::Option<std::string::String>,
+    pub customer: Option<String>,
     /// Only objects created strictly after this time (Unix epoch milliseconds).
-    pub created_gt: std::option::Option<i64>,
+    pub created_gt: Option<i64>,
     /// Only objects created at or after this time (Unix epoch milliseconds).
-    pub created_gte: std::option::Option<i64>,
+    pub created_gte: Option<i64>,
     /// Only objects created strictly before this time (Unix epoch milliseconds).
-    pub created_lt: std::option::Option<i64>,
+    pub created_lt: Option<i64>,
     /// Only objects created at or before this time (Unix epoch milliseconds).
-    pub created_lte: std::option::Option<i64>,
+    pub created_lte: Option<i64>,
     /// Names of related objects to include in full rather than as IDs. Clover does not publish
     /// the list of names.
-    pub expand: std::option::Option<std::vec::Vec<std::string::String>>,
+    pub expand: Option<Vec<String>>,
     /// Only return charges whose 3-D Secure validation ended in this state, for example
     /// `AUTHENTICATION_SUCCESSFUL`.
-    pub threeds_validation_result: std::option::Option<std::string::String>,
+    pub threeds_validation_result: Option<String>,
     /// When true, only charges that went through 3-D Secure; when false, only those that did not.
-    pub is_threeds: std::option::Option<bool>,
+    pub is_threeds: Option<bool>,
 }
 
 impl ListChargesParams {
     /// Sets [`limit`](#structfield.limit).
     pub fn limit(mut self, limit: i32) -> Self {
-        self.limit = std::option::Option::Some(limit);
+        self.limit = Some(limit);
         self
     }
 
     /// Sets [`starting_after`](#structfield.starting_after).
-    pub fn starting_after(
-        mut self,
-        starting_after: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.starting_after = std::option::Option::Some(starting_after.into());
+    pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
+        self.starting_after = Some(starting_after.into());
         self
     }
 
     /// Sets [`ending_before`](#structfield.ending_before).
-    pub fn ending_before(
-        mut self,
-        ending_before: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.ending_before = std::option::Option::Some(ending_before.into());
+    pub fn ending_before(mut self, ending_before: impl Into<String>) -> Self {
+        self.ending_before = Some(ending_before.into());
         self
     }
 
     /// Sets [`customer`](#structfield.customer).
-    pub fn customer(
-        mut self,
-        customer: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.customer = std::option::Option::Some(customer.into());
+    pub fn customer(mut self, customer: impl Into<String>) -> Self {
+        self.customer = Some(customer.into());
         self
     }
 
     /// Sets [`created_gt`](#structfield.created_gt).
     pub fn created_gt(mut self, created_gt: i64) -> Self {
-        self.created_gt = std::option::Option::Some(created_gt);
+        self.created_gt = Some(created_gt);
         self
     }
 
     /// Sets [`created_gte`](#structfield.created_gte).
     pub fn created_gte(mut self, created_gte: i64) -> Self {
-        self.created_gte = std::option::Option::Some(created_gte);
+        self.created_gte = Some(created_gte);
         self
     }
 
     /// Sets [`created_lt`](#structfield.created_lt).
     pub fn created_lt(mut self, created_lt: i64) -> Self {
-        self.created_lt = std::option::Option::Some(created_lt);
+        self.created_lt = Some(created_lt);
         self
     }
 
     /// Sets [`created_lte`](#structfield.created_lte).
     pub fn created_lte(mut self, created_lte: i64) -> Self {
-        self.created_lte = std::option::Option::Some(created_lte);
+        self.created_lte = Some(created_lte);
         self
     }
 
     /// Sets [`expand`](#structfield.expand).
-    pub fn expand(mut self, expand: std::vec::Vec<std::string::String>) -> Self {
-        self.expand = std::option::Option::Some(expand);
+    pub fn expand(mut self, expand: Vec<String>) -> Self {
+        self.expand = Some(expand);
         self
     }
 
     /// Sets [`threeds_validation_result`](#structfield.threeds_validation_result).
     pub fn threeds_validation_result(
         mut self,
-        threeds_validation_result: impl std::convert::Into<std::string::String>,
+        threeds_validation_result: impl Into<String>,
     ) -> Self {
-        self.threeds_validation_result = std::option::Option::Some(
-            threeds_validation_result.into(),
-        );
+        self.threeds_validation_result = Some(threeds_validation_result.into());
         self
     }
 
     /// Sets [`is_threeds`](#structfield.is_threeds).
     pub fn is_threeds(mut self, is_threeds: bool) -> Self {
-        self.is_threeds = std::option::Option::Some(is_threeds);
+        self.is_threeds = Some(is_threeds);
         self
     }
 }
 
 impl runtime::Validate for ListChargesParams {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.range("limit", &self.limit, 1..=100)
     }
@@ -5838,13 +5406,13 @@ impl runtime::Validate for ListChargesParams {
 pub struct GetChargeParams {
     /// Names of related objects to include in full rather than as IDs. Clover does not publish
     /// the list of names.
-    pub expand: std::option::Option<std::vec::Vec<std::string::String>>,
+    pub expand: Option<Vec<String>>,
 }
 
 impl GetChargeParams {
     /// Sets [`expand`](#structfield.expand).
-    pub fn expand(mut self, expand: std::vec::Vec<std::string::String>) -> Self {
-        self.expand = std::option::Option::Some(expand);
+    pub fn expand(mut self, expand: Vec<String>) -> Self {
+        self.expand = Some(expand);
         self
     }
 }
@@ -5853,86 +5421,77 @@ impl GetChargeParams {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListRefundsParams {
     /// Only return refunds of this charge ID.
-    pub charge: std::option::Option<std::string::String>,
+    pub charge: Option<String>,
     /// Page size, from 1 to 100; Clover uses 10 when it is left out. Checked before sending: from
     /// 1 to 100.
-    pub limit: std::option::Option<i32>,
+    pub limit: Option<i32>,
     /// ID of the last object already seen; the page starts from there. Clover's examples suggest
     /// the named object is repeated as the first item of the next page, so de-duplicate by ID.
-    pub starting_after: std::option::Option<std::string::String>,
+    pub starting_after: Option<String>,
     /// ID of the first object already seen; the page ends there (paging backwards).
-    pub ending_before: std::option::Option<std::string::String>,
+    pub ending_before: Option<String>,
     /// Only objects created strictly after this time (Unix epoch milliseconds).
-    pub created_gt: std::option::Option<i64>,
+    pub created_gt: Option<i64>,
     /// Only objects created at or after this time (Unix epoch milliseconds).
-    pub created_gte: std::option::Option<i64>,
+    pub created_gte: Option<i64>,
     /// Only objects created strictly before this time (Unix epoch milliseconds).
-    pub created_lt: std::option::Option<i64>,
+    pub created_lt: Option<i64>,
     /// Only objects created at or before this time (Unix epoch milliseconds).
-    pub created_lte: std::option::Option<i64>,
+    pub created_lte: Option<i64>,
 }
 
 impl ListRefundsParams {
     /// Sets [`charge`](#structfield.charge).
-    pub fn charge(
-        mut self,
-        charge: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.charge = std::option::Option::Some(charge.into());
+    pub fn charge(mut self, charge: impl Into<String>) -> Self {
+        self.charge = Some(charge.into());
         self
     }
 
     /// Sets [`limit`](#structfield.limit).
     pub fn limit(mut self, limit: i32) -> Self {
-        self.limit = std::option::Option::Some(limit);
+        self.limit = Some(limit);
         self
     }
 
     /// Sets [`starting_after`](#structfield.starting_after).
-    pub fn starting_after(
-        mut self,
-        starting_after: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.starting_after = std::option::Option::Some(starting_after.into());
+    pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
+        self.starting_after = Some(starting_after.into());
         self
     }
 
     /// Sets [`ending_before`](#structfield.ending_before).
-    pub fn ending_before(
-        mut self,
-        ending_before: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.ending_before = std::option::Option::Some(ending_before.into());
+    pub fn ending_before(mut self, ending_before: impl Into<String>) -> Self {
+        self.ending_before = Some(ending_before.into());
         self
     }
 
     /// Sets [`created_gt`](#structfield.created_gt).
     pub fn created_gt(mut self, created_gt: i64) -> Self {
-        self.created_gt = std::option::Option::Some(created_gt);
+        self.created_gt = Some(created_gt);
         self
     }
 
     /// Sets [`created_gte`](#structfield.created_gte).
     pub fn created_gte(mut self, created_gte: i64) -> Self {
-        self.created_gte = std::option::Option::Some(created_gte);
+        self.created_gte = Some(created_gte);
         self
     }
 
     /// Sets [`created_lt`](#structfield.created_lt).
     pub fn created_lt(mut self, created_lt: i64) -> Self {
-        self.created_lt = std::option::Option::Some(created_lt);
+        self.created_lt = Some(created_lt);
         self
     }
 
     /// Sets [`created_lte`](#structfield.created_lte).
     pub fn created_lte(mut self, created_lte: i64) -> Self {
-        self.created_lte = std::option::Option::Some(created_lte);
+        self.created_lte = Some(created_lte);
         self
     }
 }
 
 impl runtime::Validate for ListRefundsParams {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.range("limit", &self.limit, 1..=100)
     }
@@ -5943,93 +5502,84 @@ impl runtime::Validate for ListRefundsParams {
 pub struct ListOrdersParams {
     /// Page size, from 1 to 100; Clover uses 10 when it is left out. Checked before sending: from
     /// 1 to 100.
-    pub limit: std::option::Option<i32>,
+    pub limit: Option<i32>,
     /// ID of the last object already seen; the page starts from there. Clover's examples suggest
     /// the named object is repeated as the first item of the next page, so de-duplicate by ID.
-    pub starting_after: std::option::Option<std::string::String>,
+    pub starting_after: Option<String>,
     /// ID of the first object already seen; the page ends there (paging backwards).
-    pub ending_before: std::option::Option<std::string::String>,
+    pub ending_before: Option<String>,
     /// Only objects created strictly after this time (Unix epoch milliseconds).
-    pub created_gt: std::option::Option<i64>,
+    pub created_gt: Option<i64>,
     /// Only objects created at or after this time (Unix epoch milliseconds).
-    pub created_gte: std::option::Option<i64>,
+    pub created_gte: Option<i64>,
     /// Only objects created strictly before this time (Unix epoch milliseconds).
-    pub created_lt: std::option::Option<i64>,
+    pub created_lt: Option<i64>,
     /// Only objects created at or before this time (Unix epoch milliseconds).
-    pub created_lte: std::option::Option<i64>,
+    pub created_lte: Option<i64>,
     /// Only orders of this customer ID (unverified filter).
-    pub customer: std::option::Option<std::string::String>,
+    pub customer: Option<String>,
     /// Only orders in this state, such as `paid` (unverified filter).
-    pub status: std::option::Option<OrderStatus>,
+    pub status: Option<OrderStatus>,
 }
 
 impl ListOrdersParams {
     /// Sets [`limit`](#structfield.limit).
     pub fn limit(mut self, limit: i32) -> Self {
-        self.limit = std::option::Option::Some(limit);
+        self.limit = Some(limit);
         self
     }
 
     /// Sets [`starting_after`](#structfield.starting_after).
-    pub fn starting_after(
-        mut self,
-        starting_after: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.starting_after = std::option::Option::Some(starting_after.into());
+    pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
+        self.starting_after = Some(starting_after.into());
         self
     }
 
     /// Sets [`ending_before`](#structfield.ending_before).
-    pub fn ending_before(
-        mut self,
-        ending_before: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.ending_before = std::option::Option::Some(ending_before.into());
+    pub fn ending_before(mut self, ending_before: impl Into<String>) -> Self {
+        self.ending_before = Some(ending_before.into());
         self
     }
 
     /// Sets [`created_gt`](#structfield.created_gt).
     pub fn created_gt(mut self, created_gt: i64) -> Self {
-        self.created_gt = std::option::Option::Some(created_gt);
+        self.created_gt = Some(created_gt);
         self
     }
 
     /// Sets [`created_gte`](#structfield.created_gte).
     pub fn created_gte(mut self, created_gte: i64) -> Self {
-        self.created_gte = std::option::Option::Some(created_gte);
+        self.created_gte = Some(created_gte);
         self
     }
 
     /// Sets [`created_lt`](#structfield.created_lt).
     pub fn created_lt(mut self, created_lt: i64) -> Self {
-        self.created_lt = std::option::Option::Some(created_lt);
+        self.created_lt = Some(created_lt);
         self
     }
 
     /// Sets [`created_lte`](#structfield.created_lte).
     pub fn created_lte(mut self, created_lte: i64) -> Self {
-        self.created_lte = std::option::Option::Some(created_lte);
+        self.created_lte = Some(created_lte);
         self
     }
 
     /// Sets [`customer`](#structfield.customer).
-    pub fn customer(
-        mut self,
-        customer: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.customer = std::option::Option::Some(customer.into());
+    pub fn customer(mut self, customer: impl Into<String>) -> Self {
+        self.customer = Some(customer.into());
         self
     }
 
     /// Sets [`status`](#structfield.status).
-    pub fn status(mut self, status: impl std::convert::Into<OrderStatus>) -> Self {
-        self.status = std::option::Option::Some(status.into());
+    pub fn status(mut self, status: impl Into<OrderStatus>) -> Self {
+        self.status = Some(status.into());
         self
     }
 }
 
 impl runtime::Validate for ListOrdersParams {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         let fields = runtime::validate::Fields::at(path);
         fields.range("limit", &self.limit, 1..=100)
     }

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::types::{Scope, argument, rust_type};
+use super::types::{Prelude, Scope, argument, rust_type};
 use super::{doc, doc_opt, ident};
 use crate::Options;
 use crate::ir::{
@@ -16,7 +16,9 @@ use crate::ir::{
 use crate::names::unraw;
 
 pub fn emit(models: &[Model], options: &Options) -> TokenStream {
+    let prelude = Prelude::new(models);
     let emitter = Emitter {
+        prelude: &prelude,
         mirror: options.mirror_feature.as_deref(),
         validated: models
             .iter()
@@ -31,7 +33,7 @@ pub fn emit(models: &[Model], options: &Options) -> TokenStream {
             Model::Enum(model) => emitter.open_enum(model),
             Model::Union(model) => emitter.union(model),
             Model::Alias(model) => emitter.alias(model),
-            Model::Responses(model) => super::responses::emit(model),
+            Model::Responses(model) => super::responses::emit(model, &prelude),
         })
         .collect();
     let runtime =
@@ -55,6 +57,7 @@ fn names_runtime(tokens: TokenStream) -> bool {
 
 /// What every model's emission reads besides the model itself.
 struct Emitter<'a> {
+    prelude: &'a Prelude,
     /// The feature under which every model derives both serde directions.
     mirror: Option<&'a str>,
     /// The models that implement `Validate`.
@@ -121,12 +124,13 @@ impl Emitter<'_> {
     /// The Rust type of a field: boxed when it contains its own struct,
     /// optional when it may be absent or `null`.
     fn field_type(&self, field: &Field) -> TokenStream {
-        let mut ty = rust_type(&field.ty, Scope::Models);
+        let Prelude { option, boxed, .. } = self.prelude;
+        let mut ty = rust_type(&field.ty, Scope::Models(self.prelude));
         if field.boxed {
-            ty = quote! { std::boxed::Box<#ty> };
+            ty = quote! { #boxed<#ty> };
         }
         if field.optional() {
-            ty = quote! { std::option::Option<#ty> };
+            ty = quote! { #option<#ty> };
         }
         ty
     }
@@ -161,7 +165,8 @@ impl Emitter<'_> {
                 attributes.push(quote! { deserialize_with = #path });
             }
             if serde.serialized && !field.required {
-                attributes.push(quote! { skip_serializing_if = "std::option::Option::is_none" });
+                let is_none = self.prelude.is_none;
+                attributes.push(quote! { skip_serializing_if = #is_none });
             }
         }
         let attributes = (!attributes.is_empty()).then(|| quote! { #[serde(#(#attributes),*)] });
@@ -172,21 +177,19 @@ impl Emitter<'_> {
     /// field, for structs a caller builds.
     fn builder(&self, model: &Struct) -> TokenStream {
         let name = format_ident!("{}", model.name);
+        let Prelude { none, default, .. } = self.prelude;
         let mut arguments = Vec::new();
         let mut values = Vec::new();
         let mut setters = Vec::new();
         for field in &model.fields {
             let field_name = ident(&field.rust_name);
-            let (ty, converts) = argument(&field.ty);
-            let mut value = match converts {
+            let (ty, converts) = argument(&field.ty, field.boxed, self.prelude);
+            let value = match converts {
                 true => quote! { #field_name.into() },
                 false => quote! { #field_name },
             };
-            if field.boxed {
-                value = quote! { std::boxed::Box::new(#value) };
-            }
             if field.flatten {
-                values.push(quote! { #field_name: std::default::Default::default() });
+                values.push(quote! { #field_name: #default::default() });
                 setters.push(quote! {
                     /// Sets the properties not named above.
                     pub fn #field_name(mut self, #field_name: #ty) -> Self {
@@ -195,11 +198,11 @@ impl Emitter<'_> {
                     }
                 });
             } else if field.optional() {
-                values.push(quote! { #field_name: std::option::Option::None });
+                values.push(quote! { #field_name: #none });
                 setters.push(self.setter(field, &ty, &value));
             } else {
                 arguments.push(quote! { #field_name: #ty });
-                values.push(match converts || field.boxed {
+                values.push(match converts {
                     true => quote! { #field_name: #value },
                     false => quote! { #field_name },
                 });
@@ -233,6 +236,7 @@ impl Emitter<'_> {
             "new" => format_ident!("with_new"),
             _ => field_name.clone(),
         };
+        let some = &self.prelude.some;
         let doc = doc(&format!(
             "Sets [`{0}`](#structfield.{0}).",
             unraw(&field.rust_name)
@@ -240,7 +244,7 @@ impl Emitter<'_> {
         quote! {
             #doc
             pub fn #setter(mut self, #field_name: #ty) -> Self {
-                self.#field_name = std::option::Option::Some(#value);
+                self.#field_name = #some(#value);
                 self
             }
         }
@@ -270,9 +274,10 @@ impl Emitter<'_> {
         // One after the other; the last one's result is the whole check's.
         let mut checks: Vec<TokenStream> = checks.collect();
         let last = checks.pop();
+        let result = &self.prelude.result;
         quote! {
             impl runtime::Validate for #name {
-                fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+                fn validate(&self, path: &str) -> #result<(), runtime::InvalidInput> {
                     let #fields = runtime::validate::Fields::at(path);
                     #(#checks?;)*
                     #last
@@ -290,7 +295,7 @@ impl Emitter<'_> {
     fn alias(&self, model: &Alias) -> TokenStream {
         let name = format_ident!("{}", model.name);
         let doc = doc_opt(model.doc.as_deref());
-        let ty = rust_type(&model.ty, Scope::Models);
+        let ty = rust_type(&model.ty, Scope::Models(self.prelude));
         quote! {
             #doc
             pub type #name = #ty;
@@ -308,7 +313,7 @@ impl Emitter<'_> {
         let types: Vec<_> = model
             .variants
             .iter()
-            .map(|variant| rust_type(&variant.ty, Scope::Models))
+            .map(|variant| rust_type(&variant.ty, Scope::Models(self.prelude)))
             .collect();
         let variant_docs = model.variants.iter().map(|variant| {
             let held = held(&variant.ty);
@@ -318,6 +323,7 @@ impl Emitter<'_> {
             }
         });
         // `From` for each type only one variant holds.
+        let from = &self.prelude.from;
         let conversions = model
             .variants
             .iter()
@@ -333,7 +339,7 @@ impl Emitter<'_> {
             .map(|(variant, ty)| {
                 let variant = format_ident!("{}", variant.rust_name);
                 quote! {
-                    impl std::convert::From<#ty> for #name {
+                    impl #from<#ty> for #name {
                         fn from(value: #ty) -> Self {
                             Self::#variant(value)
                         }
@@ -429,10 +435,14 @@ impl Emitter<'_> {
                 .variants
                 .iter()
                 .any(|variant| !self.holds_validated(&variant.ty)))
-        .then(|| quote! { _ => std::result::Result::Ok(()), });
+        .then(|| {
+            let ok = &self.prelude.ok;
+            quote! { _ => #ok(()), }
+        });
+        let result = &self.prelude.result;
         quote! {
             impl runtime::Validate for #name {
-                fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+                fn validate(&self, path: &str) -> #result<(), runtime::InvalidInput> {
                     match self {
                         #(Self::#checked(value) => runtime::Validate::validate(value, path),)*
                         #unchecked
@@ -454,16 +464,24 @@ impl Emitter<'_> {
             .variants
             .iter()
             .map(|variant| format_ident!("{}", variant.rust_name));
+        let Prelude {
+            result,
+            ok,
+            err,
+            some,
+            none,
+            ..
+        } = self.prelude;
         quote! {
             impl<'de> serde::Deserialize<'de> for #name {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
                     let value = serde_json::Value::deserialize(deserializer)?;
                     let tag = value.get(#property).and_then(serde_json::Value::as_str);
                     match tag {
-                        #(std::option::Option::Some(#tags) => serde_json::from_value(value).map(Self::#variants),)*
-                        std::option::Option::Some(_) => std::result::Result::Ok(Self::Other(value)),
-                        std::option::Option::None => {
-                            return std::result::Result::Err(serde::de::Error::missing_field(#property));
+                        #(#some(#tags) => serde_json::from_value(value).map(Self::#variants),)*
+                        #some(_) => #ok(Self::Other(value)),
+                        #none => {
+                            return #err(serde::de::Error::missing_field(#property));
                         }
                     }
                     .map_err(serde::de::Error::custom)
@@ -489,10 +507,11 @@ impl Emitter<'_> {
             .map(|variant| &variant.wire_name)
             .collect();
         let variant_docs = wires.iter().map(|wire| doc(&format!("`{wire}`")));
+        let Prelude { string, vec, .. } = self.prelude;
         let param_value = model.in_params.then(|| {
             quote! {
                 impl runtime::ParamValue for #name {
-                    fn append_to(&self, name: &'static str, out: &mut std::vec::Vec<(&'static str, std::string::String)>) {
+                    fn append_to(&self, name: &'static str, out: &mut #vec<(&'static str, #string)>) {
                         out.push((name, self.as_str().to_owned()));
                     }
                 }
@@ -523,7 +542,7 @@ impl Emitter<'_> {
             pub enum #name {
                 #(#variant_docs #variants,)*
                 /// A value not listed in the spec, kept as sent.
-                Other(std::string::String),
+                Other(#string),
             }
 
             impl runtime::OpenEnum for #name {

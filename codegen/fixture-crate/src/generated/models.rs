@@ -80,7 +80,7 @@ impl runtime::ParamValue for Kind {
     fn append_to(
         &self,
         name: &'static str,
-        out: &mut std::vec::Vec<(&'static str, std::string::String)>,
+        out: &mut Vec<(&'static str, std::string::String)>,
     ) {
         out.push((name, self.as_str().to_owned()));
     }
@@ -156,7 +156,7 @@ pub struct Widget {
     pub name: std::string::String,
     pub r#type: std::string::String,
     /// Checked before sending: at most 8 characters.
-    pub secret: clover_api_runtime::Secret,
+    pub secret: runtime::Secret,
     /// Checked before sending: at most 4 characters.
     #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub speed: std::option::Option<WidgetSpeed>,
@@ -165,14 +165,14 @@ pub struct Widget {
     pub count: std::option::Option<i32>,
     /// Checked before sending: at most 3 items.
     #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub tags: std::option::Option<std::vec::Vec<std::string::String>>,
+    pub tags: std::option::Option<Vec<std::string::String>>,
     #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub metadata: std::option::Option<
         std::collections::BTreeMap<std::string::String, serde_json::Value>,
     >,
     /// Checked before sending: at least 1 item.
     #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub parts: std::option::Option<std::vec::Vec<Part>>,
+    pub parts: std::option::Option<Vec<Part>>,
     #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub named_parts: std::option::Option<
         std::collections::BTreeMap<std::string::String, Part>,
@@ -188,40 +188,40 @@ impl Widget {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
     pub fn new(
-        name: impl std::convert::Into<std::string::String>,
-        r#type: impl std::convert::Into<std::string::String>,
-        secret: impl std::convert::Into<clover_api_runtime::Secret>,
+        name: impl Into<std::string::String>,
+        r#type: impl Into<std::string::String>,
+        secret: impl Into<runtime::Secret>,
     ) -> Self {
         Self {
             name: name.into(),
             r#type: r#type.into(),
             secret: secret.into(),
-            speed: std::option::Option::None,
-            count: std::option::Option::None,
-            tags: std::option::Option::None,
-            metadata: std::option::Option::None,
-            parts: std::option::Option::None,
-            named_parts: std::option::Option::None,
-            dimensions: std::option::Option::None,
-            gauge: std::option::Option::None,
+            speed: None,
+            count: None,
+            tags: None,
+            metadata: None,
+            parts: None,
+            named_parts: None,
+            dimensions: None,
+            gauge: None,
         }
     }
 
     /// Sets [`speed`](#structfield.speed).
-    pub fn speed(mut self, speed: impl std::convert::Into<WidgetSpeed>) -> Self {
-        self.speed = std::option::Option::Some(speed.into());
+    pub fn speed(mut self, speed: impl Into<WidgetSpeed>) -> Self {
+        self.speed = Some(speed.into());
         self
     }
 
     /// Sets [`count`](#structfield.count).
     pub fn count(mut self, count: i32) -> Self {
-        self.count = std::option::Option::Some(count);
+        self.count = Some(count);
         self
     }
 
     /// Sets [`tags`](#structfield.tags).
-    pub fn tags(mut self, tags: std::vec::Vec<std::string::String>) -> Self {
-        self.tags = std::option::Option::Some(tags);
+    pub fn tags(mut self, tags: Vec<std::string::String>) -> Self {
+        self.tags = Some(tags);
         self
     }
 
@@ -230,13 +230,13 @@ impl Widget {
         mut self,
         metadata: std::collections::BTreeMap<std::string::String, serde_json::Value>,
     ) -> Self {
-        self.metadata = std::option::Option::Some(metadata);
+        self.metadata = Some(metadata);
         self
     }
 
     /// Sets [`parts`](#structfield.parts).
-    pub fn parts(mut self, parts: std::vec::Vec<Part>) -> Self {
-        self.parts = std::option::Option::Some(parts);
+    pub fn parts(mut self, parts: Vec<Part>) -> Self {
+        self.parts = Some(parts);
         self
     }
 
@@ -245,22 +245,19 @@ impl Widget {
         mut self,
         named_parts: std::collections::BTreeMap<std::string::String, Part>,
     ) -> Self {
-        self.named_parts = std::option::Option::Some(named_parts);
+        self.named_parts = Some(named_parts);
         self
     }
 
     /// Sets [`dimensions`](#structfield.dimensions).
-    pub fn dimensions(
-        mut self,
-        dimensions: impl std::convert::Into<WidgetDimensions>,
-    ) -> Self {
-        self.dimensions = std::option::Option::Some(dimensions.into());
+    pub fn dimensions(mut self, dimensions: impl Into<WidgetDimensions>) -> Self {
+        self.dimensions = Some(dimensions.into());
         self
     }
 
     /// Sets [`gauge`](#structfield.gauge).
-    pub fn gauge(mut self, gauge: impl std::convert::Into<Gauge>) -> Self {
-        self.gauge = std::option::Option::Some(gauge.into());
+    pub fn gauge(mut self, gauge: impl Into<Gauge>) -> Self {
+        self.gauge = Some(gauge.into());
         self
     }
 }
@@ -290,7 +287,7 @@ pub struct Part {
 impl Part {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
-    pub fn new(code: impl std::convert::Into<std::string::String>) -> Self {
+    pub fn new(code: impl Into<std::string::String>) -> Self {
         Self { code: code.into() }
     }
 }
@@ -323,8 +320,8 @@ pub struct String {
 
 impl String {
     /// Sets [`value`](#structfield.value).
-    pub fn value(mut self, value: impl std::convert::Into<Option>) -> Self {
-        self.value = std::option::Option::Some(value.into());
+    pub fn value(mut self, value: impl Into<Option>) -> Self {
+        self.value = Some(value.into());
         self
     }
 }
@@ -426,7 +423,7 @@ pub type PaymentId = std::string::String;
 
 pub type Identifier = std::string::String;
 
-pub type Tags = std::vec::Vec<std::string::String>;
+pub type Tags = Vec<std::string::String>;
 
 /// Where a payment stands.
 ///
@@ -466,16 +463,16 @@ pub struct Payment {
     #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub voided_at: std::option::Option<i64>,
     #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub refunds: std::option::Option<std::vec::Vec<Payment>>,
+    pub refunds: std::option::Option<Vec<Payment>>,
     #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub parent: std::option::Option<std::boxed::Box<Payment>>,
+    pub parent: std::option::Option<Box<Payment>>,
     /// What pays.
     #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub source: std::option::Option<PaymentSource>,
     #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub method: std::option::Option<Method>,
     #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub tags: std::option::Option<std::vec::Vec<std::string::String>>,
+    pub tags: std::option::Option<Vec<std::string::String>>,
     #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub owner: std::option::Option<String>,
 }
@@ -483,79 +480,79 @@ pub struct Payment {
 impl Payment {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
-    pub fn new(id: impl std::convert::Into<std::string::String>) -> Self {
+    pub fn new(id: impl Into<std::string::String>) -> Self {
         Self {
             id: id.into(),
-            status: std::option::Option::None,
-            note: std::option::Option::None,
-            annotation: std::option::Option::None,
-            voided_at: std::option::Option::None,
-            refunds: std::option::Option::None,
-            parent: std::option::Option::None,
-            source: std::option::Option::None,
-            method: std::option::Option::None,
-            tags: std::option::Option::None,
-            owner: std::option::Option::None,
+            status: None,
+            note: None,
+            annotation: None,
+            voided_at: None,
+            refunds: None,
+            parent: None,
+            source: None,
+            method: None,
+            tags: None,
+            owner: None,
         }
     }
 
     /// Sets [`status`](#structfield.status).
-    pub fn status(mut self, status: impl std::convert::Into<Status>) -> Self {
-        self.status = std::option::Option::Some(status.into());
+    pub fn status(mut self, status: impl Into<Status>) -> Self {
+        self.status = Some(status.into());
         self
     }
 
     /// Sets [`note`](#structfield.note).
-    pub fn note(mut self, note: impl std::convert::Into<std::string::String>) -> Self {
-        self.note = std::option::Option::Some(note.into());
+    pub fn note(mut self, note: impl Into<std::string::String>) -> Self {
+        self.note = Some(note.into());
         self
     }
 
     /// Sets [`annotation`](#structfield.annotation).
-    pub fn annotation(mut self, annotation: impl std::convert::Into<Note>) -> Self {
-        self.annotation = std::option::Option::Some(annotation.into());
+    pub fn annotation(mut self, annotation: impl Into<Note>) -> Self {
+        self.annotation = Some(annotation.into());
         self
     }
 
     /// Sets [`voided_at`](#structfield.voided_at).
     pub fn voided_at(mut self, voided_at: i64) -> Self {
-        self.voided_at = std::option::Option::Some(voided_at);
+        self.voided_at = Some(voided_at);
         self
     }
 
     /// Sets [`refunds`](#structfield.refunds).
-    pub fn refunds(mut self, refunds: std::vec::Vec<Payment>) -> Self {
-        self.refunds = std::option::Option::Some(refunds);
+    pub fn refunds(mut self, refunds: Vec<Payment>) -> Self {
+        self.refunds = Some(refunds);
         self
     }
 
     /// Sets [`parent`](#structfield.parent).
-    pub fn parent(mut self, parent: impl std::convert::Into<Payment>) -> Self {
-        self.parent = std::option::Option::Some(std::boxed::Box::new(parent.into()));
+    pub fn parent(mut self, parent: impl Into<Box<Payment>>) -> Self {
+        self.parent = Some(parent.into());
         self
     }
 
     /// Sets [`source`](#structfield.source).
-    pub fn source(mut self, source: impl std::convert::Into<PaymentSource>) -> Self {
-        self.source = std::option::Option::Some(source.into());
+    pub fn source(mut self, source: impl Into<PaymentSource>) -> Self {
+        self.source = Some(source.into());
         self
     }
 
     /// Sets [`method`](#structfield.method).
-    pub fn method(mut self, method: impl std::convert::Into<Method>) -> Self {
-        self.method = std::option::Option::Some(method.into());
+    pub fn method(mut self, method: impl Into<Method>) -> Self {
+        self.method = Some(method.into());
         self
     }
 
     /// Sets [`tags`](#structfield.tags).
-    pub fn tags(mut self, tags: std::vec::Vec<std::string::String>) -> Self {
-        self.tags = std::option::Option::Some(tags);
+    pub fn tags(mut self, tags: Vec<std::string::String>) -> Self {
+        self.tags = Some(tags);
         self
     }
 
     /// Sets [`owner`](#structfield.owner).
-    pub fn owner(mut self, owner: impl std::convert::Into<String>) -> Self {
-        self.owner = std::option::Option::Some(owner.into());
+    pub fn owner(mut self, owner: impl Into<String>) -> Self {
+        self.owner = Some(owner.into());
         self
     }
 }
@@ -572,7 +569,7 @@ impl runtime::Validate for Payment {
 
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct PaymentList {
-    pub data: std::vec::Vec<Payment>,
+    pub data: Vec<Payment>,
     pub has_more: std::option::Option<bool>,
 }
 
@@ -617,7 +614,7 @@ pub struct CardPaymentSource {
 impl CardPaymentSource {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
-    pub fn new(card: impl std::convert::Into<CardDetails>) -> Self {
+    pub fn new(card: impl Into<CardDetails>) -> Self {
         Self { card: card.into() }
     }
 }
@@ -638,7 +635,7 @@ pub struct BankPaymentSource {
 impl BankPaymentSource {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
-    pub fn new(account: impl std::convert::Into<std::string::String>) -> Self {
+    pub fn new(account: impl Into<std::string::String>) -> Self {
         Self { account: account.into() }
     }
 }
@@ -652,13 +649,13 @@ impl runtime::Validate for BankPaymentSource {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CardBase {
-    pub number: clover_api_runtime::Secret,
+    pub number: runtime::Secret,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CardDetails {
     /// Checked before sending: matches the pattern `^[0-9]{12,19}$`.
-    pub number: clover_api_runtime::Secret,
+    pub number: runtime::Secret,
     /// Checked before sending: from 1 to 12.
     pub exp_month: i64,
     /// Checked before sending: at least 2 characters.
@@ -669,23 +666,17 @@ pub struct CardDetails {
 impl CardDetails {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
-    pub fn new(
-        number: impl std::convert::Into<clover_api_runtime::Secret>,
-        exp_month: i64,
-    ) -> Self {
+    pub fn new(number: impl Into<runtime::Secret>, exp_month: i64) -> Self {
         Self {
             number: number.into(),
             exp_month,
-            nickname: std::option::Option::None,
+            nickname: None,
         }
     }
 
     /// Sets [`nickname`](#structfield.nickname).
-    pub fn nickname(
-        mut self,
-        nickname: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.nickname = std::option::Option::Some(nickname.into());
+    pub fn nickname(mut self, nickname: impl Into<std::string::String>) -> Self {
+        self.nickname = Some(nickname.into());
         self
     }
 }
@@ -731,15 +722,11 @@ impl<'de> serde::Deserialize<'de> for Method {
         let value = serde_json::Value::deserialize(deserializer)?;
         let tag = value.get("kind").and_then(serde_json::Value::as_str);
         match tag {
-            std::option::Option::Some("wallet") => {
-                serde_json::from_value(value).map(Self::Wallet)
-            }
-            std::option::Option::Some("CashMethod") => {
-                serde_json::from_value(value).map(Self::CashMethod)
-            }
-            std::option::Option::Some(_) => std::result::Result::Ok(Self::Other(value)),
-            std::option::Option::None => {
-                return std::result::Result::Err(serde::de::Error::missing_field("kind"));
+            Some("wallet") => serde_json::from_value(value).map(Self::Wallet),
+            Some("CashMethod") => serde_json::from_value(value).map(Self::CashMethod),
+            Some(_) => Ok(Self::Other(value)),
+            None => {
+                return Err(serde::de::Error::missing_field("kind"));
             }
         }
             .map_err(serde::de::Error::custom)
@@ -756,8 +743,8 @@ impl WalletMethod {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
     pub fn new(
-        kind: impl std::convert::Into<std::string::String>,
-        wallet: impl std::convert::Into<std::string::String>,
+        kind: impl Into<std::string::String>,
+        wallet: impl Into<std::string::String>,
     ) -> Self {
         Self {
             kind: kind.into(),
@@ -776,16 +763,16 @@ pub struct CashMethod {
 impl CashMethod {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
-    pub fn new(kind: impl std::convert::Into<std::string::String>) -> Self {
+    pub fn new(kind: impl Into<std::string::String>) -> Self {
         Self {
             kind: kind.into(),
-            tendered: std::option::Option::None,
+            tendered: None,
         }
     }
 
     /// Sets [`tendered`](#structfield.tendered).
     pub fn tendered(mut self, tendered: i64) -> Self {
-        self.tendered = std::option::Option::Some(tendered);
+        self.tendered = Some(tendered);
         self
     }
 }
@@ -816,8 +803,8 @@ pub struct Note {
 
 impl Note {
     /// Sets [`text`](#structfield.text).
-    pub fn text(mut self, text: impl std::convert::Into<NoteText>) -> Self {
-        self.text = std::option::Option::Some(text.into());
+    pub fn text(mut self, text: impl Into<NoteText>) -> Self {
+        self.text = Some(text.into());
         self
     }
 }
@@ -849,7 +836,7 @@ impl runtime::ParamValue for Color {
     fn append_to(
         &self,
         name: &'static str,
-        out: &mut std::vec::Vec<(&'static str, std::string::String)>,
+        out: &mut Vec<(&'static str, std::string::String)>,
     ) {
         out.push((name, self.as_str().to_owned()));
     }
@@ -860,7 +847,7 @@ pub struct Filter {
     /// Checked before sending: at most 8 characters.
     pub name: std::string::String,
     #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub colors: std::option::Option<std::vec::Vec<Color>>,
+    pub colors: std::option::Option<Vec<Color>>,
     #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub size: std::option::Option<i64>,
 }
@@ -868,23 +855,23 @@ pub struct Filter {
 impl Filter {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
-    pub fn new(name: impl std::convert::Into<std::string::String>) -> Self {
+    pub fn new(name: impl Into<std::string::String>) -> Self {
         Self {
             name: name.into(),
-            colors: std::option::Option::None,
-            size: std::option::Option::None,
+            colors: None,
+            size: None,
         }
     }
 
     /// Sets [`colors`](#structfield.colors).
-    pub fn colors(mut self, colors: std::vec::Vec<Color>) -> Self {
-        self.colors = std::option::Option::Some(colors);
+    pub fn colors(mut self, colors: Vec<Color>) -> Self {
+        self.colors = Some(colors);
         self
     }
 
     /// Sets [`size`](#structfield.size).
     pub fn size(mut self, size: i64) -> Self {
-        self.size = std::option::Option::Some(size);
+        self.size = Some(size);
         self
     }
 }
@@ -907,13 +894,13 @@ pub struct Point {
 impl Point {
     /// Sets [`x`](#structfield.x).
     pub fn x(mut self, x: i64) -> Self {
-        self.x = std::option::Option::Some(x);
+        self.x = Some(x);
         self
     }
 
     /// Sets [`y`](#structfield.y).
     pub fn y(mut self, y: i64) -> Self {
-        self.y = std::option::Option::Some(y);
+        self.y = Some(y);
         self
     }
 }
@@ -921,11 +908,11 @@ impl Point {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Upload {
     pub title: std::string::String,
-    pub data: clover_api_runtime::Binary,
+    pub data: runtime::Binary,
     #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub thumbnail: std::option::Option<clover_api_runtime::Binary>,
+    pub thumbnail: std::option::Option<runtime::Binary>,
     #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub tags: std::option::Option<std::vec::Vec<std::string::String>>,
+    pub tags: std::option::Option<Vec<std::string::String>>,
     #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub color: std::option::Option<Color>,
     #[serde(skip_serializing_if = "std::option::Option::is_none")]
@@ -936,43 +923,40 @@ impl Upload {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
     pub fn new(
-        title: impl std::convert::Into<std::string::String>,
-        data: impl std::convert::Into<clover_api_runtime::Binary>,
+        title: impl Into<std::string::String>,
+        data: impl Into<runtime::Binary>,
     ) -> Self {
         Self {
             title: title.into(),
             data: data.into(),
-            thumbnail: std::option::Option::None,
-            tags: std::option::Option::None,
-            color: std::option::Option::None,
-            origin: std::option::Option::None,
+            thumbnail: None,
+            tags: None,
+            color: None,
+            origin: None,
         }
     }
 
     /// Sets [`thumbnail`](#structfield.thumbnail).
-    pub fn thumbnail(
-        mut self,
-        thumbnail: impl std::convert::Into<clover_api_runtime::Binary>,
-    ) -> Self {
-        self.thumbnail = std::option::Option::Some(thumbnail.into());
+    pub fn thumbnail(mut self, thumbnail: impl Into<runtime::Binary>) -> Self {
+        self.thumbnail = Some(thumbnail.into());
         self
     }
 
     /// Sets [`tags`](#structfield.tags).
-    pub fn tags(mut self, tags: std::vec::Vec<std::string::String>) -> Self {
-        self.tags = std::option::Option::Some(tags);
+    pub fn tags(mut self, tags: Vec<std::string::String>) -> Self {
+        self.tags = Some(tags);
         self
     }
 
     /// Sets [`color`](#structfield.color).
-    pub fn color(mut self, color: impl std::convert::Into<Color>) -> Self {
-        self.color = std::option::Option::Some(color.into());
+    pub fn color(mut self, color: impl Into<Color>) -> Self {
+        self.color = Some(color.into());
         self
     }
 
     /// Sets [`origin`](#structfield.origin).
-    pub fn origin(mut self, origin: impl std::convert::Into<Point>) -> Self {
-        self.origin = std::option::Option::Some(origin.into());
+    pub fn origin(mut self, origin: impl Into<Point>) -> Self {
+        self.origin = Some(origin.into());
         self
     }
 }
@@ -985,8 +969,8 @@ pub struct GaugeValuePair {
 
 impl GaugeValuePair {
     /// Sets [`a`](#structfield.a).
-    pub fn a(mut self, a: impl std::convert::Into<std::string::String>) -> Self {
-        self.a = std::option::Option::Some(a.into());
+    pub fn a(mut self, a: impl Into<std::string::String>) -> Self {
+        self.a = Some(a.into());
         self
     }
 }
@@ -1028,19 +1012,19 @@ impl std::convert::From<GaugeValuePair> for GaugeValue {
 #[serde(untagged)]
 pub enum GaugeIds {
     /// Holds a list.
-    StringList(std::vec::Vec<std::string::String>),
+    StringList(Vec<std::string::String>),
     /// Holds a list.
-    IntegerList(std::vec::Vec<i64>),
+    IntegerList(Vec<i64>),
 }
 
-impl std::convert::From<std::vec::Vec<std::string::String>> for GaugeIds {
-    fn from(value: std::vec::Vec<std::string::String>) -> Self {
+impl std::convert::From<Vec<std::string::String>> for GaugeIds {
+    fn from(value: Vec<std::string::String>) -> Self {
         Self::StringList(value)
     }
 }
 
-impl std::convert::From<std::vec::Vec<i64>> for GaugeIds {
-    fn from(value: std::vec::Vec<i64>) -> Self {
+impl std::convert::From<Vec<i64>> for GaugeIds {
+    fn from(value: Vec<i64>) -> Self {
         Self::IntegerList(value)
     }
 }
@@ -1058,11 +1042,9 @@ pub struct Gauge {
     pub mode: std::option::Option<i64>,
     /// Checked before sending: each item: at most 3 characters.
     #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub labels: std::option::Option<
-        std::vec::Vec<std::option::Option<std::string::String>>,
-    >,
+    pub labels: std::option::Option<Vec<std::option::Option<std::string::String>>>,
     #[serde(skip_serializing_if = "std::option::Option::is_none")]
-    pub grid: std::option::Option<std::vec::Vec<std::vec::Vec<Cell>>>,
+    pub grid: std::option::Option<Vec<Vec<Cell>>>,
     #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub value: std::option::Option<GaugeValue>,
     #[serde(skip_serializing_if = "std::option::Option::is_none")]
@@ -1083,59 +1065,59 @@ impl Gauge {
     pub fn new(level: f64) -> Self {
         Self {
             level,
-            ratio: std::option::Option::None,
-            mode: std::option::Option::None,
-            labels: std::option::Option::None,
-            grid: std::option::Option::None,
-            value: std::option::Option::None,
-            ids: std::option::Option::None,
-            anything_but_text: std::option::Option::None,
-            other_properties: std::default::Default::default(),
+            ratio: None,
+            mode: None,
+            labels: None,
+            grid: None,
+            value: None,
+            ids: None,
+            anything_but_text: None,
+            other_properties: Default::default(),
         }
     }
 
     /// Sets [`ratio`](#structfield.ratio).
     pub fn ratio(mut self, ratio: f64) -> Self {
-        self.ratio = std::option::Option::Some(ratio);
+        self.ratio = Some(ratio);
         self
     }
 
     /// Sets [`mode`](#structfield.mode).
     pub fn mode(mut self, mode: i64) -> Self {
-        self.mode = std::option::Option::Some(mode);
+        self.mode = Some(mode);
         self
     }
 
     /// Sets [`labels`](#structfield.labels).
     pub fn labels(
         mut self,
-        labels: std::vec::Vec<std::option::Option<std::string::String>>,
+        labels: Vec<std::option::Option<std::string::String>>,
     ) -> Self {
-        self.labels = std::option::Option::Some(labels);
+        self.labels = Some(labels);
         self
     }
 
     /// Sets [`grid`](#structfield.grid).
-    pub fn grid(mut self, grid: std::vec::Vec<std::vec::Vec<Cell>>) -> Self {
-        self.grid = std::option::Option::Some(grid);
+    pub fn grid(mut self, grid: Vec<Vec<Cell>>) -> Self {
+        self.grid = Some(grid);
         self
     }
 
     /// Sets [`value`](#structfield.value).
-    pub fn value(mut self, value: impl std::convert::Into<GaugeValue>) -> Self {
-        self.value = std::option::Option::Some(value.into());
+    pub fn value(mut self, value: impl Into<GaugeValue>) -> Self {
+        self.value = Some(value.into());
         self
     }
 
     /// Sets [`ids`](#structfield.ids).
-    pub fn ids(mut self, ids: impl std::convert::Into<GaugeIds>) -> Self {
-        self.ids = std::option::Option::Some(ids.into());
+    pub fn ids(mut self, ids: impl Into<GaugeIds>) -> Self {
+        self.ids = Some(ids.into());
         self
     }
 
     /// Sets [`anything_but_text`](#structfield.anything_but_text).
     pub fn anything_but_text(mut self, anything_but_text: serde_json::Value) -> Self {
-        self.anything_but_text = std::option::Option::Some(anything_but_text);
+        self.anything_but_text = Some(anything_but_text);
         self
     }
 
@@ -1188,7 +1170,7 @@ pub struct Cell {
 impl Cell {
     /// Starts from the required fields, in the order of the spec; every
     /// optional one is unset.
-    pub fn new(code: impl std::convert::Into<std::string::String>) -> Self {
+    pub fn new(code: impl Into<std::string::String>) -> Self {
         Self { code: code.into() }
     }
 }
@@ -1259,8 +1241,8 @@ pub struct Reading {
     pub cell: std::option::Option<Cell>,
     pub detail: std::option::Option<Detail>,
     pub shape: std::option::Option<Shape>,
-    pub flavors: std::option::Option<std::vec::Vec<FlavorsItem>>,
-    pub other_flavors: std::option::Option<std::vec::Vec<FlavorsItem>>,
+    pub flavors: std::option::Option<Vec<FlavorsItem>>,
+    pub other_flavors: std::option::Option<Vec<FlavorsItem>>,
     /// How loud.
     pub level: std::option::Option<i64>,
     pub scores: std::option::Option<
@@ -1283,7 +1265,7 @@ pub struct Shape {
     pub kind: std::option::Option<std::string::String>,
 }
 
-pub type Flavors = std::vec::Vec<FlavorsItem>;
+pub type Flavors = Vec<FlavorsItem>;
 
 /// How loud.
 pub type Level = i64;
@@ -1292,7 +1274,7 @@ pub type Level = i64;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetItemParams {
     pub r#type: std::option::Option<Kind>,
-    pub expand: std::option::Option<std::vec::Vec<std::string::String>>,
+    pub expand: std::option::Option<Vec<std::string::String>>,
     /// Checked before sending: from 1 to 100.
     pub limit: std::option::Option<i64>,
     pub created_gt: std::option::Option<i64>,
@@ -1302,41 +1284,38 @@ pub struct GetItemParams {
 
 impl GetItemParams {
     /// Sets [`type`](#structfield.type).
-    pub fn r#type(mut self, r#type: impl std::convert::Into<Kind>) -> Self {
-        self.r#type = std::option::Option::Some(r#type.into());
+    pub fn r#type(mut self, r#type: impl Into<Kind>) -> Self {
+        self.r#type = Some(r#type.into());
         self
     }
 
     /// Sets [`expand`](#structfield.expand).
-    pub fn expand(mut self, expand: std::vec::Vec<std::string::String>) -> Self {
-        self.expand = std::option::Option::Some(expand);
+    pub fn expand(mut self, expand: Vec<std::string::String>) -> Self {
+        self.expand = Some(expand);
         self
     }
 
     /// Sets [`limit`](#structfield.limit).
     pub fn limit(mut self, limit: i64) -> Self {
-        self.limit = std::option::Option::Some(limit);
+        self.limit = Some(limit);
         self
     }
 
     /// Sets [`created_gt`](#structfield.created_gt).
     pub fn created_gt(mut self, created_gt: i64) -> Self {
-        self.created_gt = std::option::Option::Some(created_gt);
+        self.created_gt = Some(created_gt);
         self
     }
 
     /// Sets [`x_trace`](#structfield.x_trace).
-    pub fn x_trace(
-        mut self,
-        x_trace: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.x_trace = std::option::Option::Some(x_trace.into());
+    pub fn x_trace(mut self, x_trace: impl Into<std::string::String>) -> Self {
+        self.x_trace = Some(x_trace.into());
         self
     }
 
     /// Sets [`flag`](#structfield.flag).
     pub fn flag(mut self, flag: bool) -> Self {
-        self.flag = std::option::Option::Some(flag);
+        self.flag = Some(flag);
         self
     }
 }
@@ -1360,15 +1339,15 @@ impl ListPaymentsParams {
     /// Sets [`starting_after`](#structfield.starting_after).
     pub fn starting_after(
         mut self,
-        starting_after: impl std::convert::Into<std::string::String>,
+        starting_after: impl Into<std::string::String>,
     ) -> Self {
-        self.starting_after = std::option::Option::Some(starting_after.into());
+        self.starting_after = Some(starting_after.into());
         self
     }
 
     /// Sets [`limit`](#structfield.limit).
     pub fn limit(mut self, limit: i64) -> Self {
-        self.limit = std::option::Option::Some(limit);
+        self.limit = Some(limit);
         self
     }
 }
@@ -1383,55 +1362,55 @@ impl runtime::Validate for ListPaymentsParams {
 /// Optional parameters of [`Client::get_file`](crate::Client::get_file).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetFileParams {
-    pub words: std::option::Option<std::vec::Vec<std::string::String>>,
-    pub pipes: std::option::Option<std::vec::Vec<Color>>,
+    pub words: std::option::Option<Vec<std::string::String>>,
+    pub pipes: std::option::Option<Vec<Color>>,
     pub filter: std::option::Option<Filter>,
     pub point: std::option::Option<Point>,
     pub r#box: std::option::Option<Point>,
-    pub x_tags: std::option::Option<std::vec::Vec<std::string::String>>,
-    pub prefs: std::option::Option<std::vec::Vec<std::string::String>>,
+    pub x_tags: std::option::Option<Vec<std::string::String>>,
+    pub prefs: std::option::Option<Vec<std::string::String>>,
 }
 
 impl GetFileParams {
     /// Sets [`words`](#structfield.words).
-    pub fn words(mut self, words: std::vec::Vec<std::string::String>) -> Self {
-        self.words = std::option::Option::Some(words);
+    pub fn words(mut self, words: Vec<std::string::String>) -> Self {
+        self.words = Some(words);
         self
     }
 
     /// Sets [`pipes`](#structfield.pipes).
-    pub fn pipes(mut self, pipes: std::vec::Vec<Color>) -> Self {
-        self.pipes = std::option::Option::Some(pipes);
+    pub fn pipes(mut self, pipes: Vec<Color>) -> Self {
+        self.pipes = Some(pipes);
         self
     }
 
     /// Sets [`filter`](#structfield.filter).
-    pub fn filter(mut self, filter: impl std::convert::Into<Filter>) -> Self {
-        self.filter = std::option::Option::Some(filter.into());
+    pub fn filter(mut self, filter: impl Into<Filter>) -> Self {
+        self.filter = Some(filter.into());
         self
     }
 
     /// Sets [`point`](#structfield.point).
-    pub fn point(mut self, point: impl std::convert::Into<Point>) -> Self {
-        self.point = std::option::Option::Some(point.into());
+    pub fn point(mut self, point: impl Into<Point>) -> Self {
+        self.point = Some(point.into());
         self
     }
 
     /// Sets [`box`](#structfield.box).
-    pub fn r#box(mut self, r#box: impl std::convert::Into<Point>) -> Self {
-        self.r#box = std::option::Option::Some(r#box.into());
+    pub fn r#box(mut self, r#box: impl Into<Point>) -> Self {
+        self.r#box = Some(r#box.into());
         self
     }
 
     /// Sets [`x_tags`](#structfield.x_tags).
-    pub fn x_tags(mut self, x_tags: std::vec::Vec<std::string::String>) -> Self {
-        self.x_tags = std::option::Option::Some(x_tags);
+    pub fn x_tags(mut self, x_tags: Vec<std::string::String>) -> Self {
+        self.x_tags = Some(x_tags);
         self
     }
 
     /// Sets [`prefs`](#structfield.prefs).
-    pub fn prefs(mut self, prefs: std::vec::Vec<std::string::String>) -> Self {
-        self.prefs = std::option::Option::Some(prefs);
+    pub fn prefs(mut self, prefs: Vec<std::string::String>) -> Self {
+        self.prefs = Some(prefs);
         self
     }
 }
@@ -1451,7 +1430,7 @@ pub enum GetShapesResponse {
     /// HTTP 202: Still being drawn.
     Accepted,
     /// HTTP 203: A drawing.
-    NonAuthoritative(clover_api_runtime::Bytes),
+    NonAuthoritative(runtime::Bytes),
 }
 
 impl GetShapesResponse {
@@ -1462,9 +1441,9 @@ impl GetShapesResponse {
     ) -> std::result::Result<Self, runtime::DecodeFailure> {
         match status {
             200 => runtime::decode::json(status, body).map(Self::Ok),
-            202 => std::result::Result::Ok(Self::Accepted),
+            202 => Ok(Self::Accepted),
             203 => runtime::decode::bytes(status, body).map(Self::NonAuthoritative),
-            _ => std::result::Result::Err(runtime::DecodeFailure::undeclared(status)),
+            _ => Err(runtime::DecodeFailure::undeclared(status)),
         }
     }
 }
@@ -1478,7 +1457,7 @@ pub struct GetReportParams {
 impl GetReportParams {
     /// Sets [`limit`](#structfield.limit).
     pub fn limit(mut self, limit: i64) -> Self {
-        self.limit = std::option::Option::Some(limit);
+        self.limit = Some(limit);
         self
     }
 }
