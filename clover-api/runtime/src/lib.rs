@@ -11,6 +11,7 @@
 //! `error` says what went wrong.
 
 mod api;
+mod builder;
 mod client;
 mod credentials;
 pub mod decode;

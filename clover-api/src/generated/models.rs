@@ -239,17 +239,8 @@ impl OauthTokenRequest {
         }
     }
 
-    /// Sets [`client_secret`](#structfield.client_secret).
-    pub fn client_secret(mut self, client_secret: impl Into<runtime::Secret>) -> Self {
-        self.client_secret = Some(client_secret.into());
-        self
-    }
-
-    /// Sets [`code_verifier`](#structfield.code_verifier).
-    pub fn code_verifier(mut self, code_verifier: impl Into<runtime::Secret>) -> Self {
-        self.code_verifier = Some(code_verifier.into());
-        self
-    }
+    runtime::setter!(client_secret: impl Into<runtime::Secret>);
+    runtime::setter!(code_verifier: impl Into<runtime::Secret>);
 }
 
 impl runtime::Validate for OauthTokenRequest {
@@ -350,11 +341,7 @@ impl OauthMigrateRequest {
         }
     }
 
-    /// Sets [`code_challenge`](#structfield.code_challenge).
-    pub fn code_challenge(mut self, code_challenge: impl Into<String>) -> Self {
-        self.code_challenge = Some(code_challenge.into());
-        self
-    }
+    runtime::setter!(code_challenge: impl Into<String>);
 }
 
 impl runtime::Validate for OauthMigrateRequest {
@@ -586,89 +573,20 @@ impl CardDetails {
         }
     }
 
-    /// Sets [`number`](#structfield.number).
-    pub fn number(mut self, number: impl Into<runtime::Secret>) -> Self {
-        self.number = Some(number.into());
-        self
-    }
-
-    /// Sets [`encrypted_pan`](#structfield.encrypted_pan).
-    pub fn encrypted_pan(mut self, encrypted_pan: impl Into<runtime::Secret>) -> Self {
-        self.encrypted_pan = Some(encrypted_pan.into());
-        self
-    }
-
-    /// Sets [`transarmor_key_id`](#structfield.transarmor_key_id).
-    pub fn transarmor_key_id(mut self, transarmor_key_id: impl Into<String>) -> Self {
-        self.transarmor_key_id = Some(transarmor_key_id.into());
-        self
-    }
-
-    /// Sets [`first6`](#structfield.first6).
-    pub fn first6(mut self, first6: impl Into<String>) -> Self {
-        self.first6 = Some(first6.into());
-        self
-    }
-
-    /// Sets [`last4`](#structfield.last4).
-    pub fn last4(mut self, last4: impl Into<String>) -> Self {
-        self.last4 = Some(last4.into());
-        self
-    }
-
-    /// Sets [`brand`](#structfield.brand).
-    pub fn brand(mut self, brand: impl Into<CardBrand>) -> Self {
-        self.brand = Some(brand.into());
-        self
-    }
-
-    /// Sets [`country`](#structfield.country).
-    pub fn country(mut self, country: impl Into<String>) -> Self {
-        self.country = Some(country.into());
-        self
-    }
-
-    /// Sets [`name`](#structfield.name).
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets [`address_line1`](#structfield.address_line1).
-    pub fn address_line1(mut self, address_line1: impl Into<String>) -> Self {
-        self.address_line1 = Some(address_line1.into());
-        self
-    }
-
-    /// Sets [`address_line2`](#structfield.address_line2).
-    pub fn address_line2(mut self, address_line2: impl Into<String>) -> Self {
-        self.address_line2 = Some(address_line2.into());
-        self
-    }
-
-    /// Sets [`address_city`](#structfield.address_city).
-    pub fn address_city(mut self, address_city: impl Into<String>) -> Self {
-        self.address_city = Some(address_city.into());
-        self
-    }
-
-    /// Sets [`address_state`](#structfield.address_state).
-    pub fn address_state(mut self, address_state: impl Into<String>) -> Self {
-        self.address_state = Some(address_state.into());
-        self
-    }
-
-    /// Sets [`address_zip`](#structfield.address_zip).
-    pub fn address_zip(mut self, address_zip: impl Into<String>) -> Self {
-        self.address_zip = Some(address_zip.into());
-        self
-    }
-
-    /// Sets [`address_country`](#structfield.address_country).
-    pub fn address_country(mut self, address_country: impl Into<String>) -> Self {
-        self.address_country = Some(address_country.into());
-        self
-    }
+    runtime::setter!(number: impl Into<runtime::Secret>);
+    runtime::setter!(encrypted_pan: impl Into<runtime::Secret>);
+    runtime::setter!(transarmor_key_id: impl Into<String>);
+    runtime::setter!(first6: impl Into<String>);
+    runtime::setter!(last4: impl Into<String>);
+    runtime::setter!(brand: impl Into<CardBrand>);
+    runtime::setter!(country: impl Into<String>);
+    runtime::setter!(name: impl Into<String>);
+    runtime::setter!(address_line1: impl Into<String>);
+    runtime::setter!(address_line2: impl Into<String>);
+    runtime::setter!(address_city: impl Into<String>);
+    runtime::setter!(address_state: impl Into<String>);
+    runtime::setter!(address_zip: impl Into<String>);
+    runtime::setter!(address_country: impl Into<String>);
 }
 
 impl runtime::Validate for CardDetails {
@@ -823,47 +741,13 @@ impl AchDetails {
         }
     }
 
-    /// Sets [`encrypted`](#structfield.encrypted).
-    pub fn encrypted(mut self, encrypted: bool) -> Self {
-        self.encrypted = Some(encrypted);
-        self
-    }
-
-    /// Sets [`first_name`](#structfield.first_name).
-    pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
-        self.first_name = Some(first_name.into());
-        self
-    }
-
-    /// Sets [`last_name`](#structfield.last_name).
-    pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
-        self.last_name = Some(last_name.into());
-        self
-    }
-
-    /// Sets [`business_name`](#structfield.business_name).
-    pub fn business_name(mut self, business_name: impl Into<String>) -> Self {
-        self.business_name = Some(business_name.into());
-        self
-    }
-
-    /// Sets [`session_id`](#structfield.session_id).
-    pub fn session_id(mut self, session_id: impl Into<String>) -> Self {
-        self.session_id = Some(session_id.into());
-        self
-    }
-
-    /// Sets [`address_line2`](#structfield.address_line2).
-    pub fn address_line2(mut self, address_line2: impl Into<String>) -> Self {
-        self.address_line2 = Some(address_line2.into());
-        self
-    }
-
-    /// Sets [`address_country`](#structfield.address_country).
-    pub fn address_country(mut self, address_country: impl Into<String>) -> Self {
-        self.address_country = Some(address_country.into());
-        self
-    }
+    runtime::setter!(encrypted: bool);
+    runtime::setter!(first_name: impl Into<String>);
+    runtime::setter!(last_name: impl Into<String>);
+    runtime::setter!(business_name: impl Into<String>);
+    runtime::setter!(session_id: impl Into<String>);
+    runtime::setter!(address_line2: impl Into<String>);
+    runtime::setter!(address_country: impl Into<String>);
 }
 
 impl runtime::Validate for AchDetails {
@@ -994,23 +878,9 @@ impl AchAgreement {
         }
     }
 
-    /// Sets [`type`](#structfield.type).
-    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
-        self.r#type = Some(r#type.into());
-        self
-    }
-
-    /// Sets [`locale`](#structfield.locale).
-    pub fn locale(mut self, locale: impl Into<String>) -> Self {
-        self.locale = Some(locale.into());
-        self
-    }
-
-    /// Sets [`template_data`](#structfield.template_data).
-    pub fn template_data(mut self, template_data: impl Into<String>) -> Self {
-        self.template_data = Some(template_data.into());
-        self
-    }
+    runtime::setter!(r#type as "type": impl Into<String>);
+    runtime::setter!(locale: impl Into<String>);
+    runtime::setter!(template_data: impl Into<String>);
 }
 
 impl runtime::Validate for AchAgreement {
@@ -1072,20 +942,8 @@ impl GiftCardDetails {
         }
     }
 
-    /// Sets [`security_code`](#structfield.security_code).
-    pub fn security_code(mut self, security_code: impl Into<runtime::Secret>) -> Self {
-        self.security_code = Some(security_code.into());
-        self
-    }
-
-    /// Sets [`foreign_access_code`](#structfield.foreign_access_code).
-    pub fn foreign_access_code(
-        mut self,
-        foreign_access_code: impl Into<runtime::Secret>,
-    ) -> Self {
-        self.foreign_access_code = Some(foreign_access_code.into());
-        self
-    }
+    runtime::setter!(security_code: impl Into<runtime::Secret>);
+    runtime::setter!(foreign_access_code: impl Into<runtime::Secret>);
 }
 
 impl runtime::Validate for GiftCardDetails {
@@ -1329,74 +1187,17 @@ impl ExternalToken {
         }
     }
 
-    /// Sets [`transarmor_token_attribute`](#structfield.transarmor_token_attribute).
-    pub fn transarmor_token_attribute(
-        mut self,
-        transarmor_token_attribute: impl Into<TransarmorTokenAttribute>,
-    ) -> Self {
-        self.transarmor_token_attribute = Some(transarmor_token_attribute.into());
-        self
-    }
-
-    /// Sets [`name`](#structfield.name).
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets [`brand`](#structfield.brand).
-    pub fn brand(mut self, brand: impl Into<CardBrand>) -> Self {
-        self.brand = Some(brand.into());
-        self
-    }
-
-    /// Sets [`first6`](#structfield.first6).
-    pub fn first6(mut self, first6: impl Into<String>) -> Self {
-        self.first6 = Some(first6.into());
-        self
-    }
-
-    /// Sets [`last4`](#structfield.last4).
-    pub fn last4(mut self, last4: impl Into<String>) -> Self {
-        self.last4 = Some(last4.into());
-        self
-    }
-
-    /// Sets [`address_line1`](#structfield.address_line1).
-    pub fn address_line1(mut self, address_line1: impl Into<String>) -> Self {
-        self.address_line1 = Some(address_line1.into());
-        self
-    }
-
-    /// Sets [`address_line2`](#structfield.address_line2).
-    pub fn address_line2(mut self, address_line2: impl Into<String>) -> Self {
-        self.address_line2 = Some(address_line2.into());
-        self
-    }
-
-    /// Sets [`address_city`](#structfield.address_city).
-    pub fn address_city(mut self, address_city: impl Into<String>) -> Self {
-        self.address_city = Some(address_city.into());
-        self
-    }
-
-    /// Sets [`address_state`](#structfield.address_state).
-    pub fn address_state(mut self, address_state: impl Into<String>) -> Self {
-        self.address_state = Some(address_state.into());
-        self
-    }
-
-    /// Sets [`address_zip`](#structfield.address_zip).
-    pub fn address_zip(mut self, address_zip: impl Into<String>) -> Self {
-        self.address_zip = Some(address_zip.into());
-        self
-    }
-
-    /// Sets [`address_country`](#structfield.address_country).
-    pub fn address_country(mut self, address_country: impl Into<String>) -> Self {
-        self.address_country = Some(address_country.into());
-        self
-    }
+    runtime::setter!(transarmor_token_attribute: impl Into<TransarmorTokenAttribute>);
+    runtime::setter!(name: impl Into<String>);
+    runtime::setter!(brand: impl Into<CardBrand>);
+    runtime::setter!(first6: impl Into<String>);
+    runtime::setter!(last4: impl Into<String>);
+    runtime::setter!(address_line1: impl Into<String>);
+    runtime::setter!(address_line2: impl Into<String>);
+    runtime::setter!(address_city: impl Into<String>);
+    runtime::setter!(address_state: impl Into<String>);
+    runtime::setter!(address_zip: impl Into<String>);
+    runtime::setter!(address_country: impl Into<String>);
 }
 
 impl runtime::Validate for ExternalToken {
@@ -1426,17 +1227,8 @@ pub struct TransarmorTokenAttribute {
 }
 
 impl TransarmorTokenAttribute {
-    /// Sets [`exp_month`](#structfield.exp_month).
-    pub fn exp_month(mut self, exp_month: impl Into<String>) -> Self {
-        self.exp_month = Some(exp_month.into());
-        self
-    }
-
-    /// Sets [`exp_year`](#structfield.exp_year).
-    pub fn exp_year(mut self, exp_year: impl Into<String>) -> Self {
-        self.exp_year = Some(exp_year.into());
-        self
-    }
+    runtime::setter!(exp_month: impl Into<String>);
+    runtime::setter!(exp_year: impl Into<String>);
 }
 
 impl runtime::Validate for TransarmorTokenAttribute {
@@ -1687,134 +1479,25 @@ impl CreateChargeRequest {
         }
     }
 
-    /// Sets [`capture`](#structfield.capture).
-    pub fn capture(mut self, capture: bool) -> Self {
-        self.capture = Some(capture);
-        self
-    }
-
-    /// Sets [`partial_redemption`](#structfield.partial_redemption).
-    pub fn partial_redemption(mut self, partial_redemption: bool) -> Self {
-        self.partial_redemption = Some(partial_redemption);
-        self
-    }
-
-    /// Sets [`description`](#structfield.description).
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
-    /// Sets [`ecomind`](#structfield.ecomind).
-    pub fn ecomind(mut self, ecomind: impl Into<Ecomind>) -> Self {
-        self.ecomind = Some(ecomind.into());
-        self
-    }
-
-    /// Sets [`external_reference_id`](#structfield.external_reference_id).
-    pub fn external_reference_id(
-        mut self,
-        external_reference_id: impl Into<String>,
-    ) -> Self {
-        self.external_reference_id = Some(external_reference_id.into());
-        self
-    }
-
-    /// Sets [`external_customer_reference`](#structfield.external_customer_reference).
-    pub fn external_customer_reference(
-        mut self,
-        external_customer_reference: impl Into<String>,
-    ) -> Self {
-        self.external_customer_reference = Some(external_customer_reference.into());
-        self
-    }
-
-    /// Sets [`receipt_email`](#structfield.receipt_email).
-    pub fn receipt_email(mut self, receipt_email: impl Into<String>) -> Self {
-        self.receipt_email = Some(receipt_email.into());
-        self
-    }
-
-    /// Sets [`site_url`](#structfield.site_url).
-    pub fn site_url(mut self, site_url: impl Into<String>) -> Self {
-        self.site_url = Some(site_url.into());
-        self
-    }
-
-    /// Sets [`metadata`](#structfield.metadata).
-    pub fn metadata(
-        mut self,
-        metadata: std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Sets [`soft_descriptor`](#structfield.soft_descriptor).
-    pub fn soft_descriptor(
-        mut self,
-        soft_descriptor: impl Into<SoftDescriptor>,
-    ) -> Self {
-        self.soft_descriptor = Some(soft_descriptor.into());
-        self
-    }
-
-    /// Sets [`intent`](#structfield.intent).
-    pub fn intent(mut self, intent: impl Into<ChargeIntent>) -> Self {
-        self.intent = Some(intent.into());
-        self
-    }
-
-    /// Sets [`stored_credentials`](#structfield.stored_credentials).
-    pub fn stored_credentials(
-        mut self,
-        stored_credentials: impl Into<StoredCredentials>,
-    ) -> Self {
-        self.stored_credentials = Some(stored_credentials.into());
-        self
-    }
-
-    /// Sets [`level2`](#structfield.level2).
-    pub fn level2(mut self, level2: impl Into<Level2>) -> Self {
-        self.level2 = Some(level2.into());
-        self
-    }
-
-    /// Sets [`level3`](#structfield.level3).
-    pub fn level3(mut self, level3: impl Into<Level3>) -> Self {
-        self.level3 = Some(level3.into());
-        self
-    }
-
-    /// Sets [`threeds`](#structfield.threeds).
-    pub fn threeds(mut self, threeds: impl Into<ThreeDsRequest>) -> Self {
-        self.threeds = Some(threeds.into());
-        self
-    }
-
-    /// Sets [`tax_rate_uuid`](#structfield.tax_rate_uuid).
-    pub fn tax_rate_uuid(mut self, tax_rate_uuid: impl Into<String>) -> Self {
-        self.tax_rate_uuid = Some(tax_rate_uuid.into());
-        self
-    }
-
-    /// Sets [`tax_amount`](#structfield.tax_amount).
-    pub fn tax_amount(mut self, tax_amount: i64) -> Self {
-        self.tax_amount = Some(tax_amount);
-        self
-    }
-
-    /// Sets [`tip_amount`](#structfield.tip_amount).
-    pub fn tip_amount(mut self, tip_amount: i64) -> Self {
-        self.tip_amount = Some(tip_amount);
-        self
-    }
-
-    /// Sets [`tender`](#structfield.tender).
-    pub fn tender(mut self, tender: impl Into<Tender>) -> Self {
-        self.tender = Some(tender.into());
-        self
-    }
+    runtime::setter!(capture: bool);
+    runtime::setter!(partial_redemption: bool);
+    runtime::setter!(description: impl Into<String>);
+    runtime::setter!(ecomind: impl Into<Ecomind>);
+    runtime::setter!(external_reference_id: impl Into<String>);
+    runtime::setter!(external_customer_reference: impl Into<String>);
+    runtime::setter!(receipt_email: impl Into<String>);
+    runtime::setter!(site_url: impl Into<String>);
+    runtime::setter!(metadata: std::collections::BTreeMap<String, serde_json::Value>);
+    runtime::setter!(soft_descriptor: impl Into<SoftDescriptor>);
+    runtime::setter!(intent: impl Into<ChargeIntent>);
+    runtime::setter!(stored_credentials: impl Into<StoredCredentials>);
+    runtime::setter!(level2: impl Into<Level2>);
+    runtime::setter!(level3: impl Into<Level3>);
+    runtime::setter!(threeds: impl Into<ThreeDsRequest>);
+    runtime::setter!(tax_rate_uuid: impl Into<String>);
+    runtime::setter!(tax_amount: i64);
+    runtime::setter!(tip_amount: i64);
+    runtime::setter!(tender: impl Into<Tender>);
 }
 
 impl runtime::Validate for CreateChargeRequest {
@@ -1919,50 +1602,13 @@ pub struct SoftDescriptor {
 }
 
 impl SoftDescriptor {
-    /// Sets [`dba_name`](#structfield.dba_name).
-    pub fn dba_name(mut self, dba_name: impl Into<String>) -> Self {
-        self.dba_name = Some(dba_name.into());
-        self
-    }
-
-    /// Sets [`street`](#structfield.street).
-    pub fn street(mut self, street: impl Into<String>) -> Self {
-        self.street = Some(street.into());
-        self
-    }
-
-    /// Sets [`city`](#structfield.city).
-    pub fn city(mut self, city: impl Into<String>) -> Self {
-        self.city = Some(city.into());
-        self
-    }
-
-    /// Sets [`region`](#structfield.region).
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-
-    /// Sets [`postal_code`](#structfield.postal_code).
-    pub fn postal_code(mut self, postal_code: impl Into<String>) -> Self {
-        self.postal_code = Some(postal_code.into());
-        self
-    }
-
-    /// Sets [`country_code`](#structfield.country_code).
-    pub fn country_code(mut self, country_code: impl Into<String>) -> Self {
-        self.country_code = Some(country_code.into());
-        self
-    }
-
-    /// Sets [`merchant_contact_info`](#structfield.merchant_contact_info).
-    pub fn merchant_contact_info(
-        mut self,
-        merchant_contact_info: impl Into<String>,
-    ) -> Self {
-        self.merchant_contact_info = Some(merchant_contact_info.into());
-        self
-    }
+    runtime::setter!(dba_name: impl Into<String>);
+    runtime::setter!(street: impl Into<String>);
+    runtime::setter!(city: impl Into<String>);
+    runtime::setter!(region: impl Into<String>);
+    runtime::setter!(postal_code: impl Into<String>);
+    runtime::setter!(country_code: impl Into<String>);
+    runtime::setter!(merchant_contact_info: impl Into<String>);
 }
 
 impl runtime::Validate for SoftDescriptor {
@@ -2005,53 +1651,13 @@ pub struct StoredCredentials {
 }
 
 impl StoredCredentials {
-    /// Sets [`sequence`](#structfield.sequence).
-    pub fn sequence(mut self, sequence: impl Into<StoredCredentialSequence>) -> Self {
-        self.sequence = Some(sequence.into());
-        self
-    }
-
-    /// Sets [`is_scheduled`](#structfield.is_scheduled).
-    pub fn is_scheduled(mut self, is_scheduled: bool) -> Self {
-        self.is_scheduled = Some(is_scheduled);
-        self
-    }
-
-    /// Sets [`initiator`](#structfield.initiator).
-    pub fn initiator(mut self, initiator: impl Into<StoredCredentialInitiator>) -> Self {
-        self.initiator = Some(initiator.into());
-        self
-    }
-
-    /// Sets [`bill_pay_indicator`](#structfield.bill_pay_indicator).
-    pub fn bill_pay_indicator(
-        mut self,
-        bill_pay_indicator: impl Into<BillPayIndicator>,
-    ) -> Self {
-        self.bill_pay_indicator = Some(bill_pay_indicator.into());
-        self
-    }
-
-    /// Sets [`invoice_number`](#structfield.invoice_number).
-    pub fn invoice_number(mut self, invoice_number: impl Into<String>) -> Self {
-        self.invoice_number = Some(invoice_number.into());
-        self
-    }
-
-    /// Sets [`description`](#structfield.description).
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
-    /// Sets [`installment_info`](#structfield.installment_info).
-    pub fn installment_info(
-        mut self,
-        installment_info: impl Into<InstallmentInfo>,
-    ) -> Self {
-        self.installment_info = Some(installment_info.into());
-        self
-    }
+    runtime::setter!(sequence: impl Into<StoredCredentialSequence>);
+    runtime::setter!(is_scheduled: bool);
+    runtime::setter!(initiator: impl Into<StoredCredentialInitiator>);
+    runtime::setter!(bill_pay_indicator: impl Into<BillPayIndicator>);
+    runtime::setter!(invoice_number: impl Into<String>);
+    runtime::setter!(description: impl Into<String>);
+    runtime::setter!(installment_info: impl Into<InstallmentInfo>);
 }
 
 /// Whether this is the first stored-credential payment or a later one. Open set; upper case
@@ -2152,41 +1758,12 @@ pub struct InstallmentInfo {
 }
 
 impl InstallmentInfo {
-    /// Sets [`total_count`](#structfield.total_count).
-    pub fn total_count(mut self, total_count: i32) -> Self {
-        self.total_count = Some(total_count);
-        self
-    }
-
-    /// Sets [`total_amount`](#structfield.total_amount).
-    pub fn total_amount(mut self, total_amount: i64) -> Self {
-        self.total_amount = Some(total_amount);
-        self
-    }
-
-    /// Sets [`sequence_number`](#structfield.sequence_number).
-    pub fn sequence_number(mut self, sequence_number: i32) -> Self {
-        self.sequence_number = Some(sequence_number);
-        self
-    }
-
-    /// Sets [`amount_type`](#structfield.amount_type).
-    pub fn amount_type(mut self, amount_type: impl Into<String>) -> Self {
-        self.amount_type = Some(amount_type.into());
-        self
-    }
-
-    /// Sets [`interval`](#structfield.interval).
-    pub fn interval(mut self, interval: impl Into<String>) -> Self {
-        self.interval = Some(interval.into());
-        self
-    }
-
-    /// Sets [`interval_count`](#structfield.interval_count).
-    pub fn interval_count(mut self, interval_count: i32) -> Self {
-        self.interval_count = Some(interval_count);
-        self
-    }
+    runtime::setter!(total_count: i32);
+    runtime::setter!(total_amount: i64);
+    runtime::setter!(sequence_number: i32);
+    runtime::setter!(amount_type: impl Into<String>);
+    runtime::setter!(interval: impl Into<String>);
+    runtime::setter!(interval_count: i32);
 }
 
 /// Level 2 purchase-card data (US only, Visa and Mastercard). Merchants without purchase-card
@@ -2234,89 +1811,18 @@ pub struct Level2 {
 }
 
 impl Level2 {
-    /// Sets [`tax_amount`](#structfield.tax_amount).
-    pub fn tax_amount(mut self, tax_amount: i64) -> Self {
-        self.tax_amount = Some(tax_amount);
-        self
-    }
-
-    /// Sets [`tax_indicator`](#structfield.tax_indicator).
-    pub fn tax_indicator(mut self, tax_indicator: i32) -> Self {
-        self.tax_indicator = Some(tax_indicator);
-        self
-    }
-
-    /// Sets [`purchase_identifier`](#structfield.purchase_identifier).
-    pub fn purchase_identifier(
-        mut self,
-        purchase_identifier: impl Into<String>,
-    ) -> Self {
-        self.purchase_identifier = Some(purchase_identifier.into());
-        self
-    }
-
-    /// Sets [`pc_order_number`](#structfield.pc_order_number).
-    pub fn pc_order_number(mut self, pc_order_number: impl Into<String>) -> Self {
-        self.pc_order_number = Some(pc_order_number.into());
-        self
-    }
-
-    /// Sets [`discount_amount`](#structfield.discount_amount).
-    pub fn discount_amount(mut self, discount_amount: i64) -> Self {
-        self.discount_amount = Some(discount_amount);
-        self
-    }
-
-    /// Sets [`freight_amount`](#structfield.freight_amount).
-    pub fn freight_amount(mut self, freight_amount: i64) -> Self {
-        self.freight_amount = Some(freight_amount);
-        self
-    }
-
-    /// Sets [`duty_amount`](#structfield.duty_amount).
-    pub fn duty_amount(mut self, duty_amount: i64) -> Self {
-        self.duty_amount = Some(duty_amount);
-        self
-    }
-
-    /// Sets [`destination_postal_code`](#structfield.destination_postal_code).
-    pub fn destination_postal_code(
-        mut self,
-        destination_postal_code: impl Into<String>,
-    ) -> Self {
-        self.destination_postal_code = Some(destination_postal_code.into());
-        self
-    }
-
-    /// Sets [`shipping_from_postal_code`](#structfield.shipping_from_postal_code).
-    pub fn shipping_from_postal_code(
-        mut self,
-        shipping_from_postal_code: impl Into<String>,
-    ) -> Self {
-        self.shipping_from_postal_code = Some(shipping_from_postal_code.into());
-        self
-    }
-
-    /// Sets [`destination_country_code`](#structfield.destination_country_code).
-    pub fn destination_country_code(mut self, destination_country_code: i32) -> Self {
-        self.destination_country_code = Some(destination_country_code);
-        self
-    }
-
-    /// Sets [`merchant_tax_id`](#structfield.merchant_tax_id).
-    pub fn merchant_tax_id(mut self, merchant_tax_id: impl Into<String>) -> Self {
-        self.merchant_tax_id = Some(merchant_tax_id.into());
-        self
-    }
-
-    /// Sets [`product_description`](#structfield.product_description).
-    pub fn product_description(
-        mut self,
-        product_description: impl Into<String>,
-    ) -> Self {
-        self.product_description = Some(product_description.into());
-        self
-    }
+    runtime::setter!(tax_amount: i64);
+    runtime::setter!(tax_indicator: i32);
+    runtime::setter!(purchase_identifier: impl Into<String>);
+    runtime::setter!(pc_order_number: impl Into<String>);
+    runtime::setter!(discount_amount: i64);
+    runtime::setter!(freight_amount: i64);
+    runtime::setter!(duty_amount: i64);
+    runtime::setter!(destination_postal_code: impl Into<String>);
+    runtime::setter!(shipping_from_postal_code: impl Into<String>);
+    runtime::setter!(destination_country_code: i32);
+    runtime::setter!(merchant_tax_id: impl Into<String>);
+    runtime::setter!(product_description: impl Into<String>);
 }
 
 impl runtime::Validate for Level2 {
@@ -2347,23 +1853,9 @@ pub struct Level3 {
 }
 
 impl Level3 {
-    /// Sets [`service_code`](#structfield.service_code).
-    pub fn service_code(mut self, service_code: impl Into<String>) -> Self {
-        self.service_code = Some(service_code.into());
-        self
-    }
-
-    /// Sets [`magnetic_stripe_ind`](#structfield.magnetic_stripe_ind).
-    pub fn magnetic_stripe_ind(mut self, magnetic_stripe_ind: bool) -> Self {
-        self.magnetic_stripe_ind = Some(magnetic_stripe_ind);
-        self
-    }
-
-    /// Sets [`level3_line_items`](#structfield.level3_line_items).
-    pub fn level3_line_items(mut self, level3_line_items: Vec<Level3LineItem>) -> Self {
-        self.level3_line_items = Some(level3_line_items);
-        self
-    }
+    runtime::setter!(service_code: impl Into<String>);
+    runtime::setter!(magnetic_stripe_ind: bool);
+    runtime::setter!(level3_line_items: Vec<Level3LineItem>);
 }
 
 impl runtime::Validate for Level3 {
@@ -2400,47 +1892,13 @@ pub struct Level3LineItem {
 }
 
 impl Level3LineItem {
-    /// Sets [`item_description`](#structfield.item_description).
-    pub fn item_description(mut self, item_description: impl Into<String>) -> Self {
-        self.item_description = Some(item_description.into());
-        self
-    }
-
-    /// Sets [`product_code`](#structfield.product_code).
-    pub fn product_code(mut self, product_code: impl Into<String>) -> Self {
-        self.product_code = Some(product_code.into());
-        self
-    }
-
-    /// Sets [`unit_cost`](#structfield.unit_cost).
-    pub fn unit_cost(mut self, unit_cost: i64) -> Self {
-        self.unit_cost = Some(unit_cost);
-        self
-    }
-
-    /// Sets [`quantity`](#structfield.quantity).
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.quantity = Some(quantity);
-        self
-    }
-
-    /// Sets [`discount_amount`](#structfield.discount_amount).
-    pub fn discount_amount(mut self, discount_amount: i64) -> Self {
-        self.discount_amount = Some(discount_amount);
-        self
-    }
-
-    /// Sets [`unit_of_measure`](#structfield.unit_of_measure).
-    pub fn unit_of_measure(mut self, unit_of_measure: impl Into<String>) -> Self {
-        self.unit_of_measure = Some(unit_of_measure.into());
-        self
-    }
-
-    /// Sets [`commodity_code`](#structfield.commodity_code).
-    pub fn commodity_code(mut self, commodity_code: impl Into<String>) -> Self {
-        self.commodity_code = Some(commodity_code.into());
-        self
-    }
+    runtime::setter!(item_description: impl Into<String>);
+    runtime::setter!(product_code: impl Into<String>);
+    runtime::setter!(unit_cost: i64);
+    runtime::setter!(quantity: f64);
+    runtime::setter!(discount_amount: i64);
+    runtime::setter!(unit_of_measure: impl Into<String>);
+    runtime::setter!(commodity_code: impl Into<String>);
 }
 
 impl runtime::Validate for Level3LineItem {
@@ -2478,20 +1936,8 @@ impl ThreeDsRequest {
         }
     }
 
-    /// Sets [`authentication_result`](#structfield.authentication_result).
-    pub fn authentication_result(
-        mut self,
-        authentication_result: impl Into<ThreeDsAuthenticationResult>,
-    ) -> Self {
-        self.authentication_result = Some(authentication_result.into());
-        self
-    }
-
-    /// Sets [`browser_info`](#structfield.browser_info).
-    pub fn browser_info(mut self, browser_info: impl Into<BrowserInfo>) -> Self {
-        self.browser_info = Some(browser_info.into());
-        self
-    }
+    runtime::setter!(authentication_result: impl Into<ThreeDsAuthenticationResult>);
+    runtime::setter!(browser_info: impl Into<BrowserInfo>);
 }
 
 /// Who performed the 3-D Secure authentication.
@@ -2537,32 +1983,10 @@ pub struct ThreeDsAuthenticationResult {
 }
 
 impl ThreeDsAuthenticationResult {
-    /// Sets [`authentication_status`](#structfield.authentication_status).
-    pub fn authentication_status(
-        mut self,
-        authentication_status: impl Into<ThreeDsAuthenticationStatus>,
-    ) -> Self {
-        self.authentication_status = Some(authentication_status.into());
-        self
-    }
-
-    /// Sets [`transaction_id`](#structfield.transaction_id).
-    pub fn transaction_id(mut self, transaction_id: impl Into<String>) -> Self {
-        self.transaction_id = Some(transaction_id.into());
-        self
-    }
-
-    /// Sets [`cryptogram`](#structfield.cryptogram).
-    pub fn cryptogram(mut self, cryptogram: impl Into<String>) -> Self {
-        self.cryptogram = Some(cryptogram.into());
-        self
-    }
-
-    /// Sets [`threeds_version`](#structfield.threeds_version).
-    pub fn threeds_version(mut self, threeds_version: impl Into<String>) -> Self {
-        self.threeds_version = Some(threeds_version.into());
-        self
-    }
+    runtime::setter!(authentication_status: impl Into<ThreeDsAuthenticationStatus>);
+    runtime::setter!(transaction_id: impl Into<String>);
+    runtime::setter!(cryptogram: impl Into<String>);
+    runtime::setter!(threeds_version: impl Into<String>);
 }
 
 /// Result reported by the 3DS server. Open set.
@@ -2639,89 +2063,17 @@ pub struct BrowserInfo {
 }
 
 impl BrowserInfo {
-    /// Sets [`browser_accept_header`](#structfield.browser_accept_header).
-    pub fn browser_accept_header(
-        mut self,
-        browser_accept_header: impl Into<String>,
-    ) -> Self {
-        self.browser_accept_header = Some(browser_accept_header.into());
-        self
-    }
-
-    /// Sets [`browser_ip`](#structfield.browser_ip).
-    pub fn browser_ip(mut self, browser_ip: impl Into<String>) -> Self {
-        self.browser_ip = Some(browser_ip.into());
-        self
-    }
-
-    /// Sets [`browser_javascript_enabled`](#structfield.browser_javascript_enabled).
-    pub fn browser_javascript_enabled(
-        mut self,
-        browser_javascript_enabled: bool,
-    ) -> Self {
-        self.browser_javascript_enabled = Some(browser_javascript_enabled);
-        self
-    }
-
-    /// Sets [`browser_java_enabled`](#structfield.browser_java_enabled).
-    pub fn browser_java_enabled(mut self, browser_java_enabled: bool) -> Self {
-        self.browser_java_enabled = Some(browser_java_enabled);
-        self
-    }
-
-    /// Sets [`browser_language`](#structfield.browser_language).
-    pub fn browser_language(mut self, browser_language: impl Into<String>) -> Self {
-        self.browser_language = Some(browser_language.into());
-        self
-    }
-
-    /// Sets [`browser_screen_height`](#structfield.browser_screen_height).
-    pub fn browser_screen_height(
-        mut self,
-        browser_screen_height: impl Into<String>,
-    ) -> Self {
-        self.browser_screen_height = Some(browser_screen_height.into());
-        self
-    }
-
-    /// Sets [`browser_screen_width`](#structfield.browser_screen_width).
-    pub fn browser_screen_width(
-        mut self,
-        browser_screen_width: impl Into<String>,
-    ) -> Self {
-        self.browser_screen_width = Some(browser_screen_width.into());
-        self
-    }
-
-    /// Sets [`browser_tz`](#structfield.browser_tz).
-    pub fn browser_tz(mut self, browser_tz: impl Into<String>) -> Self {
-        self.browser_tz = Some(browser_tz.into());
-        self
-    }
-
-    /// Sets [`browser_color_depth`](#structfield.browser_color_depth).
-    pub fn browser_color_depth(
-        mut self,
-        browser_color_depth: impl Into<String>,
-    ) -> Self {
-        self.browser_color_depth = Some(browser_color_depth.into());
-        self
-    }
-
-    /// Sets [`browser_user_agent`](#structfield.browser_user_agent).
-    pub fn browser_user_agent(mut self, browser_user_agent: impl Into<String>) -> Self {
-        self.browser_user_agent = Some(browser_user_agent.into());
-        self
-    }
-
-    /// Sets [`browser_http_origin`](#structfield.browser_http_origin).
-    pub fn browser_http_origin(
-        mut self,
-        browser_http_origin: impl Into<String>,
-    ) -> Self {
-        self.browser_http_origin = Some(browser_http_origin.into());
-        self
-    }
+    runtime::setter!(browser_accept_header: impl Into<String>);
+    runtime::setter!(browser_ip: impl Into<String>);
+    runtime::setter!(browser_javascript_enabled: bool);
+    runtime::setter!(browser_java_enabled: bool);
+    runtime::setter!(browser_language: impl Into<String>);
+    runtime::setter!(browser_screen_height: impl Into<String>);
+    runtime::setter!(browser_screen_width: impl Into<String>);
+    runtime::setter!(browser_tz: impl Into<String>);
+    runtime::setter!(browser_color_depth: impl Into<String>);
+    runtime::setter!(browser_user_agent: impl Into<String>);
+    runtime::setter!(browser_http_origin: impl Into<String>);
 }
 
 /// Non-card tender used with `source: alternate_tender`. Identify it with a standard
@@ -2741,23 +2093,9 @@ pub struct Tender {
 }
 
 impl Tender {
-    /// Sets [`label_key`](#structfield.label_key).
-    pub fn label_key(mut self, label_key: impl Into<String>) -> Self {
-        self.label_key = Some(label_key.into());
-        self
-    }
-
-    /// Sets [`label`](#structfield.label).
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
-    /// Sets [`id`](#structfield.id).
-    pub fn id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
+    runtime::setter!(label_key: impl Into<String>);
+    runtime::setter!(label: impl Into<String>);
+    runtime::setter!(id: impl Into<String>);
 }
 
 /// Body for capturing an authorized charge. Every field is optional; an empty object captures
@@ -2780,23 +2118,9 @@ pub struct CaptureChargeRequest {
 }
 
 impl CaptureChargeRequest {
-    /// Sets [`amount`](#structfield.amount).
-    pub fn amount(mut self, amount: i64) -> Self {
-        self.amount = Some(amount);
-        self
-    }
-
-    /// Sets [`receipt_email`](#structfield.receipt_email).
-    pub fn receipt_email(mut self, receipt_email: impl Into<String>) -> Self {
-        self.receipt_email = Some(receipt_email.into());
-        self
-    }
-
-    /// Sets [`level2`](#structfield.level2).
-    pub fn level2(mut self, level2: impl Into<Level2>) -> Self {
-        self.level2 = Some(level2.into());
-        self
-    }
+    runtime::setter!(amount: i64);
+    runtime::setter!(receipt_email: impl Into<String>);
+    runtime::setter!(level2: impl Into<Level2>);
 }
 
 impl runtime::Validate for CaptureChargeRequest {
@@ -3342,26 +2666,9 @@ impl CreateRefundRequest {
         }
     }
 
-    /// Sets [`amount`](#structfield.amount).
-    pub fn amount(mut self, amount: i64) -> Self {
-        self.amount = Some(amount);
-        self
-    }
-
-    /// Sets [`reason`](#structfield.reason).
-    pub fn reason(mut self, reason: impl Into<String>) -> Self {
-        self.reason = Some(reason.into());
-        self
-    }
-
-    /// Sets [`external_reference_id`](#structfield.external_reference_id).
-    pub fn external_reference_id(
-        mut self,
-        external_reference_id: impl Into<String>,
-    ) -> Self {
-        self.external_reference_id = Some(external_reference_id.into());
-        self
-    }
+    runtime::setter!(amount: i64);
+    runtime::setter!(reason: impl Into<String>);
+    runtime::setter!(external_reference_id: impl Into<String>);
 }
 
 impl runtime::Validate for CreateRefundRequest {
@@ -3449,11 +2756,7 @@ pub struct CancelRefundRequest {
 }
 
 impl CancelRefundRequest {
-    /// Sets [`reason`](#structfield.reason).
-    pub fn reason(mut self, reason: impl Into<String>) -> Self {
-        self.reason = Some(reason.into());
-        self
-    }
+    runtime::setter!(reason: impl Into<String>);
 }
 
 /// One page of refunds. Iterate while `has_more` is true.
@@ -3521,41 +2824,12 @@ impl CreateCustomerRequest {
         }
     }
 
-    /// Sets [`ecomind`](#structfield.ecomind).
-    pub fn ecomind(mut self, ecomind: impl Into<Ecomind>) -> Self {
-        self.ecomind = Some(ecomind.into());
-        self
-    }
-
-    /// Sets [`first_name`](#structfield.first_name).
-    pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
-        self.first_name = Some(first_name.into());
-        self
-    }
-
-    /// Sets [`last_name`](#structfield.last_name).
-    pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
-        self.last_name = Some(last_name.into());
-        self
-    }
-
-    /// Sets [`name`](#structfield.name).
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets [`phone`](#structfield.phone).
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.phone = Some(phone.into());
-        self
-    }
-
-    /// Sets [`shipping`](#structfield.shipping).
-    pub fn shipping(mut self, shipping: impl Into<Shipping>) -> Self {
-        self.shipping = Some(shipping.into());
-        self
-    }
+    runtime::setter!(ecomind: impl Into<Ecomind>);
+    runtime::setter!(first_name: impl Into<String>);
+    runtime::setter!(last_name: impl Into<String>);
+    runtime::setter!(name: impl Into<String>);
+    runtime::setter!(phone: impl Into<String>);
+    runtime::setter!(shipping: impl Into<Shipping>);
 }
 
 impl runtime::Validate for CreateCustomerRequest {
@@ -3600,53 +2874,14 @@ pub struct UpdateCustomerRequest {
 }
 
 impl UpdateCustomerRequest {
-    /// Sets [`email`](#structfield.email).
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-
-    /// Sets [`source`](#structfield.source).
-    pub fn source(mut self, source: impl Into<String>) -> Self {
-        self.source = Some(source.into());
-        self
-    }
-
-    /// Sets [`ecomind`](#structfield.ecomind).
-    pub fn ecomind(mut self, ecomind: impl Into<Ecomind>) -> Self {
-        self.ecomind = Some(ecomind.into());
-        self
-    }
-
-    /// Sets [`first_name`](#structfield.first_name).
-    pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
-        self.first_name = Some(first_name.into());
-        self
-    }
-
-    /// Sets [`last_name`](#structfield.last_name).
-    pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
-        self.last_name = Some(last_name.into());
-        self
-    }
-
-    /// Sets [`name`](#structfield.name).
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets [`phone`](#structfield.phone).
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.phone = Some(phone.into());
-        self
-    }
-
-    /// Sets [`shipping`](#structfield.shipping).
-    pub fn shipping(mut self, shipping: impl Into<Shipping>) -> Self {
-        self.shipping = Some(shipping.into());
-        self
-    }
+    runtime::setter!(email: impl Into<String>);
+    runtime::setter!(source: impl Into<String>);
+    runtime::setter!(ecomind: impl Into<Ecomind>);
+    runtime::setter!(first_name: impl Into<String>);
+    runtime::setter!(last_name: impl Into<String>);
+    runtime::setter!(name: impl Into<String>);
+    runtime::setter!(phone: impl Into<String>);
+    runtime::setter!(shipping: impl Into<Shipping>);
 }
 
 impl runtime::Validate for UpdateCustomerRequest {
@@ -3671,23 +2906,9 @@ pub struct Shipping {
 }
 
 impl Shipping {
-    /// Sets [`name`](#structfield.name).
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets [`phone`](#structfield.phone).
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.phone = Some(phone.into());
-        self
-    }
-
-    /// Sets [`address`](#structfield.address).
-    pub fn address(mut self, address: impl Into<Address>) -> Self {
-        self.address = Some(address.into());
-        self
-    }
+    runtime::setter!(name: impl Into<String>);
+    runtime::setter!(phone: impl Into<String>);
+    runtime::setter!(address: impl Into<Address>);
 }
 
 /// Postal address.
@@ -3714,41 +2935,12 @@ pub struct Address {
 }
 
 impl Address {
-    /// Sets [`line1`](#structfield.line1).
-    pub fn line1(mut self, line1: impl Into<String>) -> Self {
-        self.line1 = Some(line1.into());
-        self
-    }
-
-    /// Sets [`line2`](#structfield.line2).
-    pub fn line2(mut self, line2: impl Into<String>) -> Self {
-        self.line2 = Some(line2.into());
-        self
-    }
-
-    /// Sets [`city`](#structfield.city).
-    pub fn city(mut self, city: impl Into<String>) -> Self {
-        self.city = Some(city.into());
-        self
-    }
-
-    /// Sets [`state`](#structfield.state).
-    pub fn state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-
-    /// Sets [`postal_code`](#structfield.postal_code).
-    pub fn postal_code(mut self, postal_code: impl Into<String>) -> Self {
-        self.postal_code = Some(postal_code.into());
-        self
-    }
-
-    /// Sets [`country`](#structfield.country).
-    pub fn country(mut self, country: impl Into<String>) -> Self {
-        self.country = Some(country.into());
-        self
-    }
+    runtime::setter!(line1: impl Into<String>);
+    runtime::setter!(line2: impl Into<String>);
+    runtime::setter!(city: impl Into<String>);
+    runtime::setter!(state: impl Into<String>);
+    runtime::setter!(postal_code: impl Into<String>);
+    runtime::setter!(country: impl Into<String>);
 }
 
 /// A card-on-file customer. Only `id` is guaranteed.
@@ -3851,38 +3043,11 @@ impl CreateOrderRequest {
         }
     }
 
-    /// Sets [`email`](#structfield.email).
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-
-    /// Sets [`customer`](#structfield.customer).
-    pub fn customer(mut self, customer: impl Into<String>) -> Self {
-        self.customer = Some(customer.into());
-        self
-    }
-
-    /// Sets [`items`](#structfield.items).
-    pub fn items(mut self, items: Vec<NewOrderItem>) -> Self {
-        self.items = Some(items);
-        self
-    }
-
-    /// Sets [`shipping`](#structfield.shipping).
-    pub fn shipping(mut self, shipping: impl Into<Shipping>) -> Self {
-        self.shipping = Some(shipping.into());
-        self
-    }
-
-    /// Sets [`metadata`](#structfield.metadata).
-    pub fn metadata(
-        mut self,
-        metadata: std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
+    runtime::setter!(email: impl Into<String>);
+    runtime::setter!(customer: impl Into<String>);
+    runtime::setter!(items: Vec<NewOrderItem>);
+    runtime::setter!(shipping: impl Into<Shipping>);
+    runtime::setter!(metadata: std::collections::BTreeMap<String, serde_json::Value>);
 }
 
 impl runtime::Validate for CreateOrderRequest {
@@ -3923,47 +3088,13 @@ pub struct NewOrderItem {
 }
 
 impl NewOrderItem {
-    /// Sets [`type`](#structfield.type).
-    pub fn r#type(mut self, r#type: impl Into<OrderItemType>) -> Self {
-        self.r#type = Some(r#type.into());
-        self
-    }
-
-    /// Sets [`parent`](#structfield.parent).
-    pub fn parent(mut self, parent: impl Into<String>) -> Self {
-        self.parent = Some(parent.into());
-        self
-    }
-
-    /// Sets [`amount`](#structfield.amount).
-    pub fn amount(mut self, amount: i64) -> Self {
-        self.amount = Some(amount);
-        self
-    }
-
-    /// Sets [`currency`](#structfield.currency).
-    pub fn currency(mut self, currency: impl Into<String>) -> Self {
-        self.currency = Some(currency.into());
-        self
-    }
-
-    /// Sets [`description`](#structfield.description).
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
-    /// Sets [`quantity`](#structfield.quantity).
-    pub fn quantity(mut self, quantity: i32) -> Self {
-        self.quantity = Some(quantity);
-        self
-    }
-
-    /// Sets [`tax_rates`](#structfield.tax_rates).
-    pub fn tax_rates(mut self, tax_rates: Vec<OrderTaxRate>) -> Self {
-        self.tax_rates = Some(tax_rates);
-        self
-    }
+    runtime::setter!(r#type as "type": impl Into<OrderItemType>);
+    runtime::setter!(parent: impl Into<String>);
+    runtime::setter!(amount: i64);
+    runtime::setter!(currency: impl Into<String>);
+    runtime::setter!(description: impl Into<String>);
+    runtime::setter!(quantity: i32);
+    runtime::setter!(tax_rates: Vec<OrderTaxRate>);
 }
 
 impl runtime::Validate for NewOrderItem {
@@ -3997,29 +3128,10 @@ pub struct OrderTaxRate {
 }
 
 impl OrderTaxRate {
-    /// Sets [`name`](#structfield.name).
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets [`tax_rate_uuid`](#structfield.tax_rate_uuid).
-    pub fn tax_rate_uuid(mut self, tax_rate_uuid: impl Into<String>) -> Self {
-        self.tax_rate_uuid = Some(tax_rate_uuid.into());
-        self
-    }
-
-    /// Sets [`rate`](#structfield.rate).
-    pub fn rate(mut self, rate: i64) -> Self {
-        self.rate = Some(rate);
-        self
-    }
-
-    /// Sets [`tax_amount`](#structfield.tax_amount).
-    pub fn tax_amount(mut self, tax_amount: i64) -> Self {
-        self.tax_amount = Some(tax_amount);
-        self
-    }
+    runtime::setter!(name: impl Into<String>);
+    runtime::setter!(tax_rate_uuid: impl Into<String>);
+    runtime::setter!(rate: i64);
+    runtime::setter!(tax_amount: i64);
 }
 
 impl runtime::Validate for OrderTaxRate {
@@ -4314,125 +3426,24 @@ pub struct PayOrderRequest {
 }
 
 impl PayOrderRequest {
-    /// Sets [`source`](#structfield.source).
-    pub fn source(mut self, source: impl Into<String>) -> Self {
-        self.source = Some(source.into());
-        self
-    }
-
-    /// Sets [`customer`](#structfield.customer).
-    pub fn customer(mut self, customer: impl Into<String>) -> Self {
-        self.customer = Some(customer.into());
-        self
-    }
-
-    /// Sets [`email`](#structfield.email).
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-
-    /// Sets [`amount`](#structfield.amount).
-    pub fn amount(mut self, amount: i64) -> Self {
-        self.amount = Some(amount);
-        self
-    }
-
-    /// Sets [`currency`](#structfield.currency).
-    pub fn currency(mut self, currency: impl Into<String>) -> Self {
-        self.currency = Some(currency.into());
-        self
-    }
-
-    /// Sets [`ecomind`](#structfield.ecomind).
-    pub fn ecomind(mut self, ecomind: impl Into<Ecomind>) -> Self {
-        self.ecomind = Some(ecomind.into());
-        self
-    }
-
-    /// Sets [`partial_redemption`](#structfield.partial_redemption).
-    pub fn partial_redemption(mut self, partial_redemption: bool) -> Self {
-        self.partial_redemption = Some(partial_redemption);
-        self
-    }
-
-    /// Sets [`expand`](#structfield.expand).
-    pub fn expand(mut self, expand: Vec<String>) -> Self {
-        self.expand = Some(expand);
-        self
-    }
-
-    /// Sets [`tip_amount`](#structfield.tip_amount).
-    pub fn tip_amount(mut self, tip_amount: i64) -> Self {
-        self.tip_amount = Some(tip_amount);
-        self
-    }
-
-    /// Sets [`external_reference_id`](#structfield.external_reference_id).
-    pub fn external_reference_id(
-        mut self,
-        external_reference_id: impl Into<String>,
-    ) -> Self {
-        self.external_reference_id = Some(external_reference_id.into());
-        self
-    }
-
-    /// Sets [`external_customer_reference`](#structfield.external_customer_reference).
-    pub fn external_customer_reference(
-        mut self,
-        external_customer_reference: impl Into<String>,
-    ) -> Self {
-        self.external_customer_reference = Some(external_customer_reference.into());
-        self
-    }
-
-    /// Sets [`metadata`](#structfield.metadata).
-    pub fn metadata(
-        mut self,
-        metadata: std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Sets [`intent`](#structfield.intent).
-    pub fn intent(mut self, intent: impl Into<ChargeIntent>) -> Self {
-        self.intent = Some(intent.into());
-        self
-    }
-
-    /// Sets [`stored_credentials`](#structfield.stored_credentials).
-    pub fn stored_credentials(
-        mut self,
-        stored_credentials: impl Into<StoredCredentials>,
-    ) -> Self {
-        self.stored_credentials = Some(stored_credentials.into());
-        self
-    }
-
-    /// Sets [`level2`](#structfield.level2).
-    pub fn level2(mut self, level2: impl Into<Level2>) -> Self {
-        self.level2 = Some(level2.into());
-        self
-    }
-
-    /// Sets [`level3`](#structfield.level3).
-    pub fn level3(mut self, level3: impl Into<Level3>) -> Self {
-        self.level3 = Some(level3.into());
-        self
-    }
-
-    /// Sets [`threeds`](#structfield.threeds).
-    pub fn threeds(mut self, threeds: impl Into<ThreeDsRequest>) -> Self {
-        self.threeds = Some(threeds.into());
-        self
-    }
-
-    /// Sets [`tender`](#structfield.tender).
-    pub fn tender(mut self, tender: impl Into<Tender>) -> Self {
-        self.tender = Some(tender.into());
-        self
-    }
+    runtime::setter!(source: impl Into<String>);
+    runtime::setter!(customer: impl Into<String>);
+    runtime::setter!(email: impl Into<String>);
+    runtime::setter!(amount: i64);
+    runtime::setter!(currency: impl Into<String>);
+    runtime::setter!(ecomind: impl Into<Ecomind>);
+    runtime::setter!(partial_redemption: bool);
+    runtime::setter!(expand: Vec<String>);
+    runtime::setter!(tip_amount: i64);
+    runtime::setter!(external_reference_id: impl Into<String>);
+    runtime::setter!(external_customer_reference: impl Into<String>);
+    runtime::setter!(metadata: std::collections::BTreeMap<String, serde_json::Value>);
+    runtime::setter!(intent: impl Into<ChargeIntent>);
+    runtime::setter!(stored_credentials: impl Into<StoredCredentials>);
+    runtime::setter!(level2: impl Into<Level2>);
+    runtime::setter!(level3: impl Into<Level3>);
+    runtime::setter!(threeds: impl Into<ThreeDsRequest>);
+    runtime::setter!(tender: impl Into<Tender>);
 }
 
 impl runtime::Validate for PayOrderRequest {
@@ -4466,11 +3477,7 @@ pub struct ReturnOrderRequest {
 }
 
 impl ReturnOrderRequest {
-    /// Sets [`items`](#structfield.items).
-    pub fn items(mut self, items: Vec<ReturnItem>) -> Self {
-        self.items = Some(items);
-        self
-    }
+    runtime::setter!(items: Vec<ReturnItem>);
 }
 
 impl runtime::Validate for ReturnOrderRequest {
@@ -4516,17 +3523,8 @@ impl ReturnItem {
         }
     }
 
-    /// Sets [`description`](#structfield.description).
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
-    /// Sets [`quantity`](#structfield.quantity).
-    pub fn quantity(mut self, quantity: i32) -> Self {
-        self.quantity = Some(quantity);
-        self
-    }
+    runtime::setter!(description: impl Into<String>);
+    runtime::setter!(quantity: i32);
 }
 
 impl runtime::Validate for ReturnItem {
@@ -4561,29 +3559,10 @@ pub struct ActivateGiftCardRequest {
 }
 
 impl ActivateGiftCardRequest {
-    /// Sets [`source`](#structfield.source).
-    pub fn source(mut self, source: impl Into<String>) -> Self {
-        self.source = Some(source.into());
-        self
-    }
-
-    /// Sets [`promotion_code`](#structfield.promotion_code).
-    pub fn promotion_code(mut self, promotion_code: impl Into<String>) -> Self {
-        self.promotion_code = Some(promotion_code.into());
-        self
-    }
-
-    /// Sets [`amount`](#structfield.amount).
-    pub fn amount(mut self, amount: i64) -> Self {
-        self.amount = Some(amount);
-        self
-    }
-
-    /// Sets [`currency`](#structfield.currency).
-    pub fn currency(mut self, currency: impl Into<String>) -> Self {
-        self.currency = Some(currency.into());
-        self
-    }
+    runtime::setter!(source: impl Into<String>);
+    runtime::setter!(promotion_code: impl Into<String>);
+    runtime::setter!(amount: i64);
+    runtime::setter!(currency: impl Into<String>);
 }
 
 impl runtime::Validate for ActivateGiftCardRequest {
@@ -4724,29 +3703,10 @@ pub struct CheckoutCustomer {
 }
 
 impl CheckoutCustomer {
-    /// Sets [`first_name`](#structfield.first_name).
-    pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
-        self.first_name = Some(first_name.into());
-        self
-    }
-
-    /// Sets [`last_name`](#structfield.last_name).
-    pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
-        self.last_name = Some(last_name.into());
-        self
-    }
-
-    /// Sets [`email`](#structfield.email).
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-
-    /// Sets [`phone_number`](#structfield.phone_number).
-    pub fn phone_number(mut self, phone_number: impl Into<String>) -> Self {
-        self.phone_number = Some(phone_number.into());
-        self
-    }
+    runtime::setter!(first_name: impl Into<String>);
+    runtime::setter!(last_name: impl Into<String>);
+    runtime::setter!(email: impl Into<String>);
+    runtime::setter!(phone_number: impl Into<String>);
 }
 
 /// What is being bought.
@@ -4806,17 +3766,8 @@ impl CheckoutLineItem {
         }
     }
 
-    /// Sets [`note`](#structfield.note).
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.note = Some(note.into());
-        self
-    }
-
-    /// Sets [`tax_rates`](#structfield.tax_rates).
-    pub fn tax_rates(mut self, tax_rates: Vec<CheckoutTaxRate>) -> Self {
-        self.tax_rates = Some(tax_rates);
-        self
-    }
+    runtime::setter!(note: impl Into<String>);
+    runtime::setter!(tax_rates: Vec<CheckoutTaxRate>);
 }
 
 impl runtime::Validate for CheckoutLineItem {
@@ -4843,17 +3794,8 @@ pub struct CheckoutTaxRate {
 }
 
 impl CheckoutTaxRate {
-    /// Sets [`name`](#structfield.name).
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets [`rate`](#structfield.rate).
-    pub fn rate(mut self, rate: i64) -> Self {
-        self.rate = Some(rate);
-        self
-    }
+    runtime::setter!(name: impl Into<String>);
+    runtime::setter!(rate: i64);
 }
 
 impl runtime::Validate for CheckoutTaxRate {
@@ -4928,23 +3870,9 @@ impl CreatePlanRequest {
         }
     }
 
-    /// Sets [`note`](#structfield.note).
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.note = Some(note.into());
-        self
-    }
-
-    /// Sets [`tax_rate_uuids`](#structfield.tax_rate_uuids).
-    pub fn tax_rate_uuids(mut self, tax_rate_uuids: Vec<String>) -> Self {
-        self.tax_rate_uuids = Some(tax_rate_uuids);
-        self
-    }
-
-    /// Sets [`tip_amount`](#structfield.tip_amount).
-    pub fn tip_amount(mut self, tip_amount: i64) -> Self {
-        self.tip_amount = Some(tip_amount);
-        self
-    }
+    runtime::setter!(note: impl Into<String>);
+    runtime::setter!(tax_rate_uuids: Vec<String>);
+    runtime::setter!(tip_amount: i64);
 }
 
 impl runtime::Validate for CreatePlanRequest {
@@ -5078,50 +4006,13 @@ impl CreateSubscriptionRequest {
         }
     }
 
-    /// Sets [`start_date`](#structfield.start_date).
-    pub fn start_date(mut self, start_date: impl Into<String>) -> Self {
-        self.start_date = Some(start_date.into());
-        self
-    }
-
-    /// Sets [`end_date`](#structfield.end_date).
-    pub fn end_date(mut self, end_date: impl Into<String>) -> Self {
-        self.end_date = Some(end_date.into());
-        self
-    }
-
-    /// Sets [`amount`](#structfield.amount).
-    pub fn amount(mut self, amount: i64) -> Self {
-        self.amount = Some(amount);
-        self
-    }
-
-    /// Sets [`tip_amount`](#structfield.tip_amount).
-    pub fn tip_amount(mut self, tip_amount: i64) -> Self {
-        self.tip_amount = Some(tip_amount);
-        self
-    }
-
-    /// Sets [`note`](#structfield.note).
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.note = Some(note.into());
-        self
-    }
-
-    /// Sets [`tax_rate_uuids`](#structfield.tax_rate_uuids).
-    pub fn tax_rate_uuids(mut self, tax_rate_uuids: Vec<String>) -> Self {
-        self.tax_rate_uuids = Some(tax_rate_uuids);
-        self
-    }
-
-    /// Sets [`soft_descriptor`](#structfield.soft_descriptor).
-    pub fn soft_descriptor(
-        mut self,
-        soft_descriptor: impl Into<SubscriptionSoftDescriptor>,
-    ) -> Self {
-        self.soft_descriptor = Some(soft_descriptor.into());
-        self
-    }
+    runtime::setter!(start_date: impl Into<String>);
+    runtime::setter!(end_date: impl Into<String>);
+    runtime::setter!(amount: i64);
+    runtime::setter!(tip_amount: i64);
+    runtime::setter!(note: impl Into<String>);
+    runtime::setter!(tax_rate_uuids: Vec<String>);
+    runtime::setter!(soft_descriptor: impl Into<SubscriptionSoftDescriptor>);
 }
 
 impl runtime::Validate for CreateSubscriptionRequest {
@@ -5185,50 +4076,13 @@ pub struct SubscriptionSoftDescriptor {
 }
 
 impl SubscriptionSoftDescriptor {
-    /// Sets [`dba_name`](#structfield.dba_name).
-    pub fn dba_name(mut self, dba_name: impl Into<String>) -> Self {
-        self.dba_name = Some(dba_name.into());
-        self
-    }
-
-    /// Sets [`street`](#structfield.street).
-    pub fn street(mut self, street: impl Into<String>) -> Self {
-        self.street = Some(street.into());
-        self
-    }
-
-    /// Sets [`city`](#structfield.city).
-    pub fn city(mut self, city: impl Into<String>) -> Self {
-        self.city = Some(city.into());
-        self
-    }
-
-    /// Sets [`region`](#structfield.region).
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-
-    /// Sets [`postal_code`](#structfield.postal_code).
-    pub fn postal_code(mut self, postal_code: impl Into<String>) -> Self {
-        self.postal_code = Some(postal_code.into());
-        self
-    }
-
-    /// Sets [`country_code`](#structfield.country_code).
-    pub fn country_code(mut self, country_code: impl Into<String>) -> Self {
-        self.country_code = Some(country_code.into());
-        self
-    }
-
-    /// Sets [`merchant_contact_info`](#structfield.merchant_contact_info).
-    pub fn merchant_contact_info(
-        mut self,
-        merchant_contact_info: impl Into<String>,
-    ) -> Self {
-        self.merchant_contact_info = Some(merchant_contact_info.into());
-        self
-    }
+    runtime::setter!(dba_name: impl Into<String>);
+    runtime::setter!(street: impl Into<String>);
+    runtime::setter!(city: impl Into<String>);
+    runtime::setter!(region: impl Into<String>);
+    runtime::setter!(postal_code: impl Into<String>);
+    runtime::setter!(country_code: impl Into<String>);
+    runtime::setter!(merchant_contact_info: impl Into<String>);
 }
 
 impl runtime::Validate for SubscriptionSoftDescriptor {
@@ -5285,11 +4139,7 @@ pub struct ExchangeOauthCodeParams {
 }
 
 impl ExchangeOauthCodeParams {
-    /// Sets [`no_refresh_token`](#structfield.no_refresh_token).
-    pub fn no_refresh_token(mut self, no_refresh_token: bool) -> Self {
-        self.no_refresh_token = Some(no_refresh_token);
-        self
-    }
+    runtime::setter!(no_refresh_token: bool);
 }
 
 /// Optional parameters of [`Client::list_charges`](crate::Client::list_charges).
@@ -5324,74 +4174,17 @@ pub struct ListChargesParams {
 }
 
 impl ListChargesParams {
-    /// Sets [`limit`](#structfield.limit).
-    pub fn limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// Sets [`starting_after`](#structfield.starting_after).
-    pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
-        self.starting_after = Some(starting_after.into());
-        self
-    }
-
-    /// Sets [`ending_before`](#structfield.ending_before).
-    pub fn ending_before(mut self, ending_before: impl Into<String>) -> Self {
-        self.ending_before = Some(ending_before.into());
-        self
-    }
-
-    /// Sets [`customer`](#structfield.customer).
-    pub fn customer(mut self, customer: impl Into<String>) -> Self {
-        self.customer = Some(customer.into());
-        self
-    }
-
-    /// Sets [`created_gt`](#structfield.created_gt).
-    pub fn created_gt(mut self, created_gt: i64) -> Self {
-        self.created_gt = Some(created_gt);
-        self
-    }
-
-    /// Sets [`created_gte`](#structfield.created_gte).
-    pub fn created_gte(mut self, created_gte: i64) -> Self {
-        self.created_gte = Some(created_gte);
-        self
-    }
-
-    /// Sets [`created_lt`](#structfield.created_lt).
-    pub fn created_lt(mut self, created_lt: i64) -> Self {
-        self.created_lt = Some(created_lt);
-        self
-    }
-
-    /// Sets [`created_lte`](#structfield.created_lte).
-    pub fn created_lte(mut self, created_lte: i64) -> Self {
-        self.created_lte = Some(created_lte);
-        self
-    }
-
-    /// Sets [`expand`](#structfield.expand).
-    pub fn expand(mut self, expand: Vec<String>) -> Self {
-        self.expand = Some(expand);
-        self
-    }
-
-    /// Sets [`threeds_validation_result`](#structfield.threeds_validation_result).
-    pub fn threeds_validation_result(
-        mut self,
-        threeds_validation_result: impl Into<String>,
-    ) -> Self {
-        self.threeds_validation_result = Some(threeds_validation_result.into());
-        self
-    }
-
-    /// Sets [`is_threeds`](#structfield.is_threeds).
-    pub fn is_threeds(mut self, is_threeds: bool) -> Self {
-        self.is_threeds = Some(is_threeds);
-        self
-    }
+    runtime::setter!(limit: i32);
+    runtime::setter!(starting_after: impl Into<String>);
+    runtime::setter!(ending_before: impl Into<String>);
+    runtime::setter!(customer: impl Into<String>);
+    runtime::setter!(created_gt: i64);
+    runtime::setter!(created_gte: i64);
+    runtime::setter!(created_lt: i64);
+    runtime::setter!(created_lte: i64);
+    runtime::setter!(expand: Vec<String>);
+    runtime::setter!(threeds_validation_result: impl Into<String>);
+    runtime::setter!(is_threeds: bool);
 }
 
 impl runtime::Validate for ListChargesParams {
@@ -5410,11 +4203,7 @@ pub struct GetChargeParams {
 }
 
 impl GetChargeParams {
-    /// Sets [`expand`](#structfield.expand).
-    pub fn expand(mut self, expand: Vec<String>) -> Self {
-        self.expand = Some(expand);
-        self
-    }
+    runtime::setter!(expand: Vec<String>);
 }
 
 /// Optional parameters of [`Client::list_refunds`](crate::Client::list_refunds).
@@ -5441,53 +4230,14 @@ pub struct ListRefundsParams {
 }
 
 impl ListRefundsParams {
-    /// Sets [`charge`](#structfield.charge).
-    pub fn charge(mut self, charge: impl Into<String>) -> Self {
-        self.charge = Some(charge.into());
-        self
-    }
-
-    /// Sets [`limit`](#structfield.limit).
-    pub fn limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// Sets [`starting_after`](#structfield.starting_after).
-    pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
-        self.starting_after = Some(starting_after.into());
-        self
-    }
-
-    /// Sets [`ending_before`](#structfield.ending_before).
-    pub fn ending_before(mut self, ending_before: impl Into<String>) -> Self {
-        self.ending_before = Some(ending_before.into());
-        self
-    }
-
-    /// Sets [`created_gt`](#structfield.created_gt).
-    pub fn created_gt(mut self, created_gt: i64) -> Self {
-        self.created_gt = Some(created_gt);
-        self
-    }
-
-    /// Sets [`created_gte`](#structfield.created_gte).
-    pub fn created_gte(mut self, created_gte: i64) -> Self {
-        self.created_gte = Some(created_gte);
-        self
-    }
-
-    /// Sets [`created_lt`](#structfield.created_lt).
-    pub fn created_lt(mut self, created_lt: i64) -> Self {
-        self.created_lt = Some(created_lt);
-        self
-    }
-
-    /// Sets [`created_lte`](#structfield.created_lte).
-    pub fn created_lte(mut self, created_lte: i64) -> Self {
-        self.created_lte = Some(created_lte);
-        self
-    }
+    runtime::setter!(charge: impl Into<String>);
+    runtime::setter!(limit: i32);
+    runtime::setter!(starting_after: impl Into<String>);
+    runtime::setter!(ending_before: impl Into<String>);
+    runtime::setter!(created_gt: i64);
+    runtime::setter!(created_gte: i64);
+    runtime::setter!(created_lt: i64);
+    runtime::setter!(created_lte: i64);
 }
 
 impl runtime::Validate for ListRefundsParams {
@@ -5523,59 +4273,15 @@ pub struct ListOrdersParams {
 }
 
 impl ListOrdersParams {
-    /// Sets [`limit`](#structfield.limit).
-    pub fn limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// Sets [`starting_after`](#structfield.starting_after).
-    pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
-        self.starting_after = Some(starting_after.into());
-        self
-    }
-
-    /// Sets [`ending_before`](#structfield.ending_before).
-    pub fn ending_before(mut self, ending_before: impl Into<String>) -> Self {
-        self.ending_before = Some(ending_before.into());
-        self
-    }
-
-    /// Sets [`created_gt`](#structfield.created_gt).
-    pub fn created_gt(mut self, created_gt: i64) -> Self {
-        self.created_gt = Some(created_gt);
-        self
-    }
-
-    /// Sets [`created_gte`](#structfield.created_gte).
-    pub fn created_gte(mut self, created_gte: i64) -> Self {
-        self.created_gte = Some(created_gte);
-        self
-    }
-
-    /// Sets [`created_lt`](#structfield.created_lt).
-    pub fn created_lt(mut self, created_lt: i64) -> Self {
-        self.created_lt = Some(created_lt);
-        self
-    }
-
-    /// Sets [`created_lte`](#structfield.created_lte).
-    pub fn created_lte(mut self, created_lte: i64) -> Self {
-        self.created_lte = Some(created_lte);
-        self
-    }
-
-    /// Sets [`customer`](#structfield.customer).
-    pub fn customer(mut self, customer: impl Into<String>) -> Self {
-        self.customer = Some(customer.into());
-        self
-    }
-
-    /// Sets [`status`](#structfield.status).
-    pub fn status(mut self, status: impl Into<OrderStatus>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
+    runtime::setter!(limit: i32);
+    runtime::setter!(starting_after: impl Into<String>);
+    runtime::setter!(ending_before: impl Into<String>);
+    runtime::setter!(created_gt: i64);
+    runtime::setter!(created_gte: i64);
+    runtime::setter!(created_lt: i64);
+    runtime::setter!(created_lte: i64);
+    runtime::setter!(customer: impl Into<String>);
+    runtime::setter!(status: impl Into<OrderStatus>);
 }
 
 impl runtime::Validate for ListOrdersParams {

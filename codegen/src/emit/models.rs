@@ -45,8 +45,8 @@ pub fn emit(models: &[Model], options: &Options) -> TokenStream {
     }
 }
 
-/// Whether emitted items name the `runtime` alias (checks, enums, binary
-/// fields), so the import is written only where it is used.
+/// Whether emitted items name the `runtime` alias (checks, enums, setters,
+/// binary fields), so the import is written only where it is used.
 fn names_runtime(tokens: TokenStream) -> bool {
     tokens.into_iter().any(|token| match token {
         proc_macro2::TokenTree::Ident(ident) => ident == "runtime",
@@ -177,17 +177,18 @@ impl Emitter<'_> {
     /// field, for structs a caller builds.
     fn builder(&self, model: &Struct) -> TokenStream {
         let name = format_ident!("{}", model.name);
-        let Prelude { none, default, .. } = self.prelude;
+        let Prelude {
+            none,
+            default,
+            into,
+            ..
+        } = self.prelude;
         let mut arguments = Vec::new();
         let mut values = Vec::new();
         let mut setters = Vec::new();
         for field in &model.fields {
             let field_name = ident(&field.rust_name);
             let (ty, converts) = argument(&field.ty, field.boxed, self.prelude);
-            let value = match converts {
-                true => quote! { #field_name.into() },
-                false => quote! { #field_name },
-            };
             if field.flatten {
                 values.push(quote! { #field_name: #default::default() });
                 setters.push(quote! {
@@ -199,13 +200,13 @@ impl Emitter<'_> {
                 });
             } else if field.optional() {
                 values.push(quote! { #field_name: #none });
-                setters.push(self.setter(field, &ty, &value));
+                setters.push(setter(field, &ty, converts));
+            } else if converts {
+                arguments.push(quote! { #field_name: impl #into<#ty> });
+                values.push(quote! { #field_name: #field_name.into() });
             } else {
                 arguments.push(quote! { #field_name: #ty });
-                values.push(match converts {
-                    true => quote! { #field_name: #value },
-                    false => quote! { #field_name },
-                });
+                values.push(quote! { #field_name });
             }
         }
         // Some objects do require that many fields (an ACH account has 14).
@@ -224,28 +225,6 @@ impl Emitter<'_> {
             impl #name {
                 #constructor
                 #(#setters)*
-            }
-        }
-    }
-
-    /// `field(value)`: sets an optional field. A setter is named after its
-    /// field, except that `new` stays the constructor.
-    fn setter(&self, field: &Field, ty: &TokenStream, value: &TokenStream) -> TokenStream {
-        let field_name = ident(&field.rust_name);
-        let setter = match field.rust_name.as_str() {
-            "new" => format_ident!("with_new"),
-            _ => field_name.clone(),
-        };
-        let some = &self.prelude.some;
-        let doc = doc(&format!(
-            "Sets [`{0}`](#structfield.{0}).",
-            unraw(&field.rust_name)
-        ));
-        quote! {
-            #doc
-            pub fn #setter(mut self, #field_name: #ty) -> Self {
-                self.#field_name = #some(#value);
-                self
             }
         }
     }
@@ -555,6 +534,23 @@ impl Emitter<'_> {
             #param_value
         }
     }
+}
+
+/// `runtime::setter!(field: T);`, the chained setter of an optional field;
+/// `impl Into<T>` when the argument converts, and the field's own name for
+/// the docs when it is a raw identifier.
+fn setter(field: &Field, ty: &TokenStream, converts: bool) -> TokenStream {
+    let field_name = ident(&field.rust_name);
+    let name = unraw(&field.rust_name);
+    let named = match name == field.rust_name {
+        true => quote! { #field_name },
+        false => quote! { #field_name as #name },
+    };
+    let argument = match converts {
+        true => quote! { impl Into<#ty> },
+        false => quote! { #ty },
+    };
+    quote! { runtime::setter!(#named: #argument); }
 }
 
 /// The checks of one value's declared bounds, each an expression such as

@@ -125,21 +125,18 @@ pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
 }
 
 /// The type of a constructor or setter argument in `models.rs`, and whether
-/// it is taken as `impl Into<…>` (and so needs `.into()`). A boxed field takes
-/// `impl Into<Box<…>>`, which its unboxed value satisfies.
+/// it is taken as `impl Into<…>` of that type (and so needs `.into()`). A
+/// boxed field takes `impl Into<Box<…>>`, which its unboxed value satisfies.
 pub fn argument(ty: &Type, boxed: bool, prelude: &Prelude) -> (TokenStream, bool) {
-    let mut rust = rust_type(ty, Scope::Models(prelude));
+    let rust = rust_type(ty, Scope::Models(prelude));
     match ty {
         Type::List(_) | Type::Map(_) | Type::Json => (rust, false),
         Type::Integer(_) | Type::Number | Type::Boolean => (rust, false),
-        _ => {
-            let into = &prelude.into;
-            if boxed {
-                let boxed = &prelude.boxed;
-                rust = quote! { #boxed<#rust> };
-            }
-            (quote! { impl #into<#rust> }, true)
+        _ if boxed => {
+            let boxed = &prelude.boxed;
+            (quote! { #boxed<#rust> }, true)
         }
+        _ => (rust, true),
     }
 }
 

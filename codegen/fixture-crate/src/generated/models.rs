@@ -207,59 +207,14 @@ impl Widget {
         }
     }
 
-    /// Sets [`speed`](#structfield.speed).
-    pub fn speed(mut self, speed: impl Into<WidgetSpeed>) -> Self {
-        self.speed = Some(speed.into());
-        self
-    }
-
-    /// Sets [`count`](#structfield.count).
-    pub fn count(mut self, count: i32) -> Self {
-        self.count = Some(count);
-        self
-    }
-
-    /// Sets [`tags`](#structfield.tags).
-    pub fn tags(mut self, tags: Vec<std::string::String>) -> Self {
-        self.tags = Some(tags);
-        self
-    }
-
-    /// Sets [`metadata`](#structfield.metadata).
-    pub fn metadata(
-        mut self,
-        metadata: std::collections::BTreeMap<std::string::String, serde_json::Value>,
-    ) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Sets [`parts`](#structfield.parts).
-    pub fn parts(mut self, parts: Vec<Part>) -> Self {
-        self.parts = Some(parts);
-        self
-    }
-
-    /// Sets [`named_parts`](#structfield.named_parts).
-    pub fn named_parts(
-        mut self,
-        named_parts: std::collections::BTreeMap<std::string::String, Part>,
-    ) -> Self {
-        self.named_parts = Some(named_parts);
-        self
-    }
-
-    /// Sets [`dimensions`](#structfield.dimensions).
-    pub fn dimensions(mut self, dimensions: impl Into<WidgetDimensions>) -> Self {
-        self.dimensions = Some(dimensions.into());
-        self
-    }
-
-    /// Sets [`gauge`](#structfield.gauge).
-    pub fn gauge(mut self, gauge: impl Into<Gauge>) -> Self {
-        self.gauge = Some(gauge.into());
-        self
-    }
+    runtime::setter!(speed: impl Into<WidgetSpeed>);
+    runtime::setter!(count: i32);
+    runtime::setter!(tags: Vec<std::string::String>);
+    runtime::setter!(metadata: std::collections::BTreeMap<std::string::String, serde_json::Value>);
+    runtime::setter!(parts: Vec<Part>);
+    runtime::setter!(named_parts: std::collections::BTreeMap<std::string::String, Part>);
+    runtime::setter!(dimensions: impl Into<WidgetDimensions>);
+    runtime::setter!(gauge: impl Into<Gauge>);
 }
 
 impl runtime::Validate for Widget {
@@ -319,11 +274,7 @@ pub struct String {
 }
 
 impl String {
-    /// Sets [`value`](#structfield.value).
-    pub fn value(mut self, value: impl Into<Option>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
+    runtime::setter!(value: impl Into<Option>);
 }
 
 ///
@@ -496,65 +447,16 @@ impl Payment {
         }
     }
 
-    /// Sets [`status`](#structfield.status).
-    pub fn status(mut self, status: impl Into<Status>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-
-    /// Sets [`note`](#structfield.note).
-    pub fn note(mut self, note: impl Into<std::string::String>) -> Self {
-        self.note = Some(note.into());
-        self
-    }
-
-    /// Sets [`annotation`](#structfield.annotation).
-    pub fn annotation(mut self, annotation: impl Into<Note>) -> Self {
-        self.annotation = Some(annotation.into());
-        self
-    }
-
-    /// Sets [`voided_at`](#structfield.voided_at).
-    pub fn voided_at(mut self, voided_at: i64) -> Self {
-        self.voided_at = Some(voided_at);
-        self
-    }
-
-    /// Sets [`refunds`](#structfield.refunds).
-    pub fn refunds(mut self, refunds: Vec<Payment>) -> Self {
-        self.refunds = Some(refunds);
-        self
-    }
-
-    /// Sets [`parent`](#structfield.parent).
-    pub fn parent(mut self, parent: impl Into<Box<Payment>>) -> Self {
-        self.parent = Some(parent.into());
-        self
-    }
-
-    /// Sets [`source`](#structfield.source).
-    pub fn source(mut self, source: impl Into<PaymentSource>) -> Self {
-        self.source = Some(source.into());
-        self
-    }
-
-    /// Sets [`method`](#structfield.method).
-    pub fn method(mut self, method: impl Into<Method>) -> Self {
-        self.method = Some(method.into());
-        self
-    }
-
-    /// Sets [`tags`](#structfield.tags).
-    pub fn tags(mut self, tags: Vec<std::string::String>) -> Self {
-        self.tags = Some(tags);
-        self
-    }
-
-    /// Sets [`owner`](#structfield.owner).
-    pub fn owner(mut self, owner: impl Into<String>) -> Self {
-        self.owner = Some(owner.into());
-        self
-    }
+    runtime::setter!(status: impl Into<Status>);
+    runtime::setter!(note: impl Into<std::string::String>);
+    runtime::setter!(annotation: impl Into<Note>);
+    runtime::setter!(voided_at: i64);
+    runtime::setter!(refunds: Vec<Payment>);
+    runtime::setter!(parent: impl Into<Box<Payment>>);
+    runtime::setter!(source: impl Into<PaymentSource>);
+    runtime::setter!(method: impl Into<Method>);
+    runtime::setter!(tags: Vec<std::string::String>);
+    runtime::setter!(owner: impl Into<String>);
 }
 
 impl runtime::Validate for Payment {
@@ -674,11 +576,7 @@ impl CardDetails {
         }
     }
 
-    /// Sets [`nickname`](#structfield.nickname).
-    pub fn nickname(mut self, nickname: impl Into<std::string::String>) -> Self {
-        self.nickname = Some(nickname.into());
-        self
-    }
+    runtime::setter!(nickname: impl Into<std::string::String>);
 }
 
 impl runtime::Validate for CardDetails {
@@ -770,11 +668,7 @@ impl CashMethod {
         }
     }
 
-    /// Sets [`tendered`](#structfield.tendered).
-    pub fn tendered(mut self, tendered: i64) -> Self {
-        self.tendered = Some(tendered);
-        self
-    }
+    runtime::setter!(tendered: i64);
 }
 
 ///
@@ -802,11 +696,7 @@ pub struct Note {
 }
 
 impl Note {
-    /// Sets [`text`](#structfield.text).
-    pub fn text(mut self, text: impl Into<NoteText>) -> Self {
-        self.text = Some(text.into());
-        self
-    }
+    runtime::setter!(text: impl Into<NoteText>);
 }
 
 ///
@@ -863,17 +753,8 @@ impl Filter {
         }
     }
 
-    /// Sets [`colors`](#structfield.colors).
-    pub fn colors(mut self, colors: Vec<Color>) -> Self {
-        self.colors = Some(colors);
-        self
-    }
-
-    /// Sets [`size`](#structfield.size).
-    pub fn size(mut self, size: i64) -> Self {
-        self.size = Some(size);
-        self
-    }
+    runtime::setter!(colors: Vec<Color>);
+    runtime::setter!(size: i64);
 }
 
 impl runtime::Validate for Filter {
@@ -892,17 +773,8 @@ pub struct Point {
 }
 
 impl Point {
-    /// Sets [`x`](#structfield.x).
-    pub fn x(mut self, x: i64) -> Self {
-        self.x = Some(x);
-        self
-    }
-
-    /// Sets [`y`](#structfield.y).
-    pub fn y(mut self, y: i64) -> Self {
-        self.y = Some(y);
-        self
-    }
+    runtime::setter!(x: i64);
+    runtime::setter!(y: i64);
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -936,29 +808,10 @@ impl Upload {
         }
     }
 
-    /// Sets [`thumbnail`](#structfield.thumbnail).
-    pub fn thumbnail(mut self, thumbnail: impl Into<runtime::Binary>) -> Self {
-        self.thumbnail = Some(thumbnail.into());
-        self
-    }
-
-    /// Sets [`tags`](#structfield.tags).
-    pub fn tags(mut self, tags: Vec<std::string::String>) -> Self {
-        self.tags = Some(tags);
-        self
-    }
-
-    /// Sets [`color`](#structfield.color).
-    pub fn color(mut self, color: impl Into<Color>) -> Self {
-        self.color = Some(color.into());
-        self
-    }
-
-    /// Sets [`origin`](#structfield.origin).
-    pub fn origin(mut self, origin: impl Into<Point>) -> Self {
-        self.origin = Some(origin.into());
-        self
-    }
+    runtime::setter!(thumbnail: impl Into<runtime::Binary>);
+    runtime::setter!(tags: Vec<std::string::String>);
+    runtime::setter!(color: impl Into<Color>);
+    runtime::setter!(origin: impl Into<Point>);
 }
 
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -968,11 +821,7 @@ pub struct GaugeValuePair {
 }
 
 impl GaugeValuePair {
-    /// Sets [`a`](#structfield.a).
-    pub fn a(mut self, a: impl Into<std::string::String>) -> Self {
-        self.a = Some(a.into());
-        self
-    }
+    runtime::setter!(a: impl Into<std::string::String>);
 }
 
 ///
@@ -1076,50 +925,13 @@ impl Gauge {
         }
     }
 
-    /// Sets [`ratio`](#structfield.ratio).
-    pub fn ratio(mut self, ratio: f64) -> Self {
-        self.ratio = Some(ratio);
-        self
-    }
-
-    /// Sets [`mode`](#structfield.mode).
-    pub fn mode(mut self, mode: i64) -> Self {
-        self.mode = Some(mode);
-        self
-    }
-
-    /// Sets [`labels`](#structfield.labels).
-    pub fn labels(
-        mut self,
-        labels: Vec<std::option::Option<std::string::String>>,
-    ) -> Self {
-        self.labels = Some(labels);
-        self
-    }
-
-    /// Sets [`grid`](#structfield.grid).
-    pub fn grid(mut self, grid: Vec<Vec<Cell>>) -> Self {
-        self.grid = Some(grid);
-        self
-    }
-
-    /// Sets [`value`](#structfield.value).
-    pub fn value(mut self, value: impl Into<GaugeValue>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-
-    /// Sets [`ids`](#structfield.ids).
-    pub fn ids(mut self, ids: impl Into<GaugeIds>) -> Self {
-        self.ids = Some(ids.into());
-        self
-    }
-
-    /// Sets [`anything_but_text`](#structfield.anything_but_text).
-    pub fn anything_but_text(mut self, anything_but_text: serde_json::Value) -> Self {
-        self.anything_but_text = Some(anything_but_text);
-        self
-    }
+    runtime::setter!(ratio: f64);
+    runtime::setter!(mode: i64);
+    runtime::setter!(labels: Vec<std::option::Option<std::string::String>>);
+    runtime::setter!(grid: Vec<Vec<Cell>>);
+    runtime::setter!(value: impl Into<GaugeValue>);
+    runtime::setter!(ids: impl Into<GaugeIds>);
+    runtime::setter!(anything_but_text: serde_json::Value);
 
     /// Sets the properties not named above.
     pub fn other_properties(
@@ -1283,41 +1095,12 @@ pub struct GetItemParams {
 }
 
 impl GetItemParams {
-    /// Sets [`type`](#structfield.type).
-    pub fn r#type(mut self, r#type: impl Into<Kind>) -> Self {
-        self.r#type = Some(r#type.into());
-        self
-    }
-
-    /// Sets [`expand`](#structfield.expand).
-    pub fn expand(mut self, expand: Vec<std::string::String>) -> Self {
-        self.expand = Some(expand);
-        self
-    }
-
-    /// Sets [`limit`](#structfield.limit).
-    pub fn limit(mut self, limit: i64) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// Sets [`created_gt`](#structfield.created_gt).
-    pub fn created_gt(mut self, created_gt: i64) -> Self {
-        self.created_gt = Some(created_gt);
-        self
-    }
-
-    /// Sets [`x_trace`](#structfield.x_trace).
-    pub fn x_trace(mut self, x_trace: impl Into<std::string::String>) -> Self {
-        self.x_trace = Some(x_trace.into());
-        self
-    }
-
-    /// Sets [`flag`](#structfield.flag).
-    pub fn flag(mut self, flag: bool) -> Self {
-        self.flag = Some(flag);
-        self
-    }
+    runtime::setter!(r#type as "type": impl Into<Kind>);
+    runtime::setter!(expand: Vec<std::string::String>);
+    runtime::setter!(limit: i64);
+    runtime::setter!(created_gt: i64);
+    runtime::setter!(x_trace: impl Into<std::string::String>);
+    runtime::setter!(flag: bool);
 }
 
 impl runtime::Validate for GetItemParams {
@@ -1336,20 +1119,8 @@ pub struct ListPaymentsParams {
 }
 
 impl ListPaymentsParams {
-    /// Sets [`starting_after`](#structfield.starting_after).
-    pub fn starting_after(
-        mut self,
-        starting_after: impl Into<std::string::String>,
-    ) -> Self {
-        self.starting_after = Some(starting_after.into());
-        self
-    }
-
-    /// Sets [`limit`](#structfield.limit).
-    pub fn limit(mut self, limit: i64) -> Self {
-        self.limit = Some(limit);
-        self
-    }
+    runtime::setter!(starting_after: impl Into<std::string::String>);
+    runtime::setter!(limit: i64);
 }
 
 impl runtime::Validate for ListPaymentsParams {
@@ -1372,47 +1143,13 @@ pub struct GetFileParams {
 }
 
 impl GetFileParams {
-    /// Sets [`words`](#structfield.words).
-    pub fn words(mut self, words: Vec<std::string::String>) -> Self {
-        self.words = Some(words);
-        self
-    }
-
-    /// Sets [`pipes`](#structfield.pipes).
-    pub fn pipes(mut self, pipes: Vec<Color>) -> Self {
-        self.pipes = Some(pipes);
-        self
-    }
-
-    /// Sets [`filter`](#structfield.filter).
-    pub fn filter(mut self, filter: impl Into<Filter>) -> Self {
-        self.filter = Some(filter.into());
-        self
-    }
-
-    /// Sets [`point`](#structfield.point).
-    pub fn point(mut self, point: impl Into<Point>) -> Self {
-        self.point = Some(point.into());
-        self
-    }
-
-    /// Sets [`box`](#structfield.box).
-    pub fn r#box(mut self, r#box: impl Into<Point>) -> Self {
-        self.r#box = Some(r#box.into());
-        self
-    }
-
-    /// Sets [`x_tags`](#structfield.x_tags).
-    pub fn x_tags(mut self, x_tags: Vec<std::string::String>) -> Self {
-        self.x_tags = Some(x_tags);
-        self
-    }
-
-    /// Sets [`prefs`](#structfield.prefs).
-    pub fn prefs(mut self, prefs: Vec<std::string::String>) -> Self {
-        self.prefs = Some(prefs);
-        self
-    }
+    runtime::setter!(words: Vec<std::string::String>);
+    runtime::setter!(pipes: Vec<Color>);
+    runtime::setter!(filter: impl Into<Filter>);
+    runtime::setter!(point: impl Into<Point>);
+    runtime::setter!(r#box as "box": impl Into<Point>);
+    runtime::setter!(x_tags: Vec<std::string::String>);
+    runtime::setter!(prefs: Vec<std::string::String>);
 }
 
 impl runtime::Validate for GetFileParams {
@@ -1455,9 +1192,5 @@ pub struct GetReportParams {
 }
 
 impl GetReportParams {
-    /// Sets [`limit`](#structfield.limit).
-    pub fn limit(mut self, limit: i64) -> Self {
-        self.limit = Some(limit);
-        self
-    }
+    runtime::setter!(limit: i64);
 }
