@@ -59,9 +59,6 @@ pub struct ErrorDetail {
 
 /// Broad category of an error. Clover lists seven; the set is open, so other values are kept
 /// as they are.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorType {
@@ -79,7 +76,7 @@ pub enum ErrorType {
     InvalidRequestError,
     /// `rate_limit_error`
     RateLimitError,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(String),
 }
 
@@ -112,9 +109,6 @@ impl ErrorType {
 /// `token_already_used` means a single-use token was reused (create a new one). Never retry
 /// `charge_already_captured` or `charge_already_refunded`. The set is open: codes not listed
 /// here are kept.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
@@ -166,7 +160,7 @@ pub enum ErrorCode {
     ResourceMissing,
     /// `token_already_used`
     TokenAlreadyUsed,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(String),
 }
 
@@ -228,8 +222,7 @@ pub struct OauthTokenRequest {
 }
 
 impl OauthTokenRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(client_id: impl Into<String>, code: impl Into<runtime::Secret>) -> Self {
         Self {
             client_id: client_id.into(),
@@ -263,8 +256,7 @@ pub struct OauthRefreshRequest {
 }
 
 impl OauthRefreshRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
         client_id: impl Into<String>,
         refresh_token: impl Into<runtime::Secret>,
@@ -326,8 +318,7 @@ pub struct OauthMigrateRequest {
 }
 
 impl OauthMigrateRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
         merchant_uuid: impl Into<String>,
         app_uuid: impl Into<String>,
@@ -463,8 +454,7 @@ pub struct CardTokenRequest {
 }
 
 impl CardTokenRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(card: impl Into<CardDetails>) -> Self {
         Self { card: card.into() }
     }
@@ -545,8 +535,7 @@ pub struct CardDetails {
 }
 
 impl CardDetails {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
         exp_month: impl Into<String>,
         exp_year: impl Into<String>,
@@ -620,8 +609,7 @@ pub struct AchTokenRequest {
 }
 
 impl AchTokenRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(ach: impl Into<AchDetails>) -> Self {
         Self { ach: ach.into() }
     }
@@ -697,8 +685,7 @@ pub struct AchDetails {
 }
 
 impl AchDetails {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         bank_account_number: impl Into<runtime::Secret>,
@@ -768,9 +755,6 @@ impl runtime::Validate for AchDetails {
 }
 
 /// Whether the account is a personal or a business account.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AchCheckType {
@@ -778,7 +762,7 @@ pub enum AchCheckType {
     PersonalCheck,
     /// `corporate_check`
     CorporateCheck,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(String),
 }
 
@@ -792,9 +776,6 @@ impl runtime::OpenEnum for AchCheckType {
 runtime::open_enum!(AchCheckType);
 
 /// Kind of bank account.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AchAccountType {
@@ -802,7 +783,7 @@ pub enum AchAccountType {
     Checking,
     /// `savings`
     Savings,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(String),
 }
 
@@ -817,9 +798,6 @@ runtime::open_enum!(AchAccountType);
 
 /// Kind of identification document the account holder gave. The guide gives these as
 /// examples, not a closed list.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AchCustomerIdType {
@@ -831,7 +809,7 @@ pub enum AchCustomerIdType {
     TaxId,
     /// `military_id`
     MilitaryId,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(String),
 }
 
@@ -867,8 +845,7 @@ pub struct AchAgreement {
 }
 
 impl AchAgreement {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(agreement_id: impl Into<String>) -> Self {
         Self {
             agreement_id: agreement_id.into(),
@@ -899,8 +876,7 @@ pub struct GiftCardTokenRequest {
 }
 
 impl GiftCardTokenRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(gift_card: impl Into<GiftCardDetails>) -> Self {
         Self {
             gift_card: gift_card.into(),
@@ -932,8 +908,7 @@ pub struct GiftCardDetails {
 }
 
 impl GiftCardDetails {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(number: impl Into<runtime::Secret>) -> Self {
         Self {
             number: number.into(),
@@ -971,8 +946,7 @@ pub struct ApplePayTokenRequest {
 }
 
 impl ApplePayTokenRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(encrypted_wallet: impl Into<EncryptedWallet>) -> Self {
         Self {
             encrypted_wallet: encrypted_wallet.into(),
@@ -997,8 +971,7 @@ pub struct EncryptedWallet {
 }
 
 impl EncryptedWallet {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(apple_pay_payment_data: impl Into<ApplePayPaymentData>) -> Self {
         Self {
             apple_pay_payment_data: apple_pay_payment_data.into(),
@@ -1028,8 +1001,7 @@ pub struct ApplePayPaymentData {
 }
 
 impl ApplePayPaymentData {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
         version: impl Into<String>,
         data: impl Into<runtime::Secret>,
@@ -1074,8 +1046,7 @@ pub struct ApplePayHeader {
 }
 
 impl ApplePayHeader {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
         ephemeral_public_key: impl Into<String>,
         public_key_hash: impl Into<String>,
@@ -1107,8 +1078,7 @@ pub struct ExternalTokenRequest {
 }
 
 impl ExternalTokenRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(external_token: impl Into<ExternalToken>) -> Self {
         Self {
             external_token: external_token.into(),
@@ -1168,8 +1138,7 @@ pub struct ExternalToken {
 }
 
 impl ExternalToken {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(token_value: impl Into<runtime::Secret>) -> Self {
         Self {
             token_value: token_value.into(),
@@ -1319,9 +1288,6 @@ pub struct TokenAch {
 
 /// Card network as Clover names it. Clover publishes no complete list, so the set is open; an
 /// unsupported value in a request yields `invalid_card_type`.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CardBrand {
@@ -1335,7 +1301,7 @@ pub enum CardBrand {
     Amex,
     /// `GIFT_CARD`
     GiftCard,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(String),
 }
 
@@ -1446,8 +1412,7 @@ pub struct CreateChargeRequest {
 }
 
 impl CreateChargeRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
         amount: i64,
         currency: impl Into<String>,
@@ -1527,9 +1492,6 @@ impl runtime::Validate for CreateChargeRequest {
 
 /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
 /// is left out) or the merchant (`moto`, mail or telephone order).
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Ecomind {
@@ -1537,7 +1499,7 @@ pub enum Ecomind {
     Ecom,
     /// `moto`
     Moto,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(String),
 }
 
@@ -1552,15 +1514,12 @@ runtime::open_enum!(Ecomind);
 
 /// Purpose flag for the charge; `save_credential_on_file` keeps the card for future
 /// card-on-file payments. The set is open.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChargeIntent {
     /// `save_credential_on_file`
     SaveCredentialOnFile,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(String),
 }
 
@@ -1662,9 +1621,6 @@ impl StoredCredentials {
 
 /// Whether this is the first stored-credential payment or a later one. Open set; upper case
 /// is sent.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StoredCredentialSequence {
@@ -1672,7 +1628,7 @@ pub enum StoredCredentialSequence {
     First,
     /// `SUBSEQUENT`
     Subsequent,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(String),
 }
 
@@ -1686,9 +1642,6 @@ impl runtime::OpenEnum for StoredCredentialSequence {
 runtime::open_enum!(StoredCredentialSequence);
 
 /// Who started the payment. Open set; upper case is sent.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StoredCredentialInitiator {
@@ -1696,7 +1649,7 @@ pub enum StoredCredentialInitiator {
     Merchant,
     /// `CARDHOLDER`
     Cardholder,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(String),
 }
 
@@ -1711,9 +1664,6 @@ runtime::open_enum!(StoredCredentialInitiator);
 
 /// Kind of bill payment; Canadian merchants must send `RECURRING`. Open set; upper case is
 /// sent.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BillPayIndicator {
@@ -1721,7 +1671,7 @@ pub enum BillPayIndicator {
     Installment,
     /// `RECURRING`
     Recurring,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(String),
 }
 
@@ -1926,8 +1876,7 @@ pub struct ThreeDsRequest {
 }
 
 impl ThreeDsRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(source: impl Into<ThreeDsSource>) -> Self {
         Self {
             source: source.into(),
@@ -1941,9 +1890,6 @@ impl ThreeDsRequest {
 }
 
 /// Who performed the 3-D Secure authentication.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ThreeDsSource {
@@ -1951,7 +1897,7 @@ pub enum ThreeDsSource {
     Clover,
     /// `NON_CLOVER`
     NonClover,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(String),
 }
 
@@ -1990,9 +1936,6 @@ impl ThreeDsAuthenticationResult {
 }
 
 /// Result reported by the 3DS server. Open set.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ThreeDsAuthenticationStatus {
@@ -2006,7 +1949,7 @@ pub enum ThreeDsAuthenticationStatus {
     Unavailable,
     /// `REJECTED`
     Rejected,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(String),
 }
 
@@ -2142,8 +2085,7 @@ pub struct FinalizePaymentRequest {
 }
 
 impl FinalizePaymentRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
         charge_id: impl Into<String>,
         threeds: impl Into<ThreeDsFinalize>,
@@ -2176,8 +2118,7 @@ pub struct ThreeDsFinalize {
 }
 
 impl ThreeDsFinalize {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
         source: impl Into<ThreeDsSource>,
         flow_status: impl Into<String>,
@@ -2349,9 +2290,6 @@ pub struct Charge {
 }
 
 /// Processing status of a charge. Open set.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChargeStatus {
@@ -2361,7 +2299,7 @@ pub enum ChargeStatus {
     Pending,
     /// `failed`
     Failed,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(String),
 }
 
@@ -2377,9 +2315,6 @@ runtime::open_enum!(ChargeStatus);
 
 /// Kind of payment method, as a plain string rather than an object. `card` and `giftCard`
 /// appear in Clover's docs; `ach` and `paypal` only in an unofficial spec. Open set.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodKind {
@@ -2391,7 +2326,7 @@ pub enum PaymentMethodKind {
     Ach,
     /// `paypal`
     Paypal,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(String),
 }
 
@@ -2488,9 +2423,6 @@ pub struct ThreeDsResult {
 }
 
 /// Where a 3-D Secure authentication stands. Open set.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ThreeDsValidationResult {
@@ -2502,7 +2434,7 @@ pub enum ThreeDsValidationResult {
     ChallengeFlowRequired,
     /// `AUTHENTICATION_STATUS_UNKNOWN`
     AuthenticationStatusUnknown,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(String),
 }
 
@@ -2518,9 +2450,6 @@ impl runtime::OpenEnum for ThreeDsValidationResult {
 runtime::open_enum!(ThreeDsValidationResult);
 
 /// Whether fraud liability shifted away from the merchant. Open set.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LiabilityProtectionStatus {
@@ -2528,7 +2457,7 @@ pub enum LiabilityProtectionStatus {
     Protected,
     /// `NOT_PROTECTED`
     NotProtected,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(String),
 }
 
@@ -2655,8 +2584,7 @@ pub struct CreateRefundRequest {
 }
 
 impl CreateRefundRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(charge: impl Into<String>) -> Self {
         Self {
             charge: charge.into(),
@@ -2720,9 +2648,6 @@ pub struct Refund {
 }
 
 /// Whether the refund went through. Open set.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RefundStatus {
@@ -2732,7 +2657,7 @@ pub enum RefundStatus {
     Failed,
     /// `pending`
     Pending,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(String),
 }
 
@@ -2809,8 +2734,7 @@ pub struct CreateCustomerRequest {
 }
 
 impl CreateCustomerRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(email: impl Into<String>, source: impl Into<String>) -> Self {
         Self {
             email: email.into(),
@@ -3030,8 +2954,7 @@ pub struct CreateOrderRequest {
 }
 
 impl CreateOrderRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(currency: impl Into<String>) -> Self {
         Self {
             currency: currency.into(),
@@ -3143,9 +3066,6 @@ impl runtime::Validate for OrderTaxRate {
 }
 
 /// Kind of order line. Clover adds `tax` lines itself. Open set.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrderItemType {
@@ -3157,7 +3077,7 @@ pub enum OrderItemType {
     Shipping,
     /// `discount`
     Discount,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(String),
 }
 
@@ -3197,9 +3117,6 @@ pub struct OrderItem {
 }
 
 /// Where an order stands. Open set.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrderStatus {
@@ -3213,7 +3130,7 @@ pub enum OrderStatus {
     Returned,
     /// `refunded`
     Refunded,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(String),
 }
 
@@ -3507,8 +3424,7 @@ pub struct ReturnItem {
 }
 
 impl ReturnItem {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
         parent: impl Into<String>,
         amount: i64,
@@ -3590,8 +3506,7 @@ pub struct ReloadGiftCardRequest {
 }
 
 impl ReloadGiftCardRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
         source: impl Into<String>,
         amount: i64,
@@ -3624,8 +3539,7 @@ pub struct GiftCardSourceRequest {
 }
 
 impl GiftCardSourceRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(source: impl Into<String>) -> Self {
         Self { source: source.into() }
     }
@@ -3663,8 +3577,7 @@ pub struct CreateCheckoutRequest {
 }
 
 impl CreateCheckoutRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
         customer: impl Into<CheckoutCustomer>,
         shopping_cart: impl Into<ShoppingCart>,
@@ -3719,8 +3632,7 @@ pub struct ShoppingCart {
 }
 
 impl ShoppingCart {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(line_items: Vec<CheckoutLineItem>) -> Self {
         Self { line_items }
     }
@@ -3754,8 +3666,7 @@ pub struct CheckoutLineItem {
 }
 
 impl CheckoutLineItem {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(name: impl Into<String>, price: i64, unit_qty: i32) -> Self {
         Self {
             name: name.into(),
@@ -3851,8 +3762,7 @@ pub struct CreatePlanRequest {
 }
 
 impl CreatePlanRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
         name: impl Into<String>,
         amount: i64,
@@ -3887,9 +3797,6 @@ impl runtime::Validate for CreatePlanRequest {
 }
 
 /// Unit of a plan's billing period. Open set.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PlanInterval {
@@ -3901,7 +3808,7 @@ pub enum PlanInterval {
     Month,
     /// `YEAR`
     Year,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(String),
 }
 
@@ -3987,8 +3894,7 @@ pub struct CreateSubscriptionRequest {
 }
 
 impl CreateSubscriptionRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
         customer_id: impl Into<String>,
         collection_method: impl Into<CollectionMethod>,
@@ -4027,15 +3933,12 @@ impl runtime::Validate for CreateSubscriptionRequest {
 
 /// How a subscription collects payment; only `CHARGE_AUTOMATICALLY` is allowed today. Open
 /// set.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CollectionMethod {
     /// `CHARGE_AUTOMATICALLY`
     ChargeAutomatically,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(String),
 }
 

@@ -213,8 +213,7 @@ impl Emitter<'_> {
         let many = (arguments.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
         let constructor = (!arguments.is_empty()).then(|| {
             quote! {
-                /// Starts from the required fields, in the order of the spec; every
-                /// optional one is unset.
+                /// Starts from the required fields, in the spec's order; the optional ones are unset.
                 #many
                 pub fn new(#(#arguments),*) -> Self {
                     Self { #(#values),* }
@@ -513,14 +512,11 @@ impl Emitter<'_> {
         });
         quote! {
             #enum_doc
-            ///
-            /// Values this version does not know are kept in `Other`, so a new value
-            /// from the server never breaks decoding.
             #[derive(Debug, Clone, PartialEq, Eq, Hash)]
             #[non_exhaustive]
             pub enum #name {
                 #(#variant_docs #variants,)*
-                /// A value not listed in the spec, kept as sent.
+                /// A value the spec does not list, kept as sent: a new value never breaks decoding.
                 Other(#string),
             }
 

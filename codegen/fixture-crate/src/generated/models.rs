@@ -12,9 +12,6 @@ pub struct Problem {
     pub retry_in: std::option::Option<i64>,
 }
 
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Reason {
@@ -22,7 +19,7 @@ pub enum Reason {
     Busy,
     /// `denied`
     Denied,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(std::string::String),
 }
 
@@ -44,9 +41,6 @@ impl Reason {
 }
 
 /// What an item is.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Kind {
@@ -60,7 +54,7 @@ pub enum Kind {
     SelfValue,
     /// `other`
     OtherValue,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(std::string::String),
 }
 
@@ -105,9 +99,6 @@ pub struct Item {
     pub extra: std::option::Option<serde_json::Value>,
 }
 
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WidgetSpeed {
@@ -115,7 +106,7 @@ pub enum WidgetSpeed {
     Fast,
     /// `slow`
     Slow,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(std::string::String),
 }
 
@@ -135,8 +126,7 @@ pub struct WidgetDimensions {
 }
 
 impl WidgetDimensions {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(width: i64) -> Self {
         Self { width }
     }
@@ -185,8 +175,7 @@ pub struct Widget {
 }
 
 impl Widget {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
         name: impl Into<std::string::String>,
         r#type: impl Into<std::string::String>,
@@ -240,8 +229,7 @@ pub struct Part {
 }
 
 impl Part {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(code: impl Into<std::string::String>) -> Self {
         Self { code: code.into() }
     }
@@ -277,9 +265,6 @@ impl String {
     runtime::setter!(value: impl Into<Option>);
 }
 
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Option {
@@ -287,7 +272,7 @@ pub enum Option {
     Some,
     /// `none`
     None,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(std::string::String),
 }
 
@@ -329,9 +314,6 @@ pub struct Clashes {
     pub mode: std::option::Option<ClashesMode>,
 }
 
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ClashesMode {
@@ -347,7 +329,7 @@ pub enum ClashesMode {
     Empty,
     /// `*`
     Unnamed,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(std::string::String),
 }
 
@@ -377,9 +359,6 @@ pub type Identifier = std::string::String;
 pub type Tags = Vec<std::string::String>;
 
 /// Where a payment stands.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Status {
@@ -387,7 +366,7 @@ pub enum Status {
     Pending,
     /// `paid`
     Paid,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(std::string::String),
 }
 
@@ -429,8 +408,7 @@ pub struct Payment {
 }
 
 impl Payment {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(id: impl Into<std::string::String>) -> Self {
         Self {
             id: id.into(),
@@ -514,8 +492,7 @@ pub struct CardPaymentSource {
 }
 
 impl CardPaymentSource {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(card: impl Into<CardDetails>) -> Self {
         Self { card: card.into() }
     }
@@ -535,8 +512,7 @@ pub struct BankPaymentSource {
 }
 
 impl BankPaymentSource {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(account: impl Into<std::string::String>) -> Self {
         Self { account: account.into() }
     }
@@ -566,8 +542,7 @@ pub struct CardDetails {
 }
 
 impl CardDetails {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(number: impl Into<runtime::Secret>, exp_month: i64) -> Self {
         Self {
             number: number.into(),
@@ -638,8 +613,7 @@ pub struct WalletMethod {
 }
 
 impl WalletMethod {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
         kind: impl Into<std::string::String>,
         wallet: impl Into<std::string::String>,
@@ -659,8 +633,7 @@ pub struct CashMethod {
 }
 
 impl CashMethod {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(kind: impl Into<std::string::String>) -> Self {
         Self {
             kind: kind.into(),
@@ -671,15 +644,12 @@ impl CashMethod {
     runtime::setter!(tendered: i64);
 }
 
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NoteText {
     /// `hello`
     Hello,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(std::string::String),
 }
 
@@ -699,9 +669,6 @@ impl Note {
     runtime::setter!(text: impl Into<NoteText>);
 }
 
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Color {
@@ -709,7 +676,7 @@ pub enum Color {
     Red,
     /// `green`
     Green,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(std::string::String),
 }
 
@@ -743,8 +710,7 @@ pub struct Filter {
 }
 
 impl Filter {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(name: impl Into<std::string::String>) -> Self {
         Self {
             name: name.into(),
@@ -792,8 +758,7 @@ pub struct Upload {
 }
 
 impl Upload {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
         title: impl Into<std::string::String>,
         data: impl Into<runtime::Binary>,
@@ -909,8 +874,7 @@ pub struct Gauge {
 }
 
 impl Gauge {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(level: f64) -> Self {
         Self {
             level,
@@ -980,8 +944,7 @@ pub struct Cell {
 }
 
 impl Cell {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(code: impl Into<std::string::String>) -> Self {
         Self { code: code.into() }
     }
@@ -999,15 +962,12 @@ pub struct ReadingNote {
     pub text: std::option::Option<std::string::String>,
 }
 
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReadingStatus {
     /// `ok`
     Ok,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(std::string::String),
 }
 
@@ -1017,9 +977,6 @@ impl runtime::OpenEnum for ReadingStatus {
 
 runtime::open_enum!(ReadingStatus);
 
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlavorsItem {
@@ -1027,7 +984,7 @@ pub enum FlavorsItem {
     Sweet,
     /// `sour`
     Sour,
-    /// A value not listed in the spec, kept as sent.
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
     Other(std::string::String),
 }
 
