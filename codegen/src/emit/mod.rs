@@ -117,6 +117,16 @@ pub(crate) fn ident(name: &str) -> proc_macro2::Ident {
     }
 }
 
+/// Whether the tokens name `ident` anywhere, so a file imports it only
+/// where it is used.
+pub(crate) fn names(tokens: TokenStream, ident: &str) -> bool {
+    tokens.into_iter().any(|token| match token {
+        proc_macro2::TokenTree::Ident(found) => found == ident,
+        proc_macro2::TokenTree::Group(group) => names(group.stream(), ident),
+        _ => false,
+    })
+}
+
 /// Like [`doc`], for an optional description.
 pub(crate) fn doc_opt(text: Option<&str>) -> TokenStream {
     text.map(doc).unwrap_or_default()

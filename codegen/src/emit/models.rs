@@ -36,23 +36,14 @@ pub fn emit(models: &[Model], options: &Options) -> TokenStream {
             Model::Responses(model) => super::responses::emit(model, &prelude),
         })
         .collect();
-    let runtime =
-        names_runtime(items.clone()).then(|| quote! { use clover_api_runtime as runtime; });
+    // Imported only where used: checks, enums, setters and binary fields use it.
+    let runtime = super::names(items.clone(), "runtime")
+        .then(|| quote! { use clover_api_runtime as runtime; });
     quote! {
         //! Request and response types, one per schema in the spec.
         #runtime
         #items
     }
-}
-
-/// Whether emitted items name the `runtime` alias (checks, enums, setters,
-/// binary fields), so the import is written only where it is used.
-fn names_runtime(tokens: TokenStream) -> bool {
-    tokens.into_iter().any(|token| match token {
-        proc_macro2::TokenTree::Ident(ident) => ident == "runtime",
-        proc_macro2::TokenTree::Group(group) => names_runtime(group.stream()),
-        _ => false,
-    })
 }
 
 /// What every model's emission reads besides the model itself.

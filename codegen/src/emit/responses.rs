@@ -87,7 +87,7 @@ pub fn output_type(success: &Success, scope: Scope) -> TokenStream {
         Success::Text => rust_type(&Type::String, scope),
         Success::Bytes => match scope {
             Scope::Models(_) => quote! { runtime::Bytes },
-            Scope::Sibling => quote! { clover_api_runtime::Bytes },
+            Scope::Client => quote! { clover_api_runtime::Bytes },
         },
     }
 }

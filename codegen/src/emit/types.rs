@@ -3,7 +3,7 @@
 //! `models.rs` names standard items as the prelude does (`Option`), except
 //! that an item a model's name would shadow is written by path
 //! (`std::option::Option`), so a schema named `Option` cannot change what a
-//! field means. Other files name models by path, so they always write paths.
+//! field means. `client.rs` names models as `models::…`, so it always writes paths.
 
 use std::collections::HashSet;
 
@@ -17,8 +17,8 @@ use crate::ir::{IntegerWidth, Model, Type};
 pub enum Scope<'a> {
     /// `models.rs`, where every model is in scope.
     Models(&'a Prelude),
-    /// Another generated file, which names them as `super::models::…`.
-    Sibling,
+    /// `client.rs`, which imports `super::models` and names them as `models::…`.
+    Client,
 }
 
 /// The standard items `models.rs` uses, each by its prelude name unless a
@@ -82,7 +82,7 @@ pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
             prelude.vec.clone(),
             prelude.option.clone(),
         ),
-        Scope::Sibling => (
+        Scope::Client => (
             quote! { std::string::String },
             quote! { std::vec::Vec },
             quote! { std::option::Option },
@@ -90,7 +90,7 @@ pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
     };
     let runtime = match scope {
         Scope::Models(_) => quote! { runtime },
-        Scope::Sibling => quote! { clover_api_runtime },
+        Scope::Client => quote! { clover_api_runtime },
     };
     match ty {
         Type::String | Type::Digits { .. } => string,
@@ -105,7 +105,7 @@ pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
             let name = format_ident!("{name}");
             match scope {
                 Scope::Models(_) => quote! { #name },
-                Scope::Sibling => quote! { super::models::#name },
+                Scope::Client => quote! { models::#name },
             }
         }
         Type::List(item) => {
@@ -144,13 +144,13 @@ pub fn argument(ty: &Type, boxed: bool, prelude: &Prelude) -> (TokenStream, bool
 pub fn borrowed(ty: &Type) -> TokenStream {
     match ty {
         Type::String | Type::Digits { .. } => quote! { &str },
-        Type::Integer(_) | Type::Number | Type::Boolean => rust_type(ty, Scope::Sibling),
+        Type::Integer(_) | Type::Number | Type::Boolean => rust_type(ty, Scope::Client),
         Type::List(item) => {
-            let item = rust_type(item, Scope::Sibling);
+            let item = rust_type(item, Scope::Client);
             quote! { &[#item] }
         }
         other => {
-            let ty = rust_type(other, Scope::Sibling);
+            let ty = rust_type(other, Scope::Client);
             quote! { &#ty }
         }
     }

@@ -9,7 +9,7 @@ use clover_api_runtime::{
     Security,
 };
 use clover_api_runtime::reqwest::Method;
-use super::{Call, ClientBuilder, Host, Pages, Spec};
+use super::{models, Call, ClientBuilder, Host, Pages, Spec};
 
 /// A client for the API: one method per operation. Cheap to clone;
 /// clones share connections.
@@ -48,12 +48,12 @@ impl Client {
     pub fn get_item(
         &self,
         item_id: &clover_api_runtime::Secret,
-        kind: &super::models::Kind,
+        kind: &models::Kind,
         request: &str,
         body: i32,
         params: &str,
-        params_: &super::models::GetItemParams,
-    ) -> Call<'_, super::models::Item> {
+        params_: &models::GetItemParams,
+    ) -> Call<'_, models::Item> {
         let mut request_ = Request::new(&GET_ITEM, &[&item_id, &kind]);
         request_.query("request", request);
         request_.query("body", &body);
@@ -76,7 +76,7 @@ impl Client {
     pub fn delete_item(
         &self,
         item_id: &clover_api_runtime::Secret,
-        kind: &super::models::Kind,
+        kind: &models::Kind,
     ) -> Call<'_, ()> {
         let request = Request::new(&DELETE_ITEM, &[&item_id, &kind]);
         self.0.call(request)
@@ -89,10 +89,7 @@ impl Client {
     ///
     /// `idempotency-key` is a fresh UUID v4 unless `Call::idempotency_key` sets one; every retry
     /// sends the same key.
-    pub fn create_widget(
-        &self,
-        body: &super::models::Widget,
-    ) -> Call<'_, super::models::Receipt> {
+    pub fn create_widget(&self, body: &models::Widget) -> Call<'_, models::Receipt> {
         let mut request = Request::new(&CREATE_WIDGET, &[]);
         request.validate(body);
         request.json("application/json", body);
@@ -103,8 +100,8 @@ impl Client {
     /// [`Bearer`](crate::schemes::Bearer).
     pub fn list_payments(
         &self,
-        params: &super::models::ListPaymentsParams,
-    ) -> Call<'_, super::models::PaymentList> {
+        params: &models::ListPaymentsParams,
+    ) -> Call<'_, models::PaymentList> {
         let mut request = Request::new(&LIST_PAYMENTS, &[]);
         request.validate(params);
         request.query("starting_after", &params.starting_after);
@@ -118,8 +115,8 @@ impl Client {
     /// ends with [`Error::CursorStuck`](crate::Error::CursorStuck).
     pub fn list_payments_pages(
         &self,
-        mut params: super::models::ListPaymentsParams,
-    ) -> Pages<'_, super::models::PaymentList> {
+        mut params: models::ListPaymentsParams,
+    ) -> Pages<'_, models::PaymentList> {
         let first = params.starting_after.take();
         Pages::new(
             LIST_PAYMENTS.id,
@@ -139,8 +136,8 @@ impl Client {
     pub fn create_payment(
         &self,
         currency: &str,
-        body: &super::models::PaymentSource,
-    ) -> Call<'_, super::models::Payment> {
+        body: &models::PaymentSource,
+    ) -> Call<'_, models::Payment> {
         let mut request = Request::new(&CREATE_PAYMENT, &[]);
         request.check(|fields| fields.pattern("currency", currency, "^[a-z]{3}$"));
         request.query("currency", currency);
@@ -155,7 +152,7 @@ impl Client {
         &self,
         payment_id: &str,
         payment_id_2: &str,
-    ) -> Call<'_, super::models::Clashes> {
+    ) -> Call<'_, models::Clashes> {
         let mut request = Request::new(&GET_ITEM_2, &[&payment_id]);
         request.query("payment_id", payment_id_2);
         self.0.call(request)
@@ -169,8 +166,8 @@ impl Client {
     pub fn replace_payment(
         &self,
         payment_id: &str,
-        body: &super::models::Payment,
-    ) -> Call<'_, super::models::Payment> {
+        body: &models::Payment,
+    ) -> Call<'_, models::Payment> {
         let mut request = Request::new(&REPLACE_PAYMENT, &[&payment_id]);
         request.validate(body);
         request.json("application/json", body);
@@ -185,7 +182,7 @@ impl Client {
     pub fn annotate_payment(
         &self,
         payment_id: &str,
-        body: Option<&super::models::Note>,
+        body: Option<&models::Note>,
     ) -> Call<'_, ()> {
         let mut request = Request::new(&ANNOTATE_PAYMENT, &[&payment_id]);
         if let Some(body) = body {
@@ -203,7 +200,7 @@ impl Client {
         version: i64,
         ids: &[i64],
         session: &str,
-        params: &super::models::GetFileParams,
+        params: &models::GetFileParams,
     ) -> Call<'_, std::string::String> {
         let mut request = Request::new(&GET_FILE, &[&sid, &name, &version]);
         request.query_joined("ids", Delimiter::Comma, ids);
@@ -235,10 +232,10 @@ impl Client {
     pub fn get_shapes(
         &self,
         ids: &[std::string::String],
-    ) -> Call<'_, super::models::GetShapesResponse> {
+    ) -> Call<'_, models::GetShapesResponse> {
         let mut request = Request::new(&GET_SHAPES, &[&ids]);
         request.accept("application/json, image/png");
-        self.0.call_as(request, super::models::GetShapesResponse::decode)
+        self.0.call_as(request, models::GetShapesResponse::decode)
     }
 
     /// Sends `PUT /v1/uploads` to [`Host::Kitchen`](crate::Host::Kitchen) with no credential.
@@ -259,10 +256,7 @@ impl Client {
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
-    pub fn upload(
-        &self,
-        body: &super::models::Upload,
-    ) -> Call<'_, super::models::Point> {
+    pub fn upload(&self, body: &models::Upload) -> Call<'_, models::Point> {
         let mut request = Request::new(&UPLOAD, &[]);
         request.multipart(body);
         self.0.call(request)
@@ -272,7 +266,7 @@ impl Client {
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
-    pub fn replace_note(&self, body: &super::models::Filter) -> Call<'_, ()> {
+    pub fn replace_note(&self, body: &models::Filter) -> Call<'_, ()> {
         let mut request = Request::new(&REPLACE_NOTE, &[]);
         request.validate(body);
         request.form(body);
@@ -283,7 +277,7 @@ impl Client {
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
-    pub fn create_note(&self, body: Option<&str>) -> Call<'_, super::models::Point> {
+    pub fn create_note(&self, body: Option<&str>) -> Call<'_, models::Point> {
         let mut request = Request::new(&CREATE_NOTE, &[]);
         if let Some(body) = body {
             request.bytes("text/plain", body.to_owned());
@@ -296,10 +290,7 @@ impl Client {
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
-    pub fn patch_note(
-        &self,
-        body: &super::models::Point,
-    ) -> Call<'_, super::models::Point> {
+    pub fn patch_note(&self, body: &models::Point) -> Call<'_, models::Point> {
         let mut request = Request::new(&PATCH_NOTE, &[]);
         request.json("application/merge-patch+json", body);
         self.0.call(request)
@@ -311,7 +302,7 @@ impl Client {
     /// first of [`Basic`](crate::schemes::Basic), or [`QueryKey`](crate::schemes::QueryKey) and
     /// [`CookieKey`](crate::schemes::CookieKey), or [`Oauth`](crate::schemes::Oauth) that the
     /// client holds.
-    pub fn get_report(&self, params: &super::models::GetReportParams) -> Call<'_, ()> {
+    pub fn get_report(&self, params: &models::GetReportParams) -> Call<'_, ()> {
         let mut request = Request::new(&GET_REPORT, &[]);
         request.query("limit", &params.limit);
         self.0.call(request)
@@ -546,7 +537,7 @@ const CHECK_HEALTH: Operation<Spec> = Operation {
     replay: Replay::Safe,
 };
 
-impl FormFields for super::models::Filter {
+impl FormFields for models::Filter {
     fn write_fields(&self, fields: &mut Fields) {
         fields.text("name", &self.name);
         fields.text("colors", &self.colors);
@@ -554,14 +545,14 @@ impl FormFields for super::models::Filter {
     }
 }
 
-impl FormFields for super::models::Point {
+impl FormFields for models::Point {
     fn write_fields(&self, fields: &mut Fields) {
         fields.text("x", &self.x);
         fields.text("y", &self.y);
     }
 }
 
-impl FormFields for super::models::Upload {
+impl FormFields for models::Upload {
     fn write_fields(&self, fields: &mut Fields) {
         fields.text("title", &self.title);
         fields.file("data", Some(&self.data));
@@ -572,8 +563,8 @@ impl FormFields for super::models::Upload {
     }
 }
 
-impl clover_api_runtime::Page for super::models::PaymentList {
-    type Item = super::models::Payment;
+impl clover_api_runtime::Page for models::PaymentList {
+    type Item = models::Payment;
 
     fn has_more(&self) -> bool {
         self.has_more.unwrap_or(false)
