@@ -39,8 +39,8 @@ type RoundTrip = fn(&Value) -> Result<Value, String>;
 struct Model {
     name: &'static str,
     round_trip: RoundTrip,
-    /// Whether the model is sent in requests (it implements `Validate`): a
-    /// request example must then also pass the checks the client runs
+    /// Whether the model is sent in requests. One with bounds to check (it
+    /// implements `Validate`) must also pass the checks the client runs
     /// before sending, or the SDK could not send the spec's own example.
     sent: bool,
 }
@@ -60,7 +60,7 @@ fn round_trip<T: DeserializeOwned + Serialize>(example: &Value) -> Result<Value,
     encode(&decode::<T>(example)?)
 }
 
-fn round_trip_sent<T: DeserializeOwned + Serialize + Validate>(
+fn round_trip_checked<T: DeserializeOwned + Serialize + Validate>(
     example: &Value,
 ) -> Result<Value, String> {
     let model = decode::<T>(example)?;
@@ -70,15 +70,25 @@ fn round_trip_sent<T: DeserializeOwned + Serialize + Validate>(
     encode(&model)
 }
 
-/// The table of models: `sent` lists the models that implement `Validate`
-/// (request types), `received` every other component schema. The names are
-/// the spec's component keys, which are the Rust type names.
+/// The table of models: `checked` lists the request types that implement
+/// `Validate`, `sent` the request types with no bounds to check, `received`
+/// every other component schema. The names are the spec's component keys,
+/// which are the Rust type names.
 macro_rules! models {
-    (sent: [$($sent:ident),* $(,)?], received: [$($received:ident),* $(,)?] $(,)?) => {
+    (
+        checked: [$($checked:ident),* $(,)?],
+        sent: [$($sent:ident),* $(,)?],
+        received: [$($received:ident),* $(,)?] $(,)?
+    ) => {
         const MODELS: &[Model] = &[
             $(Model {
+                name: stringify!($checked),
+                round_trip: round_trip_checked::<models::$checked>,
+                sent: true,
+            },)*
+            $(Model {
                 name: stringify!($sent),
-                round_trip: round_trip_sent::<models::$sent>,
+                round_trip: round_trip::<models::$sent>,
                 sent: true,
             },)*
             $(Model {
@@ -91,20 +101,22 @@ macro_rules! models {
 }
 
 models! {
-    sent: [
-        AchAgreement, AchDetails, AchTokenRequest, ActivateGiftCardRequest, Address,
-        ApplePayHeader, ApplePayPaymentData, ApplePayTokenRequest, BrowserInfo,
-        CancelRefundRequest, CaptureChargeRequest, CardDetails, CardTokenRequest,
-        CheckoutCustomer, CheckoutLineItem, CheckoutTaxRate, CreateChargeRequest,
+    checked: [
+        AchAgreement, AchDetails, AchTokenRequest, ActivateGiftCardRequest, ApplePayHeader,
+        ApplePayPaymentData, ApplePayTokenRequest, CaptureChargeRequest, CardDetails,
+        CardTokenRequest, CheckoutLineItem, CheckoutTaxRate, CreateChargeRequest,
         CreateCheckoutRequest, CreateCustomerRequest, CreateOrderRequest, CreatePlanRequest,
         CreateRefundRequest, CreateSubscriptionRequest, EncryptedWallet, ExternalToken,
         ExternalTokenRequest, FinalizePaymentRequest, GiftCardDetails, GiftCardSourceRequest,
-        GiftCardTokenRequest, InstallmentInfo, Level2, Level3, Level3LineItem, NewOrderItem,
-        OauthMigrateRequest, OauthRefreshRequest, OauthTokenRequest, OrderTaxRate,
-        PayOrderRequest, ReloadGiftCardRequest, ReturnItem, ReturnOrderRequest, Shipping,
-        ShoppingCart, SoftDescriptor, StoredCredentials, SubscriptionSoftDescriptor, Tender,
-        ThreeDsAuthenticationResult, ThreeDsFinalize, ThreeDsRequest, TokenRequest,
-        TransarmorTokenAttribute, UpdateCustomerRequest,
+        GiftCardTokenRequest, Level2, Level3, Level3LineItem, NewOrderItem, OauthMigrateRequest,
+        OauthRefreshRequest, OauthTokenRequest, OrderTaxRate, PayOrderRequest,
+        ReloadGiftCardRequest, ReturnItem, ReturnOrderRequest, ShoppingCart, SoftDescriptor,
+        SubscriptionSoftDescriptor, ThreeDsFinalize, TokenRequest, TransarmorTokenAttribute,
+        UpdateCustomerRequest,
+    ],
+    sent: [
+        Address, BrowserInfo, CancelRefundRequest, CheckoutCustomer, InstallmentInfo, Shipping,
+        StoredCredentials, Tender, ThreeDsAuthenticationResult, ThreeDsRequest,
     ],
     received: [
         AchAccountType, AchCheckType, AchCustomerIdType, ApiAccessKey, BillPayIndicator,
@@ -465,8 +477,8 @@ fn check_example(example: &Example) -> Result<(), String> {
     })?;
     if example.request && !model.sent {
         return Err(format!(
-            "request example of `{name}`, which is listed as received: list it under `sent` \
-             so it is validated as the client would before sending"
+            "request example of `{name}`, which is listed as received: list it under `checked` \
+             or `sent` so it is validated as the client would before sending"
         ));
     }
     let encoded =

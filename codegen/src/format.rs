@@ -41,7 +41,8 @@ fn unparse_into(tokens: TokenStream, out: &mut String) -> Result<(), syn::Error>
         item.extend([tree]);
         if ends_item || trees.peek().is_none() {
             let file: syn::File = syn::parse2(std::mem::take(&mut item))?;
-            space_out_items(&prettyplease::unparse(&file), &mut previous_line, out);
+            let source = tighten_setters(&prettyplease::unparse(&file));
+            space_out_items(&source, &mut previous_line, out);
         }
     }
     Ok(())
@@ -60,6 +61,44 @@ fn ends_item(tree: &TokenTree, next: Option<&TokenTree>) -> bool {
         },
         _ => false,
     }
+}
+
+/// prettyplease prints a macro's input token by token, spaced
+/// (`setter!(note : impl Into < String >)`) and, past the margin, over
+/// several lines. A setter's input is a field and a type, so each setter is
+/// written on one line as rustfmt writes a field and its type
+/// (`setter!(note: impl Into<String>)`).
+fn tighten_setters(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut setter: Option<String> = None;
+    for line in source.lines() {
+        let joined = match setter.take() {
+            Some(mut open) => {
+                open.push(' ');
+                open.push_str(line.trim());
+                open
+            }
+            None if line.trim_start().starts_with("runtime::setter!(") => line.to_owned(),
+            None => {
+                out.push_str(line);
+                out.push('\n');
+                continue;
+            }
+        };
+        if !joined.ends_with(");") {
+            setter = Some(joined);
+            continue;
+        }
+        let tight = joined
+            .replace("( ", "(")
+            .replace(" )", ")")
+            .replace(" : ", ": ")
+            .replace(" < ", "<")
+            .replace(" >", ">");
+        out.push_str(&tight);
+        out.push('\n');
+    }
+    out
 }
 
 /// prettyplease prints items back to back; a blank line after the module
@@ -82,7 +121,15 @@ fn space_out_items(source: &str, previous_line: &mut String, out: &mut String) {
 fn ends_a_block(previous: &str, line: &str) -> bool {
     let item_start = |line: &str| {
         [
-            "///", "#[", "pub ", "fn ", "impl", "const ", "struct ", "enum ",
+            "///",
+            "#[",
+            "pub ",
+            "fn ",
+            "impl",
+            "const ",
+            "struct ",
+            "enum ",
+            "runtime::",
         ]
         .iter()
         .any(|start| line.starts_with(start))
@@ -100,7 +147,7 @@ fn ends_a_block(previous: &str, line: &str) -> bool {
     let imports_end =
         previous.starts_with("use ") && previous.ends_with(';') && !line.starts_with("use ");
     let docs_end = previous.starts_with("//!") && !line.starts_with("//!");
-    let member_declaration = ["    pub const ", "    const ", "    type "]
+    let member_declaration = ["    pub const ", "    const ", "    type ", "    runtime::"]
         .iter()
         .any(|start| previous.starts_with(start))
         && previous.ends_with(';');
@@ -151,6 +198,20 @@ mod tests {
     fn tokens_that_are_no_rust_file_are_an_error() {
         assert!(unparse(quote! { struct A {} ; }).is_err());
         assert!(unparse(quote! { fn }).is_err());
+    }
+
+    #[test]
+    fn setters_are_one_line_each_typed_as_rustfmt_would() {
+        let tokens = quote! {
+            impl A {
+                runtime::setter!(note: impl Into<String>);
+                runtime::setter!(r#type as "type": std::collections::BTreeMap<String, std::vec::Vec<std::option::Option<serde_json::Value>>>);
+            }
+        };
+        assert_eq!(
+            unparse(tokens).unwrap(),
+            "impl A {\n    runtime::setter!(note: impl Into<String>);\n    runtime::setter!(r#type as \"type\": std::collections::BTreeMap<String, std::vec::Vec<std::option::Option<serde_json::Value>>>);\n}\n"
+        );
     }
 
     #[test]

@@ -93,6 +93,16 @@ impl Model {
             Model::Responses(model) => &model.name,
         }
     }
+
+    /// Whether the model implements `Validate`: a request sends it and it
+    /// has something to check, itself or in a model it holds.
+    pub fn validated(&self) -> bool {
+        match self {
+            Model::Struct(model) => model.validated,
+            Model::Union(model) => model.validated,
+            Model::Enum(_) | Model::Alias(_) | Model::Responses(_) => false,
+        }
+    }
 }
 
 /// One of several schemas (`oneOf`, or an `anyOf` that means the same).
@@ -104,8 +114,13 @@ pub struct Union {
     /// The property whose value names the variant, when the spec declares a
     /// `discriminator`; otherwise the first variant that decodes wins.
     pub discriminator: Option<String>,
-    /// Reachable from a request, so it is validated before sending.
+    /// Reachable from a request body or parameters: it is serialized, and
+    /// gets a builder.
     pub sent: bool,
+    /// Reachable from a response or an error body: it is deserialized.
+    pub received: bool,
+    /// Sent, with something to check before sending (see [`Model::validated`]).
+    pub validated: bool,
 }
 
 #[derive(Debug)]
@@ -130,8 +145,13 @@ pub struct Struct {
     pub doc: Option<String>,
     pub fields: Vec<Field>,
     pub role: StructRole,
-    /// Reachable from a request, so it is validated before sending.
+    /// Reachable from a request body or parameters: it is serialized, and
+    /// gets a builder.
     pub sent: bool,
+    /// Reachable from a response or an error body: it is deserialized.
+    pub received: bool,
+    /// Sent, with something to check before sending (see [`Model::validated`]).
+    pub validated: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

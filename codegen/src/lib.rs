@@ -34,20 +34,43 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Generates every file from the text of a spec.
+/// Choices about the output that the spec does not make.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// A cargo feature of the generated crate under which every model derives
+    /// both serde directions, not only the way it travels: for a stand-in
+    /// server that decodes requests and encodes responses with the models
+    /// (`clover-api`'s `sandbox`).
+    pub mirror_feature: Option<String>,
+}
+
+/// Generates every file from the text of a spec, with default [`Options`].
 ///
 /// `source_name` is how the header line names the spec (a file name, so the
 /// output does not depend on where the spec sits). Either every file is
 /// produced, or none is.
 pub fn generate(spec_text: &str, source_name: &str) -> Result<Vec<GeneratedFile>, Error> {
-    on_deep_stack(|| generate_here(spec_text, source_name))
+    generate_with(spec_text, source_name, &Options::default())
 }
 
-fn generate_here(spec_text: &str, source_name: &str) -> Result<Vec<GeneratedFile>, Error> {
+/// Like [`generate`], with the given [`Options`].
+pub fn generate_with(
+    spec_text: &str,
+    source_name: &str,
+    options: &Options,
+) -> Result<Vec<GeneratedFile>, Error> {
+    on_deep_stack(|| generate_here(spec_text, source_name, options))
+}
+
+fn generate_here(
+    spec_text: &str,
+    source_name: &str,
+    options: &Options,
+) -> Result<Vec<GeneratedFile>, Error> {
     // The document is dropped once lowered: emitting reads only the model.
     let api = lower::lower(&load::parse(spec_text)?).map_err(Error::Spec)?;
     let header = format::header(spec_text, source_name);
-    emit::emit(&api)
+    emit::emit(&api, options)
         .into_iter()
         .map(|file| {
             let contents = format::render(&header, file.tokens).map_err(|source| Error::Emit {

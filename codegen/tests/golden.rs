@@ -40,6 +40,20 @@ fn compositions() {
     check_fixture("compositions");
 }
 
+/// Under the mirror feature, each model also derives the serde direction it
+/// does not travel.
+#[test]
+fn compositions_with_a_mirror_feature() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/compositions.yaml");
+    let spec = std::fs::read_to_string(&path).unwrap();
+    let options = codegen::Options {
+        mirror_feature: Some("sandbox".to_owned()),
+    };
+    let files = codegen::generate_with(&spec, "compositions.yaml", &options).unwrap();
+    let models = files.iter().find(|file| file.name == "models.rs").unwrap();
+    insta::assert_snapshot!("compositions_mirrored__models.rs", models.contents);
+}
+
 #[test]
 fn bodies() {
     check_fixture("bodies");

@@ -18,7 +18,13 @@ pub const GENERATED_DIR: &str = "src/generated";
 const SHELL_FILES: [&str; 2] = ["Cargo.toml", "src/lib.rs"];
 
 /// Generates `spec` into the crate folder `out`, or with `check` only compares.
-pub fn run(workspace: &Path, spec: &Path, out: &Path, check: bool) -> Result<ExitCode, String> {
+pub fn run(
+    workspace: &Path,
+    spec: &Path,
+    out: &Path,
+    options: &codegen::Options,
+    check: bool,
+) -> Result<ExitCode, String> {
     let text = fs::read_to_string(spec)
         .map_err(|error| format!("cannot read {}: {error}", spec.display()))?;
     let source_name = spec.file_name().map_or_else(
@@ -26,7 +32,7 @@ pub fn run(workspace: &Path, spec: &Path, out: &Path, check: bool) -> Result<Exi
         |name| name.to_string_lossy().into_owned(),
     );
     let started = Instant::now();
-    let files = codegen::generate(&text, &source_name)
+    let files = codegen::generate_with(&text, &source_name, options)
         .map_err(|error| format!("{}: {error}\nNothing was written.", spec.display()))?;
     let elapsed = started.elapsed();
     let lines: usize = files.iter().map(|file| file.contents.lines().count()).sum();

@@ -1,6 +1,6 @@
 //! Maintainer tasks.
 //!
-//! - `cargo xtask generate [--check] [--spec PATH] [--out DIR]`: the spec →
+//! - `cargo xtask generate [--check] [--spec PATH] [--out DIR] [--mirror-feature F]`: the spec →
 //!   the crate folder `DIR` (default `clover-api`): `DIR/src/generated/` is
 //!   rewritten every time; `DIR/Cargo.toml` and `DIR/src/lib.rs` are written
 //!   only when missing, so any spec becomes a crate that builds by itself.
@@ -39,6 +39,10 @@ enum Task {
         /// and `src/lib.rs` written only when missing [default: clover-api].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// A feature of the generated crate under which every model derives both
+        /// serde directions [default: `sandbox` for clover-api, none with --out].
+        #[arg(long)]
+        mirror_feature: Option<String>,
     },
     /// Measure the generator (and cargo-progenitor, if installed) on scaled copies of the spec.
     Bench {
@@ -59,10 +63,19 @@ fn main() -> ExitCode {
         .parent()
         .expect("xtask lives in the workspace");
     let result = match Cli::parse().task {
-        Task::Generate { check, spec, out } => {
+        Task::Generate {
+            check,
+            spec,
+            out,
+            mirror_feature,
+        } => {
             let spec = spec.unwrap_or_else(|| workspace.join("spec/clover-ecommerce.yaml"));
+            // clover-api's sandbox decodes requests and encodes responses with its models.
+            let mirror_feature =
+                mirror_feature.or_else(|| out.is_none().then(|| "sandbox".to_owned()));
             let out = out.unwrap_or_else(|| workspace.join("clover-api"));
-            generate::run(workspace, &spec, &out, check)
+            let options = codegen::Options { mirror_feature };
+            generate::run(workspace, &spec, &out, &options, check)
         }
         Task::Bench {
             runs,

@@ -11,6 +11,7 @@
 //! `error` says what went wrong.
 
 mod api;
+mod builder;
 mod client;
 mod credentials;
 pub mod decode;
@@ -18,6 +19,7 @@ mod environment;
 mod error;
 mod form;
 pub mod lenient;
+pub mod open_enum;
 mod pages;
 mod prepare;
 mod request;
@@ -40,6 +42,7 @@ pub use environment::{
 };
 pub use error::{ApiError, AttemptFailure, Error, FailedAttempt, RawBody, Refusal};
 pub use form::{Binary, Delimiter, Fields, FormFields, ObjectStyle};
+pub use open_enum::OpenEnum;
 pub use pages::{Page, Pages};
 pub use request::{Call, Decoder, ForwardedFor, Operation, ParamValue, Replay, Request};
 /// The HTTP client the runtime is built on, for [`ClientBuilder::http_client`].
@@ -47,4 +50,8 @@ pub use reqwest;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use token::{Refresh, RefreshFuture, Tokens};
-pub use validate::InvalidInput;
+pub use validate::{InvalidInput, Validate};
+
+/// serde, for the impls [`open_enum!`] writes in generated crates.
+#[doc(hidden)]
+pub use serde as __serde;

@@ -20,7 +20,7 @@ use crate::error::{Error, Refusal};
 use crate::form::{Delimiter, Fields, FormFields, ObjectStyle, Query};
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
-use crate::validate::{InvalidInput, Validate};
+use crate::validate::{self, InvalidInput, Validate};
 
 /// What the spec says about one operation; generated code holds one constant
 /// per operation.
@@ -181,34 +181,36 @@ impl<A: Api> Request<A> {
         self.accept = Some(media_types);
     }
 
+    /// Runs the checks of a body, or of a parameter struct, that has any.
     pub fn validate<V: Validate + ?Sized>(&mut self, value: &V) {
-        self.check(value.validate(""));
+        self.check(|_| value.validate(""));
     }
 
-    /// Keeps the first failed check of a parameter, which refuses the call.
-    pub fn check(&mut self, result: Result<(), InvalidInput>) {
+    /// Runs the checks of a parameter, given the fields at the top level:
+    /// `request.check(|fields| fields.length("code", code, 1..))`. The first
+    /// failure refuses the call, and later checks do not run.
+    pub fn check(&mut self, check: impl FnOnce(validate::Fields<'_>) -> Result<(), InvalidInput>) {
         if self.refusal.is_none() {
-            self.refusal = result.err().map(Refusal::InvalidInput);
+            self.refusal = check(validate::Fields::at(""))
+                .err()
+                .map(Refusal::InvalidInput);
         }
     }
 
     /// A JSON body (`application/json` or another `+json` type).
-    pub fn json<B: Serialize + Validate + ?Sized>(&mut self, content_type: &'static str, body: &B) {
-        self.validate(body);
+    pub fn json<B: Serialize + ?Sized>(&mut self, content_type: &'static str, body: &B) {
         let json = serde_json::to_vec(body).expect("generated models serialize to JSON");
         self.set_body(content_type, json);
     }
 
     /// An `application/x-www-form-urlencoded` body, lists repeated.
-    pub fn form<B: FormFields + Validate>(&mut self, body: &B) {
-        self.validate(body);
+    pub fn form<B: FormFields>(&mut self, body: &B) {
         let form = Fields::of(body).urlencoded();
         self.set_body("application/x-www-form-urlencoded", form);
     }
 
     /// A `multipart/form-data` body: a part per property.
-    pub fn multipart<B: FormFields + Validate>(&mut self, body: &B) {
-        self.validate(body);
+    pub fn multipart<B: FormFields>(&mut self, body: &B) {
         let (content_type, bytes) = Fields::of(body).multipart();
         self.body = Some(Body {
             content_type,

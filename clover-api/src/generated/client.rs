@@ -4,10 +4,9 @@
 //! `Request` and hands it to the runtime, which authenticates, sends,
 //! retries and decodes it.
 
-use clover_api_runtime as runtime;
 use clover_api_runtime::{ForwardedFor, Operation, Replay, Request, Security};
 use clover_api_runtime::reqwest::Method;
-use super::{Call, ClientBuilder, Host, Pages, Spec};
+use super::{models, Call, ClientBuilder, Host, Pages, Spec};
 
 /// A client for the API: one method per operation. Cheap to clone;
 /// clones share connections.
@@ -62,40 +61,13 @@ impl Client {
         client_id: &str,
         client_secret: &clover_api_runtime::Secret,
         code: &clover_api_runtime::Secret,
-    ) -> Call<'_, super::models::LegacyOauthToken> {
+    ) -> Call<'_, models::LegacyOauthToken> {
         let mut request = Request::new(&EXCHANGE_LEGACY_OAUTH_CODE, &[]);
-        request
-            .check(
-                runtime::validate::length(
-                    client_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "client_id",
-                ),
-            );
+        request.check(|fields| fields.length("client_id", client_id, 1..));
         request.query("client_id", client_id);
-        request
-            .check(
-                runtime::validate::length(
-                    client_secret.expose(),
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "client_secret",
-                ),
-            );
+        request.check(|fields| fields.length("client_secret", client_secret, 1..));
         request.query("client_secret", client_secret);
-        request
-            .check(
-                runtime::validate::length(
-                    code.expose(),
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "code",
-                ),
-            );
+        request.check(|fields| fields.length("code", code, 1..));
         request.query("code", code);
         self.0.call(request)
     }
@@ -113,12 +85,12 @@ impl Client {
     /// after a failure that may have reached it.
     pub fn exchange_oauth_code(
         &self,
-        body: &super::models::OauthTokenRequest,
-        params: &super::models::ExchangeOauthCodeParams,
-    ) -> Call<'_, super::models::OauthTokens> {
+        body: &models::OauthTokenRequest,
+        params: &models::ExchangeOauthCodeParams,
+    ) -> Call<'_, models::OauthTokens> {
         let mut request = Request::new(&EXCHANGE_OAUTH_CODE, &[]);
+        request.validate(body);
         request.json("application/json", body);
-        request.validate(params);
         request.query("no_refresh_token", &params.no_refresh_token);
         self.0.call(request)
     }
@@ -136,9 +108,10 @@ impl Client {
     /// after a failure that may have reached it.
     pub fn refresh_oauth_token(
         &self,
-        body: &super::models::OauthRefreshRequest,
-    ) -> Call<'_, super::models::OauthTokens> {
+        body: &models::OauthRefreshRequest,
+    ) -> Call<'_, models::OauthTokens> {
         let mut request = Request::new(&REFRESH_OAUTH_TOKEN, &[]);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -158,9 +131,10 @@ impl Client {
     /// after a failure that may have reached it.
     pub fn migrate_legacy_oauth_token(
         &self,
-        body: &super::models::OauthMigrateRequest,
-    ) -> Call<'_, super::models::OauthMigrateResult> {
+        body: &models::OauthMigrateRequest,
+    ) -> Call<'_, models::OauthMigrateResult> {
         let mut request = Request::new(&MIGRATE_LEGACY_OAUTH_TOKEN, &[]);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -174,7 +148,7 @@ impl Client {
     ///
     /// Sends `GET /pakms/apikey` to [`Host::Ecommerce`](crate::Host::Ecommerce) authenticated by
     /// [`BearerAuth`](crate::schemes::BearerAuth).
-    pub fn get_api_access_key(&self) -> Call<'_, super::models::ApiAccessKey> {
+    pub fn get_api_access_key(&self) -> Call<'_, models::ApiAccessKey> {
         let request = Request::new(&GET_API_ACCESS_KEY, &[]);
         self.0.call(request)
     }
@@ -194,11 +168,9 @@ impl Client {
     ///
     /// Retried only when nothing reached the server (no connection) or it answered 429; never
     /// after a failure that may have reached it.
-    pub fn create_token(
-        &self,
-        body: &super::models::TokenRequest,
-    ) -> Call<'_, super::models::Token> {
+    pub fn create_token(&self, body: &models::TokenRequest) -> Call<'_, models::Token> {
         let mut request = Request::new(&CREATE_TOKEN, &[]);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -214,8 +186,8 @@ impl Client {
     /// [`BearerAuth`](crate::schemes::BearerAuth).
     pub fn list_charges(
         &self,
-        params: &super::models::ListChargesParams,
-    ) -> Call<'_, super::models::ChargeList> {
+        params: &models::ListChargesParams,
+    ) -> Call<'_, models::ChargeList> {
         let mut request = Request::new(&LIST_CHARGES, &[]);
         request.validate(params);
         request.query("limit", &params.limit);
@@ -238,8 +210,8 @@ impl Client {
     /// ends with [`Error::CursorStuck`](crate::Error::CursorStuck).
     pub fn list_charges_pages(
         &self,
-        mut params: super::models::ListChargesParams,
-    ) -> Pages<'_, super::models::ChargeList> {
+        mut params: models::ListChargesParams,
+    ) -> Pages<'_, models::ChargeList> {
         let first = params.starting_after.take();
         Pages::new(
             LIST_CHARGES.id,
@@ -268,9 +240,10 @@ impl Client {
     /// sends the same key.
     pub fn create_charge(
         &self,
-        body: &super::models::CreateChargeRequest,
-    ) -> Call<'_, super::models::Charge> {
+        body: &models::CreateChargeRequest,
+    ) -> Call<'_, models::Charge> {
         let mut request = Request::new(&CREATE_CHARGE, &[]);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -290,9 +263,10 @@ impl Client {
     /// after a failure that may have reached it.
     pub fn finalize_payment(
         &self,
-        body: &super::models::FinalizePaymentRequest,
-    ) -> Call<'_, super::models::Charge> {
+        body: &models::FinalizePaymentRequest,
+    ) -> Call<'_, models::Charge> {
         let mut request = Request::new(&FINALIZE_PAYMENT, &[]);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -310,20 +284,10 @@ impl Client {
     pub fn get_charge(
         &self,
         charge_id: &str,
-        params: &super::models::GetChargeParams,
-    ) -> Call<'_, super::models::Charge> {
+        params: &models::GetChargeParams,
+    ) -> Call<'_, models::Charge> {
         let mut request = Request::new(&GET_CHARGE, &[&charge_id]);
-        request
-            .check(
-                runtime::validate::length(
-                    charge_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "chargeId",
-                ),
-            );
-        request.validate(params);
+        request.check(|fields| fields.length("chargeId", charge_id, 1..));
         request.query("expand", &params.expand);
         self.0.call(request)
     }
@@ -349,19 +313,11 @@ impl Client {
     pub fn capture_charge(
         &self,
         charge_id: &str,
-        body: &super::models::CaptureChargeRequest,
-    ) -> Call<'_, super::models::Charge> {
+        body: &models::CaptureChargeRequest,
+    ) -> Call<'_, models::Charge> {
         let mut request = Request::new(&CAPTURE_CHARGE, &[&charge_id]);
-        request
-            .check(
-                runtime::validate::length(
-                    charge_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "chargeId",
-                ),
-            );
+        request.check(|fields| fields.length("chargeId", charge_id, 1..));
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -376,8 +332,8 @@ impl Client {
     /// [`BearerAuth`](crate::schemes::BearerAuth).
     pub fn list_refunds(
         &self,
-        params: &super::models::ListRefundsParams,
-    ) -> Call<'_, super::models::RefundList> {
+        params: &models::ListRefundsParams,
+    ) -> Call<'_, models::RefundList> {
         let mut request = Request::new(&LIST_REFUNDS, &[]);
         request.validate(params);
         request.query("charge", &params.charge);
@@ -397,8 +353,8 @@ impl Client {
     /// ends with [`Error::CursorStuck`](crate::Error::CursorStuck).
     pub fn list_refunds_pages(
         &self,
-        mut params: super::models::ListRefundsParams,
-    ) -> Pages<'_, super::models::RefundList> {
+        mut params: models::ListRefundsParams,
+    ) -> Pages<'_, models::RefundList> {
         let first = params.starting_after.take();
         Pages::new(
             LIST_REFUNDS.id,
@@ -429,9 +385,10 @@ impl Client {
     /// sends the same key.
     pub fn create_refund(
         &self,
-        body: &super::models::CreateRefundRequest,
-    ) -> Call<'_, super::models::Refund> {
+        body: &models::CreateRefundRequest,
+    ) -> Call<'_, models::Refund> {
         let mut request = Request::new(&CREATE_REFUND, &[]);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -445,18 +402,9 @@ impl Client {
     ///
     /// # Arguments
     /// - `refund_id`: ID of the refund.
-    pub fn get_refund(&self, refund_id: &str) -> Call<'_, super::models::Refund> {
+    pub fn get_refund(&self, refund_id: &str) -> Call<'_, models::Refund> {
         let mut request = Request::new(&GET_REFUND, &[&refund_id]);
-        request
-            .check(
-                runtime::validate::length(
-                    refund_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "refundId",
-                ),
-            );
+        request.check(|fields| fields.length("refundId", refund_id, 1..));
         self.0.call(request)
     }
 
@@ -477,19 +425,10 @@ impl Client {
     pub fn cancel_refund(
         &self,
         refund_id: &str,
-        body: &super::models::CancelRefundRequest,
-    ) -> Call<'_, super::models::Refund> {
+        body: &models::CancelRefundRequest,
+    ) -> Call<'_, models::Refund> {
         let mut request = Request::new(&CANCEL_REFUND, &[&refund_id]);
-        request
-            .check(
-                runtime::validate::length(
-                    refund_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "refundId",
-                ),
-            );
+        request.check(|fields| fields.length("refundId", refund_id, 1..));
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -510,9 +449,10 @@ impl Client {
     /// after a failure that may have reached it.
     pub fn create_customer(
         &self,
-        body: &super::models::CreateCustomerRequest,
-    ) -> Call<'_, super::models::Customer> {
+        body: &models::CreateCustomerRequest,
+    ) -> Call<'_, models::Customer> {
         let mut request = Request::new(&CREATE_CUSTOMER, &[]);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -535,19 +475,11 @@ impl Client {
     pub fn update_customer(
         &self,
         customer_id: &str,
-        body: &super::models::UpdateCustomerRequest,
-    ) -> Call<'_, super::models::Customer> {
+        body: &models::UpdateCustomerRequest,
+    ) -> Call<'_, models::Customer> {
         let mut request = Request::new(&UPDATE_CUSTOMER, &[&customer_id]);
-        request
-            .check(
-                runtime::validate::length(
-                    customer_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "customerId",
-                ),
-            );
+        request.check(|fields| fields.length("customerId", customer_id, 1..));
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -572,31 +504,13 @@ impl Client {
         &self,
         customer_id: &str,
         source_id: &str,
-    ) -> Call<'_, super::models::DeletedSource> {
+    ) -> Call<'_, models::DeletedSource> {
         let mut request = Request::new(
             &REVOKE_CUSTOMER_SOURCE,
             &[&customer_id, &source_id],
         );
-        request
-            .check(
-                runtime::validate::length(
-                    customer_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "customerId",
-                ),
-            );
-        request
-            .check(
-                runtime::validate::length(
-                    source_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "sourceId",
-                ),
-            );
+        request.check(|fields| fields.length("customerId", customer_id, 1..));
+        request.check(|fields| fields.length("sourceId", source_id, 1..));
         self.0.call(request)
     }
 
@@ -609,8 +523,8 @@ impl Client {
     /// [`BearerAuth`](crate::schemes::BearerAuth).
     pub fn list_orders(
         &self,
-        params: &super::models::ListOrdersParams,
-    ) -> Call<'_, super::models::OrderList> {
+        params: &models::ListOrdersParams,
+    ) -> Call<'_, models::OrderList> {
         let mut request = Request::new(&LIST_ORDERS, &[]);
         request.validate(params);
         request.query("limit", &params.limit);
@@ -631,8 +545,8 @@ impl Client {
     /// ends with [`Error::CursorStuck`](crate::Error::CursorStuck).
     pub fn list_orders_pages(
         &self,
-        mut params: super::models::ListOrdersParams,
-    ) -> Pages<'_, super::models::OrderList> {
+        mut params: models::ListOrdersParams,
+    ) -> Pages<'_, models::OrderList> {
         let first = params.starting_after.take();
         Pages::new(
             LIST_ORDERS.id,
@@ -659,9 +573,10 @@ impl Client {
     /// after a failure that may have reached it.
     pub fn create_order(
         &self,
-        body: &super::models::CreateOrderRequest,
-    ) -> Call<'_, super::models::Order> {
+        body: &models::CreateOrderRequest,
+    ) -> Call<'_, models::Order> {
         let mut request = Request::new(&CREATE_ORDER, &[]);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -677,18 +592,9 @@ impl Client {
     ///
     /// # Arguments
     /// - `order_id`: ID of the ecommerce order.
-    pub fn get_order(&self, order_id: &str) -> Call<'_, super::models::Order> {
+    pub fn get_order(&self, order_id: &str) -> Call<'_, models::Order> {
         let mut request = Request::new(&GET_ORDER, &[&order_id]);
-        request
-            .check(
-                runtime::validate::length(
-                    order_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::Some(5000),
-                    "",
-                    "orderId",
-                ),
-            );
+        request.check(|fields| fields.length("orderId", order_id, 1..=5000));
         self.0.call(request)
     }
 
@@ -715,19 +621,11 @@ impl Client {
     pub fn pay_order(
         &self,
         order_id: &str,
-        body: &super::models::PayOrderRequest,
-    ) -> Call<'_, super::models::Order> {
+        body: &models::PayOrderRequest,
+    ) -> Call<'_, models::Order> {
         let mut request = Request::new(&PAY_ORDER, &[&order_id]);
-        request
-            .check(
-                runtime::validate::length(
-                    order_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::Some(5000),
-                    "",
-                    "orderId",
-                ),
-            );
+        request.check(|fields| fields.length("orderId", order_id, 1..=5000));
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -750,20 +648,12 @@ impl Client {
     pub fn return_order(
         &self,
         order_id: &str,
-        body: Option<&super::models::ReturnOrderRequest>,
-    ) -> Call<'_, super::models::Order> {
+        body: Option<&models::ReturnOrderRequest>,
+    ) -> Call<'_, models::Order> {
         let mut request = Request::new(&RETURN_ORDER, &[&order_id]);
-        request
-            .check(
-                runtime::validate::length(
-                    order_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::Some(5000),
-                    "",
-                    "orderId",
-                ),
-            );
+        request.check(|fields| fields.length("orderId", order_id, 1..=5000));
         if let Some(body) = body {
+            request.validate(body);
             request.json("application/json", body);
         }
         self.0.call(request)
@@ -784,9 +674,10 @@ impl Client {
     /// after a failure that may have reached it.
     pub fn activate_gift_card(
         &self,
-        body: &super::models::ActivateGiftCardRequest,
-    ) -> Call<'_, super::models::Charge> {
+        body: &models::ActivateGiftCardRequest,
+    ) -> Call<'_, models::Charge> {
         let mut request = Request::new(&ACTIVATE_GIFT_CARD, &[]);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -803,9 +694,10 @@ impl Client {
     /// after a failure that may have reached it.
     pub fn reload_gift_card(
         &self,
-        body: &super::models::ReloadGiftCardRequest,
-    ) -> Call<'_, super::models::Charge> {
+        body: &models::ReloadGiftCardRequest,
+    ) -> Call<'_, models::Charge> {
         let mut request = Request::new(&RELOAD_GIFT_CARD, &[]);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -823,9 +715,10 @@ impl Client {
     /// after a failure that may have reached it.
     pub fn gift_card_balance(
         &self,
-        body: &super::models::GiftCardSourceRequest,
-    ) -> Call<'_, super::models::GiftCardBalanceResult> {
+        body: &models::GiftCardSourceRequest,
+    ) -> Call<'_, models::GiftCardBalanceResult> {
         let mut request = Request::new(&GIFT_CARD_BALANCE, &[]);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -842,9 +735,10 @@ impl Client {
     /// after a failure that may have reached it.
     pub fn cash_out_gift_card(
         &self,
-        body: &super::models::GiftCardSourceRequest,
-    ) -> Call<'_, super::models::Charge> {
+        body: &models::GiftCardSourceRequest,
+    ) -> Call<'_, models::Charge> {
         let mut request = Request::new(&CASH_OUT_GIFT_CARD, &[]);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -870,20 +764,15 @@ impl Client {
     pub fn create_checkout_session(
         &self,
         x_clover_merchant_id: &str,
-        body: &super::models::CreateCheckoutRequest,
-    ) -> Call<'_, super::models::CheckoutSession> {
+        body: &models::CreateCheckoutRequest,
+    ) -> Call<'_, models::CheckoutSession> {
         let mut request = Request::new(&CREATE_CHECKOUT_SESSION, &[]);
         request
-            .check(
-                runtime::validate::length(
-                    x_clover_merchant_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "x-clover-merchant-id",
-                ),
-            );
+            .check(|fields| {
+                fields.length("x-clover-merchant-id", x_clover_merchant_id, 1..)
+            });
         request.header("x-clover-merchant-id", x_clover_merchant_id);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -908,20 +797,15 @@ impl Client {
     pub fn create_plan(
         &self,
         x_clover_merchant_id: &str,
-        body: &super::models::CreatePlanRequest,
-    ) -> Call<'_, super::models::Plan> {
+        body: &models::CreatePlanRequest,
+    ) -> Call<'_, models::Plan> {
         let mut request = Request::new(&CREATE_PLAN, &[]);
         request
-            .check(
-                runtime::validate::length(
-                    x_clover_merchant_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "x-clover-merchant-id",
-                ),
-            );
+            .check(|fields| {
+                fields.length("x-clover-merchant-id", x_clover_merchant_id, 1..)
+            });
         request.header("x-clover-merchant-id", x_clover_merchant_id);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -948,30 +832,16 @@ impl Client {
         &self,
         plan_id: &str,
         x_clover_merchant_id: &str,
-        body: &super::models::CreateSubscriptionRequest,
-    ) -> Call<'_, super::models::Subscription> {
+        body: &models::CreateSubscriptionRequest,
+    ) -> Call<'_, models::Subscription> {
         let mut request = Request::new(&CREATE_SUBSCRIPTION, &[&plan_id]);
+        request.check(|fields| fields.length("planId", plan_id, 1..));
         request
-            .check(
-                runtime::validate::length(
-                    plan_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "planId",
-                ),
-            );
-        request
-            .check(
-                runtime::validate::length(
-                    x_clover_merchant_id,
-                    std::option::Option::Some(1),
-                    std::option::Option::None,
-                    "",
-                    "x-clover-merchant-id",
-                ),
-            );
+            .check(|fields| {
+                fields.length("x-clover-merchant-id", x_clover_merchant_id, 1..)
+            });
         request.header("x-clover-merchant-id", x_clover_merchant_id);
+        request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -1319,8 +1189,8 @@ const CREATE_SUBSCRIPTION: Operation<Spec> = Operation {
     replay: Replay::Never,
 };
 
-impl clover_api_runtime::Page for super::models::ChargeList {
-    type Item = super::models::Charge;
+impl clover_api_runtime::Page for models::ChargeList {
+    type Item = models::Charge;
 
     fn has_more(&self) -> bool {
         self.has_more.unwrap_or(false)
@@ -1335,8 +1205,8 @@ impl clover_api_runtime::Page for super::models::ChargeList {
     }
 }
 
-impl clover_api_runtime::Page for super::models::RefundList {
-    type Item = super::models::Refund;
+impl clover_api_runtime::Page for models::RefundList {
+    type Item = models::Refund;
 
     fn has_more(&self) -> bool {
         self.has_more.unwrap_or(false)
@@ -1351,8 +1221,8 @@ impl clover_api_runtime::Page for super::models::RefundList {
     }
 }
 
-impl clover_api_runtime::Page for super::models::OrderList {
-    type Item = super::models::Order;
+impl clover_api_runtime::Page for models::OrderList {
+    type Item = models::Order;
 
     fn has_more(&self) -> bool {
         self.has_more.unwrap_or(false)

@@ -2,7 +2,6 @@
 
 //! Request and response types, one per schema in the spec.
 
-use std::fmt;
 use clover_api_runtime as runtime;
 
 /// Error body returned with non-2xx statuses. Observed responses wrap the error details in an
@@ -12,23 +11,25 @@ use clover_api_runtime as runtime;
 /// top-level fields, keeping the HTTP status and raw body. Endpoints on the platform host
 /// (OAuth, hosted checkout, recurring) are not documented to use this layout and may return
 /// only `message`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ErrorResponse {
     /// Short summary, usually the HTTP status line.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub message: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
     /// Machine-readable details of a failed request.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub error: std::option::Option<ErrorDetail>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorDetail>,
 }
 
 /// Machine-readable details of a failed request.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ErrorDetail {
     /// Broad category of an error. Clover lists seven; the set is open, so other values are kept
     /// as they are.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub r#type: std::option::Option<ErrorType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<ErrorType>,
     /// Specific error condition. Validation codes: `incorrect_cvc`, `invalid_cvc`,
     /// `invalid_expiry_month`, `invalid_expiry_year`, `invalid_number`, `invalid_tax_amount`.
     /// Runtime codes cover declines, state conflicts and limits; `amount_too_large` means the
@@ -36,31 +37,28 @@ pub struct ErrorDetail {
     /// `token_already_used` means a single-use token was reused (create a new one). Never retry
     /// `charge_already_captured` or `charge_already_refunded`. The set is open: codes not listed
     /// here are kept.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub code: std::option::Option<ErrorCode>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<ErrorCode>,
     /// Reason given by the card issuer for a decline, when it supplies one. Clover does not
     /// publish the list of values.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub decline_code: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decline_code: Option<String>,
     /// Human-readable explanation; for card errors it is suitable to show to the shopper.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub message: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
     /// Name of the request field that caused the error, when one did.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub param: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub param: Option<String>,
     /// ID of the failed charge, present on card errors.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub charge: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charge: Option<String>,
     /// Link to documentation about this error code.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub doc_url: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc_url: Option<String>,
 }
 
 /// Broad category of an error. Clover lists seven; the set is open, so other values are kept
 /// as they are.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorType {
@@ -78,70 +76,29 @@ pub enum ErrorType {
     InvalidRequestError,
     /// `rate_limit_error`
     RateLimitError,
-    /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+    Other(String),
 }
 
-impl ErrorType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiConnectionError => "api_connection_error",
-            Self::ApiError => "api_error",
-            Self::AuthenticationError => "authentication_error",
-            Self::CardError => "card_error",
-            Self::IdempotencyError => "idempotency_error",
-            Self::InvalidRequestError => "invalid_request_error",
-            Self::RateLimitError => "rate_limit_error",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for ErrorType {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::ApiConnectionError, "api_connection_error"),
+        (Self::ApiError, "api_error"),
+        (Self::AuthenticationError, "authentication_error"),
+        (Self::CardError, "card_error"),
+        (Self::IdempotencyError, "idempotency_error"),
+        (Self::InvalidRequestError, "invalid_request_error"),
+        (Self::RateLimitError, "rate_limit_error"),
+    ];
+}
 
+runtime::open_enum!(ErrorType);
+
+impl ErrorType {
     /// Whether the value means the server failed while handling the
     /// request: it may have gone through, and may succeed if sent again.
     pub fn is_transient(&self) -> bool {
         matches!(self, Self::ApiConnectionError | Self::ApiError)
-    }
-}
-
-impl std::convert::From<&str> for ErrorType {
-    fn from(value: &str) -> Self {
-        match value {
-            "api_connection_error" => Self::ApiConnectionError,
-            "api_error" => Self::ApiError,
-            "authentication_error" => Self::AuthenticationError,
-            "card_error" => Self::CardError,
-            "idempotency_error" => Self::IdempotencyError,
-            "invalid_request_error" => Self::InvalidRequestError,
-            "rate_limit_error" => Self::RateLimitError,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for ErrorType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ErrorType {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ErrorType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 
@@ -152,9 +109,6 @@ impl<'de> serde::Deserialize<'de> for ErrorType {
 /// `token_already_used` means a single-use token was reused (create a new one). Never retry
 /// `charge_already_captured` or `charge_already_refunded`. The set is open: codes not listed
 /// here are kept.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
@@ -206,42 +160,42 @@ pub enum ErrorCode {
     ResourceMissing,
     /// `token_already_used`
     TokenAlreadyUsed,
-    /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+    Other(String),
 }
 
-impl ErrorCode {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IncorrectCvc => "incorrect_cvc",
-            Self::InvalidCvc => "invalid_cvc",
-            Self::InvalidExpiryMonth => "invalid_expiry_month",
-            Self::InvalidExpiryYear => "invalid_expiry_year",
-            Self::InvalidNumber => "invalid_number",
-            Self::InvalidTaxAmount => "invalid_tax_amount",
-            Self::AmountTooLarge => "amount_too_large",
-            Self::CardDeclined => "card_declined",
-            Self::CardOnFileMissing => "card_on_file_missing",
-            Self::ChargeAlreadyCaptured => "charge_already_captured",
-            Self::ChargeAlreadyRefunded => "charge_already_refunded",
-            Self::EmailInvalid => "email_invalid",
-            Self::ExpiredCard => "expired_card",
-            Self::IncorrectNumber => "incorrect_number",
-            Self::InvalidCardType => "invalid_card_type",
-            Self::InvalidChargeAmount => "invalid_charge_amount",
-            Self::InvalidRequest => "invalid_request",
-            Self::InvalidTipAmount => "invalid_tip_amount",
-            Self::Missing => "missing",
-            Self::OrderAlreadyPaid => "order_already_paid",
-            Self::ProcessingError => "processing_error",
-            Self::RateLimit => "rate_limit",
-            Self::ResourceMissing => "resource_missing",
-            Self::TokenAlreadyUsed => "token_already_used",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for ErrorCode {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::IncorrectCvc, "incorrect_cvc"),
+        (Self::InvalidCvc, "invalid_cvc"),
+        (Self::InvalidExpiryMonth, "invalid_expiry_month"),
+        (Self::InvalidExpiryYear, "invalid_expiry_year"),
+        (Self::InvalidNumber, "invalid_number"),
+        (Self::InvalidTaxAmount, "invalid_tax_amount"),
+        (Self::AmountTooLarge, "amount_too_large"),
+        (Self::CardDeclined, "card_declined"),
+        (Self::CardOnFileMissing, "card_on_file_missing"),
+        (Self::ChargeAlreadyCaptured, "charge_already_captured"),
+        (Self::ChargeAlreadyRefunded, "charge_already_refunded"),
+        (Self::EmailInvalid, "email_invalid"),
+        (Self::ExpiredCard, "expired_card"),
+        (Self::IncorrectNumber, "incorrect_number"),
+        (Self::InvalidCardType, "invalid_card_type"),
+        (Self::InvalidChargeAmount, "invalid_charge_amount"),
+        (Self::InvalidRequest, "invalid_request"),
+        (Self::InvalidTipAmount, "invalid_tip_amount"),
+        (Self::Missing, "missing"),
+        (Self::OrderAlreadyPaid, "order_already_paid"),
+        (Self::ProcessingError, "processing_error"),
+        (Self::RateLimit, "rate_limit"),
+        (Self::ResourceMissing, "resource_missing"),
+        (Self::TokenAlreadyUsed, "token_already_used"),
+    ];
+}
 
+runtime::open_enum!(ErrorCode);
+
+impl ErrorCode {
     /// Whether the value means the server failed while handling the
     /// request: it may have gone through, and may succeed if sent again.
     pub fn is_transient(&self) -> bool {
@@ -249,162 +203,63 @@ impl ErrorCode {
     }
 }
 
-impl std::convert::From<&str> for ErrorCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "incorrect_cvc" => Self::IncorrectCvc,
-            "invalid_cvc" => Self::InvalidCvc,
-            "invalid_expiry_month" => Self::InvalidExpiryMonth,
-            "invalid_expiry_year" => Self::InvalidExpiryYear,
-            "invalid_number" => Self::InvalidNumber,
-            "invalid_tax_amount" => Self::InvalidTaxAmount,
-            "amount_too_large" => Self::AmountTooLarge,
-            "card_declined" => Self::CardDeclined,
-            "card_on_file_missing" => Self::CardOnFileMissing,
-            "charge_already_captured" => Self::ChargeAlreadyCaptured,
-            "charge_already_refunded" => Self::ChargeAlreadyRefunded,
-            "email_invalid" => Self::EmailInvalid,
-            "expired_card" => Self::ExpiredCard,
-            "incorrect_number" => Self::IncorrectNumber,
-            "invalid_card_type" => Self::InvalidCardType,
-            "invalid_charge_amount" => Self::InvalidChargeAmount,
-            "invalid_request" => Self::InvalidRequest,
-            "invalid_tip_amount" => Self::InvalidTipAmount,
-            "missing" => Self::Missing,
-            "order_already_paid" => Self::OrderAlreadyPaid,
-            "processing_error" => Self::ProcessingError,
-            "rate_limit" => Self::RateLimit,
-            "resource_missing" => Self::ResourceMissing,
-            "token_already_used" => Self::TokenAlreadyUsed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ErrorCode {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
-
 /// Body for exchanging an OAuth v2 authorization code.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct OauthTokenRequest {
-    /// The app ID.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub client_id: std::string::String,
+    /// The app ID. Checked before sending: at least 1 character.
+    pub client_id: String,
     /// App secret; sent by high-trust (server-side) apps, omitted by PKCE apps.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub client_secret: std::option::Option<clover_api_runtime::Secret>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<runtime::Secret>,
     /// Authorization code from the OAuth redirect; it grants a token, so it is kept secret.
-    ///
     /// Checked before sending: at least 1 character.
-    pub code: clover_api_runtime::Secret,
+    pub code: runtime::Secret,
     /// PKCE verifier matching the `code_challenge` sent to the authorize page; used by low-trust
     /// apps.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub code_verifier: std::option::Option<clover_api_runtime::Secret>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_verifier: Option<runtime::Secret>,
 }
 
 impl OauthTokenRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
-    pub fn new(
-        client_id: impl std::convert::Into<std::string::String>,
-        code: impl std::convert::Into<clover_api_runtime::Secret>,
-    ) -> Self {
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
+    pub fn new(client_id: impl Into<String>, code: impl Into<runtime::Secret>) -> Self {
         Self {
             client_id: client_id.into(),
-            client_secret: std::option::Option::None,
+            client_secret: None,
             code: code.into(),
-            code_verifier: std::option::Option::None,
+            code_verifier: None,
         }
     }
 
-    /// Sets [`client_secret`](#structfield.client_secret).
-    pub fn client_secret(
-        mut self,
-        client_secret: impl std::convert::Into<clover_api_runtime::Secret>,
-    ) -> Self {
-        self.client_secret = std::option::Option::Some(client_secret.into());
-        self
-    }
-
-    /// Sets [`code_verifier`](#structfield.code_verifier).
-    pub fn code_verifier(
-        mut self,
-        code_verifier: impl std::convert::Into<clover_api_runtime::Secret>,
-    ) -> Self {
-        self.code_verifier = std::option::Option::Some(code_verifier.into());
-        self
-    }
+    runtime::setter!(client_secret: impl Into<runtime::Secret>);
+    runtime::setter!(code_verifier: impl Into<runtime::Secret>);
 }
 
-impl runtime::validate::Validate for OauthTokenRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.client_id;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "client_id",
-        )?;
-        let value = &self.code;
-        runtime::validate::length(
-            value.expose(),
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "code",
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for OauthTokenRequest {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("client_id", &self.client_id, 1..)?;
+        fields.length("code", &self.code, 1..)
     }
 }
 
 /// Body for rotating OAuth v2 tokens.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct OauthRefreshRequest {
-    /// The app ID.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub client_id: std::string::String,
-    /// The most recent refresh token; it becomes invalid once used.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub refresh_token: clover_api_runtime::Secret,
+    /// The app ID. Checked before sending: at least 1 character.
+    pub client_id: String,
+    /// The most recent refresh token; it becomes invalid once used. Checked before sending: at
+    /// least 1 character.
+    pub refresh_token: runtime::Secret,
 }
 
 impl OauthRefreshRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
-        client_id: impl std::convert::Into<std::string::String>,
-        refresh_token: impl std::convert::Into<clover_api_runtime::Secret>,
+        client_id: impl Into<String>,
+        refresh_token: impl Into<runtime::Secret>,
     ) -> Self {
         Self {
             client_id: client_id.into(),
@@ -413,192 +268,116 @@ impl OauthRefreshRequest {
     }
 }
 
-impl runtime::validate::Validate for OauthRefreshRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.client_id;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "client_id",
-        )?;
-        let value = &self.refresh_token;
-        runtime::validate::length(
-            value.expose(),
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "refresh_token",
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for OauthRefreshRequest {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("client_id", &self.client_id, 1..)?;
+        fields.length("refresh_token", &self.refresh_token, 1..)
     }
 }
 
 /// OAuth v2 token pair with expirations expressed in Unix seconds (unlike payment timestamps,
 /// which are in milliseconds). Do not assume fixed lifetimes or token lengths.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct OauthTokens {
     /// Expiring access token, used as the Bearer credential.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub access_token: clover_api_runtime::Secret,
+    pub access_token: runtime::Secret,
     /// When the access token expires, in Unix seconds.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub access_token_expiration: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_token_expiration: Option<i64>,
     /// Single-use refresh token. Absent when `no_refresh_token=true` was requested.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub refresh_token: std::option::Option<clover_api_runtime::Secret>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<runtime::Secret>,
     /// When the refresh token expires, in Unix seconds.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub refresh_token_expiration: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token_expiration: Option<i64>,
 }
 
 /// Result of the legacy code exchange; the token has no expiry and no refresh token.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct LegacyOauthToken {
     /// Non-expiring access token, used as the Bearer credential.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub access_token: clover_api_runtime::Secret,
+    pub access_token: runtime::Secret,
 }
 
 /// Body for trading a legacy (non-expiring) token for a v2 authorization code.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct OauthMigrateRequest {
-    /// ID of the merchant whose token is migrated.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub merchant_uuid: std::string::String,
-    /// ID of the app that holds the legacy token.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub app_uuid: std::string::String,
-    /// The legacy access token being migrated.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub auth_token: clover_api_runtime::Secret,
+    /// ID of the merchant whose token is migrated. Checked before sending: at least 1 character.
+    pub merchant_uuid: String,
+    /// ID of the app that holds the legacy token. Checked before sending: at least 1 character.
+    pub app_uuid: String,
+    /// The legacy access token being migrated. Checked before sending: at least 1 character.
+    pub auth_token: runtime::Secret,
     /// PKCE challenge (SHA-256 of the verifier); sent by apps that use PKCE for the exchange.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub code_challenge: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_challenge: Option<String>,
 }
 
 impl OauthMigrateRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
-        merchant_uuid: impl std::convert::Into<std::string::String>,
-        app_uuid: impl std::convert::Into<std::string::String>,
-        auth_token: impl std::convert::Into<clover_api_runtime::Secret>,
+        merchant_uuid: impl Into<String>,
+        app_uuid: impl Into<String>,
+        auth_token: impl Into<runtime::Secret>,
     ) -> Self {
         Self {
             merchant_uuid: merchant_uuid.into(),
             app_uuid: app_uuid.into(),
             auth_token: auth_token.into(),
-            code_challenge: std::option::Option::None,
+            code_challenge: None,
         }
     }
 
-    /// Sets [`code_challenge`](#structfield.code_challenge).
-    pub fn code_challenge(
-        mut self,
-        code_challenge: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.code_challenge = std::option::Option::Some(code_challenge.into());
-        self
-    }
+    runtime::setter!(code_challenge: impl Into<String>);
 }
 
-impl runtime::validate::Validate for OauthMigrateRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.merchant_uuid;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "merchant_uuid",
-        )?;
-        let value = &self.app_uuid;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "app_uuid",
-        )?;
-        let value = &self.auth_token;
-        runtime::validate::length(
-            value.expose(),
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "auth_token",
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for OauthMigrateRequest {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("merchant_uuid", &self.merchant_uuid, 1..)?;
+        fields.length("app_uuid", &self.app_uuid, 1..)?;
+        fields.length("auth_token", &self.auth_token, 1..)
     }
 }
 
 /// Authorization code issued for the migration; exchange it with `exchangeOauthCode`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct OauthMigrateResult {
     /// Single-use authorization code for the v2 exchange.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub authorization_code: clover_api_runtime::Secret,
+    pub authorization_code: runtime::Secret,
     /// When the code expires, in Unix seconds.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub expiration: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiration: Option<i64>,
 }
 
 /// The merchant's public tokenization key as stored by PAKMS.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ApiAccessKey {
     /// Whether the key can currently be used.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub active: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
     /// Value for the `apikey` header of the tokenization endpoint (32 hexadecimal characters in
     /// examples).
-    #[serde(
-        rename = "apiAccessKey",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub api_access_key: std::option::Option<clover_api_runtime::Secret>,
+    #[serde(rename = "apiAccessKey", skip_serializing_if = "Option::is_none")]
+    pub api_access_key: Option<runtime::Secret>,
     /// Creation time in Unix epoch milliseconds.
-    #[serde(
-        rename = "createdTime",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub created_time: std::option::Option<i64>,
+    #[serde(rename = "createdTime", skip_serializing_if = "Option::is_none")]
+    pub created_time: Option<i64>,
     /// ID of the app the key belongs to.
-    #[serde(
-        rename = "developerAppUuid",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub developer_app_uuid: std::option::Option<std::string::String>,
+    #[serde(rename = "developerAppUuid", skip_serializing_if = "Option::is_none")]
+    pub developer_app_uuid: Option<String>,
     /// ID of the merchant the key belongs to.
-    #[serde(
-        rename = "merchantUuid",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub merchant_uuid: std::option::Option<std::string::String>,
+    #[serde(rename = "merchantUuid", skip_serializing_if = "Option::is_none")]
+    pub merchant_uuid: Option<String>,
     /// Last modification time in Unix epoch milliseconds.
-    #[serde(
-        rename = "modifiedTime",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub modified_time: std::option::Option<i64>,
+    #[serde(rename = "modifiedTime", skip_serializing_if = "Option::is_none")]
+    pub modified_time: Option<i64>,
 }
 
 /// Body of the tokenization call: exactly one of the five shapes, each an object with a
@@ -606,8 +385,9 @@ pub struct ApiAccessKey {
 /// `external_token`). Nothing else on the wire names the shape.
 ///
 /// The first variant the JSON decodes as is taken.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub enum TokenRequest {
     /// Holds a [`CardTokenRequest`].
     Card(CardTokenRequest),
@@ -621,53 +401,51 @@ pub enum TokenRequest {
     External(ExternalTokenRequest),
 }
 
-impl std::convert::From<CardTokenRequest> for TokenRequest {
+impl From<CardTokenRequest> for TokenRequest {
     fn from(value: CardTokenRequest) -> Self {
         Self::Card(value)
     }
 }
 
-impl std::convert::From<AchTokenRequest> for TokenRequest {
+impl From<AchTokenRequest> for TokenRequest {
     fn from(value: AchTokenRequest) -> Self {
         Self::Ach(value)
     }
 }
 
-impl std::convert::From<GiftCardTokenRequest> for TokenRequest {
+impl From<GiftCardTokenRequest> for TokenRequest {
     fn from(value: GiftCardTokenRequest) -> Self {
         Self::GiftCard(value)
     }
 }
 
-impl std::convert::From<ApplePayTokenRequest> for TokenRequest {
+impl From<ApplePayTokenRequest> for TokenRequest {
     fn from(value: ApplePayTokenRequest) -> Self {
         Self::ApplePay(value)
     }
 }
 
-impl std::convert::From<ExternalTokenRequest> for TokenRequest {
+impl From<ExternalTokenRequest> for TokenRequest {
     fn from(value: ExternalTokenRequest) -> Self {
         Self::External(value)
     }
 }
 
-impl runtime::validate::Validate for TokenRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
+impl runtime::Validate for TokenRequest {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
         match self {
-            Self::Card(value) => runtime::validate::Validate::validate(value, path),
-            Self::Ach(value) => runtime::validate::Validate::validate(value, path),
-            Self::GiftCard(value) => runtime::validate::Validate::validate(value, path),
-            Self::ApplePay(value) => runtime::validate::Validate::validate(value, path),
-            Self::External(value) => runtime::validate::Validate::validate(value, path),
+            Self::Card(value) => runtime::Validate::validate(value, path),
+            Self::Ach(value) => runtime::Validate::validate(value, path),
+            Self::GiftCard(value) => runtime::Validate::validate(value, path),
+            Self::ApplePay(value) => runtime::Validate::validate(value, path),
+            Self::External(value) => runtime::Validate::validate(value, path),
         }
     }
 }
 
 /// Tokenize a card, given its number or its RSA-encrypted number.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CardTokenRequest {
     /// Card data to tokenize. Exactly one of `number` and `encrypted_pan` is needed: either the
     /// plain card number, or its RSA ciphertext together with `transarmor_key_id`, `first6` and
@@ -676,372 +454,154 @@ pub struct CardTokenRequest {
 }
 
 impl CardTokenRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
-    pub fn new(card: impl std::convert::Into<CardDetails>) -> Self {
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
+    pub fn new(card: impl Into<CardDetails>) -> Self {
         Self { card: card.into() }
     }
 }
 
-impl runtime::validate::Validate for CardTokenRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.card;
-        runtime::validate::Validate::validate(
-            value,
-            &runtime::validate::join(path, "card"),
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for CardTokenRequest {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.nested("card", &self.card)
     }
 }
 
 /// Card data to tokenize. Exactly one of `number` and `encrypted_pan` is needed: either the
 /// plain card number, or its RSA ciphertext together with `transarmor_key_id`, `first6` and
 /// `last4`. Expiry fields and the CVV are digit strings.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CardDetails {
     /// Primary account number, digits with optional dashes between groups. Required unless
-    /// `encrypted_pan` is sent.
-    ///
-    /// Checked before sending: from 12 to 23 characters. Matches the pattern
-    /// `^[0-9]+(-[0-9]+)*$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub number: std::option::Option<clover_api_runtime::Secret>,
+    /// `encrypted_pan` is sent. Checked before sending: from 12 to 23 characters. Matches the
+    /// pattern `^[0-9]+(-[0-9]+)*$`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<runtime::Secret>,
     /// Base64 RSA ciphertext of the card number (with Clover's prefix), encrypted with the
-    /// TransArmor public key Clover publishes. Required unless `number` is sent.
-    ///
-    /// Checked before sending: at least 1 character.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub encrypted_pan: std::option::Option<clover_api_runtime::Secret>,
+    /// TransArmor public key Clover publishes. Required unless `number` is sent. Checked before
+    /// sending: at least 1 character.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encrypted_pan: Option<runtime::Secret>,
     /// Identifier of the TransArmor key used to produce `encrypted_pan`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub transarmor_key_id: std::option::Option<std::string::String>,
-    /// Expiry month as two digits, `01` to `12`.
-    ///
-    /// Checked before sending: exactly 2 characters. Matches the pattern `^(0[1-9]|1[0-2])$`.
-    pub exp_month: std::string::String,
-    /// Expiry year, two or four digits (for example "30" or "2030").
-    ///
-    /// Checked before sending: from 2 to 4 characters. Matches the pattern
-    /// `^([0-9]{2}|[0-9]{4})$`.
-    pub exp_year: std::string::String,
-    /// Card security code, three digits (four for American Express).
-    ///
-    /// Checked before sending: from 3 to 4 characters. Matches the pattern `^[0-9]{3,4}$`.
-    pub cvv: clover_api_runtime::Secret,
-    /// First six digits of the card number; needed with `encrypted_pan`.
-    ///
-    /// Checked before sending: exactly 6 characters. Matches the pattern `^[0-9]{6}$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub first6: std::option::Option<std::string::String>,
-    /// Last four digits of the card number; needed with `encrypted_pan`.
-    ///
-    /// Checked before sending: exactly 4 characters. Matches the pattern `^[0-9]{4}$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub last4: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transarmor_key_id: Option<String>,
+    /// Expiry month as two digits, `01` to `12`. Checked before sending: exactly 2 characters.
+    /// Matches the pattern `^(0[1-9]|1[0-2])$`.
+    pub exp_month: String,
+    /// Expiry year, two or four digits (for example "30" or "2030"). Checked before sending: from
+    /// 2 to 4 characters. Matches the pattern `^([0-9]{2}|[0-9]{4})$`.
+    pub exp_year: String,
+    /// Card security code, three digits (four for American Express). Checked before sending: from
+    /// 3 to 4 characters. Matches the pattern `^[0-9]{3,4}$`.
+    pub cvv: runtime::Secret,
+    /// First six digits of the card number; needed with `encrypted_pan`. Checked before sending:
+    /// exactly 6 characters. Matches the pattern `^[0-9]{6}$`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first6: Option<String>,
+    /// Last four digits of the card number; needed with `encrypted_pan`. Checked before sending:
+    /// exactly 4 characters. Matches the pattern `^[0-9]{4}$`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last4: Option<String>,
     /// Card network as Clover names it. Clover publishes no complete list, so the set is open; an
     /// unsupported value in a request yields `invalid_card_type`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub brand: std::option::Option<CardBrand>,
-    /// Two-letter country code of the card's billing address.
-    ///
-    /// Checked before sending: exactly 2 characters. Matches the pattern `^[A-Za-z]{2}$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub country: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand: Option<CardBrand>,
+    /// Two-letter country code of the card's billing address. Checked before sending: exactly 2
+    /// characters. Matches the pattern `^[A-Za-z]{2}$`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
     /// Cardholder name (Visa Secure 3-D Secure also needs an email or phone on file).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub name: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Billing street address, used for address verification.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub address_line1: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_line1: Option<String>,
     /// Second line of the billing address.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub address_line2: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_line2: Option<String>,
     /// Billing city.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub address_city: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_city: Option<String>,
     /// Billing state or province.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub address_state: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_state: Option<String>,
     /// Billing postal or ZIP code.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub address_zip: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_zip: Option<String>,
     /// Billing country.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub address_country: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_country: Option<String>,
 }
 
 impl CardDetails {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
-        exp_month: impl std::convert::Into<std::string::String>,
-        exp_year: impl std::convert::Into<std::string::String>,
-        cvv: impl std::convert::Into<clover_api_runtime::Secret>,
+        exp_month: impl Into<String>,
+        exp_year: impl Into<String>,
+        cvv: impl Into<runtime::Secret>,
     ) -> Self {
         Self {
-            number: std::option::Option::None,
-            encrypted_pan: std::option::Option::None,
-            transarmor_key_id: std::option::Option::None,
+            number: None,
+            encrypted_pan: None,
+            transarmor_key_id: None,
             exp_month: exp_month.into(),
             exp_year: exp_year.into(),
             cvv: cvv.into(),
-            first6: std::option::Option::None,
-            last4: std::option::Option::None,
-            brand: std::option::Option::None,
-            country: std::option::Option::None,
-            name: std::option::Option::None,
-            address_line1: std::option::Option::None,
-            address_line2: std::option::Option::None,
-            address_city: std::option::Option::None,
-            address_state: std::option::Option::None,
-            address_zip: std::option::Option::None,
-            address_country: std::option::Option::None,
+            first6: None,
+            last4: None,
+            brand: None,
+            country: None,
+            name: None,
+            address_line1: None,
+            address_line2: None,
+            address_city: None,
+            address_state: None,
+            address_zip: None,
+            address_country: None,
         }
     }
 
-    /// Sets [`number`](#structfield.number).
-    pub fn number(
-        mut self,
-        number: impl std::convert::Into<clover_api_runtime::Secret>,
-    ) -> Self {
-        self.number = std::option::Option::Some(number.into());
-        self
-    }
-
-    /// Sets [`encrypted_pan`](#structfield.encrypted_pan).
-    pub fn encrypted_pan(
-        mut self,
-        encrypted_pan: impl std::convert::Into<clover_api_runtime::Secret>,
-    ) -> Self {
-        self.encrypted_pan = std::option::Option::Some(encrypted_pan.into());
-        self
-    }
-
-    /// Sets [`transarmor_key_id`](#structfield.transarmor_key_id).
-    pub fn transarmor_key_id(
-        mut self,
-        transarmor_key_id: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.transarmor_key_id = std::option::Option::Some(transarmor_key_id.into());
-        self
-    }
-
-    /// Sets [`first6`](#structfield.first6).
-    pub fn first6(
-        mut self,
-        first6: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.first6 = std::option::Option::Some(first6.into());
-        self
-    }
-
-    /// Sets [`last4`](#structfield.last4).
-    pub fn last4(mut self, last4: impl std::convert::Into<std::string::String>) -> Self {
-        self.last4 = std::option::Option::Some(last4.into());
-        self
-    }
-
-    /// Sets [`brand`](#structfield.brand).
-    pub fn brand(mut self, brand: impl std::convert::Into<CardBrand>) -> Self {
-        self.brand = std::option::Option::Some(brand.into());
-        self
-    }
-
-    /// Sets [`country`](#structfield.country).
-    pub fn country(
-        mut self,
-        country: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.country = std::option::Option::Some(country.into());
-        self
-    }
-
-    /// Sets [`name`](#structfield.name).
-    pub fn name(mut self, name: impl std::convert::Into<std::string::String>) -> Self {
-        self.name = std::option::Option::Some(name.into());
-        self
-    }
-
-    /// Sets [`address_line1`](#structfield.address_line1).
-    pub fn address_line1(
-        mut self,
-        address_line1: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_line1 = std::option::Option::Some(address_line1.into());
-        self
-    }
-
-    /// Sets [`address_line2`](#structfield.address_line2).
-    pub fn address_line2(
-        mut self,
-        address_line2: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_line2 = std::option::Option::Some(address_line2.into());
-        self
-    }
-
-    /// Sets [`address_city`](#structfield.address_city).
-    pub fn address_city(
-        mut self,
-        address_city: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_city = std::option::Option::Some(address_city.into());
-        self
-    }
-
-    /// Sets [`address_state`](#structfield.address_state).
-    pub fn address_state(
-        mut self,
-        address_state: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_state = std::option::Option::Some(address_state.into());
-        self
-    }
-
-    /// Sets [`address_zip`](#structfield.address_zip).
-    pub fn address_zip(
-        mut self,
-        address_zip: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_zip = std::option::Option::Some(address_zip.into());
-        self
-    }
-
-    /// Sets [`address_country`](#structfield.address_country).
-    pub fn address_country(
-        mut self,
-        address_country: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_country = std::option::Option::Some(address_country.into());
-        self
-    }
+    runtime::setter!(number: impl Into<runtime::Secret>);
+    runtime::setter!(encrypted_pan: impl Into<runtime::Secret>);
+    runtime::setter!(transarmor_key_id: impl Into<String>);
+    runtime::setter!(first6: impl Into<String>);
+    runtime::setter!(last4: impl Into<String>);
+    runtime::setter!(brand: impl Into<CardBrand>);
+    runtime::setter!(country: impl Into<String>);
+    runtime::setter!(name: impl Into<String>);
+    runtime::setter!(address_line1: impl Into<String>);
+    runtime::setter!(address_line2: impl Into<String>);
+    runtime::setter!(address_city: impl Into<String>);
+    runtime::setter!(address_state: impl Into<String>);
+    runtime::setter!(address_zip: impl Into<String>);
+    runtime::setter!(address_country: impl Into<String>);
 }
 
-impl runtime::validate::Validate for CardDetails {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.number {
-            runtime::validate::length(
-                value.expose(),
-                std::option::Option::Some(12),
-                std::option::Option::Some(23),
-                path,
-                "number",
-            )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^[0-9]+(-[0-9]+)*$",
-                );
-                PATTERN.check(value.expose(), path, "number")
-            }?;
-        }
-        if let std::option::Option::Some(value) = &self.encrypted_pan {
-            runtime::validate::length(
-                value.expose(),
-                std::option::Option::Some(1),
-                std::option::Option::None,
-                path,
-                "encrypted_pan",
-            )?;
-        }
-        let value = &self.exp_month;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(2),
-            std::option::Option::Some(2),
-            path,
-            "exp_month",
-        )?;
-        {
-            static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                "^(0[1-9]|1[0-2])$",
-            );
-            PATTERN.check(value, path, "exp_month")
-        }?;
-        let value = &self.exp_year;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(2),
-            std::option::Option::Some(4),
-            path,
-            "exp_year",
-        )?;
-        {
-            static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                "^([0-9]{2}|[0-9]{4})$",
-            );
-            PATTERN.check(value, path, "exp_year")
-        }?;
-        let value = &self.cvv;
-        runtime::validate::length(
-            value.expose(),
-            std::option::Option::Some(3),
-            std::option::Option::Some(4),
-            path,
-            "cvv",
-        )?;
-        {
-            static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                "^[0-9]{3,4}$",
-            );
-            PATTERN.check(value.expose(), path, "cvv")
-        }?;
-        if let std::option::Option::Some(value) = &self.first6 {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(6),
-                std::option::Option::Some(6),
-                path,
-                "first6",
-            )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^[0-9]{6}$",
-                );
-                PATTERN.check(value, path, "first6")
-            }?;
-        }
-        if let std::option::Option::Some(value) = &self.last4 {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(4),
-                std::option::Option::Some(4),
-                path,
-                "last4",
-            )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^[0-9]{4}$",
-                );
-                PATTERN.check(value, path, "last4")
-            }?;
-        }
-        if let std::option::Option::Some(value) = &self.country {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(2),
-                std::option::Option::Some(2),
-                path,
-                "country",
-            )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^[A-Za-z]{2}$",
-                );
-                PATTERN.check(value, path, "country")
-            }?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for CardDetails {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("number", &self.number, 12..=23)?;
+        fields.pattern("number", &self.number, "^[0-9]+(-[0-9]+)*$")?;
+        fields.length("encrypted_pan", &self.encrypted_pan, 1..)?;
+        fields.length("exp_month", &self.exp_month, 2..=2)?;
+        fields.pattern("exp_month", &self.exp_month, "^(0[1-9]|1[0-2])$")?;
+        fields.length("exp_year", &self.exp_year, 2..=4)?;
+        fields.pattern("exp_year", &self.exp_year, "^([0-9]{2}|[0-9]{4})$")?;
+        fields.length("cvv", &self.cvv, 3..=4)?;
+        fields.pattern("cvv", &self.cvv, "^[0-9]{3,4}$")?;
+        fields.length("first6", &self.first6, 6..=6)?;
+        fields.pattern("first6", &self.first6, "^[0-9]{6}$")?;
+        fields.length("last4", &self.last4, 4..=4)?;
+        fields.pattern("last4", &self.last4, "^[0-9]{4}$")?;
+        fields.length("country", &self.country, 2..=2)?;
+        fields.pattern("country", &self.country, "^[A-Za-z]{2}$")
     }
 }
 
 /// Tokenize a US bank account for an ACH (TeleCheck) payment.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct AchTokenRequest {
     /// Bank account and account-holder details for an ACH token. Personal checks need
     /// `first_name` and `last_name`; corporate checks need `business_name`.
@@ -1049,42 +609,33 @@ pub struct AchTokenRequest {
 }
 
 impl AchTokenRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
-    pub fn new(ach: impl std::convert::Into<AchDetails>) -> Self {
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
+    pub fn new(ach: impl Into<AchDetails>) -> Self {
         Self { ach: ach.into() }
     }
 }
 
-impl runtime::validate::Validate for AchTokenRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.ach;
-        runtime::validate::Validate::validate(
-            value,
-            &runtime::validate::join(path, "ach"),
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for AchTokenRequest {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.nested("ach", &self.ach)
     }
 }
 
 /// Bank account and account-holder details for an ACH token. Personal checks need
 /// `first_name` and `last_name`; corporate checks need `business_name`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct AchDetails {
-    /// Bank account number (10 to 12 digits when sent in clear).
-    ///
-    /// Checked before sending: at least 1 character.
-    pub bank_account_number: clover_api_runtime::Secret,
-    /// Nine-digit routing number of the bank (when sent in clear).
-    ///
-    /// Checked before sending: at least 1 character.
-    pub bank_routing_number: std::string::String,
+    /// Bank account number (10 to 12 digits when sent in clear). Checked before sending: at least
+    /// 1 character.
+    pub bank_account_number: runtime::Secret,
+    /// Nine-digit routing number of the bank (when sent in clear). Checked before sending: at
+    /// least 1 character.
+    pub bank_routing_number: String,
     /// Whether the account and routing numbers are sent encrypted.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub encrypted: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encrypted: Option<bool>,
     /// Whether the account is a personal or a business account.
     pub check_type: AchCheckType,
     /// Kind of bank account.
@@ -1092,56 +643,41 @@ pub struct AchDetails {
     /// Kind of identification document the account holder gave. The guide gives these as
     /// examples, not a closed list.
     pub customer_id_type: AchCustomerIdType,
-    /// State that issued the identification document.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub customer_id_state: std::string::String,
-    /// Number of the identification document.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub customer_id: clover_api_runtime::Secret,
+    /// State that issued the identification document. Checked before sending: at least 1
+    /// character.
+    pub customer_id_state: String,
+    /// Number of the identification document. Checked before sending: at least 1 character.
+    pub customer_id: runtime::Secret,
     /// Account holder's first name (personal checks).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub first_name: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
     /// Account holder's last name (personal checks).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub last_name: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
     /// Business name (corporate checks).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub business_name: std::option::Option<std::string::String>,
-    /// Account holder's email address.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub email: std::string::String,
-    /// Account holder's phone number.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub phone: std::string::String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub business_name: Option<String>,
+    /// Account holder's email address. Checked before sending: at least 1 character.
+    pub email: String,
+    /// Account holder's phone number. Checked before sending: at least 1 character.
+    pub phone: String,
     /// Identifier of the shopper's web session, for fraud screening.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub session_id: std::option::Option<std::string::String>,
-    /// Street address of the account holder.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub address_line1: std::string::String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// Street address of the account holder. Checked before sending: at least 1 character.
+    pub address_line1: String,
     /// Second address line.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub address_line2: std::option::Option<std::string::String>,
-    /// City.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub address_city: std::string::String,
-    /// State.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub address_state: std::string::String,
-    /// ZIP code.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub address_zip: std::string::String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_line2: Option<String>,
+    /// City. Checked before sending: at least 1 character.
+    pub address_city: String,
+    /// State. Checked before sending: at least 1 character.
+    pub address_state: String,
+    /// ZIP code. Checked before sending: at least 1 character.
+    pub address_zip: String,
     /// Country.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub address_country: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_country: Option<String>,
     /// The payment authorization the account holder accepted. Clover publishes a generic
     /// agreement ID for the sandbox (`2c74dcc0-61ad-4f08-8764-a29aeb98f4a4`) and one for
     /// production (`4f77df6d-70c9-4f36-af1d-f8ad1ad7b0cc`).
@@ -1149,209 +685,76 @@ pub struct AchDetails {
 }
 
 impl AchDetails {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        bank_account_number: impl std::convert::Into<clover_api_runtime::Secret>,
-        bank_routing_number: impl std::convert::Into<std::string::String>,
-        check_type: impl std::convert::Into<AchCheckType>,
-        account_type: impl std::convert::Into<AchAccountType>,
-        customer_id_type: impl std::convert::Into<AchCustomerIdType>,
-        customer_id_state: impl std::convert::Into<std::string::String>,
-        customer_id: impl std::convert::Into<clover_api_runtime::Secret>,
-        email: impl std::convert::Into<std::string::String>,
-        phone: impl std::convert::Into<std::string::String>,
-        address_line1: impl std::convert::Into<std::string::String>,
-        address_city: impl std::convert::Into<std::string::String>,
-        address_state: impl std::convert::Into<std::string::String>,
-        address_zip: impl std::convert::Into<std::string::String>,
-        agreement: impl std::convert::Into<AchAgreement>,
+        bank_account_number: impl Into<runtime::Secret>,
+        bank_routing_number: impl Into<String>,
+        check_type: impl Into<AchCheckType>,
+        account_type: impl Into<AchAccountType>,
+        customer_id_type: impl Into<AchCustomerIdType>,
+        customer_id_state: impl Into<String>,
+        customer_id: impl Into<runtime::Secret>,
+        email: impl Into<String>,
+        phone: impl Into<String>,
+        address_line1: impl Into<String>,
+        address_city: impl Into<String>,
+        address_state: impl Into<String>,
+        address_zip: impl Into<String>,
+        agreement: impl Into<AchAgreement>,
     ) -> Self {
         Self {
             bank_account_number: bank_account_number.into(),
             bank_routing_number: bank_routing_number.into(),
-            encrypted: std::option::Option::None,
+            encrypted: None,
             check_type: check_type.into(),
             account_type: account_type.into(),
             customer_id_type: customer_id_type.into(),
             customer_id_state: customer_id_state.into(),
             customer_id: customer_id.into(),
-            first_name: std::option::Option::None,
-            last_name: std::option::Option::None,
-            business_name: std::option::Option::None,
+            first_name: None,
+            last_name: None,
+            business_name: None,
             email: email.into(),
             phone: phone.into(),
-            session_id: std::option::Option::None,
+            session_id: None,
             address_line1: address_line1.into(),
-            address_line2: std::option::Option::None,
+            address_line2: None,
             address_city: address_city.into(),
             address_state: address_state.into(),
             address_zip: address_zip.into(),
-            address_country: std::option::Option::None,
+            address_country: None,
             agreement: agreement.into(),
         }
     }
 
-    /// Sets [`encrypted`](#structfield.encrypted).
-    pub fn encrypted(mut self, encrypted: bool) -> Self {
-        self.encrypted = std::option::Option::Some(encrypted);
-        self
-    }
-
-    /// Sets [`first_name`](#structfield.first_name).
-    pub fn first_name(
-        mut self,
-        first_name: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.first_name = std::option::Option::Some(first_name.into());
-        self
-    }
-
-    /// Sets [`last_name`](#structfield.last_name).
-    pub fn last_name(
-        mut self,
-        last_name: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.last_name = std::option::Option::Some(last_name.into());
-        self
-    }
-
-    /// Sets [`business_name`](#structfield.business_name).
-    pub fn business_name(
-        mut self,
-        business_name: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.business_name = std::option::Option::Some(business_name.into());
-        self
-    }
-
-    /// Sets [`session_id`](#structfield.session_id).
-    pub fn session_id(
-        mut self,
-        session_id: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.session_id = std::option::Option::Some(session_id.into());
-        self
-    }
-
-    /// Sets [`address_line2`](#structfield.address_line2).
-    pub fn address_line2(
-        mut self,
-        address_line2: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_line2 = std::option::Option::Some(address_line2.into());
-        self
-    }
-
-    /// Sets [`address_country`](#structfield.address_country).
-    pub fn address_country(
-        mut self,
-        address_country: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_country = std::option::Option::Some(address_country.into());
-        self
-    }
+    runtime::setter!(encrypted: bool);
+    runtime::setter!(first_name: impl Into<String>);
+    runtime::setter!(last_name: impl Into<String>);
+    runtime::setter!(business_name: impl Into<String>);
+    runtime::setter!(session_id: impl Into<String>);
+    runtime::setter!(address_line2: impl Into<String>);
+    runtime::setter!(address_country: impl Into<String>);
 }
 
-impl runtime::validate::Validate for AchDetails {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.bank_account_number;
-        runtime::validate::length(
-            value.expose(),
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "bank_account_number",
-        )?;
-        let value = &self.bank_routing_number;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "bank_routing_number",
-        )?;
-        let value = &self.customer_id_state;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "customer_id_state",
-        )?;
-        let value = &self.customer_id;
-        runtime::validate::length(
-            value.expose(),
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "customer_id",
-        )?;
-        let value = &self.email;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "email",
-        )?;
-        let value = &self.phone;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "phone",
-        )?;
-        let value = &self.address_line1;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "address_line1",
-        )?;
-        let value = &self.address_city;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "address_city",
-        )?;
-        let value = &self.address_state;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "address_state",
-        )?;
-        let value = &self.address_zip;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "address_zip",
-        )?;
-        let value = &self.agreement;
-        runtime::validate::Validate::validate(
-            value,
-            &runtime::validate::join(path, "agreement"),
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for AchDetails {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("bank_account_number", &self.bank_account_number, 1..)?;
+        fields.length("bank_routing_number", &self.bank_routing_number, 1..)?;
+        fields.length("customer_id_state", &self.customer_id_state, 1..)?;
+        fields.length("customer_id", &self.customer_id, 1..)?;
+        fields.length("email", &self.email, 1..)?;
+        fields.length("phone", &self.phone, 1..)?;
+        fields.length("address_line1", &self.address_line1, 1..)?;
+        fields.length("address_city", &self.address_city, 1..)?;
+        fields.length("address_state", &self.address_state, 1..)?;
+        fields.length("address_zip", &self.address_zip, 1..)?;
+        fields.nested("agreement", &self.agreement)
     }
 }
 
 /// Whether the account is a personal or a business account.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AchCheckType {
@@ -1359,61 +762,20 @@ pub enum AchCheckType {
     PersonalCheck,
     /// `corporate_check`
     CorporateCheck,
-    /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+    Other(String),
 }
 
-impl AchCheckType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PersonalCheck => "personal_check",
-            Self::CorporateCheck => "corporate_check",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for AchCheckType {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::PersonalCheck, "personal_check"),
+        (Self::CorporateCheck, "corporate_check"),
+    ];
 }
 
-impl std::convert::From<&str> for AchCheckType {
-    fn from(value: &str) -> Self {
-        match value {
-            "personal_check" => Self::PersonalCheck,
-            "corporate_check" => Self::CorporateCheck,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for AchCheckType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for AchCheckType {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AchCheckType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(AchCheckType);
 
 /// Kind of bank account.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AchAccountType {
@@ -1421,62 +783,21 @@ pub enum AchAccountType {
     Checking,
     /// `savings`
     Savings,
-    /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+    Other(String),
 }
 
-impl AchAccountType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Checking => "checking",
-            Self::Savings => "savings",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for AchAccountType {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Checking, "checking"),
+        (Self::Savings, "savings"),
+    ];
 }
 
-impl std::convert::From<&str> for AchAccountType {
-    fn from(value: &str) -> Self {
-        match value {
-            "checking" => Self::Checking,
-            "savings" => Self::Savings,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for AchAccountType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for AchAccountType {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AchAccountType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(AchAccountType);
 
 /// Kind of identification document the account holder gave. The guide gives these as
 /// examples, not a closed list.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AchCustomerIdType {
@@ -1488,252 +809,136 @@ pub enum AchCustomerIdType {
     TaxId,
     /// `military_id`
     MilitaryId,
-    /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+    Other(String),
 }
 
-impl AchCustomerIdType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DriverLicense => "driver_license",
-            Self::Ssn => "ssn",
-            Self::TaxId => "tax_id",
-            Self::MilitaryId => "military_id",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for AchCustomerIdType {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::DriverLicense, "driver_license"),
+        (Self::Ssn, "ssn"),
+        (Self::TaxId, "tax_id"),
+        (Self::MilitaryId, "military_id"),
+    ];
 }
 
-impl std::convert::From<&str> for AchCustomerIdType {
-    fn from(value: &str) -> Self {
-        match value {
-            "driver_license" => Self::DriverLicense,
-            "ssn" => Self::Ssn,
-            "tax_id" => Self::TaxId,
-            "military_id" => Self::MilitaryId,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for AchCustomerIdType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for AchCustomerIdType {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AchCustomerIdType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(AchCustomerIdType);
 
 /// The payment authorization the account holder accepted. Clover publishes a generic
 /// agreement ID for the sandbox (`2c74dcc0-61ad-4f08-8764-a29aeb98f4a4`) and one for
 /// production (`4f77df6d-70c9-4f36-af1d-f8ad1ad7b0cc`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct AchAgreement {
-    /// ID of the agreement text shown to the account holder.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub agreement_id: std::string::String,
+    /// ID of the agreement text shown to the account holder. Checked before sending: at least 1
+    /// character.
+    pub agreement_id: String,
     /// Kind of agreement, such as `E_CHECK_GENERIC`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub r#type: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
     /// Language of the agreement, such as `en_US`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub locale: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
     /// Values filled into the agreement template.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub template_data: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_data: Option<String>,
 }
 
 impl AchAgreement {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
-    pub fn new(agreement_id: impl std::convert::Into<std::string::String>) -> Self {
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
+    pub fn new(agreement_id: impl Into<String>) -> Self {
         Self {
             agreement_id: agreement_id.into(),
-            r#type: std::option::Option::None,
-            locale: std::option::Option::None,
-            template_data: std::option::Option::None,
+            r#type: None,
+            locale: None,
+            template_data: None,
         }
     }
 
-    /// Sets [`type`](#structfield.type).
-    pub fn r#type(
-        mut self,
-        r#type: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.r#type = std::option::Option::Some(r#type.into());
-        self
-    }
-
-    /// Sets [`locale`](#structfield.locale).
-    pub fn locale(
-        mut self,
-        locale: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.locale = std::option::Option::Some(locale.into());
-        self
-    }
-
-    /// Sets [`template_data`](#structfield.template_data).
-    pub fn template_data(
-        mut self,
-        template_data: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.template_data = std::option::Option::Some(template_data.into());
-        self
-    }
+    runtime::setter!(r#type as "type": impl Into<String>);
+    runtime::setter!(locale: impl Into<String>);
+    runtime::setter!(template_data: impl Into<String>);
 }
 
-impl runtime::validate::Validate for AchAgreement {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.agreement_id;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "agreement_id",
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for AchAgreement {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("agreement_id", &self.agreement_id, 1..)
     }
 }
 
 /// Tokenize a Clover (or converted third-party) gift card.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct GiftCardTokenRequest {
     /// Gift card to tokenize.
     pub gift_card: GiftCardDetails,
 }
 
 impl GiftCardTokenRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
-    pub fn new(gift_card: impl std::convert::Into<GiftCardDetails>) -> Self {
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
+    pub fn new(gift_card: impl Into<GiftCardDetails>) -> Self {
         Self {
             gift_card: gift_card.into(),
         }
     }
 }
 
-impl runtime::validate::Validate for GiftCardTokenRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.gift_card;
-        runtime::validate::Validate::validate(
-            value,
-            &runtime::validate::join(path, "gift_card"),
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for GiftCardTokenRequest {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.nested("gift_card", &self.gift_card)
     }
 }
 
 /// Gift card to tokenize.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct GiftCardDetails {
-    /// Gift card number of 6, 13, 16 or 19 digits.
-    ///
-    /// Checked before sending: from 6 to 19 characters. Matches the pattern
-    /// `^([0-9]{6}|[0-9]{13}|[0-9]{16}|[0-9]{19})$`.
-    pub number: clover_api_runtime::Secret,
-    /// Security code printed on the card, 4 to 8 characters.
-    ///
-    /// Checked before sending: from 4 to 8 characters.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub security_code: std::option::Option<clover_api_runtime::Secret>,
+    /// Gift card number of 6, 13, 16 or 19 digits. Checked before sending: from 6 to 19
+    /// characters. Matches the pattern `^([0-9]{6}|[0-9]{13}|[0-9]{16}|[0-9]{19})$`.
+    pub number: runtime::Secret,
+    /// Security code printed on the card, 4 to 8 characters. Checked before sending: from 4 to 8
+    /// characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_code: Option<runtime::Secret>,
     /// Access code of a card carried over from another gift-card program.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub foreign_access_code: std::option::Option<clover_api_runtime::Secret>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub foreign_access_code: Option<runtime::Secret>,
 }
 
 impl GiftCardDetails {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
-    pub fn new(number: impl std::convert::Into<clover_api_runtime::Secret>) -> Self {
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
+    pub fn new(number: impl Into<runtime::Secret>) -> Self {
         Self {
             number: number.into(),
-            security_code: std::option::Option::None,
-            foreign_access_code: std::option::Option::None,
+            security_code: None,
+            foreign_access_code: None,
         }
     }
 
-    /// Sets [`security_code`](#structfield.security_code).
-    pub fn security_code(
-        mut self,
-        security_code: impl std::convert::Into<clover_api_runtime::Secret>,
-    ) -> Self {
-        self.security_code = std::option::Option::Some(security_code.into());
-        self
-    }
-
-    /// Sets [`foreign_access_code`](#structfield.foreign_access_code).
-    pub fn foreign_access_code(
-        mut self,
-        foreign_access_code: impl std::convert::Into<clover_api_runtime::Secret>,
-    ) -> Self {
-        self.foreign_access_code = std::option::Option::Some(foreign_access_code.into());
-        self
-    }
+    runtime::setter!(security_code: impl Into<runtime::Secret>);
+    runtime::setter!(foreign_access_code: impl Into<runtime::Secret>);
 }
 
-impl runtime::validate::Validate for GiftCardDetails {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.number;
-        runtime::validate::length(
-            value.expose(),
-            std::option::Option::Some(6),
-            std::option::Option::Some(19),
-            path,
-            "number",
-        )?;
-        {
-            static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
+impl runtime::Validate for GiftCardDetails {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("number", &self.number, 6..=19)?;
+        fields
+            .pattern(
+                "number",
+                &self.number,
                 "^([0-9]{6}|[0-9]{13}|[0-9]{16}|[0-9]{19})$",
-            );
-            PATTERN.check(value.expose(), path, "number")
-        }?;
-        if let std::option::Option::Some(value) = &self.security_code {
-            runtime::validate::length(
-                value.expose(),
-                std::option::Option::Some(4),
-                std::option::Option::Some(8),
-                path,
-                "security_code",
             )?;
-        }
-        std::result::Result::Ok(())
+        fields.length("security_code", &self.security_code, 4..=8)
     }
 }
 
 /// Tokenize an Apple Pay payment. The merchant must first have registered a Clover
 /// certificate signing request with Apple.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ApplePayTokenRequest {
     /// Wrapper around the wallet's encrypted payment data.
     #[serde(rename = "encryptedWallet")]
@@ -1741,31 +946,24 @@ pub struct ApplePayTokenRequest {
 }
 
 impl ApplePayTokenRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
-    pub fn new(encrypted_wallet: impl std::convert::Into<EncryptedWallet>) -> Self {
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
+    pub fn new(encrypted_wallet: impl Into<EncryptedWallet>) -> Self {
         Self {
             encrypted_wallet: encrypted_wallet.into(),
         }
     }
 }
 
-impl runtime::validate::Validate for ApplePayTokenRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.encrypted_wallet;
-        runtime::validate::Validate::validate(
-            value,
-            &runtime::validate::join(path, "encryptedWallet"),
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for ApplePayTokenRequest {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.nested("encryptedWallet", &self.encrypted_wallet)
     }
 }
 
 /// Wrapper around the wallet's encrypted payment data.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct EncryptedWallet {
     /// The `paymentData` of the Apple Pay payment token, passed on unchanged.
     #[serde(rename = "applePayPaymentData")]
@@ -1773,58 +971,42 @@ pub struct EncryptedWallet {
 }
 
 impl EncryptedWallet {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
-    pub fn new(
-        apple_pay_payment_data: impl std::convert::Into<ApplePayPaymentData>,
-    ) -> Self {
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
+    pub fn new(apple_pay_payment_data: impl Into<ApplePayPaymentData>) -> Self {
         Self {
             apple_pay_payment_data: apple_pay_payment_data.into(),
         }
     }
 }
 
-impl runtime::validate::Validate for EncryptedWallet {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.apple_pay_payment_data;
-        runtime::validate::Validate::validate(
-            value,
-            &runtime::validate::join(path, "applePayPaymentData"),
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for EncryptedWallet {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.nested("applePayPaymentData", &self.apple_pay_payment_data)
     }
 }
 
 /// The `paymentData` of the Apple Pay payment token, passed on unchanged.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ApplePayPaymentData {
-    /// Encryption scheme version, such as `EC_v1`.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub version: std::string::String,
-    /// Encrypted payment data, Base64.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub data: clover_api_runtime::Secret,
-    /// Signature over the payment data, Base64.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub signature: std::string::String,
+    /// Encryption scheme version, such as `EC_v1`. Checked before sending: at least 1 character.
+    pub version: String,
+    /// Encrypted payment data, Base64. Checked before sending: at least 1 character.
+    pub data: runtime::Secret,
+    /// Signature over the payment data, Base64. Checked before sending: at least 1 character.
+    pub signature: String,
     /// Header of the Apple Pay payment data.
     pub header: ApplePayHeader,
 }
 
 impl ApplePayPaymentData {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
-        version: impl std::convert::Into<std::string::String>,
-        data: impl std::convert::Into<clover_api_runtime::Secret>,
-        signature: impl std::convert::Into<std::string::String>,
-        header: impl std::convert::Into<ApplePayHeader>,
+        version: impl Into<String>,
+        data: impl Into<runtime::Secret>,
+        signature: impl Into<String>,
+        header: impl Into<ApplePayHeader>,
     ) -> Self {
         Self {
             version: version.into(),
@@ -1835,71 +1017,40 @@ impl ApplePayPaymentData {
     }
 }
 
-impl runtime::validate::Validate for ApplePayPaymentData {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.version;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "version",
-        )?;
-        let value = &self.data;
-        runtime::validate::length(
-            value.expose(),
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "data",
-        )?;
-        let value = &self.signature;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "signature",
-        )?;
-        let value = &self.header;
-        runtime::validate::Validate::validate(
-            value,
-            &runtime::validate::join(path, "header"),
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for ApplePayPaymentData {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("version", &self.version, 1..)?;
+        fields.length("data", &self.data, 1..)?;
+        fields.length("signature", &self.signature, 1..)?;
+        fields.nested("header", &self.header)
     }
 }
 
 /// Header of the Apple Pay payment data.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ApplePayHeader {
-    /// Ephemeral public key used for the encryption, Base64.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// Ephemeral public key used for the encryption, Base64. Checked before sending: at least 1
+    /// character.
     #[serde(rename = "ephemeralPublicKey")]
-    pub ephemeral_public_key: std::string::String,
-    /// Hash of the merchant certificate's public key, Base64.
-    ///
-    /// Checked before sending: at least 1 character.
+    pub ephemeral_public_key: String,
+    /// Hash of the merchant certificate's public key, Base64. Checked before sending: at least 1
+    /// character.
     #[serde(rename = "publicKeyHash")]
-    pub public_key_hash: std::string::String,
-    /// Transaction identifier generated on the device, hexadecimal.
-    ///
-    /// Checked before sending: at least 1 character.
+    pub public_key_hash: String,
+    /// Transaction identifier generated on the device, hexadecimal. Checked before sending: at
+    /// least 1 character.
     #[serde(rename = "transactionId")]
-    pub transaction_id: std::string::String,
+    pub transaction_id: String,
 }
 
 impl ApplePayHeader {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
-        ephemeral_public_key: impl std::convert::Into<std::string::String>,
-        public_key_hash: impl std::convert::Into<std::string::String>,
-        transaction_id: impl std::convert::Into<std::string::String>,
+        ephemeral_public_key: impl Into<String>,
+        public_key_hash: impl Into<String>,
+        transaction_id: impl Into<String>,
     ) -> Self {
         Self {
             ephemeral_public_key: ephemeral_public_key.into(),
@@ -1909,440 +1060,234 @@ impl ApplePayHeader {
     }
 }
 
-impl runtime::validate::Validate for ApplePayHeader {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.ephemeral_public_key;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "ephemeralPublicKey",
-        )?;
-        let value = &self.public_key_hash;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "publicKeyHash",
-        )?;
-        let value = &self.transaction_id;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "transactionId",
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for ApplePayHeader {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("ephemeralPublicKey", &self.ephemeral_public_key, 1..)?;
+        fields.length("publicKeyHash", &self.public_key_hash, 1..)?;
+        fields.length("transactionId", &self.transaction_id, 1..)
     }
 }
 
 /// Wrap an existing TransArmor token in a reusable Clover token (pilot).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ExternalTokenRequest {
     /// A TransArmor token the merchant already holds, with its card details.
     pub external_token: ExternalToken,
 }
 
 impl ExternalTokenRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
-    pub fn new(external_token: impl std::convert::Into<ExternalToken>) -> Self {
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
+    pub fn new(external_token: impl Into<ExternalToken>) -> Self {
         Self {
             external_token: external_token.into(),
         }
     }
 }
 
-impl runtime::validate::Validate for ExternalTokenRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.external_token;
-        runtime::validate::Validate::validate(
-            value,
-            &runtime::validate::join(path, "external_token"),
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for ExternalTokenRequest {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.nested("external_token", &self.external_token)
     }
 }
 
 /// A TransArmor token the merchant already holds, with its card details.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ExternalToken {
-    /// The TransArmor token.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub token_value: clover_api_runtime::Secret,
+    /// The TransArmor token. Checked before sending: at least 1 character.
+    pub token_value: runtime::Secret,
     /// Expiry of the card behind a TransArmor token.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub transarmor_token_attribute: std::option::Option<TransarmorTokenAttribute>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transarmor_token_attribute: Option<TransarmorTokenAttribute>,
     /// Cardholder name.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub name: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Card network as Clover names it. Clover publishes no complete list, so the set is open; an
     /// unsupported value in a request yields `invalid_card_type`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub brand: std::option::Option<CardBrand>,
-    /// First six digits of the card number.
-    ///
-    /// Checked before sending: exactly 6 characters. Matches the pattern `^[0-9]{6}$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub first6: std::option::Option<std::string::String>,
-    /// Last four digits of the card number.
-    ///
-    /// Checked before sending: exactly 4 characters. Matches the pattern `^[0-9]{4}$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub last4: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand: Option<CardBrand>,
+    /// First six digits of the card number. Checked before sending: exactly 6 characters. Matches
+    /// the pattern `^[0-9]{6}$`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first6: Option<String>,
+    /// Last four digits of the card number. Checked before sending: exactly 4 characters. Matches
+    /// the pattern `^[0-9]{4}$`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last4: Option<String>,
     /// Billing street address.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub address_line1: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_line1: Option<String>,
     /// Second line of the billing address.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub address_line2: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_line2: Option<String>,
     /// Billing city.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub address_city: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_city: Option<String>,
     /// Billing state or province.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub address_state: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_state: Option<String>,
     /// Billing postal or ZIP code.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub address_zip: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_zip: Option<String>,
     /// Billing country.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub address_country: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_country: Option<String>,
 }
 
 impl ExternalToken {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
-    pub fn new(
-        token_value: impl std::convert::Into<clover_api_runtime::Secret>,
-    ) -> Self {
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
+    pub fn new(token_value: impl Into<runtime::Secret>) -> Self {
         Self {
             token_value: token_value.into(),
-            transarmor_token_attribute: std::option::Option::None,
-            name: std::option::Option::None,
-            brand: std::option::Option::None,
-            first6: std::option::Option::None,
-            last4: std::option::Option::None,
-            address_line1: std::option::Option::None,
-            address_line2: std::option::Option::None,
-            address_city: std::option::Option::None,
-            address_state: std::option::Option::None,
-            address_zip: std::option::Option::None,
-            address_country: std::option::Option::None,
+            transarmor_token_attribute: None,
+            name: None,
+            brand: None,
+            first6: None,
+            last4: None,
+            address_line1: None,
+            address_line2: None,
+            address_city: None,
+            address_state: None,
+            address_zip: None,
+            address_country: None,
         }
     }
 
-    /// Sets [`transarmor_token_attribute`](#structfield.transarmor_token_attribute).
-    pub fn transarmor_token_attribute(
-        mut self,
-        transarmor_token_attribute: impl std::convert::Into<TransarmorTokenAttribute>,
-    ) -> Self {
-        self.transarmor_token_attribute = std::option::Option::Some(
-            transarmor_token_attribute.into(),
-        );
-        self
-    }
-
-    /// Sets [`name`](#structfield.name).
-    pub fn name(mut self, name: impl std::convert::Into<std::string::String>) -> Self {
-        self.name = std::option::Option::Some(name.into());
-        self
-    }
-
-    /// Sets [`brand`](#structfield.brand).
-    pub fn brand(mut self, brand: impl std::convert::Into<CardBrand>) -> Self {
-        self.brand = std::option::Option::Some(brand.into());
-        self
-    }
-
-    /// Sets [`first6`](#structfield.first6).
-    pub fn first6(
-        mut self,
-        first6: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.first6 = std::option::Option::Some(first6.into());
-        self
-    }
-
-    /// Sets [`last4`](#structfield.last4).
-    pub fn last4(mut self, last4: impl std::convert::Into<std::string::String>) -> Self {
-        self.last4 = std::option::Option::Some(last4.into());
-        self
-    }
-
-    /// Sets [`address_line1`](#structfield.address_line1).
-    pub fn address_line1(
-        mut self,
-        address_line1: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_line1 = std::option::Option::Some(address_line1.into());
-        self
-    }
-
-    /// Sets [`address_line2`](#structfield.address_line2).
-    pub fn address_line2(
-        mut self,
-        address_line2: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_line2 = std::option::Option::Some(address_line2.into());
-        self
-    }
-
-    /// Sets [`address_city`](#structfield.address_city).
-    pub fn address_city(
-        mut self,
-        address_city: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_city = std::option::Option::Some(address_city.into());
-        self
-    }
-
-    /// Sets [`address_state`](#structfield.address_state).
-    pub fn address_state(
-        mut self,
-        address_state: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_state = std::option::Option::Some(address_state.into());
-        self
-    }
-
-    /// Sets [`address_zip`](#structfield.address_zip).
-    pub fn address_zip(
-        mut self,
-        address_zip: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_zip = std::option::Option::Some(address_zip.into());
-        self
-    }
-
-    /// Sets [`address_country`](#structfield.address_country).
-    pub fn address_country(
-        mut self,
-        address_country: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.address_country = std::option::Option::Some(address_country.into());
-        self
-    }
+    runtime::setter!(transarmor_token_attribute: impl Into<TransarmorTokenAttribute>);
+    runtime::setter!(name: impl Into<String>);
+    runtime::setter!(brand: impl Into<CardBrand>);
+    runtime::setter!(first6: impl Into<String>);
+    runtime::setter!(last4: impl Into<String>);
+    runtime::setter!(address_line1: impl Into<String>);
+    runtime::setter!(address_line2: impl Into<String>);
+    runtime::setter!(address_city: impl Into<String>);
+    runtime::setter!(address_state: impl Into<String>);
+    runtime::setter!(address_zip: impl Into<String>);
+    runtime::setter!(address_country: impl Into<String>);
 }
 
-impl runtime::validate::Validate for ExternalToken {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.token_value;
-        runtime::validate::length(
-            value.expose(),
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "token_value",
-        )?;
-        if let std::option::Option::Some(value) = &self.transarmor_token_attribute {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "transarmor_token_attribute"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.first6 {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(6),
-                std::option::Option::Some(6),
-                path,
-                "first6",
-            )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^[0-9]{6}$",
-                );
-                PATTERN.check(value, path, "first6")
-            }?;
-        }
-        if let std::option::Option::Some(value) = &self.last4 {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(4),
-                std::option::Option::Some(4),
-                path,
-                "last4",
-            )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^[0-9]{4}$",
-                );
-                PATTERN.check(value, path, "last4")
-            }?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for ExternalToken {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("token_value", &self.token_value, 1..)?;
+        fields.nested("transarmor_token_attribute", &self.transarmor_token_attribute)?;
+        fields.length("first6", &self.first6, 6..=6)?;
+        fields.pattern("first6", &self.first6, "^[0-9]{6}$")?;
+        fields.length("last4", &self.last4, 4..=4)?;
+        fields.pattern("last4", &self.last4, "^[0-9]{4}$")
     }
 }
 
 /// Expiry of the card behind a TransArmor token.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct TransarmorTokenAttribute {
-    /// Expiry month as two digits, `01` to `12`.
-    ///
-    /// Checked before sending: exactly 2 characters. Matches the pattern `^(0[1-9]|1[0-2])$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub exp_month: std::option::Option<std::string::String>,
-    /// Expiry year, two or four digits.
-    ///
-    /// Checked before sending: from 2 to 4 characters. Matches the pattern
-    /// `^([0-9]{2}|[0-9]{4})$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub exp_year: std::option::Option<std::string::String>,
+    /// Expiry month as two digits, `01` to `12`. Checked before sending: exactly 2 characters.
+    /// Matches the pattern `^(0[1-9]|1[0-2])$`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exp_month: Option<String>,
+    /// Expiry year, two or four digits. Checked before sending: from 2 to 4 characters. Matches
+    /// the pattern `^([0-9]{2}|[0-9]{4})$`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exp_year: Option<String>,
 }
 
 impl TransarmorTokenAttribute {
-    /// Sets [`exp_month`](#structfield.exp_month).
-    pub fn exp_month(
-        mut self,
-        exp_month: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.exp_month = std::option::Option::Some(exp_month.into());
-        self
-    }
-
-    /// Sets [`exp_year`](#structfield.exp_year).
-    pub fn exp_year(
-        mut self,
-        exp_year: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.exp_year = std::option::Option::Some(exp_year.into());
-        self
-    }
+    runtime::setter!(exp_month: impl Into<String>);
+    runtime::setter!(exp_year: impl Into<String>);
 }
 
-impl runtime::validate::Validate for TransarmorTokenAttribute {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.exp_month {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(2),
-                std::option::Option::Some(2),
-                path,
-                "exp_month",
-            )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^(0[1-9]|1[0-2])$",
-                );
-                PATTERN.check(value, path, "exp_month")
-            }?;
-        }
-        if let std::option::Option::Some(value) = &self.exp_year {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(2),
-                std::option::Option::Some(4),
-                path,
-                "exp_year",
-            )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^([0-9]{2}|[0-9]{4})$",
-                );
-                PATTERN.check(value, path, "exp_year")
-            }?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for TransarmorTokenAttribute {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("exp_month", &self.exp_month, 2..=2)?;
+        fields.pattern("exp_month", &self.exp_month, "^(0[1-9]|1[0-2])$")?;
+        fields.length("exp_year", &self.exp_year, 2..=4)?;
+        fields.pattern("exp_year", &self.exp_year, "^([0-9]{2}|[0-9]{4})$")
     }
 }
 
 /// A source token. Card, ACH and Apple Pay tokens are single-use; a wrapped TransArmor token
 /// is multi-use. Only the card and ACH summaries are documented.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Token {
     /// Token ID, alphanumeric and starting with `clv_`; pass it as a charge `source`.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub id: std::string::String,
+    pub id: String,
     /// Object kind, `token`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub object: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     /// Non-sensitive summary of the tokenized card.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub card: std::option::Option<TokenCard>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card: Option<TokenCard>,
     /// Non-sensitive summary of the tokenized bank account.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub ach: std::option::Option<TokenAch>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ach: Option<TokenAch>,
 }
 
 /// Non-sensitive summary of the tokenized card.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct TokenCard {
     /// Expiry month, read as two digits.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<2>::optional"
+        deserialize_with = "runtime::lenient::Digits::<2>::optional",
+        skip_serializing_if = "Option::is_none"
     )]
-    pub exp_month: std::option::Option<std::string::String>,
+    pub exp_month: Option<String>,
     /// Expiry year, usually four digits.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<2>::optional"
+        deserialize_with = "runtime::lenient::Digits::<2>::optional",
+        skip_serializing_if = "Option::is_none"
     )]
-    pub exp_year: std::option::Option<std::string::String>,
+    pub exp_year: Option<String>,
     /// First six digits of the card number.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<6>::optional"
+        deserialize_with = "runtime::lenient::Digits::<6>::optional",
+        skip_serializing_if = "Option::is_none"
     )]
-    pub first6: std::option::Option<std::string::String>,
+    pub first6: Option<String>,
     /// Last four digits of the card number.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<4>::optional"
+        deserialize_with = "runtime::lenient::Digits::<4>::optional",
+        skip_serializing_if = "Option::is_none"
     )]
-    pub last4: std::option::Option<std::string::String>,
+    pub last4: Option<String>,
     /// Card network as Clover names it. Clover publishes no complete list, so the set is open; an
     /// unsupported value in a request yields `invalid_card_type`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub brand: std::option::Option<CardBrand>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand: Option<CardBrand>,
 }
 
 /// Non-sensitive summary of the tokenized bank account.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct TokenAch {
     /// Last four digits of the account number.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<4>::optional"
+        deserialize_with = "runtime::lenient::Digits::<4>::optional",
+        skip_serializing_if = "Option::is_none"
     )]
-    pub account_last4: std::option::Option<std::string::String>,
+    pub account_last4: Option<String>,
     /// Last four digits of the routing number.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<4>::optional"
+        deserialize_with = "runtime::lenient::Digits::<4>::optional",
+        skip_serializing_if = "Option::is_none"
     )]
-    pub routing_last4: std::option::Option<std::string::String>,
+    pub routing_last4: Option<String>,
 }
 
 /// Card network as Clover names it. Clover publishes no complete list, so the set is open; an
 /// unsupported value in a request yields `invalid_card_type`.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CardBrand {
@@ -2356,486 +1301,197 @@ pub enum CardBrand {
     Amex,
     /// `GIFT_CARD`
     GiftCard,
-    /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+    Other(String),
 }
 
-impl CardBrand {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Visa => "VISA",
-            Self::Mc => "MC",
-            Self::Discover => "DISCOVER",
-            Self::Amex => "AMEX",
-            Self::GiftCard => "GIFT_CARD",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for CardBrand {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Visa, "VISA"),
+        (Self::Mc, "MC"),
+        (Self::Discover, "DISCOVER"),
+        (Self::Amex, "AMEX"),
+        (Self::GiftCard, "GIFT_CARD"),
+    ];
 }
 
-impl std::convert::From<&str> for CardBrand {
-    fn from(value: &str) -> Self {
-        match value {
-            "VISA" => Self::Visa,
-            "MC" => Self::Mc,
-            "DISCOVER" => Self::Discover,
-            "AMEX" => Self::Amex,
-            "GIFT_CARD" => Self::GiftCard,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for CardBrand {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CardBrand {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CardBrand {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(CardBrand);
 
 /// Body for creating a charge (or an authorization when `capture` is false).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CreateChargeRequest {
     /// Amount to charge in the smallest currency unit (cents). When tax is sent it must already
     /// be included here; `tip_amount` is added by Clover on top. Amounts above $999,999.99 fail
-    /// with `amount_too_large`.
-    ///
-    /// Checked before sending: from 0 to 99999999.
+    /// with `amount_too_large`. Checked before sending: from 0 to 99999999.
     pub amount: i64,
     /// ISO 4217 currency code in lower case, such as `usd` or `cad`. Other currencies are
-    /// accepted under Multi-Currency Pricing, for Visa and Mastercard only.
-    ///
-    /// Checked before sending: exactly 3 characters. Matches the pattern `^[a-z]{3}$`.
-    pub currency: std::string::String,
+    /// accepted under Multi-Currency Pricing, for Visa and Mastercard only. Checked before
+    /// sending: exactly 3 characters. Matches the pattern `^[a-z]{3}$`.
+    pub currency: String,
     /// What to charge: a single-use `clv_` card token, a card-on-file customer ID, a multi-pay
     /// token (send `stored_credentials` too), or the literal `alternate_tender` together with
-    /// `tender`.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub source: std::string::String,
+    /// `tender`. Checked before sending: at least 1 character.
+    pub source: String,
     /// Capture immediately (default) or only authorize when false.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub capture: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture: Option<bool>,
     /// Allow approval for less than the requested amount (used for gift cards).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub partial_redemption: std::option::Option<bool>,
-    /// Free-text description of the charge, often shown to the shopper.
-    ///
-    /// Checked before sending: at most 255 characters.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub description: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partial_redemption: Option<bool>,
+    /// Free-text description of the charge, often shown to the shopper. Checked before sending:
+    /// at most 255 characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
     /// is left out) or the merchant (`moto`, mail or telephone order).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub ecomind: std::option::Option<Ecomind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ecomind: Option<Ecomind>,
     /// Merchant reference such as an invoice or purchase-order number, forwarded to the gateway
     /// and shown in settlement data: up to 12 letters and digits, with single or repeated spaces
-    /// allowed between them but not at either end.
-    ///
-    /// Checked before sending: from 1 to 12 characters. Matches the pattern `^[A-Za-z0-9]+(
-    /// +[A-Za-z0-9]+)*$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub external_reference_id: std::option::Option<std::string::String>,
+    /// allowed between them but not at either end. Checked before sending: from 1 to 12
+    /// characters. Matches the pattern `^[A-Za-z0-9]+( +[A-Za-z0-9]+)*$`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_reference_id: Option<String>,
     /// Customer number from the merchant's own order system.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub external_customer_reference: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_customer_reference: Option<String>,
     /// Address that receives the receipt once the charge is paid. The sandbox never sends
     /// receipts.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub receipt_email: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt_email: Option<String>,
     /// Merchant website shown with the transaction; letters, digits, dots and hyphens only,
-    /// without protocol or `www`.
-    ///
-    /// Checked before sending: from 4 to 13 characters. Matches the pattern `^[A-Za-z0-9.-]+$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub site_url: std::option::Option<std::string::String>,
+    /// without protocol or `www`. Checked before sending: from 4 to 13 characters. Matches the
+    /// pattern `^[A-Za-z0-9.-]+$`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site_url: Option<String>,
     /// Arbitrary key-value data stored with the object, at most 500 characters in total. Values
     /// are not restricted to strings (Clover's own example uses a boolean).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub metadata: std::option::Option<
-        std::collections::BTreeMap<std::string::String, serde_json::Value>,
-    >,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Business details printed on the shopper's card statement instead of the merchant's record.
     /// Merchants whose setup does not support this get a warning, not an error.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub soft_descriptor: std::option::Option<SoftDescriptor>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub soft_descriptor: Option<SoftDescriptor>,
     /// Purpose flag for the charge; `save_credential_on_file` keeps the card for future
     /// card-on-file payments. The set is open.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub intent: std::option::Option<ChargeIntent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intent: Option<ChargeIntent>,
     /// Card-on-file indicators. Required when `source` is a multi-pay token; the charge response
     /// echoes them.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub stored_credentials: std::option::Option<StoredCredentials>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stored_credentials: Option<StoredCredentials>,
     /// Level 2 purchase-card data (US only, Visa and Mastercard). Merchants without purchase-card
     /// support have it ignored with a warning.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub level2: std::option::Option<Level2>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level2: Option<Level2>,
     /// Level 3 purchase-card data (US only, Visa and Mastercard), sent in addition to Level 2.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub level3: std::option::Option<Level3>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level3: Option<Level3>,
     /// 3-D Secure data for the charge. With `source: NON_CLOVER` the merchant ran its own 3DS
     /// server and passes the result in `authentication_result`; with `source: CLOVER`, Clover
     /// runs 3DS and needs `browser_info` (its absence is a 400 `invalid_request`).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub threeds: std::option::Option<ThreeDsRequest>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threeds: Option<ThreeDsRequest>,
     /// ID of one of the merchant's tax rates (from the platform tax-rates endpoint). The tax is
     /// not added to `amount` automatically.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub tax_rate_uuid: std::option::Option<std::string::String>,
-    /// Tax included in `amount`, in cents. It is not added to `amount` automatically.
-    ///
-    /// Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub tax_amount: std::option::Option<i64>,
-    /// Tip in cents, added to the total by Clover when the transaction is finalized.
-    ///
-    /// Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub tip_amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_rate_uuid: Option<String>,
+    /// Tax included in `amount`, in cents. It is not added to `amount` automatically. Checked
+    /// before sending: at least 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_amount: Option<i64>,
+    /// Tip in cents, added to the total by Clover when the transaction is finalized. Checked
+    /// before sending: at least 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tip_amount: Option<i64>,
     /// Non-card tender used with `source: alternate_tender`. Identify it with a standard
     /// `label_key`, a custom tender `label`, or a tender `id`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub tender: std::option::Option<Tender>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tender: Option<Tender>,
 }
 
 impl CreateChargeRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
         amount: i64,
-        currency: impl std::convert::Into<std::string::String>,
-        source: impl std::convert::Into<std::string::String>,
+        currency: impl Into<String>,
+        source: impl Into<String>,
     ) -> Self {
         Self {
             amount,
             currency: currency.into(),
             source: source.into(),
-            capture: std::option::Option::None,
-            partial_redemption: std::option::Option::None,
-            description: std::option::Option::None,
-            ecomind: std::option::Option::None,
-            external_reference_id: std::option::Option::None,
-            external_customer_reference: std::option::Option::None,
-            receipt_email: std::option::Option::None,
-            site_url: std::option::Option::None,
-            metadata: std::option::Option::None,
-            soft_descriptor: std::option::Option::None,
-            intent: std::option::Option::None,
-            stored_credentials: std::option::Option::None,
-            level2: std::option::Option::None,
-            level3: std::option::Option::None,
-            threeds: std::option::Option::None,
-            tax_rate_uuid: std::option::Option::None,
-            tax_amount: std::option::Option::None,
-            tip_amount: std::option::Option::None,
-            tender: std::option::Option::None,
+            capture: None,
+            partial_redemption: None,
+            description: None,
+            ecomind: None,
+            external_reference_id: None,
+            external_customer_reference: None,
+            receipt_email: None,
+            site_url: None,
+            metadata: None,
+            soft_descriptor: None,
+            intent: None,
+            stored_credentials: None,
+            level2: None,
+            level3: None,
+            threeds: None,
+            tax_rate_uuid: None,
+            tax_amount: None,
+            tip_amount: None,
+            tender: None,
         }
     }
 
-    /// Sets [`capture`](#structfield.capture).
-    pub fn capture(mut self, capture: bool) -> Self {
-        self.capture = std::option::Option::Some(capture);
-        self
-    }
-
-    /// Sets [`partial_redemption`](#structfield.partial_redemption).
-    pub fn partial_redemption(mut self, partial_redemption: bool) -> Self {
-        self.partial_redemption = std::option::Option::Some(partial_redemption);
-        self
-    }
-
-    /// Sets [`description`](#structfield.description).
-    pub fn description(
-        mut self,
-        description: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.description = std::option::Option::Some(description.into());
-        self
-    }
-
-    /// Sets [`ecomind`](#structfield.ecomind).
-    pub fn ecomind(mut self, ecomind: impl std::convert::Into<Ecomind>) -> Self {
-        self.ecomind = std::option::Option::Some(ecomind.into());
-        self
-    }
-
-    /// Sets [`external_reference_id`](#structfield.external_reference_id).
-    pub fn external_reference_id(
-        mut self,
-        external_reference_id: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.external_reference_id = std::option::Option::Some(
-            external_reference_id.into(),
-        );
-        self
-    }
-
-    /// Sets [`external_customer_reference`](#structfield.external_customer_reference).
-    pub fn external_customer_reference(
-        mut self,
-        external_customer_reference: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.external_customer_reference = std::option::Option::Some(
-            external_customer_reference.into(),
-        );
-        self
-    }
-
-    /// Sets [`receipt_email`](#structfield.receipt_email).
-    pub fn receipt_email(
-        mut self,
-        receipt_email: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.receipt_email = std::option::Option::Some(receipt_email.into());
-        self
-    }
-
-    /// Sets [`site_url`](#structfield.site_url).
-    pub fn site_url(
-        mut self,
-        site_url: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.site_url = std::option::Option::Some(site_url.into());
-        self
-    }
-
-    /// Sets [`metadata`](#structfield.metadata).
-    pub fn metadata(
-        mut self,
-        metadata: std::collections::BTreeMap<std::string::String, serde_json::Value>,
-    ) -> Self {
-        self.metadata = std::option::Option::Some(metadata);
-        self
-    }
-
-    /// Sets [`soft_descriptor`](#structfield.soft_descriptor).
-    pub fn soft_descriptor(
-        mut self,
-        soft_descriptor: impl std::convert::Into<SoftDescriptor>,
-    ) -> Self {
-        self.soft_descriptor = std::option::Option::Some(soft_descriptor.into());
-        self
-    }
-
-    /// Sets [`intent`](#structfield.intent).
-    pub fn intent(mut self, intent: impl std::convert::Into<ChargeIntent>) -> Self {
-        self.intent = std::option::Option::Some(intent.into());
-        self
-    }
-
-    /// Sets [`stored_credentials`](#structfield.stored_credentials).
-    pub fn stored_credentials(
-        mut self,
-        stored_credentials: impl std::convert::Into<StoredCredentials>,
-    ) -> Self {
-        self.stored_credentials = std::option::Option::Some(stored_credentials.into());
-        self
-    }
-
-    /// Sets [`level2`](#structfield.level2).
-    pub fn level2(mut self, level2: impl std::convert::Into<Level2>) -> Self {
-        self.level2 = std::option::Option::Some(level2.into());
-        self
-    }
-
-    /// Sets [`level3`](#structfield.level3).
-    pub fn level3(mut self, level3: impl std::convert::Into<Level3>) -> Self {
-        self.level3 = std::option::Option::Some(level3.into());
-        self
-    }
-
-    /// Sets [`threeds`](#structfield.threeds).
-    pub fn threeds(mut self, threeds: impl std::convert::Into<ThreeDsRequest>) -> Self {
-        self.threeds = std::option::Option::Some(threeds.into());
-        self
-    }
-
-    /// Sets [`tax_rate_uuid`](#structfield.tax_rate_uuid).
-    pub fn tax_rate_uuid(
-        mut self,
-        tax_rate_uuid: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.tax_rate_uuid = std::option::Option::Some(tax_rate_uuid.into());
-        self
-    }
-
-    /// Sets [`tax_amount`](#structfield.tax_amount).
-    pub fn tax_amount(mut self, tax_amount: i64) -> Self {
-        self.tax_amount = std::option::Option::Some(tax_amount);
-        self
-    }
-
-    /// Sets [`tip_amount`](#structfield.tip_amount).
-    pub fn tip_amount(mut self, tip_amount: i64) -> Self {
-        self.tip_amount = std::option::Option::Some(tip_amount);
-        self
-    }
-
-    /// Sets [`tender`](#structfield.tender).
-    pub fn tender(mut self, tender: impl std::convert::Into<Tender>) -> Self {
-        self.tender = std::option::Option::Some(tender.into());
-        self
-    }
+    runtime::setter!(capture: bool);
+    runtime::setter!(partial_redemption: bool);
+    runtime::setter!(description: impl Into<String>);
+    runtime::setter!(ecomind: impl Into<Ecomind>);
+    runtime::setter!(external_reference_id: impl Into<String>);
+    runtime::setter!(external_customer_reference: impl Into<String>);
+    runtime::setter!(receipt_email: impl Into<String>);
+    runtime::setter!(site_url: impl Into<String>);
+    runtime::setter!(metadata: std::collections::BTreeMap<String, serde_json::Value>);
+    runtime::setter!(soft_descriptor: impl Into<SoftDescriptor>);
+    runtime::setter!(intent: impl Into<ChargeIntent>);
+    runtime::setter!(stored_credentials: impl Into<StoredCredentials>);
+    runtime::setter!(level2: impl Into<Level2>);
+    runtime::setter!(level3: impl Into<Level3>);
+    runtime::setter!(threeds: impl Into<ThreeDsRequest>);
+    runtime::setter!(tax_rate_uuid: impl Into<String>);
+    runtime::setter!(tax_amount: i64);
+    runtime::setter!(tip_amount: i64);
+    runtime::setter!(tender: impl Into<Tender>);
 }
 
-impl runtime::validate::Validate for CreateChargeRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.amount;
-        runtime::validate::range(
-            *value,
-            std::option::Option::Some(0),
-            std::option::Option::Some(99999999),
-            path,
-            "amount",
-        )?;
-        let value = &self.currency;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(3),
-            std::option::Option::Some(3),
-            path,
-            "currency",
-        )?;
-        {
-            static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                "^[a-z]{3}$",
-            );
-            PATTERN.check(value, path, "currency")
-        }?;
-        let value = &self.source;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "source",
-        )?;
-        if let std::option::Option::Some(value) = &self.description {
-            runtime::validate::length(
-                value,
-                std::option::Option::None,
-                std::option::Option::Some(255),
-                path,
-                "description",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.external_reference_id {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(1),
-                std::option::Option::Some(12),
-                path,
+impl runtime::Validate for CreateChargeRequest {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.range("amount", &self.amount, 0..=99999999)?;
+        fields.length("currency", &self.currency, 3..=3)?;
+        fields.pattern("currency", &self.currency, "^[a-z]{3}$")?;
+        fields.length("source", &self.source, 1..)?;
+        fields.length("description", &self.description, ..=255)?;
+        fields.length("external_reference_id", &self.external_reference_id, 1..=12)?;
+        fields
+            .pattern(
                 "external_reference_id",
+                &self.external_reference_id,
+                "^[A-Za-z0-9]+( +[A-Za-z0-9]+)*$",
             )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^[A-Za-z0-9]+( +[A-Za-z0-9]+)*$",
-                );
-                PATTERN.check(value, path, "external_reference_id")
-            }?;
-        }
-        if let std::option::Option::Some(value) = &self.site_url {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(4),
-                std::option::Option::Some(13),
-                path,
-                "site_url",
-            )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^[A-Za-z0-9.-]+$",
-                );
-                PATTERN.check(value, path, "site_url")
-            }?;
-        }
-        if let std::option::Option::Some(value) = &self.soft_descriptor {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "soft_descriptor"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.stored_credentials {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "stored_credentials"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.level2 {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "level2"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.level3 {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "level3"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.threeds {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "threeds"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.tax_amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "tax_amount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.tip_amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "tip_amount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.tender {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "tender"),
-            )?;
-        }
-        std::result::Result::Ok(())
+        fields.length("site_url", &self.site_url, 4..=13)?;
+        fields.pattern("site_url", &self.site_url, "^[A-Za-z0-9.-]+$")?;
+        fields.nested("soft_descriptor", &self.soft_descriptor)?;
+        fields.nested("level2", &self.level2)?;
+        fields.nested("level3", &self.level3)?;
+        fields.range("tax_amount", &self.tax_amount, 0..)?;
+        fields.range("tip_amount", &self.tip_amount, 0..)
     }
 }
 
 /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
 /// is left out) or the merchant (`moto`, mail or telephone order).
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Ecomind {
@@ -2843,246 +1499,83 @@ pub enum Ecomind {
     Ecom,
     /// `moto`
     Moto,
-    /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+    Other(String),
 }
 
-impl Ecomind {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ecom => "ecom",
-            Self::Moto => "moto",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for Ecomind {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Ecom, "ecom"),
+        (Self::Moto, "moto"),
+    ];
 }
 
-impl std::convert::From<&str> for Ecomind {
-    fn from(value: &str) -> Self {
-        match value {
-            "ecom" => Self::Ecom,
-            "moto" => Self::Moto,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for Ecomind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Ecomind {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Ecomind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(Ecomind);
 
 /// Purpose flag for the charge; `save_credential_on_file` keeps the card for future
 /// card-on-file payments. The set is open.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChargeIntent {
     /// `save_credential_on_file`
     SaveCredentialOnFile,
-    /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+    Other(String),
 }
 
-impl ChargeIntent {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SaveCredentialOnFile => "save_credential_on_file",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for ChargeIntent {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::SaveCredentialOnFile, "save_credential_on_file"),
+    ];
 }
 
-impl std::convert::From<&str> for ChargeIntent {
-    fn from(value: &str) -> Self {
-        match value {
-            "save_credential_on_file" => Self::SaveCredentialOnFile,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for ChargeIntent {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ChargeIntent {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ChargeIntent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(ChargeIntent);
 
 /// Business details printed on the shopper's card statement instead of the merchant's record.
 /// Merchants whose setup does not support this get a warning, not an error.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SoftDescriptor {
-    /// Business name to display (letters and digits).
-    ///
-    /// Checked before sending: at most 38 characters.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub dba_name: std::option::Option<std::string::String>,
+    /// Business name to display (letters and digits). Checked before sending: at most 38
+    /// characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dba_name: Option<String>,
     /// Street address.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub street: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub street: Option<String>,
     /// City.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub city: std::option::Option<std::string::String>,
-    /// Two-letter US state code.
-    ///
-    /// Checked before sending: exactly 2 characters.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub region: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// Two-letter US state code. Checked before sending: exactly 2 characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
     /// Postal or ZIP code.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub postal_code: std::option::Option<std::string::String>,
-    /// Three-digit numeric ISO country code, such as "840".
-    ///
-    /// Checked before sending: exactly 3 characters.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub country_code: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// Three-digit numeric ISO country code, such as "840". Checked before sending: exactly 3
+    /// characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
     /// Phone number or email address; Discover and Visa allow at most 13 characters.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub merchant_contact_info: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merchant_contact_info: Option<String>,
 }
 
 impl SoftDescriptor {
-    /// Sets [`dba_name`](#structfield.dba_name).
-    pub fn dba_name(
-        mut self,
-        dba_name: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.dba_name = std::option::Option::Some(dba_name.into());
-        self
-    }
-
-    /// Sets [`street`](#structfield.street).
-    pub fn street(
-        mut self,
-        street: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.street = std::option::Option::Some(street.into());
-        self
-    }
-
-    /// Sets [`city`](#structfield.city).
-    pub fn city(mut self, city: impl std::convert::Into<std::string::String>) -> Self {
-        self.city = std::option::Option::Some(city.into());
-        self
-    }
-
-    /// Sets [`region`](#structfield.region).
-    pub fn region(
-        mut self,
-        region: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.region = std::option::Option::Some(region.into());
-        self
-    }
-
-    /// Sets [`postal_code`](#structfield.postal_code).
-    pub fn postal_code(
-        mut self,
-        postal_code: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.postal_code = std::option::Option::Some(postal_code.into());
-        self
-    }
-
-    /// Sets [`country_code`](#structfield.country_code).
-    pub fn country_code(
-        mut self,
-        country_code: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.country_code = std::option::Option::Some(country_code.into());
-        self
-    }
-
-    /// Sets [`merchant_contact_info`](#structfield.merchant_contact_info).
-    pub fn merchant_contact_info(
-        mut self,
-        merchant_contact_info: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.merchant_contact_info = std::option::Option::Some(
-            merchant_contact_info.into(),
-        );
-        self
-    }
+    runtime::setter!(dba_name: impl Into<String>);
+    runtime::setter!(street: impl Into<String>);
+    runtime::setter!(city: impl Into<String>);
+    runtime::setter!(region: impl Into<String>);
+    runtime::setter!(postal_code: impl Into<String>);
+    runtime::setter!(country_code: impl Into<String>);
+    runtime::setter!(merchant_contact_info: impl Into<String>);
 }
 
-impl runtime::validate::Validate for SoftDescriptor {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.dba_name {
-            runtime::validate::length(
-                value,
-                std::option::Option::None,
-                std::option::Option::Some(38),
-                path,
-                "dba_name",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.region {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(2),
-                std::option::Option::Some(2),
-                path,
-                "region",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.country_code {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(3),
-                std::option::Option::Some(3),
-                path,
-                "country_code",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for SoftDescriptor {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("dba_name", &self.dba_name, ..=38)?;
+        fields.length("region", &self.region, 2..=2)?;
+        fields.length("country_code", &self.country_code, 3..=3)
     }
 }
 
@@ -3092,112 +1585,42 @@ impl runtime::validate::Validate for SoftDescriptor {
 pub struct StoredCredentials {
     /// Whether this is the first stored-credential payment or a later one. Open set; upper case
     /// is sent.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub sequence: std::option::Option<StoredCredentialSequence>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<StoredCredentialSequence>,
     /// True for payments on a fixed schedule (recurring); false for installments or unscheduled
     /// payments.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub is_scheduled: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_scheduled: Option<bool>,
     /// Who started the payment. Open set; upper case is sent.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub initiator: std::option::Option<StoredCredentialInitiator>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initiator: Option<StoredCredentialInitiator>,
     /// Kind of bill payment; Canadian merchants must send `RECURRING`. Open set; upper case is
     /// sent.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub bill_pay_indicator: std::option::Option<BillPayIndicator>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bill_pay_indicator: Option<BillPayIndicator>,
     /// Merchant invoice number for the payment.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub invoice_number: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invoice_number: Option<String>,
     /// Free-text description of the arrangement.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub description: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Details of an installment plan.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub installment_info: std::option::Option<InstallmentInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub installment_info: Option<InstallmentInfo>,
 }
 
 impl StoredCredentials {
-    /// Sets [`sequence`](#structfield.sequence).
-    pub fn sequence(
-        mut self,
-        sequence: impl std::convert::Into<StoredCredentialSequence>,
-    ) -> Self {
-        self.sequence = std::option::Option::Some(sequence.into());
-        self
-    }
-
-    /// Sets [`is_scheduled`](#structfield.is_scheduled).
-    pub fn is_scheduled(mut self, is_scheduled: bool) -> Self {
-        self.is_scheduled = std::option::Option::Some(is_scheduled);
-        self
-    }
-
-    /// Sets [`initiator`](#structfield.initiator).
-    pub fn initiator(
-        mut self,
-        initiator: impl std::convert::Into<StoredCredentialInitiator>,
-    ) -> Self {
-        self.initiator = std::option::Option::Some(initiator.into());
-        self
-    }
-
-    /// Sets [`bill_pay_indicator`](#structfield.bill_pay_indicator).
-    pub fn bill_pay_indicator(
-        mut self,
-        bill_pay_indicator: impl std::convert::Into<BillPayIndicator>,
-    ) -> Self {
-        self.bill_pay_indicator = std::option::Option::Some(bill_pay_indicator.into());
-        self
-    }
-
-    /// Sets [`invoice_number`](#structfield.invoice_number).
-    pub fn invoice_number(
-        mut self,
-        invoice_number: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.invoice_number = std::option::Option::Some(invoice_number.into());
-        self
-    }
-
-    /// Sets [`description`](#structfield.description).
-    pub fn description(
-        mut self,
-        description: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.description = std::option::Option::Some(description.into());
-        self
-    }
-
-    /// Sets [`installment_info`](#structfield.installment_info).
-    pub fn installment_info(
-        mut self,
-        installment_info: impl std::convert::Into<InstallmentInfo>,
-    ) -> Self {
-        self.installment_info = std::option::Option::Some(installment_info.into());
-        self
-    }
-}
-
-impl runtime::validate::Validate for StoredCredentials {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.installment_info {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "installment_info"),
-            )?;
-        }
-        std::result::Result::Ok(())
-    }
+    runtime::setter!(sequence: impl Into<StoredCredentialSequence>);
+    runtime::setter!(is_scheduled: bool);
+    runtime::setter!(initiator: impl Into<StoredCredentialInitiator>);
+    runtime::setter!(bill_pay_indicator: impl Into<BillPayIndicator>);
+    runtime::setter!(invoice_number: impl Into<String>);
+    runtime::setter!(description: impl Into<String>);
+    runtime::setter!(installment_info: impl Into<InstallmentInfo>);
 }
 
 /// Whether this is the first stored-credential payment or a later one. Open set; upper case
 /// is sent.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StoredCredentialSequence {
@@ -3205,61 +1628,20 @@ pub enum StoredCredentialSequence {
     First,
     /// `SUBSEQUENT`
     Subsequent,
-    /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+    Other(String),
 }
 
-impl StoredCredentialSequence {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::First => "FIRST",
-            Self::Subsequent => "SUBSEQUENT",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for StoredCredentialSequence {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::First, "FIRST"),
+        (Self::Subsequent, "SUBSEQUENT"),
+    ];
 }
 
-impl std::convert::From<&str> for StoredCredentialSequence {
-    fn from(value: &str) -> Self {
-        match value {
-            "FIRST" => Self::First,
-            "SUBSEQUENT" => Self::Subsequent,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for StoredCredentialSequence {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for StoredCredentialSequence {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for StoredCredentialSequence {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(StoredCredentialSequence);
 
 /// Who started the payment. Open set; upper case is sent.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StoredCredentialInitiator {
@@ -3267,62 +1649,21 @@ pub enum StoredCredentialInitiator {
     Merchant,
     /// `CARDHOLDER`
     Cardholder,
-    /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+    Other(String),
 }
 
-impl StoredCredentialInitiator {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Merchant => "MERCHANT",
-            Self::Cardholder => "CARDHOLDER",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for StoredCredentialInitiator {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Merchant, "MERCHANT"),
+        (Self::Cardholder, "CARDHOLDER"),
+    ];
 }
 
-impl std::convert::From<&str> for StoredCredentialInitiator {
-    fn from(value: &str) -> Self {
-        match value {
-            "MERCHANT" => Self::Merchant,
-            "CARDHOLDER" => Self::Cardholder,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for StoredCredentialInitiator {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for StoredCredentialInitiator {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for StoredCredentialInitiator {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(StoredCredentialInitiator);
 
 /// Kind of bill payment; Canadian merchants must send `RECURRING`. Open set; upper case is
 /// sent.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BillPayIndicator {
@@ -3330,338 +1671,119 @@ pub enum BillPayIndicator {
     Installment,
     /// `RECURRING`
     Recurring,
-    /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+    Other(String),
 }
 
-impl BillPayIndicator {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Installment => "INSTALLMENT",
-            Self::Recurring => "RECURRING",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for BillPayIndicator {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Installment, "INSTALLMENT"),
+        (Self::Recurring, "RECURRING"),
+    ];
 }
 
-impl std::convert::From<&str> for BillPayIndicator {
-    fn from(value: &str) -> Self {
-        match value {
-            "INSTALLMENT" => Self::Installment,
-            "RECURRING" => Self::Recurring,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for BillPayIndicator {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for BillPayIndicator {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BillPayIndicator {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(BillPayIndicator);
 
 /// Details of an installment plan.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstallmentInfo {
     /// Number of installments in the plan.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub total_count: std::option::Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i32>,
     /// Total amount of the plan in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub total_amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_amount: Option<i64>,
     /// Position of this payment within the plan.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub sequence_number: std::option::Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sequence_number: Option<i32>,
     /// Whether installment amounts are fixed or variable.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub amount_type: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_type: Option<String>,
     /// Unit of time between installments.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub interval: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<String>,
     /// Number of interval units between installments.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub interval_count: std::option::Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval_count: Option<i32>,
 }
 
 impl InstallmentInfo {
-    /// Sets [`total_count`](#structfield.total_count).
-    pub fn total_count(mut self, total_count: i32) -> Self {
-        self.total_count = std::option::Option::Some(total_count);
-        self
-    }
-
-    /// Sets [`total_amount`](#structfield.total_amount).
-    pub fn total_amount(mut self, total_amount: i64) -> Self {
-        self.total_amount = std::option::Option::Some(total_amount);
-        self
-    }
-
-    /// Sets [`sequence_number`](#structfield.sequence_number).
-    pub fn sequence_number(mut self, sequence_number: i32) -> Self {
-        self.sequence_number = std::option::Option::Some(sequence_number);
-        self
-    }
-
-    /// Sets [`amount_type`](#structfield.amount_type).
-    pub fn amount_type(
-        mut self,
-        amount_type: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.amount_type = std::option::Option::Some(amount_type.into());
-        self
-    }
-
-    /// Sets [`interval`](#structfield.interval).
-    pub fn interval(
-        mut self,
-        interval: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.interval = std::option::Option::Some(interval.into());
-        self
-    }
-
-    /// Sets [`interval_count`](#structfield.interval_count).
-    pub fn interval_count(mut self, interval_count: i32) -> Self {
-        self.interval_count = std::option::Option::Some(interval_count);
-        self
-    }
+    runtime::setter!(total_count: i32);
+    runtime::setter!(total_amount: i64);
+    runtime::setter!(sequence_number: i32);
+    runtime::setter!(amount_type: impl Into<String>);
+    runtime::setter!(interval: impl Into<String>);
+    runtime::setter!(interval_count: i32);
 }
-
-impl runtime::validate::Validate for InstallmentInfo {}
 
 /// Level 2 purchase-card data (US only, Visa and Mastercard). Merchants without purchase-card
 /// support have it ignored with a warning.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Level2 {
-    /// Tax in cents; requires `pc_order_number`.
-    ///
-    /// Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub tax_amount: std::option::Option<i64>,
-    /// 0 = no tax information, 1 = tax amount provided, 2 = tax exempt.
-    ///
-    /// Checked before sending: from 0 to 2.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub tax_indicator: std::option::Option<i32>,
+    /// Tax in cents; requires `pc_order_number`. Checked before sending: at least 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_amount: Option<i64>,
+    /// 0 = no tax information, 1 = tax amount provided, 2 = tax exempt. Checked before sending:
+    /// from 0 to 2.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_indicator: Option<i32>,
     /// Purchase identifier assigned by the merchant.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub purchase_identifier: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purchase_identifier: Option<String>,
     /// Purchase-card order number.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub pc_order_number: std::option::Option<std::string::String>,
-    /// Discount in cents.
-    ///
-    /// Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub discount_amount: std::option::Option<i64>,
-    /// Shipping cost in cents.
-    ///
-    /// Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub freight_amount: std::option::Option<i64>,
-    /// Duty in cents.
-    ///
-    /// Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub duty_amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pc_order_number: Option<String>,
+    /// Discount in cents. Checked before sending: at least 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_amount: Option<i64>,
+    /// Shipping cost in cents. Checked before sending: at least 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub freight_amount: Option<i64>,
+    /// Duty in cents. Checked before sending: at least 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duty_amount: Option<i64>,
     /// Postal code the goods ship to.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub destination_postal_code: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination_postal_code: Option<String>,
     /// Postal code the goods ship from.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub shipping_from_postal_code: std::option::Option<std::string::String>,
-    /// Three-digit numeric ISO code of the destination country.
-    ///
-    /// Checked before sending: from 0 to 999.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub destination_country_code: std::option::Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_from_postal_code: Option<String>,
+    /// Three-digit numeric ISO code of the destination country. Checked before sending: from 0 to
+    /// 999.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination_country_code: Option<i32>,
     /// Merchant tax identifier (Mastercard only).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub merchant_tax_id: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merchant_tax_id: Option<String>,
     /// Description of the goods purchased.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub product_description: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_description: Option<String>,
 }
 
 impl Level2 {
-    /// Sets [`tax_amount`](#structfield.tax_amount).
-    pub fn tax_amount(mut self, tax_amount: i64) -> Self {
-        self.tax_amount = std::option::Option::Some(tax_amount);
-        self
-    }
-
-    /// Sets [`tax_indicator`](#structfield.tax_indicator).
-    pub fn tax_indicator(mut self, tax_indicator: i32) -> Self {
-        self.tax_indicator = std::option::Option::Some(tax_indicator);
-        self
-    }
-
-    /// Sets [`purchase_identifier`](#structfield.purchase_identifier).
-    pub fn purchase_identifier(
-        mut self,
-        purchase_identifier: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.purchase_identifier = std::option::Option::Some(purchase_identifier.into());
-        self
-    }
-
-    /// Sets [`pc_order_number`](#structfield.pc_order_number).
-    pub fn pc_order_number(
-        mut self,
-        pc_order_number: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.pc_order_number = std::option::Option::Some(pc_order_number.into());
-        self
-    }
-
-    /// Sets [`discount_amount`](#structfield.discount_amount).
-    pub fn discount_amount(mut self, discount_amount: i64) -> Self {
-        self.discount_amount = std::option::Option::Some(discount_amount);
-        self
-    }
-
-    /// Sets [`freight_amount`](#structfield.freight_amount).
-    pub fn freight_amount(mut self, freight_amount: i64) -> Self {
-        self.freight_amount = std::option::Option::Some(freight_amount);
-        self
-    }
-
-    /// Sets [`duty_amount`](#structfield.duty_amount).
-    pub fn duty_amount(mut self, duty_amount: i64) -> Self {
-        self.duty_amount = std::option::Option::Some(duty_amount);
-        self
-    }
-
-    /// Sets [`destination_postal_code`](#structfield.destination_postal_code).
-    pub fn destination_postal_code(
-        mut self,
-        destination_postal_code: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.destination_postal_code = std::option::Option::Some(
-            destination_postal_code.into(),
-        );
-        self
-    }
-
-    /// Sets [`shipping_from_postal_code`](#structfield.shipping_from_postal_code).
-    pub fn shipping_from_postal_code(
-        mut self,
-        shipping_from_postal_code: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.shipping_from_postal_code = std::option::Option::Some(
-            shipping_from_postal_code.into(),
-        );
-        self
-    }
-
-    /// Sets [`destination_country_code`](#structfield.destination_country_code).
-    pub fn destination_country_code(mut self, destination_country_code: i32) -> Self {
-        self.destination_country_code = std::option::Option::Some(
-            destination_country_code,
-        );
-        self
-    }
-
-    /// Sets [`merchant_tax_id`](#structfield.merchant_tax_id).
-    pub fn merchant_tax_id(
-        mut self,
-        merchant_tax_id: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.merchant_tax_id = std::option::Option::Some(merchant_tax_id.into());
-        self
-    }
-
-    /// Sets [`product_description`](#structfield.product_description).
-    pub fn product_description(
-        mut self,
-        product_description: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.product_description = std::option::Option::Some(product_description.into());
-        self
-    }
+    runtime::setter!(tax_amount: i64);
+    runtime::setter!(tax_indicator: i32);
+    runtime::setter!(purchase_identifier: impl Into<String>);
+    runtime::setter!(pc_order_number: impl Into<String>);
+    runtime::setter!(discount_amount: i64);
+    runtime::setter!(freight_amount: i64);
+    runtime::setter!(duty_amount: i64);
+    runtime::setter!(destination_postal_code: impl Into<String>);
+    runtime::setter!(shipping_from_postal_code: impl Into<String>);
+    runtime::setter!(destination_country_code: i32);
+    runtime::setter!(merchant_tax_id: impl Into<String>);
+    runtime::setter!(product_description: impl Into<String>);
 }
 
-impl runtime::validate::Validate for Level2 {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.tax_amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "tax_amount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.tax_indicator {
-            runtime::validate::range(
-                i64::from(*value),
-                std::option::Option::Some(0),
-                std::option::Option::Some(2),
-                path,
-                "tax_indicator",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.discount_amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "discount_amount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.freight_amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "freight_amount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.duty_amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "duty_amount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.destination_country_code {
-            runtime::validate::range(
-                i64::from(*value),
-                std::option::Option::Some(0),
-                std::option::Option::Some(999),
-                path,
-                "destination_country_code",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for Level2 {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.range("tax_amount", &self.tax_amount, 0..)?;
+        fields.range("tax_indicator", &self.tax_indicator, 0..=2)?;
+        fields.range("discount_amount", &self.discount_amount, 0..)?;
+        fields.range("freight_amount", &self.freight_amount, 0..)?;
+        fields.range("duty_amount", &self.duty_amount, 0..)?;
+        fields.range("destination_country_code", &self.destination_country_code, 0..=999)
     }
 }
 
@@ -3669,61 +1791,27 @@ impl runtime::validate::Validate for Level2 {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Level3 {
     /// Service code from the card's track data.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub service_code: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_code: Option<String>,
     /// True for transactions where the magnetic stripe was swiped. The mixed-case name is
     /// Clover's.
-    #[serde(
-        rename = "magnetic_Stripe_Ind",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub magnetic_stripe_ind: std::option::Option<bool>,
+    #[serde(rename = "magnetic_Stripe_Ind", skip_serializing_if = "Option::is_none")]
+    pub magnetic_stripe_ind: Option<bool>,
     /// Line items of the purchase.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub level3_line_items: std::option::Option<std::vec::Vec<Level3LineItem>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level3_line_items: Option<Vec<Level3LineItem>>,
 }
 
 impl Level3 {
-    /// Sets [`service_code`](#structfield.service_code).
-    pub fn service_code(
-        mut self,
-        service_code: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.service_code = std::option::Option::Some(service_code.into());
-        self
-    }
-
-    /// Sets [`magnetic_stripe_ind`](#structfield.magnetic_stripe_ind).
-    pub fn magnetic_stripe_ind(mut self, magnetic_stripe_ind: bool) -> Self {
-        self.magnetic_stripe_ind = std::option::Option::Some(magnetic_stripe_ind);
-        self
-    }
-
-    /// Sets [`level3_line_items`](#structfield.level3_line_items).
-    pub fn level3_line_items(
-        mut self,
-        level3_line_items: std::vec::Vec<Level3LineItem>,
-    ) -> Self {
-        self.level3_line_items = std::option::Option::Some(level3_line_items);
-        self
-    }
+    runtime::setter!(service_code: impl Into<String>);
+    runtime::setter!(magnetic_stripe_ind: bool);
+    runtime::setter!(level3_line_items: Vec<Level3LineItem>);
 }
 
-impl runtime::validate::Validate for Level3 {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.level3_line_items {
-            for (index, item) in value.iter().enumerate() {
-                runtime::validate::Validate::validate(
-                    item,
-                    &runtime::validate::join_index(path, "level3_line_items", index),
-                )?;
-            }
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for Level3 {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.nested("level3_line_items", &self.level3_line_items)
     }
 }
 
@@ -3731,177 +1819,77 @@ impl runtime::validate::Validate for Level3 {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Level3LineItem {
     /// Item description; must not be blank or all zeros.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub item_description: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_description: Option<String>,
     /// Product code or UPC.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub product_code: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_code: Option<String>,
     /// Unit cost in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub unit_cost: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_cost: Option<i64>,
     /// Item quantity with up to four decimal places.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub quantity: std::option::Option<f64>,
-    /// Discount for the line in cents.
-    ///
-    /// Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub discount_amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
+    /// Discount for the line in cents. Checked before sending: at least 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_amount: Option<i64>,
     /// Unit-of-measure code.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub unit_of_measure: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_of_measure: Option<String>,
     /// Classification code of the goods (required by Visa).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub commodity_code: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commodity_code: Option<String>,
 }
 
 impl Level3LineItem {
-    /// Sets [`item_description`](#structfield.item_description).
-    pub fn item_description(
-        mut self,
-        item_description: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.item_description = std::option::Option::Some(item_description.into());
-        self
-    }
-
-    /// Sets [`product_code`](#structfield.product_code).
-    pub fn product_code(
-        mut self,
-        product_code: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.product_code = std::option::Option::Some(product_code.into());
-        self
-    }
-
-    /// Sets [`unit_cost`](#structfield.unit_cost).
-    pub fn unit_cost(mut self, unit_cost: i64) -> Self {
-        self.unit_cost = std::option::Option::Some(unit_cost);
-        self
-    }
-
-    /// Sets [`quantity`](#structfield.quantity).
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.quantity = std::option::Option::Some(quantity);
-        self
-    }
-
-    /// Sets [`discount_amount`](#structfield.discount_amount).
-    pub fn discount_amount(mut self, discount_amount: i64) -> Self {
-        self.discount_amount = std::option::Option::Some(discount_amount);
-        self
-    }
-
-    /// Sets [`unit_of_measure`](#structfield.unit_of_measure).
-    pub fn unit_of_measure(
-        mut self,
-        unit_of_measure: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.unit_of_measure = std::option::Option::Some(unit_of_measure.into());
-        self
-    }
-
-    /// Sets [`commodity_code`](#structfield.commodity_code).
-    pub fn commodity_code(
-        mut self,
-        commodity_code: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.commodity_code = std::option::Option::Some(commodity_code.into());
-        self
-    }
+    runtime::setter!(item_description: impl Into<String>);
+    runtime::setter!(product_code: impl Into<String>);
+    runtime::setter!(unit_cost: i64);
+    runtime::setter!(quantity: f64);
+    runtime::setter!(discount_amount: i64);
+    runtime::setter!(unit_of_measure: impl Into<String>);
+    runtime::setter!(commodity_code: impl Into<String>);
 }
 
-impl runtime::validate::Validate for Level3LineItem {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.discount_amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "discount_amount",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for Level3LineItem {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.range("discount_amount", &self.discount_amount, 0..)
     }
 }
 
 /// 3-D Secure data for the charge. With `source: NON_CLOVER` the merchant ran its own 3DS
 /// server and passes the result in `authentication_result`; with `source: CLOVER`, Clover
 /// runs 3DS and needs `browser_info` (its absence is a 400 `invalid_request`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ThreeDsRequest {
     /// Who performed the 3-D Secure authentication.
     pub source: ThreeDsSource,
     /// Outcome of an externally performed 3-D Secure authentication.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub authentication_result: std::option::Option<ThreeDsAuthenticationResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authentication_result: Option<ThreeDsAuthenticationResult>,
     /// Shopper browser data Clover needs to run 3-D Secure itself. Numeric values are sent as
     /// strings, as Clover's JavaScript helper does.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub browser_info: std::option::Option<BrowserInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_info: Option<BrowserInfo>,
 }
 
 impl ThreeDsRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
-    pub fn new(source: impl std::convert::Into<ThreeDsSource>) -> Self {
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
+    pub fn new(source: impl Into<ThreeDsSource>) -> Self {
         Self {
             source: source.into(),
-            authentication_result: std::option::Option::None,
-            browser_info: std::option::Option::None,
+            authentication_result: None,
+            browser_info: None,
         }
     }
 
-    /// Sets [`authentication_result`](#structfield.authentication_result).
-    pub fn authentication_result(
-        mut self,
-        authentication_result: impl std::convert::Into<ThreeDsAuthenticationResult>,
-    ) -> Self {
-        self.authentication_result = std::option::Option::Some(
-            authentication_result.into(),
-        );
-        self
-    }
-
-    /// Sets [`browser_info`](#structfield.browser_info).
-    pub fn browser_info(
-        mut self,
-        browser_info: impl std::convert::Into<BrowserInfo>,
-    ) -> Self {
-        self.browser_info = std::option::Option::Some(browser_info.into());
-        self
-    }
-}
-
-impl runtime::validate::Validate for ThreeDsRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.authentication_result {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "authentication_result"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.browser_info {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "browser_info"),
-            )?;
-        }
-        std::result::Result::Ok(())
-    }
+    runtime::setter!(authentication_result: impl Into<ThreeDsAuthenticationResult>);
+    runtime::setter!(browser_info: impl Into<BrowserInfo>);
 }
 
 /// Who performed the 3-D Secure authentication.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ThreeDsSource {
@@ -3909,120 +1897,45 @@ pub enum ThreeDsSource {
     Clover,
     /// `NON_CLOVER`
     NonClover,
-    /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+    Other(String),
 }
 
-impl ThreeDsSource {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Clover => "CLOVER",
-            Self::NonClover => "NON_CLOVER",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for ThreeDsSource {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Clover, "CLOVER"),
+        (Self::NonClover, "NON_CLOVER"),
+    ];
 }
 
-impl std::convert::From<&str> for ThreeDsSource {
-    fn from(value: &str) -> Self {
-        match value {
-            "CLOVER" => Self::Clover,
-            "NON_CLOVER" => Self::NonClover,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for ThreeDsSource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ThreeDsSource {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ThreeDsSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(ThreeDsSource);
 
 /// Outcome of an externally performed 3-D Secure authentication.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ThreeDsAuthenticationResult {
     /// Result reported by the 3DS server. Open set.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub authentication_status: std::option::Option<ThreeDsAuthenticationStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authentication_status: Option<ThreeDsAuthenticationStatus>,
     /// 3DS transaction identifier.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub transaction_id: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transaction_id: Option<String>,
     /// Authentication value from the issuer; mandatory for externally performed 3DS.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub cryptogram: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cryptogram: Option<String>,
     /// Protocol version; only 2.x is supported.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub threeds_version: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threeds_version: Option<String>,
 }
 
 impl ThreeDsAuthenticationResult {
-    /// Sets [`authentication_status`](#structfield.authentication_status).
-    pub fn authentication_status(
-        mut self,
-        authentication_status: impl std::convert::Into<ThreeDsAuthenticationStatus>,
-    ) -> Self {
-        self.authentication_status = std::option::Option::Some(
-            authentication_status.into(),
-        );
-        self
-    }
-
-    /// Sets [`transaction_id`](#structfield.transaction_id).
-    pub fn transaction_id(
-        mut self,
-        transaction_id: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.transaction_id = std::option::Option::Some(transaction_id.into());
-        self
-    }
-
-    /// Sets [`cryptogram`](#structfield.cryptogram).
-    pub fn cryptogram(
-        mut self,
-        cryptogram: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.cryptogram = std::option::Option::Some(cryptogram.into());
-        self
-    }
-
-    /// Sets [`threeds_version`](#structfield.threeds_version).
-    pub fn threeds_version(
-        mut self,
-        threeds_version: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.threeds_version = std::option::Option::Some(threeds_version.into());
-        self
-    }
+    runtime::setter!(authentication_status: impl Into<ThreeDsAuthenticationStatus>);
+    runtime::setter!(transaction_id: impl Into<String>);
+    runtime::setter!(cryptogram: impl Into<String>);
+    runtime::setter!(threeds_version: impl Into<String>);
 }
 
-impl runtime::validate::Validate for ThreeDsAuthenticationResult {}
-
 /// Result reported by the 3DS server. Open set.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ThreeDsAuthenticationStatus {
@@ -4036,333 +1949,146 @@ pub enum ThreeDsAuthenticationStatus {
     Unavailable,
     /// `REJECTED`
     Rejected,
-    /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+    Other(String),
 }
 
-impl ThreeDsAuthenticationStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Success => "SUCCESS",
-            Self::Failed => "FAILED",
-            Self::Attempted => "ATTEMPTED",
-            Self::Unavailable => "UNAVAILABLE",
-            Self::Rejected => "REJECTED",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for ThreeDsAuthenticationStatus {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Success, "SUCCESS"),
+        (Self::Failed, "FAILED"),
+        (Self::Attempted, "ATTEMPTED"),
+        (Self::Unavailable, "UNAVAILABLE"),
+        (Self::Rejected, "REJECTED"),
+    ];
 }
 
-impl std::convert::From<&str> for ThreeDsAuthenticationStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "SUCCESS" => Self::Success,
-            "FAILED" => Self::Failed,
-            "ATTEMPTED" => Self::Attempted,
-            "UNAVAILABLE" => Self::Unavailable,
-            "REJECTED" => Self::Rejected,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for ThreeDsAuthenticationStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ThreeDsAuthenticationStatus {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ThreeDsAuthenticationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(ThreeDsAuthenticationStatus);
 
 /// Shopper browser data Clover needs to run 3-D Secure itself. Numeric values are sent as
 /// strings, as Clover's JavaScript helper does.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct BrowserInfo {
     /// Accept header of the shopper's browser.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub browser_accept_header: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_accept_header: Option<String>,
     /// IP address of the shopper's browser.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub browser_ip: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_ip: Option<String>,
     /// Whether JavaScript is enabled.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub browser_javascript_enabled: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_javascript_enabled: Option<bool>,
     /// Whether Java is enabled.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub browser_java_enabled: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_java_enabled: Option<bool>,
     /// Browser language tag.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub browser_language: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_language: Option<String>,
     /// Screen height in pixels.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub browser_screen_height: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_screen_height: Option<String>,
     /// Screen width in pixels.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub browser_screen_width: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_screen_width: Option<String>,
     /// Offset from UTC in minutes.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub browser_tz: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_tz: Option<String>,
     /// Screen colour depth in bits.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub browser_color_depth: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_color_depth: Option<String>,
     /// User-Agent string of the browser.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub browser_user_agent: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_user_agent: Option<String>,
     /// Origin of the page that collected the payment.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub browser_http_origin: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_http_origin: Option<String>,
 }
 
 impl BrowserInfo {
-    /// Sets [`browser_accept_header`](#structfield.browser_accept_header).
-    pub fn browser_accept_header(
-        mut self,
-        browser_accept_header: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.browser_accept_header = std::option::Option::Some(
-            browser_accept_header.into(),
-        );
-        self
-    }
-
-    /// Sets [`browser_ip`](#structfield.browser_ip).
-    pub fn browser_ip(
-        mut self,
-        browser_ip: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.browser_ip = std::option::Option::Some(browser_ip.into());
-        self
-    }
-
-    /// Sets [`browser_javascript_enabled`](#structfield.browser_javascript_enabled).
-    pub fn browser_javascript_enabled(
-        mut self,
-        browser_javascript_enabled: bool,
-    ) -> Self {
-        self.browser_javascript_enabled = std::option::Option::Some(
-            browser_javascript_enabled,
-        );
-        self
-    }
-
-    /// Sets [`browser_java_enabled`](#structfield.browser_java_enabled).
-    pub fn browser_java_enabled(mut self, browser_java_enabled: bool) -> Self {
-        self.browser_java_enabled = std::option::Option::Some(browser_java_enabled);
-        self
-    }
-
-    /// Sets [`browser_language`](#structfield.browser_language).
-    pub fn browser_language(
-        mut self,
-        browser_language: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.browser_language = std::option::Option::Some(browser_language.into());
-        self
-    }
-
-    /// Sets [`browser_screen_height`](#structfield.browser_screen_height).
-    pub fn browser_screen_height(
-        mut self,
-        browser_screen_height: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.browser_screen_height = std::option::Option::Some(
-            browser_screen_height.into(),
-        );
-        self
-    }
-
-    /// Sets [`browser_screen_width`](#structfield.browser_screen_width).
-    pub fn browser_screen_width(
-        mut self,
-        browser_screen_width: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.browser_screen_width = std::option::Option::Some(
-            browser_screen_width.into(),
-        );
-        self
-    }
-
-    /// Sets [`browser_tz`](#structfield.browser_tz).
-    pub fn browser_tz(
-        mut self,
-        browser_tz: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.browser_tz = std::option::Option::Some(browser_tz.into());
-        self
-    }
-
-    /// Sets [`browser_color_depth`](#structfield.browser_color_depth).
-    pub fn browser_color_depth(
-        mut self,
-        browser_color_depth: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.browser_color_depth = std::option::Option::Some(browser_color_depth.into());
-        self
-    }
-
-    /// Sets [`browser_user_agent`](#structfield.browser_user_agent).
-    pub fn browser_user_agent(
-        mut self,
-        browser_user_agent: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.browser_user_agent = std::option::Option::Some(browser_user_agent.into());
-        self
-    }
-
-    /// Sets [`browser_http_origin`](#structfield.browser_http_origin).
-    pub fn browser_http_origin(
-        mut self,
-        browser_http_origin: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.browser_http_origin = std::option::Option::Some(browser_http_origin.into());
-        self
-    }
+    runtime::setter!(browser_accept_header: impl Into<String>);
+    runtime::setter!(browser_ip: impl Into<String>);
+    runtime::setter!(browser_javascript_enabled: bool);
+    runtime::setter!(browser_java_enabled: bool);
+    runtime::setter!(browser_language: impl Into<String>);
+    runtime::setter!(browser_screen_height: impl Into<String>);
+    runtime::setter!(browser_screen_width: impl Into<String>);
+    runtime::setter!(browser_tz: impl Into<String>);
+    runtime::setter!(browser_color_depth: impl Into<String>);
+    runtime::setter!(browser_user_agent: impl Into<String>);
+    runtime::setter!(browser_http_origin: impl Into<String>);
 }
-
-impl runtime::validate::Validate for BrowserInfo {}
 
 /// Non-card tender used with `source: alternate_tender`. Identify it with a standard
 /// `label_key`, a custom tender `label`, or a tender `id`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct Tender {
     /// Key of a standard tender, such as `com.clover.tender.cash` or `com.clover.tender.check`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub label_key: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label_key: Option<String>,
     /// Display name of a custom tender.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub label: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// ID of a tender configured for the merchant.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub id: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }
 
 impl Tender {
-    /// Sets [`label_key`](#structfield.label_key).
-    pub fn label_key(
-        mut self,
-        label_key: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.label_key = std::option::Option::Some(label_key.into());
-        self
-    }
-
-    /// Sets [`label`](#structfield.label).
-    pub fn label(mut self, label: impl std::convert::Into<std::string::String>) -> Self {
-        self.label = std::option::Option::Some(label.into());
-        self
-    }
-
-    /// Sets [`id`](#structfield.id).
-    pub fn id(mut self, id: impl std::convert::Into<std::string::String>) -> Self {
-        self.id = std::option::Option::Some(id.into());
-        self
-    }
+    runtime::setter!(label_key: impl Into<String>);
+    runtime::setter!(label: impl Into<String>);
+    runtime::setter!(id: impl Into<String>);
 }
-
-impl runtime::validate::Validate for Tender {}
 
 /// Body for capturing an authorized charge. Every field is optional; an empty object captures
 /// the full amount.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CaptureChargeRequest {
     /// Amount to capture in cents. Omit for the full authorization; a smaller value captures
-    /// partially; 0 releases a gift-card lock without redeeming.
-    ///
-    /// Checked before sending: from 0 to 99999999.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub amount: std::option::Option<i64>,
+    /// partially; 0 releases a gift-card lock without redeeming. Checked before sending: from 0
+    /// to 99999999.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// Address that receives the receipt.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub receipt_email: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt_email: Option<String>,
     /// Level 2 purchase-card data (US only, Visa and Mastercard). Merchants without purchase-card
     /// support have it ignored with a warning.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub level2: std::option::Option<Level2>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level2: Option<Level2>,
 }
 
 impl CaptureChargeRequest {
-    /// Sets [`amount`](#structfield.amount).
-    pub fn amount(mut self, amount: i64) -> Self {
-        self.amount = std::option::Option::Some(amount);
-        self
-    }
-
-    /// Sets [`receipt_email`](#structfield.receipt_email).
-    pub fn receipt_email(
-        mut self,
-        receipt_email: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.receipt_email = std::option::Option::Some(receipt_email.into());
-        self
-    }
-
-    /// Sets [`level2`](#structfield.level2).
-    pub fn level2(mut self, level2: impl std::convert::Into<Level2>) -> Self {
-        self.level2 = std::option::Option::Some(level2.into());
-        self
-    }
+    runtime::setter!(amount: i64);
+    runtime::setter!(receipt_email: impl Into<String>);
+    runtime::setter!(level2: impl Into<Level2>);
 }
 
-impl runtime::validate::Validate for CaptureChargeRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::Some(99999999),
-                path,
-                "amount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.level2 {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "level2"),
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for CaptureChargeRequest {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.range("amount", &self.amount, 0..=99999999)?;
+        fields.nested("level2", &self.level2)
     }
 }
 
 /// Body for finishing a charge after a Clover-run 3-D Secure flow.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct FinalizePaymentRequest {
-    /// ID of the charge returned by create-charge.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub charge_id: std::string::String,
+    /// ID of the charge returned by create-charge. Checked before sending: at least 1 character.
+    pub charge_id: String,
     /// The 3-D Secure step being reported.
     pub threeds: ThreeDsFinalize,
 }
 
 impl FinalizePaymentRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
-        charge_id: impl std::convert::Into<std::string::String>,
-        threeds: impl std::convert::Into<ThreeDsFinalize>,
+        charge_id: impl Into<String>,
+        threeds: impl Into<ThreeDsFinalize>,
     ) -> Self {
         Self {
             charge_id: charge_id.into(),
@@ -4371,46 +2097,31 @@ impl FinalizePaymentRequest {
     }
 }
 
-impl runtime::validate::Validate for FinalizePaymentRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.charge_id;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "charge_id",
-        )?;
-        let value = &self.threeds;
-        runtime::validate::Validate::validate(
-            value,
-            &runtime::validate::join(path, "threeds"),
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for FinalizePaymentRequest {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("charge_id", &self.charge_id, 1..)?;
+        fields.nested("threeds", &self.threeds)
     }
 }
 
 /// The 3-D Secure step being reported.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ThreeDsFinalize {
     /// Who performed the 3-D Secure authentication.
     pub source: ThreeDsSource,
     /// Status reported by Clover's 3DS JavaScript SDK when the method or challenge flow ended,
-    /// passed on unchanged. Clover does not list the values.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub flow_status: std::string::String,
+    /// passed on unchanged. Clover does not list the values. Checked before sending: at least 1
+    /// character.
+    pub flow_status: String,
 }
 
 impl ThreeDsFinalize {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
-        source: impl std::convert::Into<ThreeDsSource>,
-        flow_status: impl std::convert::Into<std::string::String>,
+        source: impl Into<ThreeDsSource>,
+        flow_status: impl Into<String>,
     ) -> Self {
         Self {
             source: source.into(),
@@ -4419,182 +2130,166 @@ impl ThreeDsFinalize {
     }
 }
 
-impl runtime::validate::Validate for ThreeDsFinalize {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.flow_status;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "flow_status",
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for ThreeDsFinalize {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("flow_status", &self.flow_status, 1..)
     }
 }
 
 /// A charge as returned by Clover. Only `id` is guaranteed; every other field may be absent.
 /// Some documentation examples send booleans or amounts as strings; the documented types are
 /// modelled.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Charge {
     /// Charge ID (13-character Clover ID).
-    ///
-    /// Checked before sending: at least 1 character.
-    pub id: std::string::String,
+    pub id: String,
     /// Object kind, `charge`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub object: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     /// Charged or authorized amount in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// Amount refunded so far, in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub amount_refunded: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_refunded: Option<i64>,
     /// Amount captured, in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub amount_captured: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_captured: Option<i64>,
     /// Tax included in the amount, in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub tax_amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_amount: Option<i64>,
     /// Tip added to the amount, in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub tip_amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tip_amount: Option<i64>,
     /// Currency code.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub currency: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// Creation time in Unix epoch milliseconds (some examples use shorter placeholder values).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub created: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<i64>,
     /// Whether the charge has been captured.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub captured: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub captured: Option<bool>,
     /// Whether the charge was approved and paid.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub paid: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paid: Option<bool>,
     /// Whether the charge has been fully refunded.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub refunded: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refunded: Option<bool>,
     /// Whether the issuer approved only part of the amount.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub partial_auth: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partial_auth: Option<bool>,
     /// True for production, false for sandbox.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub livemode: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub livemode: Option<bool>,
     /// Processing status of a charge. Open set.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub status: std::option::Option<ChargeStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<ChargeStatus>,
     /// Kind of payment method, as a plain string rather than an object. `card` and `giftCard`
     /// appear in Clover's docs; `ach` and `paypal` only in an unofficial spec. Open set.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub payment_method_details: std::option::Option<PaymentMethodKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_method_details: Option<PaymentMethodKind>,
     /// Gateway reference number of the transaction, digits.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<1>::optional"
+        deserialize_with = "runtime::lenient::Digits::<1>::optional",
+        skip_serializing_if = "Option::is_none"
     )]
-    pub ref_num: std::option::Option<std::string::String>,
+    pub ref_num: Option<String>,
     /// Issuer authorization code.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<1>::optional"
+        deserialize_with = "runtime::lenient::Digits::<1>::optional",
+        skip_serializing_if = "Option::is_none"
     )]
-    pub auth_code: std::option::Option<std::string::String>,
+    pub auth_code: Option<String>,
     /// ID of the order Clover created for the charge.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub order: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<String>,
     /// ID of the card-on-file customer that was charged.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub customer: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
     /// Description supplied when the charge was created.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub description: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Address the receipt was sent to.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub receipt_email: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt_email: Option<String>,
     /// Receipt number.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub receipt_number: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt_number: Option<String>,
     /// Link to the online receipt.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub receipt_url: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt_url: Option<String>,
     /// Merchant reference supplied at creation.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub external_reference_id: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_reference_id: Option<String>,
     /// Customer reference supplied at creation.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub external_customer_reference: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_customer_reference: Option<String>,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
     /// is left out) or the merchant (`moto`, mail or telephone order).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub ecomind: std::option::Option<Ecomind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ecomind: Option<Ecomind>,
     /// Merchant website supplied at creation.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub site_url: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site_url: Option<String>,
     /// Non-fatal notice on a successful charge, for example that Level 2 data or a soft
     /// descriptor was ignored.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub warning_message: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning_message: Option<String>,
     /// Error code for a failed charge.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub failure_code: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_code: Option<String>,
     /// Explanation for a failed charge.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub failure_message: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_message: Option<String>,
     /// Debt-repayment processing result (`approved`, `declined` or `not_processed`); seen only in
     /// an unofficial spec.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub debt_payment: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub debt_payment: Option<String>,
     /// Account the charge was made for; seen only in an unofficial spec.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub on_behalf_of: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<String>,
     /// How the card network and Clover judged the charge.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub outcome: std::option::Option<ChargeOutcome>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<ChargeOutcome>,
     /// Summary of the card or token that was charged.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub source: std::option::Option<ChargeSource>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<ChargeSource>,
     /// Card-on-file indicators. Required when `source` is a multi-pay token; the charge response
     /// echoes them.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub stored_credentials: std::option::Option<StoredCredentials>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stored_credentials: Option<StoredCredentials>,
     /// 3-D Secure status of a charge. When Clover runs 3DS the first response may ask for a
     /// method or challenge flow, using the URLs in `data`, before the charge can be finalized.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub threeds: std::option::Option<ThreeDsResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threeds: Option<ThreeDsResult>,
     /// Gift-card balance details returned with gift-card charges and refunds.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub gift_card: std::option::Option<GiftCardBalance>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gift_card: Option<GiftCardBalance>,
     /// Reference to the card stored for future card-on-file payments.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub saved_credentials_on_file: std::option::Option<SavedCredentialsOnFile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saved_credentials_on_file: Option<SavedCredentialsOnFile>,
     /// Business details printed on the shopper's card statement instead of the merchant's record.
     /// Merchants whose setup does not support this get a warning, not an error.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub soft_descriptor: std::option::Option<SoftDescriptor>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub soft_descriptor: Option<SoftDescriptor>,
     /// Level 2 purchase-card data (US only, Visa and Mastercard). Merchants without purchase-card
     /// support have it ignored with a warning.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub level2: std::option::Option<Level2>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level2: Option<Level2>,
     /// Level 3 purchase-card data (US only, Visa and Mastercard), sent in addition to Level 2.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub level3: std::option::Option<Level3>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level3: Option<Level3>,
     /// Key-value data attached to the charge; values may be any JSON type.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub metadata: std::option::Option<
-        std::collections::BTreeMap<std::string::String, serde_json::Value>,
-    >,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
 /// Processing status of a charge. Open set.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChargeStatus {
@@ -4604,64 +2299,22 @@ pub enum ChargeStatus {
     Pending,
     /// `failed`
     Failed,
-    /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+    Other(String),
 }
 
-impl ChargeStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Succeeded => "succeeded",
-            Self::Pending => "pending",
-            Self::Failed => "failed",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for ChargeStatus {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Succeeded, "succeeded"),
+        (Self::Pending, "pending"),
+        (Self::Failed, "failed"),
+    ];
 }
 
-impl std::convert::From<&str> for ChargeStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "succeeded" => Self::Succeeded,
-            "pending" => Self::Pending,
-            "failed" => Self::Failed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for ChargeStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ChargeStatus {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ChargeStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(ChargeStatus);
 
 /// Kind of payment method, as a plain string rather than an object. `card` and `giftCard`
 /// appear in Clover's docs; `ach` and `paypal` only in an unofficial spec. Open set.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodKind {
@@ -4673,143 +2326,103 @@ pub enum PaymentMethodKind {
     Ach,
     /// `paypal`
     Paypal,
-    /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+    Other(String),
 }
 
-impl PaymentMethodKind {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Card => "card",
-            Self::GiftCard => "giftCard",
-            Self::Ach => "ach",
-            Self::Paypal => "paypal",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for PaymentMethodKind {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Card, "card"),
+        (Self::GiftCard, "giftCard"),
+        (Self::Ach, "ach"),
+        (Self::Paypal, "paypal"),
+    ];
 }
 
-impl std::convert::From<&str> for PaymentMethodKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "giftCard" => Self::GiftCard,
-            "ach" => Self::Ach,
-            "paypal" => Self::Paypal,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for PaymentMethodKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for PaymentMethodKind {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PaymentMethodKind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(PaymentMethodKind);
 
 /// How the card network and Clover judged the charge.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ChargeOutcome {
     /// Network decision, such as `approved_by_network`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub network_status: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network_status: Option<String>,
     /// Outcome kind, such as `authorized`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub r#type: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
 }
 
 /// Summary of the card or token that was charged.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ChargeSource {
     /// ID of the token or saved source that was charged.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub id: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Card network as Clover names it. Clover publishes no complete list, so the set is open; an
     /// unsupported value in a request yields `invalid_card_type`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub brand: std::option::Option<CardBrand>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand: Option<CardBrand>,
     /// Expiry month, read as two digits.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<2>::optional"
+        deserialize_with = "runtime::lenient::Digits::<2>::optional",
+        skip_serializing_if = "Option::is_none"
     )]
-    pub exp_month: std::option::Option<std::string::String>,
+    pub exp_month: Option<String>,
     /// Expiry year, usually four digits.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<2>::optional"
+        deserialize_with = "runtime::lenient::Digits::<2>::optional",
+        skip_serializing_if = "Option::is_none"
     )]
-    pub exp_year: std::option::Option<std::string::String>,
+    pub exp_year: Option<String>,
     /// First six digits of the card number.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<6>::optional"
+        deserialize_with = "runtime::lenient::Digits::<6>::optional",
+        skip_serializing_if = "Option::is_none"
     )]
-    pub first6: std::option::Option<std::string::String>,
+    pub first6: Option<String>,
     /// Last four digits of the card number.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<4>::optional"
+        deserialize_with = "runtime::lenient::Digits::<4>::optional",
+        skip_serializing_if = "Option::is_none"
     )]
-    pub last4: std::option::Option<std::string::String>,
+    pub last4: Option<String>,
     /// Result of the street-address verification.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub address_line1_check: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_line1_check: Option<String>,
     /// Billing postal code on file.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub address_zip: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_zip: Option<String>,
     /// Result of the postal-code verification.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub address_zip_check: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_zip_check: Option<String>,
 }
 
 /// 3-D Secure status of a charge. When Clover runs 3DS the first response may ask for a
 /// method or challenge flow, using the URLs in `data`, before the charge can be finalized.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ThreeDsResult {
     /// Who performed the 3-D Secure authentication.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub source: std::option::Option<ThreeDsSource>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<ThreeDsSource>,
     /// Where a 3-D Secure authentication stands. Open set.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub validation_result: std::option::Option<ThreeDsValidationResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub validation_result: Option<ThreeDsValidationResult>,
     /// Whether fraud liability shifted away from the merchant. Open set.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub liability_protection_status: std::option::Option<LiabilityProtectionStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub liability_protection_status: Option<LiabilityProtectionStatus>,
     /// Values needed to continue a Clover-run 3-D Secure method or challenge flow.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub data: std::option::Option<ThreeDsFlowData>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<ThreeDsFlowData>,
 }
 
 /// Where a 3-D Secure authentication stands. Open set.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ThreeDsValidationResult {
@@ -4821,65 +2434,22 @@ pub enum ThreeDsValidationResult {
     ChallengeFlowRequired,
     /// `AUTHENTICATION_STATUS_UNKNOWN`
     AuthenticationStatusUnknown,
-    /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+    Other(String),
 }
 
-impl ThreeDsValidationResult {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AuthenticationSuccessful => "AUTHENTICATION_SUCCESSFUL",
-            Self::ThreedsMethodFlowRequired => "THREEDS_METHOD_FLOW_REQUIRED",
-            Self::ChallengeFlowRequired => "CHALLENGE_FLOW_REQUIRED",
-            Self::AuthenticationStatusUnknown => "AUTHENTICATION_STATUS_UNKNOWN",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for ThreeDsValidationResult {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::AuthenticationSuccessful, "AUTHENTICATION_SUCCESSFUL"),
+        (Self::ThreedsMethodFlowRequired, "THREEDS_METHOD_FLOW_REQUIRED"),
+        (Self::ChallengeFlowRequired, "CHALLENGE_FLOW_REQUIRED"),
+        (Self::AuthenticationStatusUnknown, "AUTHENTICATION_STATUS_UNKNOWN"),
+    ];
 }
 
-impl std::convert::From<&str> for ThreeDsValidationResult {
-    fn from(value: &str) -> Self {
-        match value {
-            "AUTHENTICATION_SUCCESSFUL" => Self::AuthenticationSuccessful,
-            "THREEDS_METHOD_FLOW_REQUIRED" => Self::ThreedsMethodFlowRequired,
-            "CHALLENGE_FLOW_REQUIRED" => Self::ChallengeFlowRequired,
-            "AUTHENTICATION_STATUS_UNKNOWN" => Self::AuthenticationStatusUnknown,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for ThreeDsValidationResult {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ThreeDsValidationResult {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ThreeDsValidationResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(ThreeDsValidationResult);
 
 /// Whether fraud liability shifted away from the merchant. Open set.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LiabilityProtectionStatus {
@@ -4887,294 +2457,197 @@ pub enum LiabilityProtectionStatus {
     Protected,
     /// `NOT_PROTECTED`
     NotProtected,
-    /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+    Other(String),
 }
 
-impl LiabilityProtectionStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Protected => "PROTECTED",
-            Self::NotProtected => "NOT_PROTECTED",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for LiabilityProtectionStatus {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Protected, "PROTECTED"),
+        (Self::NotProtected, "NOT_PROTECTED"),
+    ];
 }
 
-impl std::convert::From<&str> for LiabilityProtectionStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "PROTECTED" => Self::Protected,
-            "NOT_PROTECTED" => Self::NotProtected,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for LiabilityProtectionStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for LiabilityProtectionStatus {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LiabilityProtectionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(LiabilityProtectionStatus);
 
 /// Values needed to continue a Clover-run 3-D Secure method or challenge flow.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ThreeDsFlowData {
     /// Issuer URL for the 3DS method step.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub method_url: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method_url: Option<String>,
     /// URL notified when the method step completes.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub method_notification_url: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method_notification_url: Option<String>,
     /// Transaction ID assigned by the 3DS server.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub threeds_server_transaction_id: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threeds_server_transaction_id: Option<String>,
     /// 3DS protocol version in use.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub threeds_protocol_version: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threeds_protocol_version: Option<String>,
     /// Issuer access-control-server URL for the challenge.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub acs_url: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acs_url: Option<String>,
     /// Transaction ID assigned by the access control server.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub acs_transaction_id: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acs_transaction_id: Option<String>,
 }
 
 /// Gift-card balance details returned with gift-card charges and refunds.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct GiftCardBalance {
     /// Card expiry date as `yyyy-MM-dd`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub expiration_date: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiration_date: Option<String>,
     /// Balance before the operation, in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub previous_balance: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_balance: Option<i64>,
     /// Balance after the operation, in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub new_balance: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_balance: Option<i64>,
     /// Amount currently locked by an uncaptured redemption, in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub lock_amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock_amount: Option<i64>,
     /// Identifier of the lock, to unlock or redeem it later.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<1>::optional"
+        deserialize_with = "runtime::lenient::Digits::<1>::optional",
+        skip_serializing_if = "Option::is_none"
     )]
-    pub lock_id: std::option::Option<std::string::String>,
+    pub lock_id: Option<String>,
     /// Security code of a newly issued virtual gift card.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub security_card_value: std::option::Option<clover_api_runtime::Secret>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_card_value: Option<runtime::Secret>,
     /// Number of a newly issued virtual gift card.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub number: std::option::Option<clover_api_runtime::Secret>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<runtime::Secret>,
 }
 
 /// Reference to the card stored for future card-on-file payments.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct SavedCredentialsOnFile {
     /// Kind of stored token, such as `TRANSARMOR`.
-    #[serde(
-        rename = "tokenType",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub token_type: std::option::Option<std::string::String>,
+    #[serde(rename = "tokenType", skip_serializing_if = "Option::is_none")]
+    pub token_type: Option<String>,
     /// Masked token value.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub value: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
 }
 
 /// One page of charges. Iterate while `has_more` is true.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ChargeList {
     /// Object kind, `list`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub object: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     /// Path that produced the list.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub url: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     /// Whether more charges exist beyond this page.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub has_more: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
     /// The charges on this page, newest first.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub data: std::option::Option<std::vec::Vec<Charge>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Charge>>,
 }
 
 /// Merchant reference such as an invoice or purchase-order number, forwarded to the gateway
 /// and shown in settlement data: up to 12 letters and digits, with single or repeated spaces
 /// allowed between them but not at either end.
-pub type ExternalReferenceId = std::string::String;
+pub type ExternalReferenceId = String;
 
 /// Arbitrary key-value data stored with the object, at most 500 characters in total. Values
 /// are not restricted to strings (Clover's own example uses a boolean).
-pub type Metadata = std::collections::BTreeMap<std::string::String, serde_json::Value>;
+pub type Metadata = std::collections::BTreeMap<String, serde_json::Value>;
 
 /// Body for refunding a charge.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CreateRefundRequest {
-    /// ID of the charge to refund.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub charge: std::string::String,
-    /// Amount to refund in cents, up to what remains unrefunded. Omit for a full refund.
-    ///
-    /// Checked before sending: at least 1.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub amount: std::option::Option<i64>,
+    /// ID of the charge to refund. Checked before sending: at least 1 character.
+    pub charge: String,
+    /// Amount to refund in cents, up to what remains unrefunded. Omit for a full refund. Checked
+    /// before sending: at least 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// Why the money is returned, for example `requested_by_customer`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub reason: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// Merchant reference for the refund, up to 12 characters. Only reported by a third-party
-    /// source.
-    ///
-    /// Checked before sending: at most 12 characters.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub external_reference_id: std::option::Option<std::string::String>,
+    /// source. Checked before sending: at most 12 characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_reference_id: Option<String>,
 }
 
 impl CreateRefundRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
-    pub fn new(charge: impl std::convert::Into<std::string::String>) -> Self {
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
+    pub fn new(charge: impl Into<String>) -> Self {
         Self {
             charge: charge.into(),
-            amount: std::option::Option::None,
-            reason: std::option::Option::None,
-            external_reference_id: std::option::Option::None,
+            amount: None,
+            reason: None,
+            external_reference_id: None,
         }
     }
 
-    /// Sets [`amount`](#structfield.amount).
-    pub fn amount(mut self, amount: i64) -> Self {
-        self.amount = std::option::Option::Some(amount);
-        self
-    }
-
-    /// Sets [`reason`](#structfield.reason).
-    pub fn reason(
-        mut self,
-        reason: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.reason = std::option::Option::Some(reason.into());
-        self
-    }
-
-    /// Sets [`external_reference_id`](#structfield.external_reference_id).
-    pub fn external_reference_id(
-        mut self,
-        external_reference_id: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.external_reference_id = std::option::Option::Some(
-            external_reference_id.into(),
-        );
-        self
-    }
+    runtime::setter!(amount: i64);
+    runtime::setter!(reason: impl Into<String>);
+    runtime::setter!(external_reference_id: impl Into<String>);
 }
 
-impl runtime::validate::Validate for CreateRefundRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.charge;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "charge",
-        )?;
-        if let std::option::Option::Some(value) = &self.amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(1),
-                std::option::Option::None,
-                path,
-                "amount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.external_reference_id {
-            runtime::validate::length(
-                value,
-                std::option::Option::None,
-                std::option::Option::Some(12),
-                path,
-                "external_reference_id",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for CreateRefundRequest {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("charge", &self.charge, 1..)?;
+        fields.range("amount", &self.amount, 1..)?;
+        fields.length("external_reference_id", &self.external_reference_id, ..=12)
     }
 }
 
 /// A refund (or void) of a charge. Only `id` is guaranteed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Refund {
     /// Refund ID.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub id: std::string::String,
+    pub id: String,
     /// Object kind, `refund`, or `void_on_refund` for the void of a refund.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub object: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     /// Refunded amount in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// ID of the refunded charge.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub charge: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charge: Option<String>,
     /// Creation time in Unix epoch milliseconds.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub created: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<i64>,
     /// Currency code; compare case-insensitively.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub currency: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// Whether the refund went through. Open set.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub status: std::option::Option<RefundStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<RefundStatus>,
     /// Reason supplied with the request.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub reason: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// Receipt number.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub receipt_number: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt_number: Option<String>,
     /// Gift-card balance details returned with gift-card charges and refunds.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub gift_card: std::option::Option<GiftCardBalance>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gift_card: Option<GiftCardBalance>,
     /// Extra details about the refund, such as `refundType` (`VOID` when processed before
     /// settlement), `authCode`, `refNum` and `gatewayResponseCode`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub metadata: std::option::Option<
-        std::collections::BTreeMap<std::string::String, serde_json::Value>,
-    >,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
 /// Whether the refund went through. Open set.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RefundStatus {
@@ -5184,352 +2657,161 @@ pub enum RefundStatus {
     Failed,
     /// `pending`
     Pending,
-    /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+    Other(String),
 }
 
-impl RefundStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::Pending => "pending",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for RefundStatus {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Succeeded, "succeeded"),
+        (Self::Failed, "failed"),
+        (Self::Pending, "pending"),
+    ];
 }
 
-impl std::convert::From<&str> for RefundStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            "pending" => Self::Pending,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for RefundStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for RefundStatus {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RefundStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(RefundStatus);
 
 /// Body for voiding a refund or a gift-card reload.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CancelRefundRequest {
     /// Why the refund is voided; the guide only shows `USER_CANCEL`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub reason: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 impl CancelRefundRequest {
-    /// Sets [`reason`](#structfield.reason).
-    pub fn reason(
-        mut self,
-        reason: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.reason = std::option::Option::Some(reason.into());
-        self
-    }
+    runtime::setter!(reason: impl Into<String>);
 }
 
-impl runtime::validate::Validate for CancelRefundRequest {}
-
 /// One page of refunds. Iterate while `has_more` is true.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct RefundList {
     /// Object kind, `list`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub object: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     /// Path that produced the list.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub url: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     /// Whether more refunds exist beyond this page.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub has_more: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
     /// The refunds on this page, newest first.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub data: std::option::Option<std::vec::Vec<Refund>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Refund>>,
 }
 
 /// Body for saving a card on file. Contact fields use camelCase (`firstName`) while the
 /// shipping address uses snake_case (`postal_code`), as Clover names them.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CreateCustomerRequest {
-    /// Customer's email address.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub email: std::string::String,
+    /// Customer's email address. Checked before sending: at least 1 character.
+    pub email: String,
     /// Single-use card or ACH token to keep on file; Clover turns it into a multi-pay token.
-    ///
     /// Checked before sending: at least 1 character.
-    pub source: std::string::String,
+    pub source: String,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
     /// is left out) or the merchant (`moto`, mail or telephone order).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub ecomind: std::option::Option<Ecomind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ecomind: Option<Ecomind>,
     /// Customer's first name.
-    #[serde(
-        rename = "firstName",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub first_name: std::option::Option<std::string::String>,
+    #[serde(rename = "firstName", skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
     /// Customer's last name.
-    #[serde(
-        rename = "lastName",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub last_name: std::option::Option<std::string::String>,
+    #[serde(rename = "lastName", skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
     /// Customer's full name.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub name: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Customer's phone number.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub phone: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
     /// Where goods are sent, and to whom.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub shipping: std::option::Option<Shipping>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<Shipping>,
 }
 
 impl CreateCustomerRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
-    pub fn new(
-        email: impl std::convert::Into<std::string::String>,
-        source: impl std::convert::Into<std::string::String>,
-    ) -> Self {
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
+    pub fn new(email: impl Into<String>, source: impl Into<String>) -> Self {
         Self {
             email: email.into(),
             source: source.into(),
-            ecomind: std::option::Option::None,
-            first_name: std::option::Option::None,
-            last_name: std::option::Option::None,
-            name: std::option::Option::None,
-            phone: std::option::Option::None,
-            shipping: std::option::Option::None,
+            ecomind: None,
+            first_name: None,
+            last_name: None,
+            name: None,
+            phone: None,
+            shipping: None,
         }
     }
 
-    /// Sets [`ecomind`](#structfield.ecomind).
-    pub fn ecomind(mut self, ecomind: impl std::convert::Into<Ecomind>) -> Self {
-        self.ecomind = std::option::Option::Some(ecomind.into());
-        self
-    }
-
-    /// Sets [`first_name`](#structfield.first_name).
-    pub fn first_name(
-        mut self,
-        first_name: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.first_name = std::option::Option::Some(first_name.into());
-        self
-    }
-
-    /// Sets [`last_name`](#structfield.last_name).
-    pub fn last_name(
-        mut self,
-        last_name: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.last_name = std::option::Option::Some(last_name.into());
-        self
-    }
-
-    /// Sets [`name`](#structfield.name).
-    pub fn name(mut self, name: impl std::convert::Into<std::string::String>) -> Self {
-        self.name = std::option::Option::Some(name.into());
-        self
-    }
-
-    /// Sets [`phone`](#structfield.phone).
-    pub fn phone(mut self, phone: impl std::convert::Into<std::string::String>) -> Self {
-        self.phone = std::option::Option::Some(phone.into());
-        self
-    }
-
-    /// Sets [`shipping`](#structfield.shipping).
-    pub fn shipping(mut self, shipping: impl std::convert::Into<Shipping>) -> Self {
-        self.shipping = std::option::Option::Some(shipping.into());
-        self
-    }
+    runtime::setter!(ecomind: impl Into<Ecomind>);
+    runtime::setter!(first_name: impl Into<String>);
+    runtime::setter!(last_name: impl Into<String>);
+    runtime::setter!(name: impl Into<String>);
+    runtime::setter!(phone: impl Into<String>);
+    runtime::setter!(shipping: impl Into<Shipping>);
 }
 
-impl runtime::validate::Validate for CreateCustomerRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.email;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "email",
-        )?;
-        let value = &self.source;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "source",
-        )?;
-        if let std::option::Option::Some(value) = &self.shipping {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "shipping"),
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for CreateCustomerRequest {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("email", &self.email, 1..)?;
+        fields.length("source", &self.source, 1..)
     }
 }
 
 /// Body for changing a card-on-file customer; every field is optional and only the fields
 /// sent are changed. A new `source` attaches a new card (revoke the old one first).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct UpdateCustomerRequest {
     /// New email address.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub email: std::option::Option<std::string::String>,
-    /// Single-use token of the card or bank account to keep on file instead.
-    ///
-    /// Checked before sending: at least 1 character.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub source: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Single-use token of the card or bank account to keep on file instead. Checked before
+    /// sending: at least 1 character.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
     /// is left out) or the merchant (`moto`, mail or telephone order).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub ecomind: std::option::Option<Ecomind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ecomind: Option<Ecomind>,
     /// First name.
-    #[serde(
-        rename = "firstName",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub first_name: std::option::Option<std::string::String>,
+    #[serde(rename = "firstName", skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
     /// Last name.
-    #[serde(
-        rename = "lastName",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub last_name: std::option::Option<std::string::String>,
+    #[serde(rename = "lastName", skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
     /// Full name.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub name: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Phone number.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub phone: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
     /// Where goods are sent, and to whom.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub shipping: std::option::Option<Shipping>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<Shipping>,
 }
 
 impl UpdateCustomerRequest {
-    /// Sets [`email`](#structfield.email).
-    pub fn email(mut self, email: impl std::convert::Into<std::string::String>) -> Self {
-        self.email = std::option::Option::Some(email.into());
-        self
-    }
-
-    /// Sets [`source`](#structfield.source).
-    pub fn source(
-        mut self,
-        source: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.source = std::option::Option::Some(source.into());
-        self
-    }
-
-    /// Sets [`ecomind`](#structfield.ecomind).
-    pub fn ecomind(mut self, ecomind: impl std::convert::Into<Ecomind>) -> Self {
-        self.ecomind = std::option::Option::Some(ecomind.into());
-        self
-    }
-
-    /// Sets [`first_name`](#structfield.first_name).
-    pub fn first_name(
-        mut self,
-        first_name: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.first_name = std::option::Option::Some(first_name.into());
-        self
-    }
-
-    /// Sets [`last_name`](#structfield.last_name).
-    pub fn last_name(
-        mut self,
-        last_name: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.last_name = std::option::Option::Some(last_name.into());
-        self
-    }
-
-    /// Sets [`name`](#structfield.name).
-    pub fn name(mut self, name: impl std::convert::Into<std::string::String>) -> Self {
-        self.name = std::option::Option::Some(name.into());
-        self
-    }
-
-    /// Sets [`phone`](#structfield.phone).
-    pub fn phone(mut self, phone: impl std::convert::Into<std::string::String>) -> Self {
-        self.phone = std::option::Option::Some(phone.into());
-        self
-    }
-
-    /// Sets [`shipping`](#structfield.shipping).
-    pub fn shipping(mut self, shipping: impl std::convert::Into<Shipping>) -> Self {
-        self.shipping = std::option::Option::Some(shipping.into());
-        self
-    }
+    runtime::setter!(email: impl Into<String>);
+    runtime::setter!(source: impl Into<String>);
+    runtime::setter!(ecomind: impl Into<Ecomind>);
+    runtime::setter!(first_name: impl Into<String>);
+    runtime::setter!(last_name: impl Into<String>);
+    runtime::setter!(name: impl Into<String>);
+    runtime::setter!(phone: impl Into<String>);
+    runtime::setter!(shipping: impl Into<Shipping>);
 }
 
-impl runtime::validate::Validate for UpdateCustomerRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.source {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(1),
-                std::option::Option::None,
-                path,
-                "source",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.shipping {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "shipping"),
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for UpdateCustomerRequest {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("source", &self.source, 1..)
     }
 }
 
@@ -5537,513 +2819,253 @@ impl runtime::validate::Validate for UpdateCustomerRequest {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Shipping {
     /// Recipient's name.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub name: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Recipient's phone number.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub phone: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
     /// Postal address.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub address: std::option::Option<Address>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<Address>,
 }
 
 impl Shipping {
-    /// Sets [`name`](#structfield.name).
-    pub fn name(mut self, name: impl std::convert::Into<std::string::String>) -> Self {
-        self.name = std::option::Option::Some(name.into());
-        self
-    }
-
-    /// Sets [`phone`](#structfield.phone).
-    pub fn phone(mut self, phone: impl std::convert::Into<std::string::String>) -> Self {
-        self.phone = std::option::Option::Some(phone.into());
-        self
-    }
-
-    /// Sets [`address`](#structfield.address).
-    pub fn address(mut self, address: impl std::convert::Into<Address>) -> Self {
-        self.address = std::option::Option::Some(address.into());
-        self
-    }
-}
-
-impl runtime::validate::Validate for Shipping {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.address {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "address"),
-            )?;
-        }
-        std::result::Result::Ok(())
-    }
+    runtime::setter!(name: impl Into<String>);
+    runtime::setter!(phone: impl Into<String>);
+    runtime::setter!(address: impl Into<Address>);
 }
 
 /// Postal address.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Address {
     /// Street address.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub line1: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
     /// Apartment, suite or second address line.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub line2: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
     /// City.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub city: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
     /// State or province.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub state: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
     /// Postal or ZIP code.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub postal_code: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
     /// Country code, such as `US` or `CA`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub country: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
 }
 
 impl Address {
-    /// Sets [`line1`](#structfield.line1).
-    pub fn line1(mut self, line1: impl std::convert::Into<std::string::String>) -> Self {
-        self.line1 = std::option::Option::Some(line1.into());
-        self
-    }
-
-    /// Sets [`line2`](#structfield.line2).
-    pub fn line2(mut self, line2: impl std::convert::Into<std::string::String>) -> Self {
-        self.line2 = std::option::Option::Some(line2.into());
-        self
-    }
-
-    /// Sets [`city`](#structfield.city).
-    pub fn city(mut self, city: impl std::convert::Into<std::string::String>) -> Self {
-        self.city = std::option::Option::Some(city.into());
-        self
-    }
-
-    /// Sets [`state`](#structfield.state).
-    pub fn state(mut self, state: impl std::convert::Into<std::string::String>) -> Self {
-        self.state = std::option::Option::Some(state.into());
-        self
-    }
-
-    /// Sets [`postal_code`](#structfield.postal_code).
-    pub fn postal_code(
-        mut self,
-        postal_code: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.postal_code = std::option::Option::Some(postal_code.into());
-        self
-    }
-
-    /// Sets [`country`](#structfield.country).
-    pub fn country(
-        mut self,
-        country: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.country = std::option::Option::Some(country.into());
-        self
-    }
+    runtime::setter!(line1: impl Into<String>);
+    runtime::setter!(line2: impl Into<String>);
+    runtime::setter!(city: impl Into<String>);
+    runtime::setter!(state: impl Into<String>);
+    runtime::setter!(postal_code: impl Into<String>);
+    runtime::setter!(country: impl Into<String>);
 }
 
-impl runtime::validate::Validate for Address {}
-
 /// A card-on-file customer. Only `id` is guaranteed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Customer {
     /// Customer ID; it can be used as a charge `source`.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub id: std::string::String,
+    pub id: String,
     /// Object kind, `customer`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub object: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     /// Creation time in Unix epoch milliseconds.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub created: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<i64>,
     /// Currency code; compare case-insensitively.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub currency: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// Customer's email address.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub email: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// Customer's name.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub name: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Customer's phone number.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub phone: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
     /// The customer's saved sources, as a list envelope of multi-pay token IDs.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub sources: std::option::Option<CustomerSources>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sources: Option<CustomerSources>,
     /// Where goods are sent, and to whom.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub shipping: std::option::Option<Shipping>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<Shipping>,
 }
 
 /// The customer's saved sources, as a list envelope of multi-pay token IDs.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct CustomerSources {
     /// Object kind, `list`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub object: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     /// Whether more sources exist than are listed.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub has_more: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
     /// IDs of the saved sources.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub data: std::option::Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<String>>,
 }
 
 /// Confirmation that a saved source was removed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct DeletedSource {
     /// ID of the removed source.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub id: std::string::String,
+    pub id: String,
     /// Object kind, `deletedcard`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub object: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     /// True once the source is gone.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub deleted: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
 }
 
 /// Body for creating an ecommerce order.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CreateOrderRequest {
-    /// Lower-case ISO 4217 currency code of the order.
-    ///
-    /// Checked before sending: exactly 3 characters. Matches the pattern `^[a-z]{3}$`.
-    pub currency: std::string::String,
+    /// Lower-case ISO 4217 currency code of the order. Checked before sending: exactly 3
+    /// characters. Matches the pattern `^[a-z]{3}$`.
+    pub currency: String,
     /// Shopper's email address; needed here unless it is sent when the order is paid.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub email: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// ID of a card-on-file customer to attach to the order.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub customer: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
     /// Line items of the order; an unofficial summary caps them at 25.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub items: std::option::Option<std::vec::Vec<NewOrderItem>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<NewOrderItem>>,
     /// Where goods are sent, and to whom.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub shipping: std::option::Option<Shipping>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<Shipping>,
     /// Arbitrary key-value data stored with the object, at most 500 characters in total. Values
     /// are not restricted to strings (Clover's own example uses a boolean).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub metadata: std::option::Option<
-        std::collections::BTreeMap<std::string::String, serde_json::Value>,
-    >,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
 impl CreateOrderRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
-    pub fn new(currency: impl std::convert::Into<std::string::String>) -> Self {
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
+    pub fn new(currency: impl Into<String>) -> Self {
         Self {
             currency: currency.into(),
-            email: std::option::Option::None,
-            customer: std::option::Option::None,
-            items: std::option::Option::None,
-            shipping: std::option::Option::None,
-            metadata: std::option::Option::None,
+            email: None,
+            customer: None,
+            items: None,
+            shipping: None,
+            metadata: None,
         }
     }
 
-    /// Sets [`email`](#structfield.email).
-    pub fn email(mut self, email: impl std::convert::Into<std::string::String>) -> Self {
-        self.email = std::option::Option::Some(email.into());
-        self
-    }
-
-    /// Sets [`customer`](#structfield.customer).
-    pub fn customer(
-        mut self,
-        customer: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.customer = std::option::Option::Some(customer.into());
-        self
-    }
-
-    /// Sets [`items`](#structfield.items).
-    pub fn items(mut self, items: std::vec::Vec<NewOrderItem>) -> Self {
-        self.items = std::option::Option::Some(items);
-        self
-    }
-
-    /// Sets [`shipping`](#structfield.shipping).
-    pub fn shipping(mut self, shipping: impl std::convert::Into<Shipping>) -> Self {
-        self.shipping = std::option::Option::Some(shipping.into());
-        self
-    }
-
-    /// Sets [`metadata`](#structfield.metadata).
-    pub fn metadata(
-        mut self,
-        metadata: std::collections::BTreeMap<std::string::String, serde_json::Value>,
-    ) -> Self {
-        self.metadata = std::option::Option::Some(metadata);
-        self
-    }
+    runtime::setter!(email: impl Into<String>);
+    runtime::setter!(customer: impl Into<String>);
+    runtime::setter!(items: Vec<NewOrderItem>);
+    runtime::setter!(shipping: impl Into<Shipping>);
+    runtime::setter!(metadata: std::collections::BTreeMap<String, serde_json::Value>);
 }
 
-impl runtime::validate::Validate for CreateOrderRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.currency;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(3),
-            std::option::Option::Some(3),
-            path,
-            "currency",
-        )?;
-        {
-            static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                "^[a-z]{3}$",
-            );
-            PATTERN.check(value, path, "currency")
-        }?;
-        if let std::option::Option::Some(value) = &self.items {
-            for (index, item) in value.iter().enumerate() {
-                runtime::validate::Validate::validate(
-                    item,
-                    &runtime::validate::join_index(path, "items", index),
-                )?;
-            }
-        }
-        if let std::option::Option::Some(value) = &self.shipping {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "shipping"),
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for CreateOrderRequest {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("currency", &self.currency, 3..=3)?;
+        fields.pattern("currency", &self.currency, "^[a-z]{3}$")?;
+        fields.nested("items", &self.items)
     }
 }
 
 /// One line of a new order.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct NewOrderItem {
     /// Kind of order line. Clover adds `tax` lines itself. Open set.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub r#type: std::option::Option<OrderItemType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<OrderItemType>,
     /// ID of the inventory item (or SKU) the line refers to.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub parent: std::option::Option<std::string::String>,
-    /// Unit price in cents.
-    ///
-    /// Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub amount: std::option::Option<i64>,
-    /// Lower-case ISO 4217 currency code of the line.
-    ///
-    /// Checked before sending: exactly 3 characters. Matches the pattern `^[a-z]{3}$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub currency: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// Unit price in cents. Checked before sending: at least 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// Lower-case ISO 4217 currency code of the line. Checked before sending: exactly 3
+    /// characters. Matches the pattern `^[a-z]{3}$`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// Text shown for the line.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub description: std::option::Option<std::string::String>,
-    /// Number of units.
-    ///
-    /// Checked before sending: at least 1.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub quantity: std::option::Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Number of units. Checked before sending: at least 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i32>,
     /// Taxes that apply to the line.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub tax_rates: std::option::Option<std::vec::Vec<OrderTaxRate>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_rates: Option<Vec<OrderTaxRate>>,
 }
 
 impl NewOrderItem {
-    /// Sets [`type`](#structfield.type).
-    pub fn r#type(mut self, r#type: impl std::convert::Into<OrderItemType>) -> Self {
-        self.r#type = std::option::Option::Some(r#type.into());
-        self
-    }
-
-    /// Sets [`parent`](#structfield.parent).
-    pub fn parent(
-        mut self,
-        parent: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.parent = std::option::Option::Some(parent.into());
-        self
-    }
-
-    /// Sets [`amount`](#structfield.amount).
-    pub fn amount(mut self, amount: i64) -> Self {
-        self.amount = std::option::Option::Some(amount);
-        self
-    }
-
-    /// Sets [`currency`](#structfield.currency).
-    pub fn currency(
-        mut self,
-        currency: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.currency = std::option::Option::Some(currency.into());
-        self
-    }
-
-    /// Sets [`description`](#structfield.description).
-    pub fn description(
-        mut self,
-        description: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.description = std::option::Option::Some(description.into());
-        self
-    }
-
-    /// Sets [`quantity`](#structfield.quantity).
-    pub fn quantity(mut self, quantity: i32) -> Self {
-        self.quantity = std::option::Option::Some(quantity);
-        self
-    }
-
-    /// Sets [`tax_rates`](#structfield.tax_rates).
-    pub fn tax_rates(mut self, tax_rates: std::vec::Vec<OrderTaxRate>) -> Self {
-        self.tax_rates = std::option::Option::Some(tax_rates);
-        self
-    }
+    runtime::setter!(r#type as "type": impl Into<OrderItemType>);
+    runtime::setter!(parent: impl Into<String>);
+    runtime::setter!(amount: i64);
+    runtime::setter!(currency: impl Into<String>);
+    runtime::setter!(description: impl Into<String>);
+    runtime::setter!(quantity: i32);
+    runtime::setter!(tax_rates: Vec<OrderTaxRate>);
 }
 
-impl runtime::validate::Validate for NewOrderItem {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "amount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.currency {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(3),
-                std::option::Option::Some(3),
-                path,
-                "currency",
-            )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^[a-z]{3}$",
-                );
-                PATTERN.check(value, path, "currency")
-            }?;
-        }
-        if let std::option::Option::Some(value) = &self.quantity {
-            runtime::validate::range(
-                i64::from(*value),
-                std::option::Option::Some(1),
-                std::option::Option::None,
-                path,
-                "quantity",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.tax_rates {
-            for (index, item) in value.iter().enumerate() {
-                runtime::validate::Validate::validate(
-                    item,
-                    &runtime::validate::join_index(path, "tax_rates", index),
-                )?;
-            }
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for NewOrderItem {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.range("amount", &self.amount, 0..)?;
+        fields.length("currency", &self.currency, 3..=3)?;
+        fields.pattern("currency", &self.currency, "^[a-z]{3}$")?;
+        fields.range("quantity", &self.quantity, 1..)?;
+        fields.nested("tax_rates", &self.tax_rates)
     }
 }
 
 /// A tax applied to a line: a merchant tax rate by ID, an ad-hoc rate, or a flat tax amount.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct OrderTaxRate {
     /// Name of the tax.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub name: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// ID of one of the merchant's tax rates.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub tax_rate_uuid: std::option::Option<std::string::String>,
-    /// Ad-hoc rate in units of 1/100,000 of a percent (1000000 is 10%).
-    ///
-    /// Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub rate: std::option::Option<i64>,
-    /// Flat tax in cents.
-    ///
-    /// Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub tax_amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_rate_uuid: Option<String>,
+    /// Ad-hoc rate in units of 1/100,000 of a percent (1000000 is 10%). Checked before sending:
+    /// at least 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate: Option<i64>,
+    /// Flat tax in cents. Checked before sending: at least 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_amount: Option<i64>,
 }
 
 impl OrderTaxRate {
-    /// Sets [`name`](#structfield.name).
-    pub fn name(mut self, name: impl std::convert::Into<std::string::String>) -> Self {
-        self.name = std::option::Option::Some(name.into());
-        self
-    }
-
-    /// Sets [`tax_rate_uuid`](#structfield.tax_rate_uuid).
-    pub fn tax_rate_uuid(
-        mut self,
-        tax_rate_uuid: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.tax_rate_uuid = std::option::Option::Some(tax_rate_uuid.into());
-        self
-    }
-
-    /// Sets [`rate`](#structfield.rate).
-    pub fn rate(mut self, rate: i64) -> Self {
-        self.rate = std::option::Option::Some(rate);
-        self
-    }
-
-    /// Sets [`tax_amount`](#structfield.tax_amount).
-    pub fn tax_amount(mut self, tax_amount: i64) -> Self {
-        self.tax_amount = std::option::Option::Some(tax_amount);
-        self
-    }
+    runtime::setter!(name: impl Into<String>);
+    runtime::setter!(tax_rate_uuid: impl Into<String>);
+    runtime::setter!(rate: i64);
+    runtime::setter!(tax_amount: i64);
 }
 
-impl runtime::validate::Validate for OrderTaxRate {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.rate {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "rate",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.tax_amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "tax_amount",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for OrderTaxRate {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.range("rate", &self.rate, 0..)?;
+        fields.range("tax_amount", &self.tax_amount, 0..)
     }
 }
 
 /// Kind of order line. Clover adds `tax` lines itself. Open set.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrderItemType {
@@ -6055,88 +3077,46 @@ pub enum OrderItemType {
     Shipping,
     /// `discount`
     Discount,
-    /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+    Other(String),
 }
 
-impl OrderItemType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sku => "sku",
-            Self::Tax => "tax",
-            Self::Shipping => "shipping",
-            Self::Discount => "discount",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for OrderItemType {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Sku, "sku"),
+        (Self::Tax, "tax"),
+        (Self::Shipping, "shipping"),
+        (Self::Discount, "discount"),
+    ];
 }
 
-impl std::convert::From<&str> for OrderItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "sku" => Self::Sku,
-            "tax" => Self::Tax,
-            "shipping" => Self::Shipping,
-            "discount" => Self::Discount,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for OrderItemType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for OrderItemType {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OrderItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(OrderItemType);
 
 /// One line of an order as Clover returns it.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct OrderItem {
     /// Kind of order line. Clover adds `tax` lines itself. Open set.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub r#type: std::option::Option<OrderItemType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<OrderItemType>,
     /// ID of the inventory item the line refers to.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub parent: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
     /// Amount of the line in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// Currency code; compare case-insensitively.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub currency: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// Text shown for the line.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub description: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Number of units.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub quantity: std::option::Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i32>,
 }
 
 /// Where an order stands. Open set.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrderStatus {
@@ -6150,772 +3130,387 @@ pub enum OrderStatus {
     Returned,
     /// `refunded`
     Refunded,
-    /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+    Other(String),
 }
 
-impl OrderStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "created",
-            Self::Paid => "paid",
-            Self::Fulfilled => "fulfilled",
-            Self::Returned => "returned",
-            Self::Refunded => "refunded",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for OrderStatus {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Created, "created"),
+        (Self::Paid, "paid"),
+        (Self::Fulfilled, "fulfilled"),
+        (Self::Returned, "returned"),
+        (Self::Refunded, "refunded"),
+    ];
 }
 
-impl std::convert::From<&str> for OrderStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "created" => Self::Created,
-            "paid" => Self::Paid,
-            "fulfilled" => Self::Fulfilled,
-            "returned" => Self::Returned,
-            "refunded" => Self::Refunded,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for OrderStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for OrderStatus {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OrderStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(OrderStatus);
 
 impl runtime::ParamValue for OrderStatus {
-    fn append_to(
-        &self,
-        name: &'static str,
-        out: &mut std::vec::Vec<(&'static str, std::string::String)>,
-    ) {
+    fn append_to(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }
 
 /// An ecommerce order, with payment fields once it has been paid. Only `id` is guaranteed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Order {
     /// Order ID.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub id: std::string::String,
+    pub id: String,
     /// Object kind, `order`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub object: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     /// Order total in cents, tax included.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// Tax in the total, in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub tax_amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_amount: Option<i64>,
     /// Amount paid so far, in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub amount_paid: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_paid: Option<i64>,
     /// Tax paid so far, in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub tax_amount_paid: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_amount_paid: Option<i64>,
     /// Amount refunded through returns, in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub amount_returned: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_returned: Option<i64>,
     /// Currency code; compare case-insensitively.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub currency: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// Creation time in Unix epoch milliseconds.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub created: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<i64>,
     /// ID of the attached customer.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub customer: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
     /// Shopper's email address.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub email: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// Where an order stands. Open set.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub status: std::option::Option<OrderStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<OrderStatus>,
     /// When the order changed state.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub status_transitions: std::option::Option<OrderStatusTransitions>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_transitions: Option<OrderStatusTransitions>,
     /// Lines of the order, including the tax lines Clover adds.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub items: std::option::Option<std::vec::Vec<OrderItem>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<OrderItem>>,
     /// Where goods are sent, and to whom.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub shipping: std::option::Option<Shipping>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<Shipping>,
     /// ID of the charge that paid the order.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub charge: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charge: Option<String>,
     /// Gateway reference number of the payment, digits.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<1>::optional"
+        deserialize_with = "runtime::lenient::Digits::<1>::optional",
+        skip_serializing_if = "Option::is_none"
     )]
-    pub ref_num: std::option::Option<std::string::String>,
+    pub ref_num: Option<String>,
     /// Issuer authorization code of the payment.
     #[serde(
         default,
-        skip_serializing_if = "std::option::Option::is_none",
-        deserialize_with = "runtime::lenient::Digits::<1>::optional"
+        deserialize_with = "runtime::lenient::Digits::<1>::optional",
+        skip_serializing_if = "Option::is_none"
     )]
-    pub auth_code: std::option::Option<std::string::String>,
+    pub auth_code: Option<String>,
     /// Summary of the card or token that was charged.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub source: std::option::Option<ChargeSource>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<ChargeSource>,
     /// Earlier charges of an order paid in several parts.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub past_charges: std::option::Option<std::vec::Vec<Charge>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub past_charges: Option<Vec<Charge>>,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
     /// is left out) or the merchant (`moto`, mail or telephone order).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub ecomind: std::option::Option<Ecomind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ecomind: Option<Ecomind>,
     /// Non-fatal notice about the payment.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub warning_message: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning_message: Option<String>,
     /// Reference to the card stored for future card-on-file payments.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub saved_credentials_on_file: std::option::Option<SavedCredentialsOnFile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saved_credentials_on_file: Option<SavedCredentialsOnFile>,
     /// Key-value data attached to the order; values may be any JSON type.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub metadata: std::option::Option<
-        std::collections::BTreeMap<std::string::String, serde_json::Value>,
-    >,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
 /// When the order changed state.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct OrderStatusTransitions {
     /// When the order was paid, in Unix epoch milliseconds.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub paid: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paid: Option<i64>,
 }
 
 /// One page of orders. Iterate while `has_more` is true.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct OrderList {
     /// Object kind, `list`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub object: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     /// Path that produced the list.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub url: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     /// Whether more orders exist beyond this page.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub has_more: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
     /// The orders on this page, newest first.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub data: std::option::Option<std::vec::Vec<Order>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Order>>,
 }
 
 /// Body for paying an order. Give `source` or `customer` (or both, to charge a source on
 /// behalf of a customer); `amount` pays part of the order.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct PayOrderRequest {
     /// What to charge: a single-use token, a card-on-file customer ID, a multi-pay token (with
-    /// `stored_credentials`) or `alternate_tender` (with `tender`).
-    ///
-    /// Checked before sending: at least 1 character.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub source: std::option::Option<std::string::String>,
-    /// ID of the customer to charge instead of the order's customer.
-    ///
-    /// Checked before sending: from 1 to 5000 characters.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub customer: std::option::Option<std::string::String>,
+    /// `stored_credentials`) or `alternate_tender` (with `tender`). Checked before sending: at
+    /// least 1 character.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// ID of the customer to charge instead of the order's customer. Checked before sending: from
+    /// 1 to 5000 characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
     /// Shopper's email address, if the order has none.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub email: std::option::Option<std::string::String>,
-    /// Part of the order total to pay now, in cents (split payments).
-    ///
-    /// Checked before sending: from 0 to 99999999.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub amount: std::option::Option<i64>,
-    /// Lower-case ISO 4217 currency code.
-    ///
-    /// Checked before sending: exactly 3 characters. Matches the pattern `^[a-z]{3}$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub currency: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Part of the order total to pay now, in cents (split payments). Checked before sending:
+    /// from 0 to 99999999.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// Lower-case ISO 4217 currency code. Checked before sending: exactly 3 characters. Matches
+    /// the pattern `^[a-z]{3}$`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
     /// is left out) or the merchant (`moto`, mail or telephone order).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub ecomind: std::option::Option<Ecomind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ecomind: Option<Ecomind>,
     /// Allow a gift card to pay less than requested.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub partial_redemption: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partial_redemption: Option<bool>,
     /// Names of related objects to include in full in the response.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub expand: std::option::Option<std::vec::Vec<std::string::String>>,
-    /// Tip in cents, added on top of the payment.
-    ///
-    /// Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub tip_amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expand: Option<Vec<String>>,
+    /// Tip in cents, added on top of the payment. Checked before sending: at least 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tip_amount: Option<i64>,
     /// Merchant reference such as an invoice or purchase-order number, forwarded to the gateway
     /// and shown in settlement data: up to 12 letters and digits, with single or repeated spaces
-    /// allowed between them but not at either end.
-    ///
-    /// Checked before sending: from 1 to 12 characters. Matches the pattern `^[A-Za-z0-9]+(
-    /// +[A-Za-z0-9]+)*$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub external_reference_id: std::option::Option<std::string::String>,
+    /// allowed between them but not at either end. Checked before sending: from 1 to 12
+    /// characters. Matches the pattern `^[A-Za-z0-9]+( +[A-Za-z0-9]+)*$`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_reference_id: Option<String>,
     /// Customer number from the merchant's own order system.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub external_customer_reference: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_customer_reference: Option<String>,
     /// Arbitrary key-value data stored with the object, at most 500 characters in total. Values
     /// are not restricted to strings (Clover's own example uses a boolean).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub metadata: std::option::Option<
-        std::collections::BTreeMap<std::string::String, serde_json::Value>,
-    >,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Purpose flag for the charge; `save_credential_on_file` keeps the card for future
     /// card-on-file payments. The set is open.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub intent: std::option::Option<ChargeIntent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intent: Option<ChargeIntent>,
     /// Card-on-file indicators. Required when `source` is a multi-pay token; the charge response
     /// echoes them.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub stored_credentials: std::option::Option<StoredCredentials>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stored_credentials: Option<StoredCredentials>,
     /// Level 2 purchase-card data (US only, Visa and Mastercard). Merchants without purchase-card
     /// support have it ignored with a warning.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub level2: std::option::Option<Level2>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level2: Option<Level2>,
     /// Level 3 purchase-card data (US only, Visa and Mastercard), sent in addition to Level 2.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub level3: std::option::Option<Level3>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level3: Option<Level3>,
     /// 3-D Secure data for the charge. With `source: NON_CLOVER` the merchant ran its own 3DS
     /// server and passes the result in `authentication_result`; with `source: CLOVER`, Clover
     /// runs 3DS and needs `browser_info` (its absence is a 400 `invalid_request`).
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub threeds: std::option::Option<ThreeDsRequest>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threeds: Option<ThreeDsRequest>,
     /// Non-card tender used with `source: alternate_tender`. Identify it with a standard
     /// `label_key`, a custom tender `label`, or a tender `id`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub tender: std::option::Option<Tender>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tender: Option<Tender>,
 }
 
 impl PayOrderRequest {
-    /// Sets [`source`](#structfield.source).
-    pub fn source(
-        mut self,
-        source: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.source = std::option::Option::Some(source.into());
-        self
-    }
-
-    /// Sets [`customer`](#structfield.customer).
-    pub fn customer(
-        mut self,
-        customer: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.customer = std::option::Option::Some(customer.into());
-        self
-    }
-
-    /// Sets [`email`](#structfield.email).
-    pub fn email(mut self, email: impl std::convert::Into<std::string::String>) -> Self {
-        self.email = std::option::Option::Some(email.into());
-        self
-    }
-
-    /// Sets [`amount`](#structfield.amount).
-    pub fn amount(mut self, amount: i64) -> Self {
-        self.amount = std::option::Option::Some(amount);
-        self
-    }
-
-    /// Sets [`currency`](#structfield.currency).
-    pub fn currency(
-        mut self,
-        currency: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.currency = std::option::Option::Some(currency.into());
-        self
-    }
-
-    /// Sets [`ecomind`](#structfield.ecomind).
-    pub fn ecomind(mut self, ecomind: impl std::convert::Into<Ecomind>) -> Self {
-        self.ecomind = std::option::Option::Some(ecomind.into());
-        self
-    }
-
-    /// Sets [`partial_redemption`](#structfield.partial_redemption).
-    pub fn partial_redemption(mut self, partial_redemption: bool) -> Self {
-        self.partial_redemption = std::option::Option::Some(partial_redemption);
-        self
-    }
-
-    /// Sets [`expand`](#structfield.expand).
-    pub fn expand(mut self, expand: std::vec::Vec<std::string::String>) -> Self {
-        self.expand = std::option::Option::Some(expand);
-        self
-    }
-
-    /// Sets [`tip_amount`](#structfield.tip_amount).
-    pub fn tip_amount(mut self, tip_amount: i64) -> Self {
-        self.tip_amount = std::option::Option::Some(tip_amount);
-        self
-    }
-
-    /// Sets [`external_reference_id`](#structfield.external_reference_id).
-    pub fn external_reference_id(
-        mut self,
-        external_reference_id: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.external_reference_id = std::option::Option::Some(
-            external_reference_id.into(),
-        );
-        self
-    }
-
-    /// Sets [`external_customer_reference`](#structfield.external_customer_reference).
-    pub fn external_customer_reference(
-        mut self,
-        external_customer_reference: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.external_customer_reference = std::option::Option::Some(
-            external_customer_reference.into(),
-        );
-        self
-    }
-
-    /// Sets [`metadata`](#structfield.metadata).
-    pub fn metadata(
-        mut self,
-        metadata: std::collections::BTreeMap<std::string::String, serde_json::Value>,
-    ) -> Self {
-        self.metadata = std::option::Option::Some(metadata);
-        self
-    }
-
-    /// Sets [`intent`](#structfield.intent).
-    pub fn intent(mut self, intent: impl std::convert::Into<ChargeIntent>) -> Self {
-        self.intent = std::option::Option::Some(intent.into());
-        self
-    }
-
-    /// Sets [`stored_credentials`](#structfield.stored_credentials).
-    pub fn stored_credentials(
-        mut self,
-        stored_credentials: impl std::convert::Into<StoredCredentials>,
-    ) -> Self {
-        self.stored_credentials = std::option::Option::Some(stored_credentials.into());
-        self
-    }
-
-    /// Sets [`level2`](#structfield.level2).
-    pub fn level2(mut self, level2: impl std::convert::Into<Level2>) -> Self {
-        self.level2 = std::option::Option::Some(level2.into());
-        self
-    }
-
-    /// Sets [`level3`](#structfield.level3).
-    pub fn level3(mut self, level3: impl std::convert::Into<Level3>) -> Self {
-        self.level3 = std::option::Option::Some(level3.into());
-        self
-    }
-
-    /// Sets [`threeds`](#structfield.threeds).
-    pub fn threeds(mut self, threeds: impl std::convert::Into<ThreeDsRequest>) -> Self {
-        self.threeds = std::option::Option::Some(threeds.into());
-        self
-    }
-
-    /// Sets [`tender`](#structfield.tender).
-    pub fn tender(mut self, tender: impl std::convert::Into<Tender>) -> Self {
-        self.tender = std::option::Option::Some(tender.into());
-        self
-    }
+    runtime::setter!(source: impl Into<String>);
+    runtime::setter!(customer: impl Into<String>);
+    runtime::setter!(email: impl Into<String>);
+    runtime::setter!(amount: i64);
+    runtime::setter!(currency: impl Into<String>);
+    runtime::setter!(ecomind: impl Into<Ecomind>);
+    runtime::setter!(partial_redemption: bool);
+    runtime::setter!(expand: Vec<String>);
+    runtime::setter!(tip_amount: i64);
+    runtime::setter!(external_reference_id: impl Into<String>);
+    runtime::setter!(external_customer_reference: impl Into<String>);
+    runtime::setter!(metadata: std::collections::BTreeMap<String, serde_json::Value>);
+    runtime::setter!(intent: impl Into<ChargeIntent>);
+    runtime::setter!(stored_credentials: impl Into<StoredCredentials>);
+    runtime::setter!(level2: impl Into<Level2>);
+    runtime::setter!(level3: impl Into<Level3>);
+    runtime::setter!(threeds: impl Into<ThreeDsRequest>);
+    runtime::setter!(tender: impl Into<Tender>);
 }
 
-impl runtime::validate::Validate for PayOrderRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.source {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(1),
-                std::option::Option::None,
-                path,
-                "source",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.customer {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(1),
-                std::option::Option::Some(5000),
-                path,
-                "customer",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::Some(99999999),
-                path,
-                "amount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.currency {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(3),
-                std::option::Option::Some(3),
-                path,
-                "currency",
-            )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^[a-z]{3}$",
-                );
-                PATTERN.check(value, path, "currency")
-            }?;
-        }
-        if let std::option::Option::Some(value) = &self.tip_amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "tip_amount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.external_reference_id {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(1),
-                std::option::Option::Some(12),
-                path,
+impl runtime::Validate for PayOrderRequest {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("source", &self.source, 1..)?;
+        fields.length("customer", &self.customer, 1..=5000)?;
+        fields.range("amount", &self.amount, 0..=99999999)?;
+        fields.length("currency", &self.currency, 3..=3)?;
+        fields.pattern("currency", &self.currency, "^[a-z]{3}$")?;
+        fields.range("tip_amount", &self.tip_amount, 0..)?;
+        fields.length("external_reference_id", &self.external_reference_id, 1..=12)?;
+        fields
+            .pattern(
                 "external_reference_id",
+                &self.external_reference_id,
+                "^[A-Za-z0-9]+( +[A-Za-z0-9]+)*$",
             )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^[A-Za-z0-9]+( +[A-Za-z0-9]+)*$",
-                );
-                PATTERN.check(value, path, "external_reference_id")
-            }?;
-        }
-        if let std::option::Option::Some(value) = &self.stored_credentials {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "stored_credentials"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.level2 {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "level2"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.level3 {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "level3"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.threeds {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "threeds"),
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.tender {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "tender"),
-            )?;
-        }
-        std::result::Result::Ok(())
+        fields.nested("level2", &self.level2)?;
+        fields.nested("level3", &self.level3)
     }
 }
 
 /// Lines to return; send no body to return the whole order.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ReturnOrderRequest {
     /// The lines being returned.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub items: std::option::Option<std::vec::Vec<ReturnItem>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<ReturnItem>>,
 }
 
 impl ReturnOrderRequest {
-    /// Sets [`items`](#structfield.items).
-    pub fn items(mut self, items: std::vec::Vec<ReturnItem>) -> Self {
-        self.items = std::option::Option::Some(items);
-        self
-    }
+    runtime::setter!(items: Vec<ReturnItem>);
 }
 
-impl runtime::validate::Validate for ReturnOrderRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.items {
-            for (index, item) in value.iter().enumerate() {
-                runtime::validate::Validate::validate(
-                    item,
-                    &runtime::validate::join_index(path, "items", index),
-                )?;
-            }
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for ReturnOrderRequest {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.nested("items", &self.items)
     }
 }
 
 /// One returned line.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ReturnItem {
-    /// ID of the inventory item (or line) being returned.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub parent: std::string::String,
-    /// Amount to refund for the line, in cents.
-    ///
-    /// Checked before sending: at least 0.
+    /// ID of the inventory item (or line) being returned. Checked before sending: at least 1
+    /// character.
+    pub parent: String,
+    /// Amount to refund for the line, in cents. Checked before sending: at least 0.
     pub amount: i64,
     /// Kind of order line. Clover adds `tax` lines itself. Open set.
     pub r#type: OrderItemType,
     /// Text for the returned line.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub description: std::option::Option<std::string::String>,
-    /// Number of units returned.
-    ///
-    /// Checked before sending: at least 1.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub quantity: std::option::Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Number of units returned. Checked before sending: at least 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i32>,
 }
 
 impl ReturnItem {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
-        parent: impl std::convert::Into<std::string::String>,
+        parent: impl Into<String>,
         amount: i64,
-        r#type: impl std::convert::Into<OrderItemType>,
+        r#type: impl Into<OrderItemType>,
     ) -> Self {
         Self {
             parent: parent.into(),
             amount,
             r#type: r#type.into(),
-            description: std::option::Option::None,
-            quantity: std::option::Option::None,
+            description: None,
+            quantity: None,
         }
     }
 
-    /// Sets [`description`](#structfield.description).
-    pub fn description(
-        mut self,
-        description: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.description = std::option::Option::Some(description.into());
-        self
-    }
-
-    /// Sets [`quantity`](#structfield.quantity).
-    pub fn quantity(mut self, quantity: i32) -> Self {
-        self.quantity = std::option::Option::Some(quantity);
-        self
-    }
+    runtime::setter!(description: impl Into<String>);
+    runtime::setter!(quantity: i32);
 }
 
-impl runtime::validate::Validate for ReturnItem {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.parent;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "parent",
-        )?;
-        let value = &self.amount;
-        runtime::validate::range(
-            *value,
-            std::option::Option::Some(0),
-            std::option::Option::None,
-            path,
-            "amount",
-        )?;
-        if let std::option::Option::Some(value) = &self.quantity {
-            runtime::validate::range(
-                i64::from(*value),
-                std::option::Option::Some(1),
-                std::option::Option::None,
-                path,
-                "quantity",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for ReturnItem {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("parent", &self.parent, 1..)?;
+        fields.range("amount", &self.amount, 0..)?;
+        fields.range("quantity", &self.quantity, 1..)
     }
 }
 
 /// Body for activating a gift card: `source` for a physical card, or `promotion_code` for a
 /// new virtual card; `amount` and `currency` for a card without a fixed value.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ActivateGiftCardRequest {
-    /// Gift-card token of a physical card.
-    ///
-    /// Checked before sending: at least 1 character.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub source: std::option::Option<std::string::String>,
-    /// Code of the virtual-card promotion to issue a card from.
-    ///
-    /// Checked before sending: at least 1 character.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub promotion_code: std::option::Option<std::string::String>,
-    /// Value to load, in cents; must match the card's value when it has a fixed one.
-    ///
-    /// Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub amount: std::option::Option<i64>,
-    /// Lower-case ISO 4217 currency code; sent with `amount`.
-    ///
-    /// Checked before sending: exactly 3 characters. Matches the pattern `^[a-z]{3}$`.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub currency: std::option::Option<std::string::String>,
+    /// Gift-card token of a physical card. Checked before sending: at least 1 character.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Code of the virtual-card promotion to issue a card from. Checked before sending: at least
+    /// 1 character.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub promotion_code: Option<String>,
+    /// Value to load, in cents; must match the card's value when it has a fixed one. Checked
+    /// before sending: at least 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// Lower-case ISO 4217 currency code; sent with `amount`. Checked before sending: exactly 3
+    /// characters. Matches the pattern `^[a-z]{3}$`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
 }
 
 impl ActivateGiftCardRequest {
-    /// Sets [`source`](#structfield.source).
-    pub fn source(
-        mut self,
-        source: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.source = std::option::Option::Some(source.into());
-        self
-    }
-
-    /// Sets [`promotion_code`](#structfield.promotion_code).
-    pub fn promotion_code(
-        mut self,
-        promotion_code: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.promotion_code = std::option::Option::Some(promotion_code.into());
-        self
-    }
-
-    /// Sets [`amount`](#structfield.amount).
-    pub fn amount(mut self, amount: i64) -> Self {
-        self.amount = std::option::Option::Some(amount);
-        self
-    }
-
-    /// Sets [`currency`](#structfield.currency).
-    pub fn currency(
-        mut self,
-        currency: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.currency = std::option::Option::Some(currency.into());
-        self
-    }
+    runtime::setter!(source: impl Into<String>);
+    runtime::setter!(promotion_code: impl Into<String>);
+    runtime::setter!(amount: i64);
+    runtime::setter!(currency: impl Into<String>);
 }
 
-impl runtime::validate::Validate for ActivateGiftCardRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.source {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(1),
-                std::option::Option::None,
-                path,
-                "source",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.promotion_code {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(1),
-                std::option::Option::None,
-                path,
-                "promotion_code",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "amount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.currency {
-            runtime::validate::length(
-                value,
-                std::option::Option::Some(3),
-                std::option::Option::Some(3),
-                path,
-                "currency",
-            )?;
-            {
-                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                    "^[a-z]{3}$",
-                );
-                PATTERN.check(value, path, "currency")
-            }?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for ActivateGiftCardRequest {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("source", &self.source, 1..)?;
+        fields.length("promotion_code", &self.promotion_code, 1..)?;
+        fields.range("amount", &self.amount, 0..)?;
+        fields.length("currency", &self.currency, 3..=3)?;
+        fields.pattern("currency", &self.currency, "^[a-z]{3}$")
     }
 }
 
 /// Body for adding value to a gift card.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ReloadGiftCardRequest {
-    /// Gift-card token of the card to reload.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub source: std::string::String,
-    /// Value to add, in cents.
-    ///
-    /// Checked before sending: at least 1.
+    /// Gift-card token of the card to reload. Checked before sending: at least 1 character.
+    pub source: String,
+    /// Value to add, in cents. Checked before sending: at least 1.
     pub amount: i64,
-    /// Lower-case ISO 4217 currency code.
-    ///
-    /// Checked before sending: exactly 3 characters. Matches the pattern `^[a-z]{3}$`.
-    pub currency: std::string::String,
+    /// Lower-case ISO 4217 currency code. Checked before sending: exactly 3 characters. Matches
+    /// the pattern `^[a-z]{3}$`.
+    pub currency: String,
 }
 
 impl ReloadGiftCardRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
-        source: impl std::convert::Into<std::string::String>,
+        source: impl Into<String>,
         amount: i64,
-        currency: impl std::convert::Into<std::string::String>,
+        currency: impl Into<String>,
     ) -> Self {
         Self {
             source: source.into(),
@@ -6925,92 +3520,53 @@ impl ReloadGiftCardRequest {
     }
 }
 
-impl runtime::validate::Validate for ReloadGiftCardRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.source;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "source",
-        )?;
-        let value = &self.amount;
-        runtime::validate::range(
-            *value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "amount",
-        )?;
-        let value = &self.currency;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(3),
-            std::option::Option::Some(3),
-            path,
-            "currency",
-        )?;
-        {
-            static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
-                "^[a-z]{3}$",
-            );
-            PATTERN.check(value, path, "currency")
-        }?;
-        std::result::Result::Ok(())
+impl runtime::Validate for ReloadGiftCardRequest {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("source", &self.source, 1..)?;
+        fields.range("amount", &self.amount, 1..)?;
+        fields.length("currency", &self.currency, 3..=3)?;
+        fields.pattern("currency", &self.currency, "^[a-z]{3}$")
     }
 }
 
 /// Body naming the gift card to act on.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct GiftCardSourceRequest {
-    /// Gift-card token of the card.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub source: std::string::String,
+    /// Gift-card token of the card. Checked before sending: at least 1 character.
+    pub source: String,
 }
 
 impl GiftCardSourceRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
-    pub fn new(source: impl std::convert::Into<std::string::String>) -> Self {
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
+    pub fn new(source: impl Into<String>) -> Self {
         Self { source: source.into() }
     }
 }
 
-impl runtime::validate::Validate for GiftCardSourceRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.source;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "source",
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for GiftCardSourceRequest {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("source", &self.source, 1..)
     }
 }
 
 /// Result of a balance inquiry; `new_balance` is the current balance.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct GiftCardBalanceResult {
     /// Processing status of a charge. Open set.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub status: std::option::Option<ChargeStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<ChargeStatus>,
     /// Gift-card balance details returned with gift-card charges and refunds.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub gift_card: std::option::Option<GiftCardBalance>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gift_card: Option<GiftCardBalance>,
 }
 
 /// Body for starting a hosted checkout session.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CreateCheckoutRequest {
     /// Shopper details used to prefill the checkout page; may be empty. The email address
     /// receives the receipt.
@@ -7021,11 +3577,10 @@ pub struct CreateCheckoutRequest {
 }
 
 impl CreateCheckoutRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
-        customer: impl std::convert::Into<CheckoutCustomer>,
-        shopping_cart: impl std::convert::Into<ShoppingCart>,
+        customer: impl Into<CheckoutCustomer>,
+        shopping_cart: impl Into<ShoppingCart>,
     ) -> Self {
         Self {
             customer: customer.into(),
@@ -7034,355 +3589,184 @@ impl CreateCheckoutRequest {
     }
 }
 
-impl runtime::validate::Validate for CreateCheckoutRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.customer;
-        runtime::validate::Validate::validate(
-            value,
-            &runtime::validate::join(path, "customer"),
-        )?;
-        let value = &self.shopping_cart;
-        runtime::validate::Validate::validate(
-            value,
-            &runtime::validate::join(path, "shoppingCart"),
-        )?;
-        std::result::Result::Ok(())
+impl runtime::Validate for CreateCheckoutRequest {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.nested("shoppingCart", &self.shopping_cart)
     }
 }
 
 /// Shopper details used to prefill the checkout page; may be empty. The email address
 /// receives the receipt.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CheckoutCustomer {
     /// First name.
-    #[serde(
-        rename = "firstName",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub first_name: std::option::Option<std::string::String>,
+    #[serde(rename = "firstName", skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
     /// Last name.
-    #[serde(
-        rename = "lastName",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub last_name: std::option::Option<std::string::String>,
+    #[serde(rename = "lastName", skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
     /// Email address that receives the receipt.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub email: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// Phone number.
-    #[serde(
-        rename = "phoneNumber",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub phone_number: std::option::Option<std::string::String>,
+    #[serde(rename = "phoneNumber", skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
 }
 
 impl CheckoutCustomer {
-    /// Sets [`first_name`](#structfield.first_name).
-    pub fn first_name(
-        mut self,
-        first_name: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.first_name = std::option::Option::Some(first_name.into());
-        self
-    }
-
-    /// Sets [`last_name`](#structfield.last_name).
-    pub fn last_name(
-        mut self,
-        last_name: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.last_name = std::option::Option::Some(last_name.into());
-        self
-    }
-
-    /// Sets [`email`](#structfield.email).
-    pub fn email(mut self, email: impl std::convert::Into<std::string::String>) -> Self {
-        self.email = std::option::Option::Some(email.into());
-        self
-    }
-
-    /// Sets [`phone_number`](#structfield.phone_number).
-    pub fn phone_number(
-        mut self,
-        phone_number: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.phone_number = std::option::Option::Some(phone_number.into());
-        self
-    }
+    runtime::setter!(first_name: impl Into<String>);
+    runtime::setter!(last_name: impl Into<String>);
+    runtime::setter!(email: impl Into<String>);
+    runtime::setter!(phone_number: impl Into<String>);
 }
 
-impl runtime::validate::Validate for CheckoutCustomer {}
-
 /// What is being bought.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ShoppingCart {
-    /// The items in the cart, at least one.
-    ///
-    /// Checked before sending: at least 1 item.
+    /// The items in the cart, at least one. Checked before sending: at least 1 item.
     #[serde(rename = "lineItems")]
-    pub line_items: std::vec::Vec<CheckoutLineItem>,
+    pub line_items: Vec<CheckoutLineItem>,
 }
 
 impl ShoppingCart {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
-    pub fn new(line_items: std::vec::Vec<CheckoutLineItem>) -> Self {
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
+    pub fn new(line_items: Vec<CheckoutLineItem>) -> Self {
         Self { line_items }
     }
 }
 
-impl runtime::validate::Validate for ShoppingCart {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.line_items;
-        runtime::validate::items(
-            value.len(),
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "lineItems",
-        )?;
-        for (index, item) in value.iter().enumerate() {
-            runtime::validate::Validate::validate(
-                item,
-                &runtime::validate::join_index(path, "lineItems", index),
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for ShoppingCart {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.items("lineItems", &self.line_items, 1..)?;
+        fields.nested("lineItems", &self.line_items)
     }
 }
 
 /// One item in the cart.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CheckoutLineItem {
-    /// Item name shown on the page.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub name: std::string::String,
-    /// Unit price in cents.
-    ///
-    /// Checked before sending: at least 0.
+    /// Item name shown on the page. Checked before sending: at least 1 character.
+    pub name: String,
+    /// Unit price in cents. Checked before sending: at least 0.
     pub price: i64,
-    /// Number of units.
-    ///
-    /// Checked before sending: at least 1.
+    /// Number of units. Checked before sending: at least 1.
     #[serde(rename = "unitQty")]
     pub unit_qty: i32,
     /// Extra detail about the item, such as a variant.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub note: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// Taxes that apply to the item.
-    #[serde(
-        rename = "taxRates",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub tax_rates: std::option::Option<std::vec::Vec<CheckoutTaxRate>>,
+    #[serde(rename = "taxRates", skip_serializing_if = "Option::is_none")]
+    pub tax_rates: Option<Vec<CheckoutTaxRate>>,
 }
 
 impl CheckoutLineItem {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
-    pub fn new(
-        name: impl std::convert::Into<std::string::String>,
-        price: i64,
-        unit_qty: i32,
-    ) -> Self {
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
+    pub fn new(name: impl Into<String>, price: i64, unit_qty: i32) -> Self {
         Self {
             name: name.into(),
             price,
             unit_qty,
-            note: std::option::Option::None,
-            tax_rates: std::option::Option::None,
+            note: None,
+            tax_rates: None,
         }
     }
 
-    /// Sets [`note`](#structfield.note).
-    pub fn note(mut self, note: impl std::convert::Into<std::string::String>) -> Self {
-        self.note = std::option::Option::Some(note.into());
-        self
-    }
-
-    /// Sets [`tax_rates`](#structfield.tax_rates).
-    pub fn tax_rates(mut self, tax_rates: std::vec::Vec<CheckoutTaxRate>) -> Self {
-        self.tax_rates = std::option::Option::Some(tax_rates);
-        self
-    }
+    runtime::setter!(note: impl Into<String>);
+    runtime::setter!(tax_rates: Vec<CheckoutTaxRate>);
 }
 
-impl runtime::validate::Validate for CheckoutLineItem {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.name;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "name",
-        )?;
-        let value = &self.price;
-        runtime::validate::range(
-            *value,
-            std::option::Option::Some(0),
-            std::option::Option::None,
-            path,
-            "price",
-        )?;
-        let value = &self.unit_qty;
-        runtime::validate::range(
-            i64::from(*value),
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "unitQty",
-        )?;
-        if let std::option::Option::Some(value) = &self.tax_rates {
-            for (index, item) in value.iter().enumerate() {
-                runtime::validate::Validate::validate(
-                    item,
-                    &runtime::validate::join_index(path, "taxRates", index),
-                )?;
-            }
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for CheckoutLineItem {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("name", &self.name, 1..)?;
+        fields.range("price", &self.price, 0..)?;
+        fields.range("unitQty", &self.unit_qty, 1..)?;
+        fields.nested("taxRates", &self.tax_rates)
     }
 }
 
 /// A tax on a checkout line.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CheckoutTaxRate {
     /// Name of the tax.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub name: std::option::Option<std::string::String>,
-    /// Rate in units of 1/100,000 of a percent (1000000 is 10%).
-    ///
-    /// Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub rate: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Rate in units of 1/100,000 of a percent (1000000 is 10%). Checked before sending: at least
+    /// 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate: Option<i64>,
 }
 
 impl CheckoutTaxRate {
-    /// Sets [`name`](#structfield.name).
-    pub fn name(mut self, name: impl std::convert::Into<std::string::String>) -> Self {
-        self.name = std::option::Option::Some(name.into());
-        self
-    }
-
-    /// Sets [`rate`](#structfield.rate).
-    pub fn rate(mut self, rate: i64) -> Self {
-        self.rate = std::option::Option::Some(rate);
-        self
-    }
+    runtime::setter!(name: impl Into<String>);
+    runtime::setter!(rate: i64);
 }
 
-impl runtime::validate::Validate for CheckoutTaxRate {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.rate {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "rate",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for CheckoutTaxRate {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.range("rate", &self.rate, 0..)
     }
 }
 
 /// A hosted checkout session; it expires 15 minutes after creation.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct CheckoutSession {
     /// URL of the checkout page to send the shopper to.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub href: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
     /// ID of the session.
-    #[serde(
-        rename = "checkoutSessionId",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub checkout_session_id: std::option::Option<std::string::String>,
+    #[serde(rename = "checkoutSessionId", skip_serializing_if = "Option::is_none")]
+    pub checkout_session_id: Option<String>,
     /// When the session was created, as Unix time (the unit is not documented; Clover's examples
     /// elsewhere use milliseconds).
-    #[serde(
-        rename = "createdTime",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub created_time: std::option::Option<i64>,
+    #[serde(rename = "createdTime", skip_serializing_if = "Option::is_none")]
+    pub created_time: Option<i64>,
     /// When the session expires, as Unix time in the same unit as `createdTime`.
-    #[serde(
-        rename = "expirationTime",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub expiration_time: std::option::Option<i64>,
+    #[serde(rename = "expirationTime", skip_serializing_if = "Option::is_none")]
+    pub expiration_time: Option<i64>,
 }
 
 /// Body for creating a recurring-payment plan.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CreatePlanRequest {
-    /// Plan name, 3 to 127 characters and not blank.
-    ///
-    /// Checked before sending: from 3 to 127 characters.
-    pub name: std::string::String,
-    /// Amount billed each period, in cents.
-    ///
-    /// Checked before sending: at least 0.
+    /// Plan name, 3 to 127 characters and not blank. Checked before sending: from 3 to 127
+    /// characters.
+    pub name: String,
+    /// Amount billed each period, in cents. Checked before sending: at least 0.
     pub amount: i64,
     /// Unit of a plan's billing period. Open set.
     pub interval: PlanInterval,
-    /// How many `interval` units make one billing period.
-    ///
-    /// Checked before sending: at least 1.
+    /// How many `interval` units make one billing period. Checked before sending: at least 1.
     #[serde(rename = "intervalCount")]
     pub interval_count: i64,
-    /// Free text about the plan, up to 255 characters.
-    ///
-    /// Checked before sending: at most 255 characters.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub note: std::option::Option<std::string::String>,
+    /// Free text about the plan, up to 255 characters. Checked before sending: at most 255
+    /// characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// IDs of merchant tax rates to apply; together at most 255 characters.
-    #[serde(
-        rename = "taxRateUuids",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub tax_rate_uuids: std::option::Option<std::vec::Vec<std::string::String>>,
-    /// Tip added each period, in cents.
-    ///
-    /// Checked before sending: at least 0.
-    #[serde(
-        rename = "tipAmount",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub tip_amount: std::option::Option<i64>,
+    #[serde(rename = "taxRateUuids", skip_serializing_if = "Option::is_none")]
+    pub tax_rate_uuids: Option<Vec<String>>,
+    /// Tip added each period, in cents. Checked before sending: at least 0.
+    #[serde(rename = "tipAmount", skip_serializing_if = "Option::is_none")]
+    pub tip_amount: Option<i64>,
 }
 
 impl CreatePlanRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
-        name: impl std::convert::Into<std::string::String>,
+        name: impl Into<String>,
         amount: i64,
-        interval: impl std::convert::Into<PlanInterval>,
+        interval: impl Into<PlanInterval>,
         interval_count: i64,
     ) -> Self {
         Self {
@@ -7390,89 +3774,29 @@ impl CreatePlanRequest {
             amount,
             interval: interval.into(),
             interval_count,
-            note: std::option::Option::None,
-            tax_rate_uuids: std::option::Option::None,
-            tip_amount: std::option::Option::None,
+            note: None,
+            tax_rate_uuids: None,
+            tip_amount: None,
         }
     }
 
-    /// Sets [`note`](#structfield.note).
-    pub fn note(mut self, note: impl std::convert::Into<std::string::String>) -> Self {
-        self.note = std::option::Option::Some(note.into());
-        self
-    }
-
-    /// Sets [`tax_rate_uuids`](#structfield.tax_rate_uuids).
-    pub fn tax_rate_uuids(
-        mut self,
-        tax_rate_uuids: std::vec::Vec<std::string::String>,
-    ) -> Self {
-        self.tax_rate_uuids = std::option::Option::Some(tax_rate_uuids);
-        self
-    }
-
-    /// Sets [`tip_amount`](#structfield.tip_amount).
-    pub fn tip_amount(mut self, tip_amount: i64) -> Self {
-        self.tip_amount = std::option::Option::Some(tip_amount);
-        self
-    }
+    runtime::setter!(note: impl Into<String>);
+    runtime::setter!(tax_rate_uuids: Vec<String>);
+    runtime::setter!(tip_amount: i64);
 }
 
-impl runtime::validate::Validate for CreatePlanRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.name;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(3),
-            std::option::Option::Some(127),
-            path,
-            "name",
-        )?;
-        let value = &self.amount;
-        runtime::validate::range(
-            *value,
-            std::option::Option::Some(0),
-            std::option::Option::None,
-            path,
-            "amount",
-        )?;
-        let value = &self.interval_count;
-        runtime::validate::range(
-            *value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "intervalCount",
-        )?;
-        if let std::option::Option::Some(value) = &self.note {
-            runtime::validate::length(
-                value,
-                std::option::Option::None,
-                std::option::Option::Some(255),
-                path,
-                "note",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.tip_amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "tipAmount",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for CreatePlanRequest {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("name", &self.name, 3..=127)?;
+        fields.range("amount", &self.amount, 0..)?;
+        fields.range("intervalCount", &self.interval_count, 1..)?;
+        fields.length("note", &self.note, ..=255)?;
+        fields.range("tipAmount", &self.tip_amount, 0..)
     }
 }
 
 /// Unit of a plan's billing period. Open set.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PlanInterval {
@@ -7484,531 +3808,229 @@ pub enum PlanInterval {
     Month,
     /// `YEAR`
     Year,
-    /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+    Other(String),
 }
 
-impl PlanInterval {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for PlanInterval {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Day, "DAY"),
+        (Self::Week, "WEEK"),
+        (Self::Month, "MONTH"),
+        (Self::Year, "YEAR"),
+    ];
 }
 
-impl std::convert::From<&str> for PlanInterval {
-    fn from(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for PlanInterval {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for PlanInterval {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PlanInterval {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(PlanInterval);
 
 /// A recurring-payment plan. Only the fields whose types Clover documents are modelled; the
 /// record also carries timestamps whose format is not documented.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Plan {
     /// Plan ID, used to subscribe customers.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub id: std::string::String,
+    pub id: String,
     /// Plan name.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub name: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Amount billed each period, in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// Unit of a plan's billing period. Open set.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub interval: std::option::Option<PlanInterval>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<PlanInterval>,
     /// Number of `interval` units per billing period.
-    #[serde(
-        rename = "intervalCount",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub interval_count: std::option::Option<i64>,
+    #[serde(rename = "intervalCount", skip_serializing_if = "Option::is_none")]
+    pub interval_count: Option<i64>,
     /// Free text about the plan.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub note: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// IDs of the merchant tax rates applied.
-    #[serde(
-        rename = "taxRateUuids",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub tax_rate_uuids: std::option::Option<std::vec::Vec<std::string::String>>,
+    #[serde(rename = "taxRateUuids", skip_serializing_if = "Option::is_none")]
+    pub tax_rate_uuids: Option<Vec<String>>,
     /// Tip added each period, in cents.
-    #[serde(
-        rename = "tipAmount",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub tip_amount: std::option::Option<i64>,
+    #[serde(rename = "tipAmount", skip_serializing_if = "Option::is_none")]
+    pub tip_amount: Option<i64>,
     /// Whether the plan can take new subscriptions.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub active: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
 }
 
 /// Body for subscribing a customer to a plan.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CreateSubscriptionRequest {
-    /// ID of the customer; they must have a card on file with the merchant.
-    ///
-    /// Checked before sending: at least 1 character.
+    /// ID of the customer; they must have a card on file with the merchant. Checked before
+    /// sending: at least 1 character.
     #[serde(rename = "customerId")]
-    pub customer_id: std::string::String,
+    pub customer_id: String,
     /// How a subscription collects payment; only `CHARGE_AUTOMATICALLY` is allowed today. Open
     /// set.
     #[serde(rename = "collectionMethod")]
     pub collection_method: CollectionMethod,
     /// First billing date in ISO 8601 form; it must lie in the future and defaults to the next
     /// day.
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub start_date: std::option::Option<std::string::String>,
+    #[serde(rename = "startDate", skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
     /// Last billing date in ISO 8601 form.
-    #[serde(
-        rename = "endDate",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub end_date: std::option::Option<std::string::String>,
-    /// Amount per period in cents, replacing the plan's.
-    ///
-    /// Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub amount: std::option::Option<i64>,
-    /// Tip per period in cents, replacing the plan's.
-    ///
-    /// Checked before sending: at least 0.
-    #[serde(
-        rename = "tipAmount",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub tip_amount: std::option::Option<i64>,
+    #[serde(rename = "endDate", skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// Amount per period in cents, replacing the plan's. Checked before sending: at least 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// Tip per period in cents, replacing the plan's. Checked before sending: at least 0.
+    #[serde(rename = "tipAmount", skip_serializing_if = "Option::is_none")]
+    pub tip_amount: Option<i64>,
     /// Note replacing the plan's.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub note: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// Tax rate IDs replacing the plan's.
-    #[serde(
-        rename = "taxRateUuids",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub tax_rate_uuids: std::option::Option<std::vec::Vec<std::string::String>>,
+    #[serde(rename = "taxRateUuids", skip_serializing_if = "Option::is_none")]
+    pub tax_rate_uuids: Option<Vec<String>>,
     /// Statement details for the subscription's charges; the same fields as a charge's
     /// `soft_descriptor`, written in camelCase.
-    #[serde(
-        rename = "softDescriptor",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub soft_descriptor: std::option::Option<SubscriptionSoftDescriptor>,
+    #[serde(rename = "softDescriptor", skip_serializing_if = "Option::is_none")]
+    pub soft_descriptor: Option<SubscriptionSoftDescriptor>,
 }
 
 impl CreateSubscriptionRequest {
-    /// Starts from the required fields, in the order of the spec; every
-    /// optional one is unset.
+    /// Starts from the required fields, in the spec's order; the optional ones are unset.
     pub fn new(
-        customer_id: impl std::convert::Into<std::string::String>,
-        collection_method: impl std::convert::Into<CollectionMethod>,
+        customer_id: impl Into<String>,
+        collection_method: impl Into<CollectionMethod>,
     ) -> Self {
         Self {
             customer_id: customer_id.into(),
             collection_method: collection_method.into(),
-            start_date: std::option::Option::None,
-            end_date: std::option::Option::None,
-            amount: std::option::Option::None,
-            tip_amount: std::option::Option::None,
-            note: std::option::Option::None,
-            tax_rate_uuids: std::option::Option::None,
-            soft_descriptor: std::option::Option::None,
+            start_date: None,
+            end_date: None,
+            amount: None,
+            tip_amount: None,
+            note: None,
+            tax_rate_uuids: None,
+            soft_descriptor: None,
         }
     }
 
-    /// Sets [`start_date`](#structfield.start_date).
-    pub fn start_date(
-        mut self,
-        start_date: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.start_date = std::option::Option::Some(start_date.into());
-        self
-    }
-
-    /// Sets [`end_date`](#structfield.end_date).
-    pub fn end_date(
-        mut self,
-        end_date: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.end_date = std::option::Option::Some(end_date.into());
-        self
-    }
-
-    /// Sets [`amount`](#structfield.amount).
-    pub fn amount(mut self, amount: i64) -> Self {
-        self.amount = std::option::Option::Some(amount);
-        self
-    }
-
-    /// Sets [`tip_amount`](#structfield.tip_amount).
-    pub fn tip_amount(mut self, tip_amount: i64) -> Self {
-        self.tip_amount = std::option::Option::Some(tip_amount);
-        self
-    }
-
-    /// Sets [`note`](#structfield.note).
-    pub fn note(mut self, note: impl std::convert::Into<std::string::String>) -> Self {
-        self.note = std::option::Option::Some(note.into());
-        self
-    }
-
-    /// Sets [`tax_rate_uuids`](#structfield.tax_rate_uuids).
-    pub fn tax_rate_uuids(
-        mut self,
-        tax_rate_uuids: std::vec::Vec<std::string::String>,
-    ) -> Self {
-        self.tax_rate_uuids = std::option::Option::Some(tax_rate_uuids);
-        self
-    }
-
-    /// Sets [`soft_descriptor`](#structfield.soft_descriptor).
-    pub fn soft_descriptor(
-        mut self,
-        soft_descriptor: impl std::convert::Into<SubscriptionSoftDescriptor>,
-    ) -> Self {
-        self.soft_descriptor = std::option::Option::Some(soft_descriptor.into());
-        self
-    }
+    runtime::setter!(start_date: impl Into<String>);
+    runtime::setter!(end_date: impl Into<String>);
+    runtime::setter!(amount: i64);
+    runtime::setter!(tip_amount: i64);
+    runtime::setter!(note: impl Into<String>);
+    runtime::setter!(tax_rate_uuids: Vec<String>);
+    runtime::setter!(soft_descriptor: impl Into<SubscriptionSoftDescriptor>);
 }
 
-impl runtime::validate::Validate for CreateSubscriptionRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        let value = &self.customer_id;
-        runtime::validate::length(
-            value,
-            std::option::Option::Some(1),
-            std::option::Option::None,
-            path,
-            "customerId",
-        )?;
-        if let std::option::Option::Some(value) = &self.amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "amount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.tip_amount {
-            runtime::validate::range(
-                *value,
-                std::option::Option::Some(0),
-                std::option::Option::None,
-                path,
-                "tipAmount",
-            )?;
-        }
-        if let std::option::Option::Some(value) = &self.soft_descriptor {
-            runtime::validate::Validate::validate(
-                value,
-                &runtime::validate::join(path, "softDescriptor"),
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for CreateSubscriptionRequest {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("customerId", &self.customer_id, 1..)?;
+        fields.range("amount", &self.amount, 0..)?;
+        fields.range("tipAmount", &self.tip_amount, 0..)?;
+        fields.nested("softDescriptor", &self.soft_descriptor)
     }
 }
 
 /// How a subscription collects payment; only `CHARGE_AUTOMATICALLY` is allowed today. Open
 /// set.
-///
-/// Values this version does not know are kept in `Other`, so a new value
-/// from the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CollectionMethod {
     /// `CHARGE_AUTOMATICALLY`
     ChargeAutomatically,
-    /// A value not listed in the spec, kept as sent.
-    Other(std::string::String),
+    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+    Other(String),
 }
 
-impl CollectionMethod {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ChargeAutomatically => "CHARGE_AUTOMATICALLY",
-            Self::Other(value) => value,
-        }
-    }
+impl runtime::OpenEnum for CollectionMethod {
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::ChargeAutomatically, "CHARGE_AUTOMATICALLY"),
+    ];
 }
 
-impl std::convert::From<&str> for CollectionMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "CHARGE_AUTOMATICALLY" => Self::ChargeAutomatically,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for CollectionMethod {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CollectionMethod {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CollectionMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let value = <std::string::String as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+runtime::open_enum!(CollectionMethod);
 
 /// Statement details for the subscription's charges; the same fields as a charge's
 /// `soft_descriptor`, written in camelCase.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct SubscriptionSoftDescriptor {
-    /// Business name to display.
-    ///
-    /// Checked before sending: at most 38 characters.
-    #[serde(
-        rename = "dbaName",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub dba_name: std::option::Option<std::string::String>,
+    /// Business name to display. Checked before sending: at most 38 characters.
+    #[serde(rename = "dbaName", skip_serializing_if = "Option::is_none")]
+    pub dba_name: Option<String>,
     /// Street address.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub street: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub street: Option<String>,
     /// City.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub city: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
     /// Two-letter US state code.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub region: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
     /// Postal or ZIP code.
-    #[serde(
-        rename = "postalCode",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub postal_code: std::option::Option<std::string::String>,
+    #[serde(rename = "postalCode", skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
     /// Three-digit numeric ISO country code.
-    #[serde(
-        rename = "countryCode",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub country_code: std::option::Option<std::string::String>,
+    #[serde(rename = "countryCode", skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
     /// Phone number or email address.
-    #[serde(
-        rename = "merchantContactInfo",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub merchant_contact_info: std::option::Option<std::string::String>,
+    #[serde(rename = "merchantContactInfo", skip_serializing_if = "Option::is_none")]
+    pub merchant_contact_info: Option<String>,
 }
 
 impl SubscriptionSoftDescriptor {
-    /// Sets [`dba_name`](#structfield.dba_name).
-    pub fn dba_name(
-        mut self,
-        dba_name: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.dba_name = std::option::Option::Some(dba_name.into());
-        self
-    }
-
-    /// Sets [`street`](#structfield.street).
-    pub fn street(
-        mut self,
-        street: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.street = std::option::Option::Some(street.into());
-        self
-    }
-
-    /// Sets [`city`](#structfield.city).
-    pub fn city(mut self, city: impl std::convert::Into<std::string::String>) -> Self {
-        self.city = std::option::Option::Some(city.into());
-        self
-    }
-
-    /// Sets [`region`](#structfield.region).
-    pub fn region(
-        mut self,
-        region: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.region = std::option::Option::Some(region.into());
-        self
-    }
-
-    /// Sets [`postal_code`](#structfield.postal_code).
-    pub fn postal_code(
-        mut self,
-        postal_code: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.postal_code = std::option::Option::Some(postal_code.into());
-        self
-    }
-
-    /// Sets [`country_code`](#structfield.country_code).
-    pub fn country_code(
-        mut self,
-        country_code: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.country_code = std::option::Option::Some(country_code.into());
-        self
-    }
-
-    /// Sets [`merchant_contact_info`](#structfield.merchant_contact_info).
-    pub fn merchant_contact_info(
-        mut self,
-        merchant_contact_info: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.merchant_contact_info = std::option::Option::Some(
-            merchant_contact_info.into(),
-        );
-        self
-    }
+    runtime::setter!(dba_name: impl Into<String>);
+    runtime::setter!(street: impl Into<String>);
+    runtime::setter!(city: impl Into<String>);
+    runtime::setter!(region: impl Into<String>);
+    runtime::setter!(postal_code: impl Into<String>);
+    runtime::setter!(country_code: impl Into<String>);
+    runtime::setter!(merchant_contact_info: impl Into<String>);
 }
 
-impl runtime::validate::Validate for SubscriptionSoftDescriptor {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.dba_name {
-            runtime::validate::length(
-                value,
-                std::option::Option::None,
-                std::option::Option::Some(38),
-                path,
-                "dbaName",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for SubscriptionSoftDescriptor {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.length("dbaName", &self.dba_name, ..=38)
     }
 }
 
 /// A customer's subscription to a plan. Only fields whose types Clover's guides show are
 /// modelled.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Subscription {
     /// Subscription ID.
-    ///
-    /// Checked before sending: at least 1 character.
-    pub id: std::string::String,
+    pub id: String,
     /// Whether the subscription is billing; Clover deactivates it after five failed attempts on
     /// one invoice.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub active: std::option::Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
     /// Amount per period, in cents.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub amount: std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// Tip per period, in cents.
-    #[serde(
-        rename = "tipAmount",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub tip_amount: std::option::Option<i64>,
+    #[serde(rename = "tipAmount", skip_serializing_if = "Option::is_none")]
+    pub tip_amount: Option<i64>,
     /// Note on the subscription.
-    #[serde(default, skip_serializing_if = "std::option::Option::is_none")]
-    pub note: std::option::Option<std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// How a subscription collects payment; only `CHARGE_AUTOMATICALLY` is allowed today. Open
     /// set.
-    #[serde(
-        rename = "collectionMethod",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub collection_method: std::option::Option<CollectionMethod>,
+    #[serde(rename = "collectionMethod", skip_serializing_if = "Option::is_none")]
+    pub collection_method: Option<CollectionMethod>,
     /// ID of the subscribed customer.
-    #[serde(
-        rename = "customerUuid",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub customer_uuid: std::option::Option<std::string::String>,
+    #[serde(rename = "customerUuid", skip_serializing_if = "Option::is_none")]
+    pub customer_uuid: Option<String>,
     /// First billing date, ISO 8601.
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub start_date: std::option::Option<std::string::String>,
+    #[serde(rename = "startDate", skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
     /// Last billing date, ISO 8601.
-    #[serde(
-        rename = "endDate",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub end_date: std::option::Option<std::string::String>,
+    #[serde(rename = "endDate", skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
     /// Tax rate IDs applied.
-    #[serde(
-        rename = "taxRateUuids",
-        default,
-        skip_serializing_if = "std::option::Option::is_none"
-    )]
-    pub tax_rate_uuids: std::option::Option<std::vec::Vec<std::string::String>>,
+    #[serde(rename = "taxRateUuids", skip_serializing_if = "Option::is_none")]
+    pub tax_rate_uuids: Option<Vec<String>>,
 }
 
 /// Optional parameters of
@@ -8016,148 +4038,62 @@ pub struct Subscription {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExchangeOauthCodeParams {
     /// When true, Clover issues only an access token and omits the refresh token.
-    pub no_refresh_token: std::option::Option<bool>,
+    pub no_refresh_token: Option<bool>,
 }
 
 impl ExchangeOauthCodeParams {
-    /// Sets [`no_refresh_token`](#structfield.no_refresh_token).
-    pub fn no_refresh_token(mut self, no_refresh_token: bool) -> Self {
-        self.no_refresh_token = std::option::Option::Some(no_refresh_token);
-        self
-    }
+    runtime::setter!(no_refresh_token: bool);
 }
-
-impl runtime::validate::Validate for ExchangeOauthCodeParams {}
 
 /// Optional parameters of [`Client::list_charges`](crate::Client::list_charges).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListChargesParams {
-    /// Page size, from 1 to 100; Clover uses 10 when it is left out.
-    ///
-    /// Checked before sending: from 1 to 100.
-    pub limit: std::option::Option<i32>,
+    /// Page size, from 1 to 100; Clover uses 10 when it is left out. Checked before sending: from
+    /// 1 to 100.
+    pub limit: Option<i32>,
     /// ID of the last object already seen; the page starts from there. Clover's examples suggest
     /// the named object is repeated as the first item of the next page, so de-duplicate by ID.
-    pub starting_after: std::option::Option<std::string::String>,
+    pub starting_after: Option<String>,
     /// ID of the first object already seen; the page ends there (paging backwards).
-    pub ending_before: std::option::Option<std::string::String>,
+    pub ending_before: Option<String>,
     /// Only return charges belonging to this card-on-file customer ID.
-    pub customer: std::option::Option<std::string::String>,
+    pub customer: Option<String>,
     /// Only objects created strictly after this time (Unix epoch milliseconds).
-    pub created_gt: std::option::Option<i64>,
+    pub created_gt: Option<i64>,
     /// Only objects created at or after this time (Unix epoch milliseconds).
-    pub created_gte: std::option::Option<i64>,
+    pub created_gte: Option<i64>,
     /// Only objects created strictly before this time (Unix epoch milliseconds).
-    pub created_lt: std::option::Option<i64>,
+    pub created_lt: Option<i64>,
     /// Only objects created at or before this time (Unix epoch milliseconds).
-    pub created_lte: std::option::Option<i64>,
+    pub created_lte: Option<i64>,
     /// Names of related objects to include in full rather than as IDs. Clover does not publish
     /// the list of names.
-    pub expand: std::option::Option<std::vec::Vec<std::string::String>>,
+    pub expand: Option<Vec<String>>,
     /// Only return charges whose 3-D Secure validation ended in this state, for example
     /// `AUTHENTICATION_SUCCESSFUL`.
-    pub threeds_validation_result: std::option::Option<std::string::String>,
+    pub threeds_validation_result: Option<String>,
     /// When true, only charges that went through 3-D Secure; when false, only those that did not.
-    pub is_threeds: std::option::Option<bool>,
+    pub is_threeds: Option<bool>,
 }
 
 impl ListChargesParams {
-    /// Sets [`limit`](#structfield.limit).
-    pub fn limit(mut self, limit: i32) -> Self {
-        self.limit = std::option::Option::Some(limit);
-        self
-    }
-
-    /// Sets [`starting_after`](#structfield.starting_after).
-    pub fn starting_after(
-        mut self,
-        starting_after: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.starting_after = std::option::Option::Some(starting_after.into());
-        self
-    }
-
-    /// Sets [`ending_before`](#structfield.ending_before).
-    pub fn ending_before(
-        mut self,
-        ending_before: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.ending_before = std::option::Option::Some(ending_before.into());
-        self
-    }
-
-    /// Sets [`customer`](#structfield.customer).
-    pub fn customer(
-        mut self,
-        customer: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.customer = std::option::Option::Some(customer.into());
-        self
-    }
-
-    /// Sets [`created_gt`](#structfield.created_gt).
-    pub fn created_gt(mut self, created_gt: i64) -> Self {
-        self.created_gt = std::option::Option::Some(created_gt);
-        self
-    }
-
-    /// Sets [`created_gte`](#structfield.created_gte).
-    pub fn created_gte(mut self, created_gte: i64) -> Self {
-        self.created_gte = std::option::Option::Some(created_gte);
-        self
-    }
-
-    /// Sets [`created_lt`](#structfield.created_lt).
-    pub fn created_lt(mut self, created_lt: i64) -> Self {
-        self.created_lt = std::option::Option::Some(created_lt);
-        self
-    }
-
-    /// Sets [`created_lte`](#structfield.created_lte).
-    pub fn created_lte(mut self, created_lte: i64) -> Self {
-        self.created_lte = std::option::Option::Some(created_lte);
-        self
-    }
-
-    /// Sets [`expand`](#structfield.expand).
-    pub fn expand(mut self, expand: std::vec::Vec<std::string::String>) -> Self {
-        self.expand = std::option::Option::Some(expand);
-        self
-    }
-
-    /// Sets [`threeds_validation_result`](#structfield.threeds_validation_result).
-    pub fn threeds_validation_result(
-        mut self,
-        threeds_validation_result: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.threeds_validation_result = std::option::Option::Some(
-            threeds_validation_result.into(),
-        );
-        self
-    }
-
-    /// Sets [`is_threeds`](#structfield.is_threeds).
-    pub fn is_threeds(mut self, is_threeds: bool) -> Self {
-        self.is_threeds = std::option::Option::Some(is_threeds);
-        self
-    }
+    runtime::setter!(limit: i32);
+    runtime::setter!(starting_after: impl Into<String>);
+    runtime::setter!(ending_before: impl Into<String>);
+    runtime::setter!(customer: impl Into<String>);
+    runtime::setter!(created_gt: i64);
+    runtime::setter!(created_gte: i64);
+    runtime::setter!(created_lt: i64);
+    runtime::setter!(created_lte: i64);
+    runtime::setter!(expand: Vec<String>);
+    runtime::setter!(threeds_validation_result: impl Into<String>);
+    runtime::setter!(is_threeds: bool);
 }
 
-impl runtime::validate::Validate for ListChargesParams {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.limit {
-            runtime::validate::range(
-                i64::from(*value),
-                std::option::Option::Some(1),
-                std::option::Option::Some(100),
-                path,
-                "limit",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for ListChargesParams {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.range("limit", &self.limit, 1..=100)
     }
 }
 
@@ -8166,225 +4102,94 @@ impl runtime::validate::Validate for ListChargesParams {
 pub struct GetChargeParams {
     /// Names of related objects to include in full rather than as IDs. Clover does not publish
     /// the list of names.
-    pub expand: std::option::Option<std::vec::Vec<std::string::String>>,
+    pub expand: Option<Vec<String>>,
 }
 
 impl GetChargeParams {
-    /// Sets [`expand`](#structfield.expand).
-    pub fn expand(mut self, expand: std::vec::Vec<std::string::String>) -> Self {
-        self.expand = std::option::Option::Some(expand);
-        self
-    }
+    runtime::setter!(expand: Vec<String>);
 }
-
-impl runtime::validate::Validate for GetChargeParams {}
 
 /// Optional parameters of [`Client::list_refunds`](crate::Client::list_refunds).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListRefundsParams {
     /// Only return refunds of this charge ID.
-    pub charge: std::option::Option<std::string::String>,
-    /// Page size, from 1 to 100; Clover uses 10 when it is left out.
-    ///
-    /// Checked before sending: from 1 to 100.
-    pub limit: std::option::Option<i32>,
+    pub charge: Option<String>,
+    /// Page size, from 1 to 100; Clover uses 10 when it is left out. Checked before sending: from
+    /// 1 to 100.
+    pub limit: Option<i32>,
     /// ID of the last object already seen; the page starts from there. Clover's examples suggest
     /// the named object is repeated as the first item of the next page, so de-duplicate by ID.
-    pub starting_after: std::option::Option<std::string::String>,
+    pub starting_after: Option<String>,
     /// ID of the first object already seen; the page ends there (paging backwards).
-    pub ending_before: std::option::Option<std::string::String>,
+    pub ending_before: Option<String>,
     /// Only objects created strictly after this time (Unix epoch milliseconds).
-    pub created_gt: std::option::Option<i64>,
+    pub created_gt: Option<i64>,
     /// Only objects created at or after this time (Unix epoch milliseconds).
-    pub created_gte: std::option::Option<i64>,
+    pub created_gte: Option<i64>,
     /// Only objects created strictly before this time (Unix epoch milliseconds).
-    pub created_lt: std::option::Option<i64>,
+    pub created_lt: Option<i64>,
     /// Only objects created at or before this time (Unix epoch milliseconds).
-    pub created_lte: std::option::Option<i64>,
+    pub created_lte: Option<i64>,
 }
 
 impl ListRefundsParams {
-    /// Sets [`charge`](#structfield.charge).
-    pub fn charge(
-        mut self,
-        charge: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.charge = std::option::Option::Some(charge.into());
-        self
-    }
-
-    /// Sets [`limit`](#structfield.limit).
-    pub fn limit(mut self, limit: i32) -> Self {
-        self.limit = std::option::Option::Some(limit);
-        self
-    }
-
-    /// Sets [`starting_after`](#structfield.starting_after).
-    pub fn starting_after(
-        mut self,
-        starting_after: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.starting_after = std::option::Option::Some(starting_after.into());
-        self
-    }
-
-    /// Sets [`ending_before`](#structfield.ending_before).
-    pub fn ending_before(
-        mut self,
-        ending_before: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.ending_before = std::option::Option::Some(ending_before.into());
-        self
-    }
-
-    /// Sets [`created_gt`](#structfield.created_gt).
-    pub fn created_gt(mut self, created_gt: i64) -> Self {
-        self.created_gt = std::option::Option::Some(created_gt);
-        self
-    }
-
-    /// Sets [`created_gte`](#structfield.created_gte).
-    pub fn created_gte(mut self, created_gte: i64) -> Self {
-        self.created_gte = std::option::Option::Some(created_gte);
-        self
-    }
-
-    /// Sets [`created_lt`](#structfield.created_lt).
-    pub fn created_lt(mut self, created_lt: i64) -> Self {
-        self.created_lt = std::option::Option::Some(created_lt);
-        self
-    }
-
-    /// Sets [`created_lte`](#structfield.created_lte).
-    pub fn created_lte(mut self, created_lte: i64) -> Self {
-        self.created_lte = std::option::Option::Some(created_lte);
-        self
-    }
+    runtime::setter!(charge: impl Into<String>);
+    runtime::setter!(limit: i32);
+    runtime::setter!(starting_after: impl Into<String>);
+    runtime::setter!(ending_before: impl Into<String>);
+    runtime::setter!(created_gt: i64);
+    runtime::setter!(created_gte: i64);
+    runtime::setter!(created_lt: i64);
+    runtime::setter!(created_lte: i64);
 }
 
-impl runtime::validate::Validate for ListRefundsParams {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.limit {
-            runtime::validate::range(
-                i64::from(*value),
-                std::option::Option::Some(1),
-                std::option::Option::Some(100),
-                path,
-                "limit",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for ListRefundsParams {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.range("limit", &self.limit, 1..=100)
     }
 }
 
 /// Optional parameters of [`Client::list_orders`](crate::Client::list_orders).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListOrdersParams {
-    /// Page size, from 1 to 100; Clover uses 10 when it is left out.
-    ///
-    /// Checked before sending: from 1 to 100.
-    pub limit: std::option::Option<i32>,
+    /// Page size, from 1 to 100; Clover uses 10 when it is left out. Checked before sending: from
+    /// 1 to 100.
+    pub limit: Option<i32>,
     /// ID of the last object already seen; the page starts from there. Clover's examples suggest
     /// the named object is repeated as the first item of the next page, so de-duplicate by ID.
-    pub starting_after: std::option::Option<std::string::String>,
+    pub starting_after: Option<String>,
     /// ID of the first object already seen; the page ends there (paging backwards).
-    pub ending_before: std::option::Option<std::string::String>,
+    pub ending_before: Option<String>,
     /// Only objects created strictly after this time (Unix epoch milliseconds).
-    pub created_gt: std::option::Option<i64>,
+    pub created_gt: Option<i64>,
     /// Only objects created at or after this time (Unix epoch milliseconds).
-    pub created_gte: std::option::Option<i64>,
+    pub created_gte: Option<i64>,
     /// Only objects created strictly before this time (Unix epoch milliseconds).
-    pub created_lt: std::option::Option<i64>,
+    pub created_lt: Option<i64>,
     /// Only objects created at or before this time (Unix epoch milliseconds).
-    pub created_lte: std::option::Option<i64>,
+    pub created_lte: Option<i64>,
     /// Only orders of this customer ID (unverified filter).
-    pub customer: std::option::Option<std::string::String>,
+    pub customer: Option<String>,
     /// Only orders in this state, such as `paid` (unverified filter).
-    pub status: std::option::Option<OrderStatus>,
+    pub status: Option<OrderStatus>,
 }
 
 impl ListOrdersParams {
-    /// Sets [`limit`](#structfield.limit).
-    pub fn limit(mut self, limit: i32) -> Self {
-        self.limit = std::option::Option::Some(limit);
-        self
-    }
-
-    /// Sets [`starting_after`](#structfield.starting_after).
-    pub fn starting_after(
-        mut self,
-        starting_after: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.starting_after = std::option::Option::Some(starting_after.into());
-        self
-    }
-
-    /// Sets [`ending_before`](#structfield.ending_before).
-    pub fn ending_before(
-        mut self,
-        ending_before: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.ending_before = std::option::Option::Some(ending_before.into());
-        self
-    }
-
-    /// Sets [`created_gt`](#structfield.created_gt).
-    pub fn created_gt(mut self, created_gt: i64) -> Self {
-        self.created_gt = std::option::Option::Some(created_gt);
-        self
-    }
-
-    /// Sets [`created_gte`](#structfield.created_gte).
-    pub fn created_gte(mut self, created_gte: i64) -> Self {
-        self.created_gte = std::option::Option::Some(created_gte);
-        self
-    }
-
-    /// Sets [`created_lt`](#structfield.created_lt).
-    pub fn created_lt(mut self, created_lt: i64) -> Self {
-        self.created_lt = std::option::Option::Some(created_lt);
-        self
-    }
-
-    /// Sets [`created_lte`](#structfield.created_lte).
-    pub fn created_lte(mut self, created_lte: i64) -> Self {
-        self.created_lte = std::option::Option::Some(created_lte);
-        self
-    }
-
-    /// Sets [`customer`](#structfield.customer).
-    pub fn customer(
-        mut self,
-        customer: impl std::convert::Into<std::string::String>,
-    ) -> Self {
-        self.customer = std::option::Option::Some(customer.into());
-        self
-    }
-
-    /// Sets [`status`](#structfield.status).
-    pub fn status(mut self, status: impl std::convert::Into<OrderStatus>) -> Self {
-        self.status = std::option::Option::Some(status.into());
-        self
-    }
+    runtime::setter!(limit: i32);
+    runtime::setter!(starting_after: impl Into<String>);
+    runtime::setter!(ending_before: impl Into<String>);
+    runtime::setter!(created_gt: i64);
+    runtime::setter!(created_gte: i64);
+    runtime::setter!(created_lt: i64);
+    runtime::setter!(created_lte: i64);
+    runtime::setter!(customer: impl Into<String>);
+    runtime::setter!(status: impl Into<OrderStatus>);
 }
 
-impl runtime::validate::Validate for ListOrdersParams {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> std::result::Result<(), runtime::validate::InvalidInput> {
-        if let std::option::Option::Some(value) = &self.limit {
-            runtime::validate::range(
-                i64::from(*value),
-                std::option::Option::Some(1),
-                std::option::Option::Some(100),
-                path,
-                "limit",
-            )?;
-        }
-        std::result::Result::Ok(())
+impl runtime::Validate for ListOrdersParams {
+    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+        let fields = runtime::validate::Fields::at(path);
+        fields.range("limit", &self.limit, 1..=100)
     }
 }

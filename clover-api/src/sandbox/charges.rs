@@ -9,7 +9,7 @@ use super::listing::window_of;
 use super::state::{ChargeRecord, Funding, OrderRecord, Reuse, Store, civil_date, with_id};
 use crate::models::{
     CaptureChargeRequest, Charge, ChargeList, ChargeOutcome, ChargeSource, ChargeStatus,
-    CreateChargeRequest, ErrorCode, FinalizePaymentRequest, GetChargeParams, GiftCardBalance,
+    CreateChargeRequest, ErrorCode, FinalizePaymentRequest, GiftCardBalance,
     LiabilityProtectionStatus, ListChargesParams, Order, OrderStatus, OrderStatusTransitions,
     PaymentMethodKind, ThreeDsFlowData, ThreeDsRequest, ThreeDsResult, ThreeDsSource,
     ThreeDsValidationResult,
@@ -72,9 +72,6 @@ impl Store {
     }
 
     pub(super) fn get_charge(&mut self, exchange: &Exchange) -> Result<Reply, Failure> {
-        validated(GetChargeParams {
-            expand: exchange.query_all("expand"),
-        })?;
         let id = exchange.param(0);
         let record = self
             .charge_mut(id)

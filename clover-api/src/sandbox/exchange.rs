@@ -66,12 +66,17 @@ impl Exchange {
     /// The body as the SDK's request model `T`, checked against the spec's
     /// bounds; 400 `invalid_request_error` naming the field otherwise.
     pub fn body<T: DeserializeOwned + Validate>(&self) -> Result<T, Failure> {
+        validated(self.decoded_body()?)
+    }
+
+    /// The body as a request model with no bounds to check (it does not
+    /// implement `Validate`); 400 `invalid_request_error` if it does not decode.
+    pub fn decoded_body<T: DeserializeOwned>(&self) -> Result<T, Failure> {
         if self.body.iter().all(u8::is_ascii_whitespace) {
             return Err(Failure::malformed("A JSON request body is required."));
         }
         let mut json = serde_json::Deserializer::from_slice(&self.body);
-        let value = serde_path_to_error::deserialize(&mut json).map_err(undecodable)?;
-        validated(value)
+        serde_path_to_error::deserialize(&mut json).map_err(undecodable)
     }
 
     /// Like [`Exchange::body`], for an operation whose body may be left out.

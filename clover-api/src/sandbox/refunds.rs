@@ -60,7 +60,7 @@ impl Store {
     /// Voids a refund (the charge is owed again) or a gift-card reload (the
     /// card loses it again); answers the void.
     pub(super) fn cancel_refund(&mut self, exchange: &Exchange) -> Result<Reply, Failure> {
-        exchange.body::<CancelRefundRequest>()?;
+        exchange.decoded_body::<CancelRefundRequest>()?;
         let id = exchange.param(0).to_owned();
         let already_voided = || Failure::invalid("refundId", "It has already been cancelled.");
         let void_id = self.id("VO");

@@ -27,7 +27,6 @@ fn clashing_fields_keep_their_wire_names() {
     assert_eq!(clashes.empty.as_deref(), Some("e"));
     assert_eq!(clashes.v3ds, Some(true));
     assert_eq!(clashes.mode, Some(ClashesMode::V1));
-    assert_eq!(serde_json::to_value(&clashes).unwrap(), clashing_body());
 }
 
 #[test]

@@ -34,13 +34,8 @@ pub fn emit(api: &Api) -> TokenStream {
         .filter_map(|operation| operation.pagination.as_ref())
         .filter(|pagination| paged.insert(pagination.page.as_str()))
         .map(page_impl);
-    let imports = imports(api);
     let form_fields = form_fields_impls(api);
-    quote! {
-        //! The client: one method per operation of the spec; each builds a
-        //! `Request` and hands it to the runtime, which authenticates, sends,
-        //! retries and decodes it.
-        #imports
+    let items = quote! {
 
         /// A client for the API: one method per operation. Cheap to clone;
         /// clones share connections.
@@ -80,6 +75,14 @@ pub fn emit(api: &Api) -> TokenStream {
         #(#form_fields)*
 
         #(#page_impls)*
+    };
+    let imports = imports(api, super::names(items.clone(), "models"));
+    quote! {
+        //! The client: one method per operation of the spec; each builds a
+        //! `Request` and hands it to the runtime, which authenticates, sends,
+        //! retries and decodes it.
+        #imports
+        #items
     }
 }
 
@@ -105,8 +108,8 @@ fn page_impl(pagination: &Pagination) -> TokenStream {
         false => quote! { Some(item.#id.as_str()) },
     };
     quote! {
-        impl clover_api_runtime::Page for super::models::#page {
-            type Item = super::models::#item;
+        impl clover_api_runtime::Page for models::#page {
+            type Item = models::#item;
 
             fn has_more(&self) -> bool {
                 #has_more
@@ -123,7 +126,8 @@ fn page_impl(pagination: &Pagination) -> TokenStream {
     }
 }
 
-fn imports(api: &Api) -> TokenStream {
+/// The runtime's items the client uses, and `models` when it names one.
+fn imports(api: &Api, names_models: bool) -> TokenStream {
     let operations = || api.operations.iter();
     let mut runtime = vec!["Operation", "Replay", "Request", "Security"];
     if operations().any(|operation| operation.forwarded_for.is_some()) {
@@ -162,16 +166,12 @@ fn imports(api: &Api) -> TokenStream {
     let pages = operations()
         .any(|operation| operation.pagination.is_some())
         .then(|| quote! { Pages, });
-    let checks = operations()
-        .flat_map(|operation| &operation.required_params)
-        .any(|param| !param.constraints.is_empty())
-        .then(|| quote! { use clover_api_runtime as runtime; });
+    let models = names_models.then(|| quote! { models, });
     quote! {
-        #checks
         use clover_api_runtime::{#(#runtime),*};
         use clover_api_runtime::reqwest::Method;
 
-        use super::{Call, ClientBuilder, Host, #pages Spec};
+        use super::{#models Call, ClientBuilder, Host, #pages Spec};
     }
 }
 
@@ -245,22 +245,32 @@ fn method(operation: &Operation, api: &Api) -> TokenStream {
         } else {
             quote! { #name }
         };
-        let no_path = quote! { "" };
-        for check in bound_checks(&param.constraints, &param.ty, &value, &no_path, wire) {
-            statements.push(quote! { #request.check(#check); });
+        let fields = quote! { fields };
+        for check in bound_checks(&param.constraints, &fields, &value, &quote! { #wire }) {
+            statements.push(quote! { #request.check(|#fields| #check); });
         }
-        if object_style(param.location).is_some() {
+        if object_style(param.location).is_some() && validated(api, &param.ty) {
             statements.push(quote! { #request.validate(#value); });
         }
         statements.extend(send_param(&request, param.location, wire, &value));
     }
     if let Some(request_body) = &operation.body {
-        let (ty, send) = body_kind(
+        let (ty, mut send) = body_kind(
             &request_body.kind,
             &request_body.content_type,
             &request,
             &body,
         );
+        let checked = match &request_body.kind {
+            BodyKind::Json(ty) => validated(api, ty),
+            BodyKind::Form(name) | BodyKind::Multipart(name) => {
+                validated(api, &Type::Named(name.clone()))
+            }
+            BodyKind::Text | BodyKind::Bytes => false,
+        };
+        if checked {
+            send = quote! { #request.validate(#body); #send };
+        }
         if request_body.required {
             arguments.push(quote! { #body: #ty });
             statements.push(send);
@@ -278,8 +288,10 @@ fn method(operation: &Operation, api: &Api) -> TokenStream {
     }
     if let Some(name) = &operation.params_struct {
         let ty = format_ident!("{name}");
-        arguments.push(quote! { #params: &super::models::#ty });
-        statements.push(quote! { #request.validate(#params); });
+        arguments.push(quote! { #params: &models::#ty });
+        if validated(api, &Type::Named(name.clone())) {
+            statements.push(quote! { #request.validate(#params); });
+        }
         for field in struct_fields(api, name) {
             let (field_name, wire) = (ident(&field.rust_name), &field.wire_name);
             let location = field
@@ -301,15 +313,12 @@ fn method(operation: &Operation, api: &Api) -> TokenStream {
     let constant = constant_name(operation);
     let method_name = ident(&operation.method_name);
     let (response, call) = match &operation.response {
-        Response::One(success) => (
-            output_type(success, Scope::Sibling),
-            call(&request, success),
-        ),
+        Response::One(success) => (output_type(success, Scope::Client), call(&request, success)),
         Response::ByStatus(name) => {
             let name = format_ident!("{name}");
             (
-                quote! { super::models::#name },
-                quote! { self.0.call_as(#request, super::models::#name::decode) },
+                quote! { models::#name },
+                quote! { self.0.call_as(#request, models::#name::decode) },
             )
         }
     };
@@ -343,14 +352,14 @@ fn body_kind(
 ) -> (TokenStream, TokenStream) {
     let model = |name: &str| {
         let name = format_ident!("{name}");
-        quote! { &super::models::#name }
+        quote! { &models::#name }
     };
     match kind {
         BodyKind::Json(ty) => (
             match ty {
                 Type::Named(name) => model(name),
                 Type::Integer(_) | Type::Number | Type::Boolean => {
-                    let ty = rust_type(ty, Scope::Sibling);
+                    let ty = rust_type(ty, Scope::Client);
                     quote! { &#ty }
                 }
                 other => borrowed(other),
@@ -474,7 +483,7 @@ fn form_fields_impls(api: &Api) -> Vec<TokenStream> {
             });
             let name = format_ident!("{name}");
             quote! {
-                impl FormFields for super::models::#name {
+                impl FormFields for models::#name {
                     fn write_fields(&self, fields: &mut Fields) {
                         #(#writes)*
                     }
@@ -516,7 +525,7 @@ fn pages_method(operation: &Operation, pagination: &Pagination) -> TokenStream {
     ));
     quote! {
         #doc
-        pub fn #pages_name(&self, mut params: super::models::#params) -> Pages<'_, super::models::#page> {
+        pub fn #pages_name(&self, mut params: models::#params) -> Pages<'_, models::#page> {
             let first = params.#cursor.take();
             Pages::new(#constant.id, first, move |cursor| {
                 params.#cursor = cursor;
@@ -524,6 +533,16 @@ fn pages_method(operation: &Operation, pagination: &Pagination) -> TokenStream {
             })
         }
     }
+}
+
+/// Whether a value of this type holds a model with checks to run before
+/// sending (itself, or in a list or map).
+fn validated(api: &Api, ty: &Type) -> bool {
+    ty.named().is_some_and(|name| {
+        api.models
+            .iter()
+            .any(|model| model.name() == name && model.validated())
+    })
 }
 
 fn path_param<'a>(operation: &'a Operation, wire: &str) -> &'a Param {

@@ -11,6 +11,7 @@ mod types;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::Options;
 use crate::ir::Api;
 
 /// One generated file before formatting.
@@ -19,7 +20,7 @@ pub struct EmittedFile {
     pub tokens: TokenStream,
 }
 
-pub fn emit(api: &Api) -> Vec<EmittedFile> {
+pub fn emit(api: &Api, options: &Options) -> Vec<EmittedFile> {
     vec![
         EmittedFile {
             name: "mod.rs",
@@ -39,7 +40,7 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
         },
         EmittedFile {
             name: "models.rs",
-            tokens: models::emit(&api.models),
+            tokens: models::emit(&api.models, options),
         },
         EmittedFile {
             name: "client.rs",
@@ -175,6 +176,16 @@ pub(crate) fn ident(name: &str) -> proc_macro2::Ident {
         Some(keyword) => proc_macro2::Ident::new_raw(keyword, proc_macro2::Span::call_site()),
         None => quote::format_ident!("{name}"),
     }
+}
+
+/// Whether the tokens name `ident` anywhere, so a file imports it only
+/// where it is used.
+pub(crate) fn names(tokens: TokenStream, ident: &str) -> bool {
+    tokens.into_iter().any(|token| match token {
+        proc_macro2::TokenTree::Ident(found) => found == ident,
+        proc_macro2::TokenTree::Group(group) => names(group.stream(), ident),
+        _ => false,
+    })
 }
 
 /// Like [`doc`], for an optional description.

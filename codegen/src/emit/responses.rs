@@ -4,11 +4,14 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::types::{Scope, rust_type};
+use super::types::{Prelude, Scope, rust_type};
 use super::{doc, doc_opt};
-use crate::ir::{Responses, Success};
+use crate::ir::{Responses, Success, Type};
 
-pub fn emit(model: &Responses) -> TokenStream {
+pub fn emit(model: &Responses, prelude: &Prelude) -> TokenStream {
+    let Prelude {
+        result, ok, err, ..
+    } = prelude;
     let name = format_ident!("{}", model.name);
     let enum_doc = doc_opt(model.doc.as_deref());
     let variants = model.variants.iter().map(|variant| {
@@ -25,7 +28,7 @@ pub fn emit(model: &Responses) -> TokenStream {
         match &variant.success {
             Success::Empty => quote! { #doc #rust_name },
             success => {
-                let ty = output_type(success, Scope::Models);
+                let ty = output_type(success, Scope::Models(prelude));
                 quote! { #doc #rust_name(#ty) }
             }
         }
@@ -40,7 +43,7 @@ pub fn emit(model: &Responses) -> TokenStream {
             None => quote! { _ },
         };
         let read = match &variant.success {
-            Success::Empty => quote! { std::result::Result::Ok(Self::#rust_name) },
+            Success::Empty => quote! { #ok(Self::#rust_name) },
             Success::Json(_) => {
                 quote! { runtime::decode::json(status, body).map(Self::#rust_name) }
             }
@@ -53,7 +56,7 @@ pub fn emit(model: &Responses) -> TokenStream {
         .variants
         .iter()
         .all(|variant| variant.status.is_some())
-        .then(|| quote! { _ => std::result::Result::Err(runtime::DecodeFailure::undeclared(status)), });
+        .then(|| quote! { _ => #err(runtime::DecodeFailure::undeclared(status)), });
     quote! {
         #enum_doc
         #[derive(Debug, Clone, PartialEq)]
@@ -66,7 +69,7 @@ pub fn emit(model: &Responses) -> TokenStream {
             pub(crate) fn decode(
                 status: u16,
                 body: &runtime::Bytes,
-            ) -> std::result::Result<Self, runtime::DecodeFailure> {
+            ) -> #result<Self, runtime::DecodeFailure> {
                 match status {
                     #(#arms)*
                     #undeclared
@@ -81,7 +84,10 @@ pub fn output_type(success: &Success, scope: Scope) -> TokenStream {
     match success {
         Success::Empty => quote! { () },
         Success::Json(ty) => rust_type(ty, scope),
-        Success::Text => quote! { std::string::String },
-        Success::Bytes => quote! { clover_api_runtime::Bytes },
+        Success::Text => rust_type(&Type::String, scope),
+        Success::Bytes => match scope {
+            Scope::Models(_) => quote! { runtime::Bytes },
+            Scope::Client => quote! { clover_api_runtime::Bytes },
+        },
     }
 }

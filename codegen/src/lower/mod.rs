@@ -55,7 +55,14 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<SpecError>> {
     }
     let mut models = lowering.models;
     box_recursive_fields(&mut models);
-    schemas::mark_sent(&mut models, &operations);
+    let error_bodies: Vec<&str> = lowering
+        .error_schemas
+        .iter()
+        .filter_map(|reference| reference.strip_prefix("#/components/schemas/"))
+        .filter_map(|key| lowering.component_names.get(key))
+        .map(String::as_str)
+        .collect();
+    schemas::mark_directions(&mut models, &operations, &error_bodies);
     let errors = errors::error_model(&lowering.error_schemas, &models, &lowering.component_names);
     Ok(Api {
         hosts: lowering.hosts.hosts,

@@ -197,6 +197,8 @@ impl<'a> Lowering<'a> {
                     fields: optional,
                     role: StructRole::Params,
                     sent: true,
+                    received: false,
+                    validated: false,
                 }),
                 &pointer.join("parameters"),
             )?;

@@ -2,7 +2,7 @@
 //! named models; inline ones are named from where they appear.
 
 use std::borrow::{Borrow, Cow};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use openapiv3::{
     AdditionalProperties, AnySchema, IntegerFormat, ObjectType, ReferenceOr, Schema, SchemaKind,
@@ -12,8 +12,8 @@ use openapiv3::{
 use super::Lowering;
 use crate::error::{Pointer, SpecError};
 use crate::ir::{
-    Alias, Constraints, Enum, Field, IntegerWidth, Model, NumberBound, Operation, Struct,
-    StructRole, Type, Union, UnionVariant, Variant,
+    Alias, Constraints, Enum, Field, IntegerWidth, Model, NumberBound, Operation, Response, Struct,
+    StructRole, Success, Type, Union, UnionVariant, Variant,
 };
 use crate::names;
 
@@ -479,6 +479,8 @@ impl<'a> Lowering<'a> {
             fields,
             role: StructRole::Schema,
             sent: false,
+            received: false,
+            validated: false,
         };
         self.add_model(Model::Struct(model), pointer)?;
         Ok(Type::Named(name))
@@ -633,6 +635,8 @@ impl<'a> Lowering<'a> {
             variants,
             discriminator: discriminator.map(|discriminator| discriminator.property_name.clone()),
             sent: false,
+            received: false,
+            validated: false,
         };
         self.add_model(Model::Union(model), pointer)?;
         Ok(Type::Named(name))
@@ -687,50 +691,121 @@ impl<'a> Lowering<'a> {
     }
 }
 
-/// Marks every struct a request can reach, so it gets a `Validate` impl.
-pub(super) fn mark_sent(models: &mut [Model], operations: &[Operation]) {
-    let mut pending: Vec<String> = operations
+/// Marks which way each struct and union travels: `sent` when a request
+/// body or parameters reach it, `received` when a response or an error body
+/// (`error_bodies`, the component keys of error responses) does; then which
+/// sent ones are `validated`.
+pub(super) fn mark_directions(
+    models: &mut [Model],
+    operations: &[Operation],
+    error_bodies: &[&str],
+) {
+    let sent_roots = operations.iter().flat_map(|operation| {
+        operation
+            .body
+            .iter()
+            .filter_map(|body| body.kind.model())
+            .chain(operation.params_struct.as_deref())
+            .chain(
+                operation
+                    .required_params
+                    .iter()
+                    .filter_map(|param| param.ty.named()),
+            )
+    });
+    let sent = reachable(models, sent_roots);
+    let received_roots = operations
         .iter()
-        .flat_map(|op| {
-            op.body
-                .iter()
-                .filter_map(|body| body.kind.model())
-                .chain(op.params_struct.as_deref())
-                .chain(
-                    op.required_params
-                        .iter()
-                        .filter_map(|param| param.ty.named()),
-                )
+        .filter_map(|operation| match &operation.response {
+            Response::One(Success::Json(ty)) => ty.named(),
+            Response::One(_) => None,
+            Response::ByStatus(name) => Some(name.as_str()),
         })
-        .map(str::to_owned)
+        .chain(error_bodies.iter().copied());
+    let received = reachable(models, received_roots);
+    let directions: Vec<(bool, bool)> = models
+        .iter()
+        .map(|model| (sent.contains(model.name()), received.contains(model.name())))
         .collect();
+    for (model, directions) in models.iter_mut().zip(directions) {
+        match model {
+            Model::Struct(model) => (model.sent, model.received) = directions,
+            Model::Union(model) => (model.sent, model.received) = directions,
+            Model::Enum(_) | Model::Alias(_) | Model::Responses(_) => {}
+        }
+    }
+    mark_validated(models);
+}
+
+/// The models reachable from `roots` through fields, union variants,
+/// aliases and the successes of a response enum.
+fn reachable<'m>(models: &'m [Model], roots: impl Iterator<Item = &'m str>) -> HashSet<&'m str> {
+    let by_name: HashMap<&str, &Model> = models.iter().map(|model| (model.name(), model)).collect();
+    let mut pending: Vec<&str> = roots.collect();
     let mut seen = HashSet::new();
     while let Some(name) = pending.pop() {
-        if !seen.insert(name.clone()) {
+        let Some((name, model)) = by_name.get_key_value(name) else {
+            continue;
+        };
+        if !seen.insert(*name) {
             continue;
         }
-        match models.iter_mut().find(|model| model.name() == name) {
-            Some(Model::Struct(model)) => {
-                model.sent = true;
-                pending.extend(
-                    model
-                        .fields
-                        .iter()
-                        .filter_map(|field| field.ty.named())
-                        .map(str::to_owned),
-                );
+        match model {
+            Model::Struct(model) => {
+                pending.extend(model.fields.iter().filter_map(|field| field.ty.named()));
             }
-            Some(Model::Union(model)) => {
-                model.sent = true;
+            Model::Union(model) => {
                 pending.extend(
                     model
                         .variants
                         .iter()
-                        .filter_map(|variant| variant.ty.named())
-                        .map(str::to_owned),
+                        .filter_map(|variant| variant.ty.named()),
                 );
             }
-            _ => {}
+            Model::Alias(model) => pending.extend(model.ty.named()),
+            Model::Responses(model) => {
+                pending.extend(model.variants.iter().filter_map(
+                    |variant| match &variant.success {
+                        Success::Json(ty) => ty.named(),
+                        _ => None,
+                    },
+                ));
+            }
+            Model::Enum(_) => {}
+        }
+    }
+    seen
+}
+
+/// Marks the sent structs and unions with something to check: a bound on a
+/// field, or a field or variant holding a model that is itself validated.
+fn mark_validated(models: &mut [Model]) {
+    loop {
+        let validated: HashSet<String> = models
+            .iter()
+            .filter(|model| model.validated())
+            .map(|model| model.name().to_owned())
+            .collect();
+        let holds = |ty: &Type| ty.named().is_some_and(|name| validated.contains(name));
+        let mut changed = false;
+        for model in models.iter_mut() {
+            match model {
+                Model::Struct(model) if model.sent && !model.validated => {
+                    model.validated = model
+                        .fields
+                        .iter()
+                        .any(|field| !field.constraints.is_empty() || holds(&field.ty));
+                    changed |= model.validated;
+                }
+                Model::Union(model) if model.sent && !model.validated => {
+                    model.validated = model.variants.iter().any(|variant| holds(&variant.ty));
+                    changed |= model.validated;
+                }
+                _ => {}
+            }
+        }
+        if !changed {
+            return;
         }
     }
 }
