@@ -3,7 +3,10 @@
 //! `xtask generate` as a whole process, its peak memory, the lines it writes
 //! per operation, and how long its crate takes to rebuild. With
 //! `cargo-progenitor` on `PATH` (or `--progenitor`), the same for it, side by
-//! side, with ratios.
+//! side, with ratios; with `--baseline`, the same for another build of
+//! `xtask` (an older commit's), to compare a change before and after. The
+//! generators take turns run by run, so a shared machine's load falls on each
+//! alike.
 
 mod measure;
 mod synthetic;
@@ -26,6 +29,8 @@ pub struct Options {
     pub compile_runs: usize,
     /// cargo-progenitor's binary; looked up on `PATH` when absent.
     pub progenitor: Option<PathBuf>,
+    /// Another build of `xtask` to measure beside this one.
+    pub baseline: Option<PathBuf>,
 }
 
 /// One generator's figures on one spec.
@@ -64,6 +69,9 @@ pub fn run(workspace: &Path, options: &Options) -> Result<ExitCode, String> {
             "peer: cargo-progenitor not found on PATH (cargo install cargo-progenitor --locked), so no ratios"
         ),
     }
+    if let Some(baseline) = &options.baseline {
+        println!("baseline: {}", baseline.display());
+    }
     println!(
         "\n{:<14} {:>5}  {:<11} {:>9} {:>10} {:>7} {:>10} {:>8} {:>9}",
         "spec", "ops", "generator", "time", "in-proc.", "µs/op", "peak RSS", "lines/op", "compile"
@@ -89,17 +97,27 @@ pub fn run(workspace: &Path, options: &Options) -> Result<ExitCode, String> {
             operations,
             options,
         };
-        let ours = bench.ours(&xtask)?;
-        print_row(&label, operations, "clover-api", &ours);
-        let Some(progenitor) = &progenitor else {
-            continue;
+        let mut generators = vec![Generator::Ours(&xtask)];
+        generators.extend(options.baseline.as_deref().map(Generator::Baseline));
+        generators.extend(progenitor.as_deref().map(Generator::Progenitor));
+        let results = bench.measure(&generators);
+        let ours = match &results[0] {
+            Ok(figures) => figures,
+            Err(error) => return Err(error.clone()),
         };
-        match bench.progenitor(progenitor) {
-            Ok(theirs) => {
-                print_row("", operations, "progenitor", &theirs);
-                print_ratios(&ours, &theirs);
+        print_row(&label, operations, "clover-api", ours);
+        for (generator, result) in generators.iter().zip(&results).skip(1) {
+            match result {
+                Ok(theirs) => {
+                    print_row("", operations, generator.label(), theirs);
+                    print_ratios(ours, theirs);
+                }
+                Err(error) => println!(
+                    "{:<14} {operations:>5}  {:<11} failed: {error}",
+                    "",
+                    generator.label()
+                ),
             }
-            Err(error) => println!("{:<14} {operations:>5}  progenitor  failed: {error}", ""),
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -114,55 +132,123 @@ struct Bench<'a> {
     options: &'a Options,
 }
 
-impl Bench<'_> {
-    fn ours(&self, xtask: &Path) -> Result<Figures, String> {
-        let crate_dir = self.work.join(format!("crates/ours-{}", self.operations));
-        let log = self.work.join("generate.log");
-        let mut runs = Vec::new();
-        let mut in_process = Vec::new();
-        for _ in 0..self.options.runs {
-            // Every run writes every file, as a peer does.
-            let _ = fs::remove_dir_all(crate_dir.join(GENERATED_DIR));
-            let mut command = Command::new(xtask);
-            command
-                .args(["generate", "--spec"])
-                .arg(self.spec)
-                .arg("--out")
-                .arg(&crate_dir);
-            runs.push(measure::run(&mut command, &log)?);
-            in_process.extend(reported_time(&fs::read_to_string(&log).unwrap_or_default()));
+/// One generator's runs on one spec.
+#[derive(Default)]
+struct Runs {
+    whole: Vec<measure::Run>,
+    /// What `xtask generate` reports of itself; none for a peer.
+    in_process: Vec<Duration>,
+}
+
+/// A generator under measurement.
+enum Generator<'a> {
+    /// This workspace's release `xtask`.
+    Ours(&'a Path),
+    /// Another build of `xtask`.
+    Baseline(&'a Path),
+    Progenitor(&'a Path),
+}
+
+impl Generator<'_> {
+    fn label(&self) -> &'static str {
+        match self {
+            Generator::Ours(_) => "clover-api",
+            Generator::Baseline(_) => "baseline",
+            Generator::Progenitor(_) => "progenitor",
         }
-        let lock = crate_dir.join("Cargo.lock");
-        if !lock.exists() {
-            // The versions this workspace is tested with.
-            fs::copy(self.workspace.join("Cargo.lock"), &lock)
-                .map_err(|error| error.to_string())?;
-        }
-        self.figures(
-            &runs,
-            &in_process,
-            &crate_dir.join(GENERATED_DIR),
-            &crate_dir,
-        )
     }
 
-    fn progenitor(&self, binary: &Path) -> Result<Figures, String> {
-        let name = format!("progenitor-{}", self.operations);
-        let crate_dir = self.work.join("crates").join(&name);
-        let log = self.work.join("progenitor.log");
-        let mut runs = Vec::new();
-        for _ in 0..self.options.runs {
-            let _ = fs::remove_dir_all(&crate_dir);
-            let mut command = Command::new(binary);
-            command
-                .args(["progenitor", "--input"])
-                .arg(self.spec)
-                .arg("--output")
-                .arg(&crate_dir)
-                .args(["--name", &name, "--version", "0.1.0"]);
-            runs.push(measure::run(&mut command, &log)?);
+    /// The crate folder it writes, and the folder of its sources in it.
+    fn crate_dir(&self, work: &Path, operations: usize) -> (PathBuf, PathBuf) {
+        let crate_dir = match self {
+            Generator::Ours(_) => work.join(format!("crates/ours-{operations}")),
+            Generator::Baseline(_) => work.join(format!("crates/baseline-{operations}")),
+            Generator::Progenitor(_) => work.join(format!("crates/progenitor-{operations}")),
+        };
+        let sources = match self {
+            Generator::Progenitor(_) => crate_dir.join("src"),
+            _ => crate_dir.join(GENERATED_DIR),
+        };
+        (crate_dir, sources)
+    }
+
+    /// One generation of `spec` into `crate_dir`, as a peer does it: every
+    /// file written anew.
+    fn command(&self, spec: &Path, crate_dir: &Path) -> Command {
+        match self {
+            Generator::Ours(xtask) | Generator::Baseline(xtask) => {
+                let _ = fs::remove_dir_all(crate_dir.join(GENERATED_DIR));
+                let mut command = Command::new(xtask);
+                command
+                    .args(["generate", "--spec"])
+                    .arg(spec)
+                    .arg("--out")
+                    .arg(crate_dir);
+                command
+            }
+            Generator::Progenitor(binary) => {
+                let _ = fs::remove_dir_all(crate_dir);
+                let name = crate_dir
+                    .file_name()
+                    .expect("a crate folder has a name")
+                    .to_string_lossy()
+                    .into_owned();
+                let mut command = Command::new(binary);
+                command
+                    .args(["progenitor", "--input"])
+                    .arg(spec)
+                    .arg("--output")
+                    .arg(crate_dir)
+                    .args(["--name", &name, "--version", "0.1.0"]);
+                command
+            }
         }
-        self.figures(&runs, &[], &crate_dir.join("src"), &crate_dir)
+    }
+}
+
+impl Bench<'_> {
+    /// Each generator's figures, their runs taking turns.
+    fn measure(&self, generators: &[Generator]) -> Vec<Result<Figures, String>> {
+        let mut results: Vec<Result<Runs, String>> =
+            generators.iter().map(|_| Ok(Runs::default())).collect();
+        for _ in 0..self.options.runs {
+            for (generator, result) in generators.iter().zip(&mut results) {
+                let Ok(runs) = result else { continue };
+                let (crate_dir, _) = generator.crate_dir(self.work, self.operations);
+                let log = self.work.join(format!("{}.log", generator.label()));
+                match measure::run(&mut generator.command(self.spec, &crate_dir), &log) {
+                    Ok(run) => {
+                        runs.whole.push(run);
+                        runs.in_process
+                            .extend(reported_time(&fs::read_to_string(&log).unwrap_or_default()));
+                    }
+                    Err(error) => *result = Err(error),
+                }
+            }
+        }
+        generators
+            .iter()
+            .zip(results)
+            .map(|(generator, runs)| {
+                let runs = runs?;
+                let (crate_dir, sources) = generator.crate_dir(self.work, self.operations);
+                if !matches!(generator, Generator::Progenitor(_)) {
+                    self.lock_like_ours(&crate_dir)?;
+                }
+                self.figures(&runs.whole, &runs.in_process, &sources, &crate_dir)
+            })
+            .collect()
+    }
+
+    /// Gives a generated crate the dependency versions this workspace is tested with.
+    fn lock_like_ours(&self, crate_dir: &Path) -> Result<(), String> {
+        let lock = crate_dir.join("Cargo.lock");
+        if lock.exists() {
+            return Ok(());
+        }
+        fs::copy(self.workspace.join("Cargo.lock"), &lock)
+            .map(drop)
+            .map_err(|error| error.to_string())
     }
 
     fn figures(

@@ -5,10 +5,11 @@
 //!   rewritten every time; `DIR/Cargo.toml` and `DIR/src/lib.rs` are written
 //!   only when missing, so any spec becomes a crate that builds by itself.
 //!   `--check` only compares and fails on drift.
-//! - `cargo xtask bench [--runs N] [--compile-runs N] [--progenitor PATH]`:
-//!   generation time, peak memory, lines per operation and the generated
-//!   crate's compile time on specs of 1×, 10× and 50× ours and 550 operations,
-//!   beside cargo-progenitor's when it is installed.
+//! - `cargo xtask bench [--runs N] [--compile-runs N] [--progenitor PATH]
+//!   [--baseline PATH]`: generation time, peak memory, lines per operation and
+//!   the generated crate's compile time on specs of 1×, 10× and 50× ours and
+//!   550 operations, beside cargo-progenitor's when it is installed, and
+//!   another build of xtask's when given.
 
 mod bench;
 mod generate;
@@ -55,6 +56,9 @@ enum Task {
         /// cargo-progenitor's binary [default: `cargo-progenitor` on PATH].
         #[arg(long)]
         progenitor: Option<PathBuf>,
+        /// Another build of xtask (e.g. `main`'s release binary), measured beside this one.
+        #[arg(long)]
+        baseline: Option<PathBuf>,
     },
 }
 
@@ -81,12 +85,14 @@ fn main() -> ExitCode {
             runs,
             compile_runs,
             progenitor,
+            baseline,
         } => bench::run(
             workspace,
             &bench::Options {
                 runs: runs.max(1),
                 compile_runs,
                 progenitor,
+                baseline,
             },
         ),
     };
