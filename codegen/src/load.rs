@@ -13,6 +13,7 @@ use std::cell::Cell;
 use std::fmt;
 
 use openapiv3::OpenAPI;
+use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
@@ -29,23 +30,35 @@ pub const MAX_DEPTH: usize = 64;
 /// pointer of the deepest node serde can name; untagged `$ref`-or-item nodes
 /// stop it at their parent.
 pub fn parse(spec_text: &str) -> Result<OpenAPI, Error> {
+    // Tracking the path copies every map key as it is read; a document that
+    // reads cleanly never needs it, so only a failure reads the text again
+    // with tracking, to name where it failed.
+    OpenAPI::deserialize(normalized(spec_text)?)
+        .or_else(|_| serde_path_to_error::deserialize(normalized(spec_text)?).map_err(structure))
+}
+
+/// The document as a JSON value whose schemas are settled.
+fn normalized(spec_text: &str) -> Result<Value, Error> {
     let mut value = read(spec_text)?;
     schemas::normalize(&mut value).map_err(Error::Spec)?;
-    serde_path_to_error::deserialize(value).map_err(|error| {
-        let pointer = error
-            .path()
-            .iter()
-            .fold(Pointer::root(), |pointer, segment| match segment {
-                serde_path_to_error::Segment::Seq { index } => pointer.join(index),
-                serde_path_to_error::Segment::Map { key } => pointer.join(key),
-                serde_path_to_error::Segment::Enum { variant } => pointer.join(variant),
-                serde_path_to_error::Segment::Unknown => pointer,
-            });
-        Error::Structure {
-            pointer,
-            message: error.into_inner().to_string(),
-        }
-    })
+    Ok(value)
+}
+
+/// A structural error at the deepest pointer serde could name.
+fn structure(error: serde_path_to_error::Error<serde_json::Error>) -> Error {
+    let pointer = error
+        .path()
+        .iter()
+        .fold(Pointer::root(), |pointer, segment| match segment {
+            serde_path_to_error::Segment::Seq { index } => pointer.join(index),
+            serde_path_to_error::Segment::Map { key } => pointer.join(key),
+            serde_path_to_error::Segment::Enum { variant } => pointer.join(variant),
+            serde_path_to_error::Segment::Unknown => pointer,
+        });
+    Error::Structure {
+        pointer,
+        message: error.into_inner().to_string(),
+    }
 }
 
 /// The document as a JSON value, from JSON or YAML text.
