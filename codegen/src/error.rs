@@ -21,12 +21,37 @@ impl Pointer {
 
     /// The pointer to a child node, escaping `~` and `/` in the key.
     pub fn join(&self, key: impl fmt::Display) -> Self {
-        let escaped = key.to_string().replace('~', "~0").replace('/', "~1");
-        Pointer(format!("{}/{escaped}", self.0))
+        // One allocation: loading joins a pointer for every key of the spec.
+        let mut pointer = String::with_capacity(self.0.len() + 24);
+        pointer.push_str(&self.0);
+        pointer.push('/');
+        let mut escaped = Escaped(&mut pointer);
+        fmt::write(&mut escaped, format_args!("{key}")).expect("a String takes any text");
+        Pointer(pointer)
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// Writes a reference token into a pointer, `~` as `~0` and `/` as `~1`.
+struct Escaped<'a>(&'a mut String);
+
+impl fmt::Write for Escaped<'_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        let mut rest = text;
+        while let Some(at) = rest.find(['~', '/']) {
+            self.0.push_str(&rest[..at]);
+            self.0.push_str(if rest.as_bytes()[at] == b'~' {
+                "~0"
+            } else {
+                "~1"
+            });
+            rest = &rest[at + 1..];
+        }
+        self.0.push_str(rest);
+        Ok(())
     }
 }
 
@@ -80,5 +105,17 @@ fn render_list(errors: &[SpecError]) -> String {
 impl From<SpecError> for Error {
     fn from(error: SpecError) -> Self {
         Error::Spec(vec![error])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Pointer;
+
+    #[test]
+    fn keys_are_escaped_as_reference_tokens() {
+        let pointer = Pointer::root().join("/v1/a~b").join(2).join("~/~");
+        assert_eq!(pointer.as_str(), "#/~1v1~1a~0b/2/~0~1~0");
+        assert_eq!(pointer.parent().parent().as_str(), "#/~1v1~1a~0b");
     }
 }
