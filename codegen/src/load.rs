@@ -215,11 +215,15 @@ impl<'de> Visitor<'de> for Node<'_> {
                 Value::Number(_) | Value::Bool(_) | Value::Null => key.to_string(),
                 _ => return Err(de::Error::custom("a map key must be a string or a number")),
             };
-            if entries.contains_key(&key) {
-                return Err(de::Error::custom(format!("duplicate key `{key}`")));
+            match entries.entry(key) {
+                serde_json::map::Entry::Occupied(entry) => {
+                    let key = entry.key();
+                    return Err(de::Error::custom(format!("duplicate key `{key}`")));
+                }
+                serde_json::map::Entry::Vacant(entry) => {
+                    entry.insert(map.next_value_seed(child)?);
+                }
             }
-            let value = map.next_value_seed(child)?;
-            entries.insert(key, value);
         }
         Ok(Value::Object(entries))
     }
