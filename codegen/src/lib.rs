@@ -94,7 +94,7 @@ pub fn parse(spec_text: &str) -> Result<OpenAPI, Error> {
 /// level of the document (at most [`MAX_DEPTH`]); `openapiv3` takes
 /// tens of kilobytes a level in a debug build, more than a test thread's
 /// 2 MiB holds, so the work gets a thread whose stack fits the limit.
-const STACK_BYTES: usize = 64 << 20;
+pub(crate) const STACK_BYTES: usize = 64 << 20;
 
 /// Runs `work` on a thread with [`STACK_BYTES`] of stack, passing on its panic.
 fn on_deep_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {

@@ -12,7 +12,7 @@ mod schemas;
 use std::cell::Cell;
 use std::fmt;
 
-use openapiv3::OpenAPI;
+use openapiv3::{Components, OpenAPI, Paths};
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
@@ -33,8 +33,42 @@ pub fn parse(spec_text: &str) -> Result<OpenAPI, Error> {
     // Tracking the path copies every map key as it is read; a document that
     // reads cleanly never needs it, so only a failure reads the text again
     // with tracking, to name where it failed.
-    OpenAPI::deserialize(normalized(spec_text)?)
+    deserialize(normalized(spec_text)?)
         .or_else(|_| serde_path_to_error::deserialize(normalized(spec_text)?).map_err(structure))
+}
+
+/// The document as `openapiv3` reads it, with its paths and its components
+/// (most of any spec) read apart, on two threads. Read apart, neither is
+/// first buffered whole, as `OpenAPI`'s flattened extensions make serde do
+/// with everything inside it. The result is the same.
+fn deserialize(document: Value) -> Result<OpenAPI, serde_json::Error> {
+    let Value::Object(mut document) = document else {
+        return OpenAPI::deserialize(document);
+    };
+    let Some(paths) = document.shift_remove("paths") else {
+        return OpenAPI::deserialize(Value::Object(document));
+    };
+    let components = document.shift_remove("components");
+    document.insert("paths".to_owned(), Value::Object(serde_json::Map::new()));
+    std::thread::scope(|scope| {
+        let components = std::thread::Builder::new()
+            .name("codegen-components".to_owned())
+            .stack_size(crate::STACK_BYTES)
+            .spawn_scoped(scope, || {
+                components.map_or(Ok(None), Option::<Components>::deserialize)
+            })
+            .expect("spawning a thread to read the components");
+        let paths = Paths::deserialize(paths);
+        let rest = OpenAPI::deserialize(Value::Object(document));
+        let components = components
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        Ok(OpenAPI {
+            paths: paths?,
+            components: components?,
+            ..rest?
+        })
+    })
 }
 
 /// The document as a JSON value whose schemas are settled.
