@@ -275,21 +275,32 @@ fn check_flow_depth(text: &str) -> Result<(), Error> {
     for (line, content) in text.lines().enumerate() {
         // The character before this one, and the last one before it that is not blank.
         let (mut previous, mut significant) = ('\n', '\n');
-        let mut chars = content.chars().enumerate().peekable();
-        while let Some((column, c)) = chars.next() {
+        let bytes = content.as_bytes();
+        let mut at = 0;
+        while let Some(&byte) = bytes.get(at) {
+            // Byte by byte where the text is ASCII, as specs mostly are.
+            let c = match byte.is_ascii() {
+                true => char::from(byte),
+                false => content[at..]
+                    .chars()
+                    .next()
+                    .expect("at a character boundary"),
+            };
+            at += c.len_utf8();
             match quote {
                 Some(_) if escaped => escaped = false,
                 Some('"') if c == '\\' => escaped = true,
                 // `''` is a quote inside a single-quoted scalar.
-                Some('\'') if c == '\'' && chars.next_if(|&(_, next)| next == '\'').is_some() => {}
+                Some('\'') if c == '\'' && bytes.get(at) == Some(&b'\'') => at += 1,
                 Some(open) if c == open => quote = None,
                 Some(_) => {}
                 None => match c {
                     '#' if previous.is_whitespace() => break,
                     '\'' | '"' if opens_quote(previous, significant) => quote = Some(c),
                     '[' | '{' if depth == MAX_DEPTH => {
-                        let (line, column) = (line + 1, column + 1);
-                        let message = format!("{} at line {line} column {column}", too_deep());
+                        let column = content[..at].chars().count();
+                        let message =
+                            format!("{} at line {} column {column}", too_deep(), line + 1);
                         return Err(at_root(format!("invalid YAML: {message}")));
                     }
                     '[' | '{' => depth += 1,
