@@ -119,6 +119,9 @@ pub struct Union {
     pub sent: bool,
     /// Reachable from a response or an error body: it is deserialized.
     pub received: bool,
+    /// Reachable from a model no operation sends or receives (one only
+    /// examples show): it derives serde both ways, as that model does.
+    pub loose: bool,
     /// Sent, with something to check before sending (see [`Model::validated`]).
     pub validated: bool,
 }
@@ -150,6 +153,9 @@ pub struct Struct {
     pub sent: bool,
     /// Reachable from a response or an error body: it is deserialized.
     pub received: bool,
+    /// Reachable from a model no operation sends or receives (one only
+    /// examples show): it derives serde both ways, as that model does.
+    pub loose: bool,
     /// Sent, with something to check before sending (see [`Model::validated`]).
     pub validated: bool,
 }

@@ -249,7 +249,7 @@ fn method(operation: &Operation, api: &Api) -> TokenStream {
         for check in bound_checks(&param.constraints, &fields, &value, &quote! { #wire }) {
             statements.push(quote! { #request.check(|#fields| #check); });
         }
-        if object_style(param.location).is_some() && validated(api, &param.ty) {
+        if object_style(param.location).is_some() && holds_checks(api, &param.ty) {
             statements.push(quote! { #request.validate(#value); });
         }
         statements.extend(send_param(&request, param.location, wire, &value));
@@ -262,10 +262,8 @@ fn method(operation: &Operation, api: &Api) -> TokenStream {
             &body,
         );
         let checked = match &request_body.kind {
-            BodyKind::Json(ty) => validated(api, ty),
-            BodyKind::Form(name) | BodyKind::Multipart(name) => {
-                validated(api, &Type::Named(name.clone()))
-            }
+            BodyKind::Json(ty) => holds_checks(api, ty),
+            BodyKind::Form(name) | BodyKind::Multipart(name) => has_checks(api, name),
             BodyKind::Text | BodyKind::Bytes => false,
         };
         if checked {
@@ -289,7 +287,7 @@ fn method(operation: &Operation, api: &Api) -> TokenStream {
     if let Some(name) = &operation.params_struct {
         let ty = format_ident!("{name}");
         arguments.push(quote! { #params: &models::#ty });
-        if validated(api, &Type::Named(name.clone())) {
+        if has_checks(api, name) {
             statements.push(quote! { #request.validate(#params); });
         }
         for field in struct_fields(api, name) {
@@ -535,14 +533,17 @@ fn pages_method(operation: &Operation, pagination: &Pagination) -> TokenStream {
     }
 }
 
-/// Whether a value of this type holds a model with checks to run before
-/// sending (itself, or in a list or map).
-fn validated(api: &Api, ty: &Type) -> bool {
-    ty.named().is_some_and(|name| {
-        api.models
-            .iter()
-            .any(|model| model.name() == name && model.validated())
-    })
+/// Whether the named model has checks to run before sending.
+fn has_checks(api: &Api, model: &str) -> bool {
+    api.models
+        .iter()
+        .any(|known| known.name() == model && known.validated())
+}
+
+/// Whether a value of this type holds a model with checks (itself, or in a
+/// list or map).
+fn holds_checks(api: &Api, ty: &Type) -> bool {
+    ty.named().is_some_and(|name| has_checks(api, name))
 }
 
 fn path_param<'a>(operation: &'a Operation, wire: &str) -> &'a Param {

@@ -65,7 +65,7 @@ impl Emitter<'_> {
             .all(|field| field.optional() || field.flatten)
             .then(|| quote! { Default, });
         let json = model.role == StructRole::Schema;
-        let (serialize, deserialize) = directions(model.sent, model.received);
+        let (serialize, deserialize) = directions(model.sent, model.received, model.loose);
         let derives = match json {
             true => {
                 let serialize = serialize.then(|| quote! { , serde::Serialize });
@@ -356,7 +356,7 @@ impl Emitter<'_> {
     /// tells the variants apart. Both directions are untagged: each variant's
     /// JSON is its value's.
     fn union_serde(&self, model: &Union) -> (TokenStream, Option<TokenStream>) {
-        let (serialize, deserialize) = directions(model.sent, model.received);
+        let (serialize, deserialize) = directions(model.sent, model.received, model.loose);
         let tagged = model.discriminator.is_some();
         let mut derives = vec![quote! { Debug }, quote! { Clone }, quote! { PartialEq }];
         derives.extend(serialize.then(|| quote! { serde::Serialize }));
@@ -648,13 +648,10 @@ struct Serde {
     deserialized: bool,
 }
 
-/// Whether a model derives `Serialize` and `Deserialize`: the ways it travels;
-/// one that travels neither way (only in examples) gets both.
-fn directions(sent: bool, received: bool) -> (bool, bool) {
-    match (sent, received) {
-        (false, false) => (true, true),
-        directions => directions,
-    }
+/// Whether a model derives `Serialize` and `Deserialize`: the ways it travels,
+/// or both for one a model no operation uses holds (`loose`).
+fn directions(sent: bool, received: bool, loose: bool) -> (bool, bool) {
+    (sent || loose, received || loose)
 }
 
 /// The field's description, then, for a field a request sends, what the

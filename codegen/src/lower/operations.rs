@@ -198,6 +198,7 @@ impl<'a> Lowering<'a> {
                     role: StructRole::Params,
                     sent: true,
                     received: false,
+                    loose: false,
                     validated: false,
                 }),
                 &pointer.join("parameters"),

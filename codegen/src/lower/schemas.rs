@@ -480,6 +480,7 @@ impl<'a> Lowering<'a> {
             role: StructRole::Schema,
             sent: false,
             received: false,
+            loose: false,
             validated: false,
         };
         self.add_model(Model::Struct(model), pointer)?;
@@ -636,6 +637,7 @@ impl<'a> Lowering<'a> {
             discriminator: discriminator.map(|discriminator| discriminator.property_name.clone()),
             sent: false,
             received: false,
+            loose: false,
             validated: false,
         };
         self.add_model(Model::Union(model), pointer)?;
@@ -693,8 +695,8 @@ impl<'a> Lowering<'a> {
 
 /// Marks which way each struct and union travels: `sent` when a request
 /// body or parameters reach it, `received` when a response or an error body
-/// (`error_bodies`, the component keys of error responses) does; then which
-/// sent ones are `validated`.
+/// (`error_bodies`, the component keys of error responses) does, `loose`
+/// when a model that is neither does; then which sent ones are `validated`.
 pub(super) fn mark_directions(
     models: &mut [Model],
     operations: &[Operation],
@@ -723,14 +725,20 @@ pub(super) fn mark_directions(
         })
         .chain(error_bodies.iter().copied());
     let received = reachable(models, received_roots);
-    let directions: Vec<(bool, bool)> = models
+    let loose_roots = models
         .iter()
-        .map(|model| (sent.contains(model.name()), received.contains(model.name())))
+        .filter(|model| matches!(model, Model::Struct(_) | Model::Union(_)))
+        .map(Model::name)
+        .filter(|name| !sent.contains(name) && !received.contains(name));
+    let loose = reachable(models, loose_roots);
+    let directions: Vec<[bool; 3]> = models
+        .iter()
+        .map(|model| [&sent, &received, &loose].map(|set| set.contains(model.name())))
         .collect();
     for (model, directions) in models.iter_mut().zip(directions) {
         match model {
-            Model::Struct(model) => (model.sent, model.received) = directions,
-            Model::Union(model) => (model.sent, model.received) = directions,
+            Model::Struct(model) => [model.sent, model.received, model.loose] = directions,
+            Model::Union(model) => [model.sent, model.received, model.loose] = directions,
             Model::Enum(_) | Model::Alias(_) | Model::Responses(_) => {}
         }
     }
