@@ -4,6 +4,15 @@ use std::path::Path;
 
 use codegen::Error;
 
+/// The text of the generated file `name`.
+fn generated<'a>(files: &'a [codegen::GeneratedFile], name: &str) -> &'a str {
+    &files
+        .iter()
+        .find(|file| file.name == name)
+        .unwrap_or_else(|| panic!("no {name} generated"))
+        .contents
+}
+
 fn generate(name: &str) -> Error {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/broken")
@@ -969,11 +978,7 @@ fn untyped_schemas_lower_as_what_they_evidently_are() {
         "    Loose: { properties: { a: { type: string } }, required: [a], format: thing }\n    Shaped: { type: object, format: thing, properties: { b: { type: integer } } }\n    Mood: { enum: [happy, sad] }\n    Level: { enum: [1, 2] }\n    Listed: { items: { type: string } }\n    Joined: { required: [c, d], allOf: [{ $ref: '#/components/schemas/Loose' }, { type: object, properties: { c: { type: string } } }], properties: { d: { type: boolean } } }",
     );
     let files = codegen::generate(&spec, "case.yaml").unwrap();
-    let models = &files
-        .iter()
-        .find(|file| file.name == "models.rs")
-        .unwrap()
-        .contents;
+    let models = generated(&files, "models.rs");
     for expected in [
         "pub struct Loose {",
         "pub a: String,",
@@ -1000,11 +1005,7 @@ fn untyped_schemas_lower_as_what_they_evidently_are() {
         "    Mixed: { type: string, minimum: 1 }",
     );
     let files = codegen::generate(&mixed, "case.yaml").unwrap();
-    let models = &files
-        .iter()
-        .find(|file| file.name == "models.rs")
-        .unwrap()
-        .contents;
+    let models = generated(&files, "models.rs");
     assert!(models.contains("pub type Mixed = String;"), "{models}");
 }
 
@@ -1032,11 +1033,7 @@ components:
         count: { type: integer, minimum: 1.0, maximum: 99999999999999999999 }
 "##;
     let files = codegen::generate(spec, "case.yaml").unwrap_or_else(|error| panic!("{error}"));
-    let models = &files
-        .iter()
-        .find(|file| file.name == "models.rs")
-        .unwrap()
-        .contents;
+    let models = generated(&files, "models.rs");
     let checks = &models[models
         .find("impl runtime::Validate for Seeded")
         .expect(models)..];
@@ -1065,11 +1062,7 @@ components:
     oauth: { type: oauth2, flows: { clientCredentials: { tokenUrl: "https://api.example.com/token", scopes: {} } } }
 "#;
     let files = codegen::generate(spec, "case.yaml").unwrap_or_else(|error| panic!("{error}"));
-    let client = &files
-        .iter()
-        .find(|file| file.name == "client.rs")
-        .unwrap()
-        .contents;
+    let client = generated(&files, "client.rs");
     assert!(client.contains("schemes::Oauth"), "{client}");
 }
 
@@ -1087,11 +1080,7 @@ paths:
       responses: { "204": { description: ok } }
 "#;
     let files = codegen::generate(spec, "case.yaml").unwrap_or_else(|error| panic!("{error}"));
-    let client = &files
-        .iter()
-        .find(|file| file.name == "client.rs")
-        .unwrap()
-        .contents;
+    let client = generated(&files, "client.rs");
     assert!(
         client.contains(
             "/// - `vendor_id`: Named in the path; the spec declares no parameter for it."

@@ -3,6 +3,15 @@
 
 use std::path::Path;
 
+/// The text of the generated file `name`.
+fn generated<'a>(files: &'a [codegen::GeneratedFile], name: &str) -> &'a str {
+    &files
+        .iter()
+        .find(|file| file.name == name)
+        .unwrap_or_else(|| panic!("no {name} generated"))
+        .contents
+}
+
 fn check_fixture(name: &str) {
     check_file(name, "yaml");
 }
@@ -117,11 +126,7 @@ paths:
     get: { operationId: getB, security: [], responses: { "204": { description: ok } } }
 "#;
     let files = codegen::generate(spec, "case.yaml").unwrap();
-    let hosts = &files
-        .iter()
-        .find(|file| file.name == "hosts.rs")
-        .unwrap()
-        .contents;
+    let hosts = generated(&files, "hosts.rs");
     assert!(hosts.contains(r#"Host::Main => "main","#), "{hosts}");
     assert!(hosts.contains(r#"Host::Main2 => "Main","#), "{hosts}");
 }
@@ -155,11 +160,7 @@ components:
         status: { type: string, enum: [CREATED, VOIDED] }
 "##;
     let files = codegen::generate(spec, "merged.yaml").unwrap_or_else(|error| panic!("{error}"));
-    let models = &files
-        .iter()
-        .find(|file| file.name == "models.rs")
-        .unwrap()
-        .contents;
+    let models = generated(&files, "models.rs");
     assert_eq!(
         models.matches("enum AuthorizationStatusStatus").count(),
         1,
@@ -191,11 +192,7 @@ paths:
             application/json: { schema: { type: object, properties: { redirect_to: { type: string } } } }
 "##;
     let files = codegen::generate(spec, "redirect.yaml").unwrap_or_else(|error| panic!("{error}"));
-    let client = &files
-        .iter()
-        .find(|file| file.name == "client.rs")
-        .unwrap()
-        .contents;
+    let client = generated(&files, "client.rs");
     assert!(
         client.contains("pub fn fetch_deactivation(&self) -> Call<'_, ()>"),
         "{client}"
@@ -234,11 +231,7 @@ components:
         message: { type: string, nullable: true }
 "##;
     let files = codegen::generate(spec, "nullable.yaml").unwrap_or_else(|error| panic!("{error}"));
-    let api = &files
-        .iter()
-        .find(|file| file.name == "api.rs")
-        .unwrap()
-        .contents;
+    let api = generated(&files, "api.rs");
     assert!(
         api.contains("if let Some(value) = &self.display_message {"),
         "{api}"
