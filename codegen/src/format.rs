@@ -14,27 +14,34 @@ pub fn header(spec_text: &str, source_name: &str) -> String {
     )
 }
 
-/// A generated file: the header, a blank line, then the formatted tokens.
-pub fn render(header: &str, tokens: TokenStream) -> Result<String, syn::Error> {
+/// A generated file: the header, a blank line, then the printed pieces
+/// (from [`print_items`], in order), with a blank line between two pieces
+/// where one would be between their items in a single piece.
+pub fn assemble<'a>(header: &str, pieces: impl IntoIterator<Item = &'a str>) -> String {
     let mut file = format!("{header}\n");
-    unparse_into(tokens, &mut file)?;
-    Ok(file)
+    let mut previous = "";
+    for piece in pieces {
+        let mut lines = piece.lines();
+        let (Some(first), last) = (lines.next(), lines.next_back()) else {
+            continue;
+        };
+        if !first.is_empty() && ends_a_block(previous, first) {
+            file.push('\n');
+        }
+        file.push_str(piece);
+        previous = last.unwrap_or(first);
+    }
+    file
 }
 
-/// Checks that the tokens are a Rust file and pretty-prints them.
-pub fn unparse(tokens: TokenStream) -> Result<String, syn::Error> {
-    let mut source = String::new();
-    unparse_into(tokens, &mut source)?;
-    Ok(source)
-}
-
-/// One top-level item at a time: prettyplease prints a file as its items one
+/// Checks that the tokens are Rust items and pretty-prints them, one
+/// top-level item at a time: prettyplease prints a file as its items one
 /// after another, so the text is the same as for the whole `syn::File`, but
-/// only one item's token buffer, syntax tree and text are in memory at once
-/// (the whole file's were most of the peak on large specs).
-fn unparse_into(tokens: TokenStream, out: &mut String) -> Result<(), syn::Error> {
-    let mut item = TokenStream::new();
+/// only one item's token buffer and syntax tree are in memory at once.
+pub fn print_items(tokens: TokenStream) -> Result<String, syn::Error> {
+    let mut printed = String::new();
     let mut previous_line = String::new();
+    let mut item = TokenStream::new();
     let mut trees = tokens.into_iter().peekable();
     while let Some(tree) = trees.next() {
         let ends_item = ends_item(&tree, trees.peek());
@@ -42,10 +49,10 @@ fn unparse_into(tokens: TokenStream, out: &mut String) -> Result<(), syn::Error>
         if ends_item || trees.peek().is_none() {
             let file: syn::File = syn::parse2(std::mem::take(&mut item))?;
             let source = tighten_setters(&prettyplease::unparse(&file));
-            space_out_items(&source, &mut previous_line, out);
+            space_out_items(&source, &mut previous_line, &mut printed);
         }
     }
-    Ok(())
+    Ok(printed)
 }
 
 /// Whether `tree` closes a top-level item: a `;`, or a `{…}` that nothing
@@ -191,13 +198,35 @@ mod tests {
             &mut String::new(),
             &mut expected,
         );
-        assert_eq!(unparse(tokens).unwrap(), expected);
+        assert_eq!(print_items(tokens).unwrap(), expected);
+    }
+
+    #[test]
+    fn pieces_printed_apart_assemble_as_one() {
+        let pieces = [
+            quote! { //! Docs.
+            },
+            quote! { use a::B; },
+            quote! { use c::D; },
+            quote! { const A: u8 = 1; },
+            quote! { pub type Y = X; },
+            quote! { struct S {} impl S { fn f() {} } },
+            quote! {},
+            quote! { fn h() -> u8 { 1 } },
+        ];
+        let whole = print_items(pieces.iter().cloned().collect()).unwrap();
+        let printed: Vec<String> = pieces
+            .into_iter()
+            .map(|piece| print_items(piece).unwrap())
+            .collect();
+        let assembled = assemble("// Header.\n", printed.iter().map(String::as_str));
+        assert_eq!(assembled, format!("// Header.\n\n{whole}"));
     }
 
     #[test]
     fn tokens_that_are_no_rust_file_are_an_error() {
-        assert!(unparse(quote! { struct A {} ; }).is_err());
-        assert!(unparse(quote! { fn }).is_err());
+        assert!(print_items(quote! { struct A {} ; }).is_err());
+        assert!(print_items(quote! { fn }).is_err());
     }
 
     #[test]
@@ -209,7 +238,7 @@ mod tests {
             }
         };
         assert_eq!(
-            unparse(tokens).unwrap(),
+            print_items(tokens).unwrap(),
             "impl A {\n    runtime::setter!(note: impl Into<String>);\n    runtime::setter!(r#type as \"type\": std::collections::BTreeMap<String, std::vec::Vec<std::option::Option<serde_json::Value>>>);\n}\n"
         );
     }

@@ -4,7 +4,8 @@
 //!
 //! The pipeline is `load` (JSON or YAML → `openapiv3`), [`lower`] (checks and
 //! resolves the spec into the small model in [`ir`]), `emit` (model → tokens,
-//! one module per file) and `format` (tokens → `syn::File` → `prettyplease`).
+//! one module per file, each file in pieces) and `format` (tokens →
+//! `syn::File` → `prettyplease`), the last two piece by piece on several cores.
 //! It is a pure function: nothing here touches the file system.
 
 mod emit;
@@ -14,6 +15,7 @@ pub mod ir;
 mod load;
 pub mod lower;
 mod names;
+mod parallel;
 mod shell;
 
 use openapiv3::OpenAPI;
@@ -70,16 +72,30 @@ fn generate_here(
     // The document is dropped once lowered: emitting reads only the model.
     let api = lower::lower(&load::parse(spec_text)?).map_err(Error::Spec)?;
     let header = format::header(spec_text, source_name);
-    emit::emit(&api, options)
-        .into_iter()
-        .map(|file| {
-            let contents = format::render(&header, file.tokens).map_err(|source| Error::Emit {
+    let files = emit::emit(&api, options);
+    let printed = parallel::print_pieces(&files, STACK_BYTES);
+    files
+        .iter()
+        .zip(printed)
+        .map(|(file, printed)| {
+            let error = |source| Error::Emit {
                 file: file.name.to_owned(),
                 source,
-            })?;
+            };
+            let head = format::print_items((file.head)(printed.needs_head)).map_err(error)?;
+            let mut pieces = Vec::with_capacity(printed.pieces.len());
+            for (index, piece) in printed.pieces.into_iter().enumerate() {
+                // A piece that failed on another thread fails again here, with its error.
+                let piece = match piece {
+                    Some(text) => text,
+                    None => format::print_items((file.piece)(index)).map_err(error)?,
+                };
+                pieces.push(piece);
+            }
+            let pieces = std::iter::once(&head).chain(&pieces).map(String::as_str);
             Ok(GeneratedFile {
                 name: file.name,
-                contents,
+                contents: format::assemble(&header, pieces),
             })
         })
         .collect()

@@ -34,7 +34,7 @@ pub fn crate_shell(
     runtime: &RuntimeDependency,
 ) -> Result<[GeneratedFile; 2], InvalidCrateName> {
     check_crate_name(crate_name)?;
-    let lib = format::unparse(library_root(source_name))
+    let lib = format::print_items(library_root(source_name))
         .expect("the crate root is a fixed, valid Rust file");
     Ok([
         GeneratedFile {

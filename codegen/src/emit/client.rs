@@ -76,7 +76,7 @@ pub fn emit(api: &Api) -> TokenStream {
 
         #(#page_impls)*
     };
-    let imports = imports(api, super::names(items.clone(), "models"));
+    let imports = imports(api, super::names(&items, "models"));
     quote! {
         //! The client: one method per operation of the spec; each builds a
         //! `Request` and hands it to the runtime, which authenticates, sends,

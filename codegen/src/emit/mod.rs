@@ -8,44 +8,49 @@ mod responses;
 mod schemes;
 mod types;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use crate::Options;
 use crate::ir::Api;
 
-/// One generated file before formatting.
-pub struct EmittedFile {
+/// One generated file's tokens, in pieces that are emitted and printed one
+/// at a time, on any thread, so no whole file's tokens are ever in memory.
+/// The head comes first in the file but is emitted last: whether it imports
+/// something may depend on the pieces.
+pub struct Emission<'a> {
     pub name: &'static str,
-    pub tokens: TokenStream,
+    pub pieces: usize,
+    /// The top-level items of one piece; pieces do not depend on each other.
+    pub piece: Box<dyn Fn(usize) -> TokenStream + Sync + 'a>,
+    /// Whether a piece uses what the head may add; asked until one does.
+    pub needs_head: fn(&TokenStream) -> bool,
+    /// The items before the pieces, given whether any piece needs them.
+    pub head: Box<dyn Fn(bool) -> TokenStream + Sync + 'a>,
 }
 
-pub fn emit(api: &Api, options: &Options) -> Vec<EmittedFile> {
+impl<'a> Emission<'a> {
+    /// A file emitted in one piece.
+    fn whole(name: &'static str, emit: impl Fn() -> TokenStream + Sync + 'a) -> Self {
+        Emission {
+            name,
+            pieces: 1,
+            piece: Box::new(move |_| emit()),
+            needs_head: |_| false,
+            head: Box::new(|_| TokenStream::new()),
+        }
+    }
+}
+
+/// Every generated file, in order.
+pub fn emit<'a>(api: &'a Api, options: &'a Options) -> Vec<Emission<'a>> {
     vec![
-        EmittedFile {
-            name: "mod.rs",
-            tokens: module_root(api),
-        },
-        EmittedFile {
-            name: "api.rs",
-            tokens: api::emit(api),
-        },
-        EmittedFile {
-            name: "hosts.rs",
-            tokens: hosts::emit(&api.hosts, &api.environments),
-        },
-        EmittedFile {
-            name: "schemes.rs",
-            tokens: schemes::emit(&api.schemes),
-        },
-        EmittedFile {
-            name: "models.rs",
-            tokens: models::emit(&api.models, options),
-        },
-        EmittedFile {
-            name: "client.rs",
-            tokens: client::emit(api),
-        },
+        Emission::whole("mod.rs", || module_root(api)),
+        Emission::whole("api.rs", || api::emit(api)),
+        Emission::whole("hosts.rs", || hosts::emit(&api.hosts, &api.environments)),
+        Emission::whole("schemes.rs", || schemes::emit(&api.schemes)),
+        models::emit(&api.models, options),
+        Emission::whole("client.rs", || client::emit(api)),
     ]
 }
 
@@ -80,15 +85,35 @@ const DOC_WIDTH: usize = 90;
 
 /// `#[doc]` attributes, one per line, so prettyplease prints `///` comments.
 pub(crate) fn doc(text: &str) -> TokenStream {
-    let lines = markdown_lines(text.trim()).into_iter().map(|line| {
-        let line = if line.is_empty() {
-            line
-        } else {
-            format!(" {line}")
+    let mut attributes = TokenStream::new();
+    for line in markdown_lines(text.trim()) {
+        let line = match line.is_empty() {
+            true => doc_literal(""),
+            false => doc_literal(&format!(" {line}")),
         };
-        quote! { #[doc = #line] }
-    });
-    quote! { #(#lines)* }
+        attributes.extend(quote! { #[doc = #line] });
+    }
+    attributes
+}
+
+/// A doc line as a raw string literal (`r"…"`, with as many `#` as it
+/// needs), which syn and prettyplease read back as a slice of its text,
+/// where an escaped one is escaped and unescaped twice, a character at a
+/// time; either prints as the same `///` comment.
+fn doc_literal(line: &str) -> Literal {
+    // A raw string holds anything but a carriage return.
+    if line.contains('\r') {
+        return Literal::string(line);
+    }
+    let hashes = line
+        .match_indices('"')
+        .map(|(at, _)| line[at + 1..].bytes().take_while(|&b| b == b'#').count() + 1)
+        .max()
+        .unwrap_or(0);
+    let fence = "#".repeat(hashes);
+    format!("r{fence}\"{line}\"{fence}")
+        .parse()
+        .expect("a raw string literal")
 }
 
 /// The lines of a description as rustdoc should read them: wrapped at
@@ -180,10 +205,10 @@ pub(crate) fn ident(name: &str) -> proc_macro2::Ident {
 
 /// Whether the tokens name `ident` anywhere, so a file imports it only
 /// where it is used.
-pub(crate) fn names(tokens: TokenStream, ident: &str) -> bool {
-    tokens.into_iter().any(|token| match token {
+pub(crate) fn names(tokens: &TokenStream, ident: &str) -> bool {
+    tokens.clone().into_iter().any(|token| match token {
         proc_macro2::TokenTree::Ident(found) => found == ident,
-        proc_macro2::TokenTree::Group(group) => names(group.stream(), ident),
+        proc_macro2::TokenTree::Group(group) => names(&group.stream(), ident),
         _ => false,
     })
 }
@@ -195,7 +220,26 @@ pub(crate) fn doc_opt(text: Option<&str>) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    use super::{markdown_lines, wrap};
+    use quote::ToTokens;
+
+    use super::{doc_literal, markdown_lines, wrap};
+
+    #[test]
+    fn doc_lines_are_raw_strings_fenced_as_they_need() {
+        let cases = [
+            (r#" a \d "b""#, r###"r#" a \d "b""#"###),
+            (r###" "#x"##"###, r#####"r###" "#x"##"###"#####),
+            (" plain", r#"r" plain""#),
+            ("", r#"r"""#),
+            (" a\rb", r#"" a\rb""#),
+        ];
+        for (line, literal) in cases {
+            let printed = doc_literal(line);
+            assert_eq!(printed.to_string(), literal);
+            let parsed: syn::LitStr = syn::parse2(printed.into_token_stream()).unwrap();
+            assert_eq!(parsed.value(), line);
+        }
+    }
 
     #[test]
     fn long_lines_wrap_at_spaces_and_list_items_hang() {

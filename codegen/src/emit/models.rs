@@ -8,54 +8,65 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::types::{Prelude, Scope, argument, rust_type};
-use super::{doc, doc_opt, ident};
+use super::{Emission, doc, doc_opt, ident};
 use crate::Options;
 use crate::ir::{
     Alias, Constraints, Enum, Field, Model, NumberBound, Struct, StructRole, Type, Union,
 };
 use crate::names::unraw;
 
-pub fn emit(models: &[Model], options: &Options) -> TokenStream {
-    let prelude = Prelude::new(models);
-    let emitter = Emitter {
-        prelude: &prelude,
-        mirror: options.mirror_feature.as_deref(),
-        validated: models
-            .iter()
-            .filter(|model| model.validated())
-            .map(Model::name)
-            .collect(),
-    };
-    let items: TokenStream = models
+/// `models.rs`: one piece per model.
+pub fn emit<'a>(models: &'a [Model], options: &'a Options) -> Emission<'a> {
+    let shadowed = Prelude::shadowed(models);
+    let mirror = options.mirror_feature.as_deref();
+    let validated: HashSet<&str> = models
         .iter()
-        .map(|model| match model {
-            Model::Struct(model) => emitter.structure(model),
-            Model::Enum(model) => emitter.open_enum(model),
-            Model::Union(model) => emitter.union(model),
-            Model::Alias(model) => emitter.alias(model),
-            Model::Responses(model) => super::responses::emit(model, &prelude),
-        })
+        .filter(|model| model.validated())
+        .map(Model::name)
         .collect();
-    // Imported only where used: checks, enums, setters and binary fields use it.
-    let runtime = super::names(items.clone(), "runtime")
-        .then(|| quote! { use clover_api_runtime as runtime; });
-    quote! {
-        //! Request and response types, one per schema in the spec.
-        #runtime
-        #items
+    Emission {
+        name: "models.rs",
+        pieces: models.len(),
+        piece: Box::new(move |index| {
+            let emitter = Emitter {
+                prelude: Prelude::new(&shadowed),
+                mirror,
+                validated: &validated,
+            };
+            emitter.model(&models[index])
+        }),
+        // Imported only where used: checks, enums, setters and binary fields use it.
+        needs_head: |tokens| super::names(tokens, "runtime"),
+        head: Box::new(|runtime| {
+            let runtime = runtime.then(|| quote! { use clover_api_runtime as runtime; });
+            quote! {
+                //! Request and response types, one per schema in the spec.
+                #runtime
+            }
+        }),
     }
 }
 
 /// What every model's emission reads besides the model itself.
 struct Emitter<'a> {
-    prelude: &'a Prelude,
+    prelude: Prelude,
     /// The feature under which every model derives both serde directions.
     mirror: Option<&'a str>,
     /// The models that implement `Validate`.
-    validated: HashSet<&'a str>,
+    validated: &'a HashSet<&'a str>,
 }
 
 impl Emitter<'_> {
+    fn model(&self, model: &Model) -> TokenStream {
+        match model {
+            Model::Struct(model) => self.structure(model),
+            Model::Enum(model) => self.open_enum(model),
+            Model::Union(model) => self.union(model),
+            Model::Alias(model) => self.alias(model),
+            Model::Responses(model) => super::responses::emit(model, &self.prelude),
+        }
+    }
+
     fn structure(&self, model: &Struct) -> TokenStream {
         let name = format_ident!("{}", model.name);
         let doc = doc_opt(model.doc.as_deref());
@@ -115,8 +126,8 @@ impl Emitter<'_> {
     /// The Rust type of a field: boxed when it contains its own struct,
     /// optional when it may be absent or `null`.
     fn field_type(&self, field: &Field) -> TokenStream {
-        let Prelude { option, boxed, .. } = self.prelude;
-        let mut ty = rust_type(&field.ty, Scope::Models(self.prelude));
+        let Prelude { option, boxed, .. } = &self.prelude;
+        let mut ty = rust_type(&field.ty, Scope::Models(&self.prelude));
         if field.boxed {
             ty = quote! { #boxed<#ty> };
         }
@@ -173,13 +184,13 @@ impl Emitter<'_> {
             default,
             into,
             ..
-        } = self.prelude;
+        } = &self.prelude;
         let mut arguments = Vec::new();
         let mut values = Vec::new();
         let mut setters = Vec::new();
         for field in &model.fields {
             let field_name = ident(&field.rust_name);
-            let (ty, converts) = argument(&field.ty, field.boxed, self.prelude);
+            let (ty, converts) = argument(&field.ty, field.boxed, &self.prelude);
             if field.flatten {
                 values.push(quote! { #field_name: #default::default() });
                 setters.push(quote! {
@@ -264,7 +275,7 @@ impl Emitter<'_> {
     fn alias(&self, model: &Alias) -> TokenStream {
         let name = format_ident!("{}", model.name);
         let doc = doc_opt(model.doc.as_deref());
-        let ty = rust_type(&model.ty, Scope::Models(self.prelude));
+        let ty = rust_type(&model.ty, Scope::Models(&self.prelude));
         quote! {
             #doc
             pub type #name = #ty;
@@ -282,7 +293,7 @@ impl Emitter<'_> {
         let types: Vec<_> = model
             .variants
             .iter()
-            .map(|variant| rust_type(&variant.ty, Scope::Models(self.prelude)))
+            .map(|variant| rust_type(&variant.ty, Scope::Models(&self.prelude)))
             .collect();
         let variant_docs = model.variants.iter().map(|variant| {
             let held = held(&variant.ty);
@@ -440,7 +451,7 @@ impl Emitter<'_> {
             some,
             none,
             ..
-        } = self.prelude;
+        } = &self.prelude;
         quote! {
             impl<'de> serde::Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
@@ -476,7 +487,7 @@ impl Emitter<'_> {
             .map(|variant| &variant.wire_name)
             .collect();
         let variant_docs = wires.iter().map(|wire| doc(&format!("`{wire}`")));
-        let Prelude { string, vec, .. } = self.prelude;
+        let Prelude { string, vec, .. } = &self.prelude;
         let param_value = model.in_params.then(|| {
             quote! {
                 impl runtime::ParamValue for #name {

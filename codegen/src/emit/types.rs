@@ -42,11 +42,24 @@ pub struct Prelude {
 }
 
 impl Prelude {
-    /// The names in scope beside `models`.
-    pub fn new(models: &[Model]) -> Self {
+    /// The prelude names that a model takes, which are then written as paths.
+    pub fn shadowed(models: &[Model]) -> HashSet<&'static str> {
         let taken: HashSet<&str> = models.iter().map(Model::name).collect();
+        let names = [
+            "Option", "Some", "None", "String", "Vec", "Box", "Into", "From", "Default", "Result",
+            "Ok", "Err",
+        ];
+        names
+            .into_iter()
+            .filter(|name| taken.contains(name))
+            .collect()
+    }
+
+    /// The names in scope when the `shadowed` ones are taken. Tokens cannot
+    /// cross threads, so each thread that emits models builds its own.
+    pub fn new(shadowed: &HashSet<&str>) -> Self {
         let name = |short: &str, path: TokenStream| {
-            if taken.contains(short) {
+            if shadowed.contains(short) {
                 path
             } else {
                 let short = format_ident!("{short}");
@@ -66,7 +79,7 @@ impl Prelude {
             result: name("Result", quote! { std::result::Result }),
             ok: name("Ok", quote! { std::result::Result::Ok }),
             err: name("Err", quote! { std::result::Result::Err }),
-            is_none: match taken.contains("Option") {
+            is_none: match shadowed.contains("Option") {
                 true => "std::option::Option::is_none",
                 false => "Option::is_none",
             },
