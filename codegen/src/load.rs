@@ -8,6 +8,7 @@
 //! before `openapiv3` reads it.
 
 mod schemas;
+mod sections;
 
 use std::cell::Cell;
 use std::fmt;
@@ -98,22 +99,63 @@ fn structure(error: serde_path_to_error::Error<serde_json::Error>) -> Error {
 /// The document as a JSON value, from JSON or YAML text.
 fn read(spec_text: &str) -> Result<Value, Error> {
     let text = spec_text.trim_start_matches('\u{feff}');
-    let budget = Cell::new(text.len() / 2 + EXPANSION_ALLOWANCE);
-    let node = Node {
-        budget: &budget,
-        depth: 0,
-    };
     if text.trim_start().starts_with('{') {
+        let budget = budget(text);
         let mut reader = serde_json::Deserializer::from_str(text);
-        return node
+        return Node::new(&budget)
             .deserialize(&mut reader)
             .and_then(|value| reader.end().map(|()| value))
             .map_err(|error| at_root(format!("invalid JSON: {error}")));
     }
+    match read_in_parts(text) {
+        Some(document) => Ok(document),
+        None => read_yaml(text),
+    }
+}
+
+/// YAML text read whole.
+fn read_yaml(text: &str) -> Result<Value, Error> {
     check_flow_depth(text)?;
-    let reader = serde_yaml_ng::Deserializer::from_str(text);
-    node.deserialize(reader)
+    let budget = budget(text);
+    Node::new(&budget)
+        .deserialize(serde_yaml_ng::Deserializer::from_str(text))
         .map_err(|error| at_root(format!("invalid YAML: {error}")))
+}
+
+/// YAML text read as its top-level [`sections`], one part per thread: the
+/// YAML reader is the slowest step and reads one character at a time.
+/// `None` when the text does not split or a part fails, for the caller to
+/// read it whole and report the failure where it is in the whole text.
+fn read_in_parts(text: &str) -> Option<Value> {
+    let parts = sections::split(text, crate::parallel::threads())?;
+    let read = |part: &str| read_yaml(part).ok();
+    let values = std::thread::scope(|scope| {
+        let others: Vec<_> = parts[1..]
+            .iter()
+            .map(|part| {
+                std::thread::Builder::new()
+                    .name("codegen-read".to_owned())
+                    .stack_size(crate::STACK_BYTES)
+                    .spawn_scoped(scope, move || read(part))
+                    .expect("spawning a thread to read part of the spec")
+            })
+            .collect();
+        let first = read(parts[0]);
+        let others = others.into_iter().map(|other| {
+            other
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        std::iter::once(first)
+            .chain(others)
+            .collect::<Option<Vec<_>>>()
+    })?;
+    sections::join(values)
+}
+
+/// The values a text may hold: one per two bytes, and the allowance.
+fn budget(text: &str) -> Cell<usize> {
+    Cell::new(text.len() / 2 + EXPANSION_ALLOWANCE)
 }
 
 /// How many values a document may hold beyond one per two bytes of text,
@@ -142,7 +184,12 @@ struct Node<'b> {
     depth: usize,
 }
 
-impl Node<'_> {
+impl<'b> Node<'b> {
+    /// The document's root.
+    fn new(budget: &'b Cell<usize>) -> Self {
+        Node { budget, depth: 0 }
+    }
+
     fn spend<E: de::Error>(self) -> Result<(), E> {
         match self.budget.get().checked_sub(1) {
             Some(left) => {

@@ -23,9 +23,16 @@ pub struct Printed {
 /// enough that the threads finish together.
 const CHUNK: usize = 8;
 
-/// Threads at most: past a few, the spec's reading, which no thread shares,
-/// takes most of the time, and each thread adds its own memory.
+/// Threads at most: past a few, the work that does not split (lowering,
+/// above all) takes most of the time, and each thread adds its own memory.
 const MAX_THREADS: usize = 4;
+
+/// Threads for work that splits: one per core, at most [`MAX_THREADS`].
+pub fn threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, NonZero::get)
+        .min(MAX_THREADS)
+}
 
 /// Prints the pieces of every file, on a thread per core (at most [`MAX_THREADS`]).
 pub fn print_pieces(files: &[Emission], stack_bytes: usize) -> Vec<Printed> {
@@ -63,9 +70,7 @@ pub fn print_pieces(files: &[Emission], stack_bytes: usize) -> Vec<Printed> {
             .expect("no thread panics holding it")
             .extend(printed);
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, NonZero::get)
-        .min(MAX_THREADS);
+    let threads = threads();
     std::thread::scope(|scope| {
         let helpers: Vec<_> = (1..threads.min(jobs.len()))
             .map(|_| {

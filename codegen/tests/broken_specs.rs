@@ -1092,3 +1092,45 @@ paths:
         "{client}"
     );
 }
+
+/// A YAML spec is read in parts, a top-level section or more each, on
+/// threads; what crosses a part's edge reads as it does in the whole text.
+#[test]
+fn a_spec_read_in_parts_reads_as_the_whole() {
+    let spec = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/objects.yaml"),
+    )
+    .unwrap();
+    // An anchor in the first section, its alias in the last.
+    let anchored = spec
+        .replacen(
+            "openapi: 3.0.3",
+            "x-words: &words A thing to send.\nopenapi: 3.0.3",
+            1,
+        )
+        .replacen("description: A thing to send.", "description: *words", 1);
+    let expanded = spec.replacen(
+        "openapi: 3.0.3",
+        "x-words: A thing to send.\nopenapi: 3.0.3",
+        1,
+    );
+    // The models without the header line, which names the spec's digest.
+    let models = |spec: &str| {
+        let files = codegen::generate(spec, "objects.yaml").unwrap();
+        let models = generated(&files, "models.rs");
+        models[models.find('\n').unwrap()..].to_owned()
+    };
+    assert!(models(&expanded).contains("/// A thing to send."));
+    assert_eq!(models(&anchored), models(&expanded));
+
+    // A key the last section repeats from the first is reported where the
+    // whole text's reader finds it (the mapping's first line, 4), not at a
+    // line of the part that repeats it.
+    let repeated = format!("{spec}info: {{ title: again, version: \"2\" }}\n");
+    let (pointer, message) = structure_error(&repeated);
+    assert_eq!(pointer, "#");
+    assert_eq!(
+        message,
+        "invalid YAML: duplicate key `info` at line 4 column 1"
+    );
+}
