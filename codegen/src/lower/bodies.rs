@@ -119,16 +119,16 @@ impl Lowering<'_> {
         })
     }
 
-    /// What the 2xx responses decode into, and the `Accept` header when one
-    /// is not JSON. Responses that all read the same way make one type;
-    /// otherwise a `{Operation}Response` enum reads each status its own way.
+    /// What the 2xx responses decode into. Responses that all read the same
+    /// way make one type; otherwise a `{Operation}Response` enum reads each
+    /// status its own way.
     pub(super) fn success_response(
         &mut self,
         operation: &openapiv3::Operation,
         method_name: &str,
         type_prefix: &str,
         pointer: &Pointer,
-    ) -> Result<(Response, Option<String>), SpecError> {
+    ) -> Result<Successes, SpecError> {
         let components = self
             .spec
             .components
@@ -163,7 +163,11 @@ impl Lowering<'_> {
             successes.push((None, resolved, at));
         }
         if successes.is_empty() {
-            return Ok((Response::One(Success::Empty), None));
+            return Ok(Successes {
+                response: Response::One(Success::Empty),
+                accept: None,
+                note: Some(no_success_note(operation)),
+            });
         }
         let shapes = successes
             .iter()
@@ -176,7 +180,11 @@ impl Lowering<'_> {
             .then(|| dedup(&media).join(", "));
         if shapes.iter().all(|shape| shape.same(&shapes[0])) {
             let success = self.success(&shapes[0], &format!("{type_prefix}Response"))?;
-            return Ok((Response::One(success), accept));
+            return Ok(Successes {
+                response: Response::One(success),
+                accept,
+                note: None,
+            });
         }
         let mut variants = Vec::new();
         for ((status, response, _), shape) in successes.iter().zip(&shapes) {
@@ -204,7 +212,11 @@ impl Lowering<'_> {
             }),
             &responses,
         )?;
-        Ok((Response::ByStatus(name), accept))
+        Ok(Successes {
+            response: Response::ByStatus(name),
+            accept,
+            note: None,
+        })
     }
 
     fn success(&mut self, shape: &Shape<'_>, context: &str) -> Result<Success, SpecError> {
@@ -221,6 +233,34 @@ impl Lowering<'_> {
 
 /// A form's properties are sent `form`-style, lists repeated; another style
 /// in its `encoding` is refused rather than ignored.
+/// What an operation's success responses make of its call.
+pub(super) struct Successes {
+    pub response: Response,
+    /// The `Accept` header, when a success is not JSON.
+    pub accept: Option<String>,
+    /// For the method's doc, when the spec lists no success response.
+    pub note: Option<String>,
+}
+
+/// The note for an operation whose spec lists no 2xx and no `default`
+/// response (Twilio answers some reads only with a `307` and a JSON body):
+/// the call is generated, and says where what the spec lists arrives.
+fn no_success_note(operation: &openapiv3::Operation) -> String {
+    let listed: Vec<String> = operation
+        .responses
+        .responses
+        .keys()
+        .map(ToString::to_string)
+        .collect();
+    match listed.as_slice() {
+        [] => "The spec lists no response for this call; any 2xx is taken as success.".to_owned(),
+        listed => format!(
+            "The spec lists no success response for this call, only {}: such a response arrives as an `Error::Api` with its status and body.",
+            listed.join(", ")
+        ),
+    }
+}
+
 fn form_encoding(media: &MediaType, pointer: &Pointer) -> Result<(), SpecError> {
     for (property, encoding) in &media.encoding {
         if let Some(style) = encoding

@@ -2,9 +2,7 @@
 //! parameters (required ones become arguments, optional ones a params
 //! struct) and their styles. Bodies and responses are lowered in `bodies`.
 
-use openapiv3::{
-    Parameter, ParameterSchemaOrContent, PathItem, PathStyle, ReferenceOr, StatusCode,
-};
+use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, PathStyle, ReferenceOr};
 
 use super::schemas::constraints;
 use super::sensitive;
@@ -209,9 +207,10 @@ impl<'a> Lowering<'a> {
             lowered.body =
                 Some(self.request_body(body, &type_prefix, &pointer.join("requestBody"))?);
         }
-        (lowered.response, lowered.accept) =
+        let successes =
             self.success_response(operation, &lowered.method_name, &type_prefix, pointer)?;
-        if let Some(note) = no_documented_success(operation) {
+        (lowered.response, lowered.accept) = (successes.response, successes.accept);
+        if let Some(note) = successes.note {
             lowered.description = Some(match lowered.description.take() {
                 Some(description) => format!("{description}\n\n{note}"),
                 None => note,
@@ -567,32 +566,6 @@ fn replay(
             format!("`{REPLAY_EXTENSION}` must be `never`, found {other}"),
         )),
     }
-}
-
-/// A note for an operation whose spec lists no 2xx and no `default`
-/// response (Twilio answers some reads only with a `307` and a JSON body):
-/// the call is generated, and says where what the spec lists arrives.
-fn no_documented_success(operation: &openapiv3::Operation) -> Option<String> {
-    let responses = &operation.responses;
-    let listed: Vec<String> = responses
-        .responses
-        .keys()
-        .map(ToString::to_string)
-        .collect();
-    let success = |status: &StatusCode| match status {
-        StatusCode::Code(code) => (200..300).contains(code),
-        StatusCode::Range(range) => *range == 2,
-    };
-    if responses.default.is_some() || responses.responses.keys().any(success) {
-        return None;
-    }
-    Some(match listed.as_slice() {
-        [] => "The spec lists no response for this call; any 2xx is taken as success.".to_owned(),
-        listed => format!(
-            "The spec lists no success response for this call, only {}: such a response arrives as an `Error::Api` with its status and body.",
-            listed.join(", ")
-        ),
-    })
 }
 
 #[cfg(test)]
