@@ -7,6 +7,7 @@
 //! deeper than [`MAX_DEPTH`], whose schemas [`schemas::normalize`] settles
 //! before `openapiv3` reads it.
 
+mod locate;
 mod schemas;
 mod sections;
 
@@ -27,15 +28,16 @@ use crate::error::{Error, Pointer};
 /// quadratic time on deep flow collections.
 pub const MAX_DEPTH: usize = 64;
 
-/// Reads a spec into the `openapiv3` model. Structural errors carry the
-/// pointer of the deepest node serde can name; untagged `$ref`-or-item nodes
-/// stop it at their parent.
+/// Reads a spec into the `openapiv3` model. A structural error carries the
+/// pointer of the deepest node that does not read ([`locate`]).
 pub fn parse(spec_text: &str) -> Result<OpenAPI, Error> {
-    // Tracking the path copies every map key as it is read; a document that
-    // reads cleanly never needs it, so only a failure reads the text again
-    // with tracking, to name where it failed.
-    deserialize(normalized(spec_text)?)
-        .or_else(|_| serde_path_to_error::deserialize(normalized(spec_text)?).map_err(structure))
+    // Locating a failure reads nodes again and again; a document that reads
+    // cleanly never needs it, so only a failure reads the text again.
+    deserialize(normalized(spec_text)?).or_else(|error| {
+        let (pointer, message) = locate::failure(&normalized(spec_text)?)
+            .unwrap_or_else(|| (Pointer::root(), error.to_string()));
+        Err(Error::Structure { pointer, message })
+    })
 }
 
 /// The document as `openapiv3` reads it, with its paths and its components
@@ -77,23 +79,6 @@ fn normalized(spec_text: &str) -> Result<Value, Error> {
     let mut value = read(spec_text)?;
     schemas::normalize(&mut value).map_err(Error::Spec)?;
     Ok(value)
-}
-
-/// A structural error at the deepest pointer serde could name.
-fn structure(error: serde_path_to_error::Error<serde_json::Error>) -> Error {
-    let pointer = error
-        .path()
-        .iter()
-        .fold(Pointer::root(), |pointer, segment| match segment {
-            serde_path_to_error::Segment::Seq { index } => pointer.join(index),
-            serde_path_to_error::Segment::Map { key } => pointer.join(key),
-            serde_path_to_error::Segment::Enum { variant } => pointer.join(variant),
-            serde_path_to_error::Segment::Unknown => pointer,
-        });
-    Error::Structure {
-        pointer,
-        message: error.into_inner().to_string(),
-    }
 }
 
 /// The document as a JSON value, from JSON or YAML text.

@@ -213,17 +213,73 @@ fn other_openapi_versions_are_refused() {
 }
 
 #[test]
-fn a_structural_error_names_where_parsing_stopped() {
+fn a_structural_error_names_the_node_that_does_not_read() {
     match generate("not_openapi") {
-        // openapiv3's untagged `$ref`-or-item stops the path at the map holding the entry.
         Error::Structure { pointer, message } => {
-            assert_eq!(pointer.as_str(), "#/paths");
+            assert_eq!(pointer.as_str(), "#/paths/~1b");
             assert!(
                 message.contains("invalid type: integer `7`, expected struct PathItem"),
                 "{message}"
             );
         }
         other => panic!("expected a structure error, got {other}"),
+    }
+}
+
+/// `openapiv3` buffers nearly every node before reading it, where serde
+/// loses the path; the failure is still named at its own key.
+#[test]
+fn a_structural_error_deep_in_the_document_names_its_key() {
+    let spec = |paths: &str, components: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{ title: t, version: '1' }}\npaths:\n  /a:\n    get:\n{paths}components:\n  schemas:\n{components}"
+        )
+    };
+    let ok_operation = "      operationId: a\n      responses: { '204': { description: none } }\n";
+    let ok_schema = "    S: { type: string }\n";
+    let cases = [
+        (
+            spec(
+                "      operationId: a\n      parameters:\n        - { name: q, in: query, schema: { type: string, minLength: x } }\n      responses: { '204': { description: none } }\n",
+                ok_schema,
+            ),
+            "#/paths/~1a/get/parameters/0/schema/minLength",
+            "expected usize",
+        ),
+        (
+            spec(
+                "      operationId: a\n      parameters:\n        - { name: q, in: querystring, schema: { type: string } }\n      responses: { '204': { description: none } }\n",
+                ok_schema,
+            ),
+            "#/paths/~1a/get/parameters/0/in",
+            "unknown variant `querystring`",
+        ),
+        (
+            spec(
+                "      operationId: a\n      responses:\n        '200':\n          description: ok\n          content: { application/json: { schema: { type: array, items: { type: string, maxLength: -1 } } } }\n",
+                ok_schema,
+            ),
+            "#/paths/~1a/get/responses/200/content/application~1json/schema/items/maxLength",
+            "expected usize",
+        ),
+        (
+            spec(
+                ok_operation,
+                "    S: { type: object, properties: { n: { type: integer, minimum: lots } } }\n",
+            ),
+            "#/components/schemas/S/properties/n/minimum",
+            "invalid type",
+        ),
+        (
+            spec(ok_operation, ok_schema).replace("info: { title: t, version: '1' }", "info: 5"),
+            "#/info",
+            "expected struct Info",
+        ),
+    ];
+    for (spec, pointer, message) in cases {
+        let (found, text) = structure_error(&spec);
+        assert_eq!(found, pointer, "{spec}");
+        assert!(text.contains(message), "{pointer}: {text}");
     }
 }
 
