@@ -31,6 +31,8 @@ pub struct Options {
     pub progenitor: Option<PathBuf>,
     /// Another build of `xtask` to measure beside this one.
     pub baseline: Option<PathBuf>,
+    /// Measure only the specs of at most this many operations.
+    pub max_ops: Option<usize>,
 }
 
 /// One generator's figures on one spec.
@@ -83,7 +85,9 @@ pub fn run(workspace: &Path, options: &Options) -> Result<ExitCode, String> {
         ("50×".to_owned(), base * 50),
     ];
     sizes.sort_by_key(|(_, operations)| *operations);
-    for (label, operations) in sizes {
+    let wanted =
+        |(_, operations): &(String, usize)| options.max_ops.is_none_or(|max| *operations <= max);
+    for (label, operations) in sizes.into_iter().filter(wanted) {
         let spec_file = work.join(format!("specs/clover-{operations}.yaml"));
         write_file(
             &spec_file,

@@ -62,6 +62,9 @@ enum Task {
         /// Another build of xtask (e.g. `main`'s release binary), measured beside this one.
         #[arg(long)]
         baseline: Option<PathBuf>,
+        /// Only the specs of at most this many operations (the largest take longest to compile).
+        #[arg(long)]
+        max_ops: Option<usize>,
     },
 }
 
@@ -89,6 +92,7 @@ fn main() -> ExitCode {
             compile_runs,
             progenitor,
             baseline,
+            max_ops,
         } => bench::run(
             workspace,
             &bench::Options {
@@ -96,6 +100,7 @@ fn main() -> ExitCode {
                 compile_runs,
                 progenitor,
                 baseline,
+                max_ops,
             },
         ),
     };
