@@ -210,6 +210,9 @@ pub struct Constraints {
     pub max_items: Option<u64>,
     /// A regular expression the whole value must match somewhere (`pattern`).
     pub pattern: Option<String>,
+    /// A `pattern` beyond what the client can check (look-around,
+    /// back-references): documented, and left to the server.
+    pub unchecked_pattern: Option<String>,
     /// The bounds of each list item or map value.
     pub items: Option<Box<Constraints>>,
 }
@@ -222,8 +225,11 @@ pub struct NumberBound {
 }
 
 impl Constraints {
+    /// Whether there is nothing to check before sending.
     pub fn is_empty(&self) -> bool {
-        *self == Constraints::default()
+        let mut checked = self.clone();
+        checked.unchecked_pattern = None;
+        checked == Constraints::default()
     }
 }
 

@@ -729,14 +729,24 @@ fn constraint_text(constraints: &Constraints) -> Option<String> {
         Some(format!("Each item: {rules}"))
     }))
     .collect();
+    let unchecked = constraints.unchecked_pattern.as_ref().map(|pattern| {
+        format!(
+            "The server expects the pattern `{pattern}`, whose syntax this client does not check."
+        )
+    });
     let text = sentences.join(" ");
     let mut chars = text.chars();
-    let first = chars.next()?;
-    Some(format!(
-        "Checked before sending: {}{}",
-        first.to_lowercase(),
-        chars.as_str()
-    ))
+    let checked = chars.next().map(|first| {
+        format!(
+            "Checked before sending: {}{}",
+            first.to_lowercase(),
+            chars.as_str()
+        )
+    });
+    match (checked, unchecked) {
+        (Some(checked), Some(unchecked)) => Some(format!("{checked} {unchecked}")),
+        (checked, unchecked) => checked.or(unchecked),
+    }
 }
 
 /// "More than 0 and at most 1.5." for a `number`'s bounds.
