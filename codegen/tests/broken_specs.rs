@@ -1213,3 +1213,31 @@ paths:
     assert!(!models.contains(r#"fields.pattern("pan""#), "{models}");
     assert!(models.contains(r#"fields.length("pan""#), "{models}");
 }
+
+/// GitHub's spec has arrays without `items` (3.0 asks for it) and a root
+/// path `/`: each generates, as any values and as the path written.
+#[test]
+fn an_array_without_items_and_the_root_path_generate() {
+    let spec = r#"openapi: 3.0.3
+info: { title: t, version: "1" }
+servers: [{ url: "https://example.com" }]
+paths:
+  /:
+    get:
+      operationId: root
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: { type: object, properties: { tags: { type: array } } }
+"#;
+    let files = codegen::generate(spec, "root.yaml").unwrap();
+    let models = generated(&files, "models.rs");
+    assert!(
+        models.contains("pub tags: Option<Vec<serde_json::Value>>"),
+        "{models}"
+    );
+    let client = generated(&files, "client.rs");
+    assert!(client.contains(r#""/""#), "{client}");
+}

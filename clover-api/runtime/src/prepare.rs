@@ -356,6 +356,20 @@ mod tests {
         );
     }
 
+    /// GitHub's `/` and Django's `/users/`: empty segments are sent as the spec writes them.
+    #[test]
+    fn empty_path_segments_are_sent_as_written() {
+        for path in ["/", "/v1/files/", "/v1//files"] {
+            let operation = Box::leak(Box::new(Operation {
+                path,
+                method: FILE.method.clone(),
+                ..FILE
+            }));
+            let prepared = prepare(Request::new(operation, &[])).unwrap();
+            assert_eq!(prepared.url.path(), path);
+        }
+    }
+
     #[test]
     fn a_path_value_that_would_address_another_endpoint_names_its_parameter() {
         for (values, field) in [

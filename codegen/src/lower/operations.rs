@@ -503,10 +503,8 @@ fn parse_template(path: &str, pointer: &Pointer) -> Result<PathTemplate, SpecErr
         return Err(SpecError::new(pointer, "a path must start with `/`"));
     };
     let mut segments = Vec::new();
+    // An empty segment (`/`, `/users/`) is sent as written, like any literal.
     for segment in rest.split('/') {
-        if segment.is_empty() {
-            return Err(SpecError::unsupported(pointer, "an empty path segment"));
-        }
         segments.push(parse_segment(segment).ok_or_else(|| {
             SpecError::new(
                 pointer,
@@ -594,15 +592,18 @@ mod tests {
     }
 
     #[test]
-    fn empty_segments_are_refused() {
-        for path in ["/", "/v1//charges", "/v1/charges/"] {
-            let error = parse_template(path, &Pointer::root()).unwrap_err();
-            assert!(
-                error.message.contains("empty path segment"),
-                "{path}: {}",
-                error.message
-            );
-        }
+    fn empty_segments_are_kept_as_written() {
+        let segments = |path: &str| parse_template(path, &Pointer::root()).unwrap().segments;
+        assert_eq!(segments("/"), [vec![]]);
+        assert_eq!(
+            segments("/v1//charges/"),
+            [
+                vec![PathPiece::Literal("v1".to_owned())],
+                vec![],
+                vec![PathPiece::Literal("charges".to_owned())],
+                vec![]
+            ]
+        );
     }
 
     #[test]

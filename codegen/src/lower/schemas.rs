@@ -209,10 +209,10 @@ impl<'a> Lowering<'a> {
             SchemaKind::Type(SchemaType::Number(_)) => Ok(Type::Number),
             SchemaKind::Type(SchemaType::Boolean(_)) => Ok(Type::Boolean),
             SchemaKind::Type(SchemaType::Array(array)) => {
-                let items = array
-                    .items
-                    .as_ref()
-                    .ok_or_else(|| SpecError::new(pointer, "an array needs `items`"))?;
+                // 3.0 asks for `items`; without it, as in JSON Schema, any item goes.
+                let Some(items) = array.items.as_ref() else {
+                    return Ok(Type::List(Box::new(Type::Json)));
+                };
                 let at = pointer.join("items");
                 let item = self.type_of(items, &at, &format!("{context}Item"))?;
                 Ok(Type::List(Box::new(contained(item, items, &at)?)))
