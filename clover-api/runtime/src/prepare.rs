@@ -250,17 +250,11 @@ mod tests {
     use crate::test_api::{Bearer, TestApi, TestHost};
 
     const CHARGE: Operation<TestApi> = Operation {
-        id: "charge",
-        method: Method::POST,
-        path: "/v1/charges",
-        host: TestHost::Main,
         security: Security::required(&[&["bearer"]]),
-        forwarded_for: Some(ForwardedFor {
-            header: "x-forwarded-for",
-            required: true,
-        }),
+        forwarded_for: Some(ForwardedFor::required("x-forwarded-for")),
         idempotency_key: Some("idempotency-key"),
         replay: Replay::Safe,
+        ..Operation::new("charge", &Method::POST, "/v1/charges", TestHost::Main)
     };
 
     fn client() -> Client<TestApi> {
