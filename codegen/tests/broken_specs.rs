@@ -986,7 +986,7 @@ fn untyped_schemas_lower_as_what_they_evidently_are() {
         "pub struct Shaped {",
         "pub b: Option<i64>",
         "pub enum Mood {",
-        "Happy,",
+        "Happy = \"happy\",",
         "pub type Listed = Vec<String>;",
         "pub type Level = i64;",
         // Plaid's responses: `required` beside an `allOf` of objects.
