@@ -48,7 +48,10 @@ pub fn print_items(tokens: TokenStream) -> Result<String, syn::Error> {
         item.extend([tree]);
         if ends_item || trees.peek().is_none() {
             let file: syn::File = syn::parse2(std::mem::take(&mut item))?;
-            let source = tighten_setters(&prettyplease::unparse(&file));
+            let source = match item_in_macro(&file) {
+                Some(source) => source,
+                None => tighten_setters(&prettyplease::unparse(&file)),
+            };
             space_out_items(&source, &mut previous_line, &mut printed);
         }
     }
@@ -68,6 +71,35 @@ fn ends_item(tree: &TokenTree, next: Option<&TokenTree>) -> bool {
         },
         _ => false,
     }
+}
+
+/// A macro invoked with one item in braces (`runtime::open_enum! { enum … }`),
+/// printed with the item formatted as Rust and indented, as rustfmt would
+/// print the item; prettyplease would print its tokens as a run of text.
+fn item_in_macro(file: &syn::File) -> Option<String> {
+    let [syn::Item::Macro(invocation)] = file.items.as_slice() else {
+        return None;
+    };
+    let inner: syn::File = syn::parse2(invocation.mac.tokens.clone()).ok()?;
+    if inner.items.len() != 1
+        || !inner.attrs.is_empty()
+        || !matches!(invocation.mac.delimiter, syn::MacroDelimiter::Brace(_))
+        || !invocation.attrs.is_empty()
+    {
+        return None;
+    }
+    let path = &invocation.mac.path;
+    let path = quote::quote!(#path).to_string().replace(' ', "");
+    let mut out = format!("{path}! {{\n");
+    for line in prettyplease::unparse(&inner).lines() {
+        if !line.is_empty() {
+            out.push_str("    ");
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str("}\n");
+    Some(out)
 }
 
 /// prettyplease prints a macro's input token by token, spaced
@@ -221,6 +253,20 @@ mod tests {
             .collect();
         let assembled = assemble("// Header.\n", printed.iter().map(String::as_str));
         assert_eq!(assembled, format!("// Header.\n\n{whole}"));
+    }
+
+    #[test]
+    fn an_item_in_a_macro_is_printed_as_rust() {
+        let tokens = quote! {
+            runtime::open_enum! {
+                /// Docs.
+                pub enum Mood { Happy = "happy", Other(String), }
+            }
+        };
+        assert_eq!(
+            print_items(tokens).unwrap(),
+            "runtime::open_enum! {\n    /// Docs.\n    pub enum Mood {\n        Happy = \"happy\",\n        Other(String),\n    }\n}\n"
+        );
     }
 
     #[test]

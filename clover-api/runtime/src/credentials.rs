@@ -307,14 +307,9 @@ mod tests {
 
     const fn operation(security: Security) -> Operation<TestApi> {
         Operation {
-            id: "op",
-            method: Method::GET,
-            path: "/v1/things",
-            host: TestHost::Main,
             security,
-            forwarded_for: None,
-            idempotency_key: None,
             replay: Replay::Safe,
+            ..Operation::new("op", &Method::GET, "/v1/things", TestHost::Main)
         }
     }
 

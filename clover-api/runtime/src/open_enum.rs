@@ -1,9 +1,10 @@
 //! String enums that keep the values the spec does not list.
 //!
-//! A generated enum is its variants plus `Other(String)`, one
-//! [`OpenEnum`] impl listing each variant's wire name, and one
-//! [`open_enum!`](crate::open_enum!) line that derives the rest from that
-//! list: `as_str`, `From<&str>`, `Display` and serde in both directions.
+//! A generated enum is one [`open_enum!`](crate::open_enum!) invocation: the
+//! enum with each variant's wire name (`Paid = "paid"`) and its
+//! `Other(String)` variant. The macro writes the enum, its [`OpenEnum`]
+//! list and the rest: `as_str`, `From<&str>`, `Display` and serde in both
+//! directions.
 
 /// A string enum whose listed values are known, and whose `Other` variant
 /// keeps any other value as sent, so a new value from the server never breaks
@@ -30,13 +31,49 @@ pub fn listed<T: OpenEnum>(wire: &str) -> Option<T> {
         .find_map(|(listed, name)| (*name == wire).then(|| listed.clone()))
 }
 
-/// Implements, for an enum with an [`OpenEnum`] impl and an
-/// `Other(String)` variant: `as_str`, `From<&str>`, `Display`, `Serialize`
-/// and `Deserialize` (as the wire string), and the length and pattern checks'
-/// [`Text`](crate::validate::Text).
+/// Defines an open enum from its variants and their wire names, then
+/// implements [`OpenEnum`] and, from that list: `as_str`, `From<&str>`,
+/// `Display`, `Serialize` and `Deserialize` (as the wire string), and the
+/// length and pattern checks' [`Text`](crate::validate::Text). Each listed
+/// variant is documented with its wire name; the last variant,
+/// `Other(String)`, documented, keeps any other value.
+///
+/// ```
+/// clover_api_runtime::open_enum! {
+///     /// Where a payment stands.
+///     #[derive(Debug, Clone, PartialEq)]
+///     pub enum Status {
+///         Paid = "paid",
+///         Refunded = "refunded",
+///         /// Any other value, kept as sent.
+///         Other(String),
+///     }
+/// }
+///
+/// assert_eq!(Status::from("paid"), Status::Paid);
+/// assert_eq!(Status::Refunded.as_str(), "refunded");
+/// ```
 #[macro_export]
 macro_rules! open_enum {
-    ($name:ident) => {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $($variant:ident = $wire:literal,)*
+            $(#[$other_meta:meta])+
+            Other($other:ty),
+        }
+    ) => {
+        $(#[$meta])*
+        $vis enum $name {
+            $(#[doc = concat!("`", $wire, "`")] $variant,)*
+            $(#[$other_meta])+
+            Other($other),
+        }
+
+        impl $crate::OpenEnum for $name {
+            const VALUES: &'static [(Self, &'static str)] = &[$((Self::$variant, $wire)),*];
+        }
+
         impl $name {
             /// The value as it appears on the wire.
             pub fn as_str(&self) -> &str {
@@ -92,19 +129,23 @@ mod tests {
 
     use super::OpenEnum;
 
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    enum Status {
-        Paid,
-        Refunded,
-        Other(String),
+    crate::open_enum! {
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        enum Status {
+            Paid = "paid",
+            Refunded = "refunded",
+            /// Any other value.
+            Other(String),
+        }
     }
 
-    impl OpenEnum for Status {
-        const VALUES: &'static [(Self, &'static str)] =
-            &[(Self::Paid, "paid"), (Self::Refunded, "refunded")];
+    #[test]
+    fn the_list_holds_each_variant_with_its_wire_name_in_order() {
+        assert_eq!(
+            Status::VALUES,
+            [(Status::Paid, "paid"), (Status::Refunded, "refunded")]
+        );
     }
-
-    crate::open_enum!(Status);
 
     #[test]
     fn listed_values_map_to_their_variants_and_back() {

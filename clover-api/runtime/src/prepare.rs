@@ -250,17 +250,11 @@ mod tests {
     use crate::test_api::{Bearer, TestApi, TestHost};
 
     const CHARGE: Operation<TestApi> = Operation {
-        id: "charge",
-        method: Method::POST,
-        path: "/v1/charges",
-        host: TestHost::Main,
         security: Security::required(&[&["bearer"]]),
-        forwarded_for: Some(ForwardedFor {
-            header: "x-forwarded-for",
-            required: true,
-        }),
+        forwarded_for: Some(ForwardedFor::required("x-forwarded-for")),
         idempotency_key: Some("idempotency-key"),
         replay: Replay::Safe,
+        ..Operation::new("charge", &Method::POST, "/v1/charges", TestHost::Main)
     };
 
     fn client() -> Client<TestApi> {
@@ -360,11 +354,7 @@ mod tests {
     #[test]
     fn empty_path_segments_are_sent_as_written() {
         for path in ["/", "/v1/files/", "/v1//files"] {
-            let operation = Box::leak(Box::new(Operation {
-                path,
-                method: FILE.method.clone(),
-                ..FILE
-            }));
+            let operation = Box::leak(Box::new(Operation { path, ..FILE }));
             let prepared = prepare(Request::new(operation, &[])).unwrap();
             assert_eq!(prepared.url.path(), path);
         }

@@ -28,7 +28,9 @@ use crate::validate::{self, InvalidInput, Validate};
 pub struct Operation<A: Api> {
     /// The spec's `operationId`, named in every error.
     pub id: &'static str,
-    pub method: Method,
+    /// A reference, so that an operation has no destructor and
+    /// `Operation { …, ..Operation::new(…) }` is a constant.
+    pub method: &'static Method,
     /// The spec's path template, e.g. `/v1/charges/{chargeId}`.
     pub path: &'static str,
     pub host: A::Host,
@@ -39,6 +41,29 @@ pub struct Operation<A: Api> {
     pub idempotency_key: Option<&'static str>,
     /// Whether the call may be sent again after a failure that may have reached the server.
     pub replay: Replay,
+}
+
+impl<A: Api> Operation<A> {
+    /// An operation sent without credentials or extra headers, and never sent
+    /// again after a failure that may have reached the server; generated code
+    /// sets what differs (`Operation { replay: Replay::Safe, ..Operation::new(…) }`).
+    pub const fn new(
+        id: &'static str,
+        method: &'static Method,
+        path: &'static str,
+        host: A::Host,
+    ) -> Self {
+        Operation {
+            id,
+            method,
+            path,
+            host,
+            security: Security::NONE,
+            forwarded_for: None,
+            idempotency_key: None,
+            replay: Replay::Never,
+        }
+    }
 }
 
 /// Whether sending an operation twice is harmless, as the spec decides it.
@@ -61,6 +86,24 @@ pub enum Replay {
 pub struct ForwardedFor {
     pub header: &'static str,
     pub required: bool,
+}
+
+impl ForwardedFor {
+    /// A header the call is refused without.
+    pub const fn required(header: &'static str) -> Self {
+        ForwardedFor {
+            header,
+            required: true,
+        }
+    }
+
+    /// A header sent when the client or the call has an address.
+    pub const fn optional(header: &'static str) -> Self {
+        ForwardedFor {
+            header,
+            required: false,
+        }
+    }
 }
 
 /// Path, query, headers and body of one call, as a generated method fills
@@ -458,5 +501,20 @@ impl<'a, A: Api, T: 'a> IntoFuture for Call<'a, A, T> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.client.execute(self.request, self.options, self.decode))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_api::{TestApi, TestHost};
+
+    #[test]
+    fn a_new_operation_sends_nothing_extra_and_is_never_replayed() {
+        let operation = Operation::<TestApi>::new("op", &Method::POST, "/v1/a", TestHost::Main);
+        assert_eq!(operation.security, Security::NONE);
+        assert!(operation.forwarded_for.is_none());
+        assert!(operation.idempotency_key.is_none());
+        assert_eq!(operation.replay, Replay::Never);
     }
 }

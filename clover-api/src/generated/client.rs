@@ -847,346 +847,241 @@ impl Client {
     }
 }
 
-const EXCHANGE_LEGACY_OAUTH_CODE: Operation<Spec> = Operation {
-    id: "exchangeLegacyOauthCode",
-    method: Method::GET,
-    path: "/oauth/token",
-    host: Host::Web,
-    security: Security::NONE,
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
-};
+const EXCHANGE_LEGACY_OAUTH_CODE: Operation<Spec> = Operation::new(
+    "exchangeLegacyOauthCode",
+    &Method::GET,
+    "/oauth/token",
+    Host::Web,
+);
 
-const EXCHANGE_OAUTH_CODE: Operation<Spec> = Operation {
-    id: "exchangeOauthCode",
-    method: Method::POST,
-    path: "/oauth/v2/token",
-    host: Host::Api,
-    security: Security::NONE,
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
-};
+const EXCHANGE_OAUTH_CODE: Operation<Spec> = Operation::new(
+    "exchangeOauthCode",
+    &Method::POST,
+    "/oauth/v2/token",
+    Host::Api,
+);
 
-const REFRESH_OAUTH_TOKEN: Operation<Spec> = Operation {
-    id: "refreshOauthToken",
-    method: Method::POST,
-    path: "/oauth/v2/refresh",
-    host: Host::Api,
-    security: Security::NONE,
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
-};
+const REFRESH_OAUTH_TOKEN: Operation<Spec> = Operation::new(
+    "refreshOauthToken",
+    &Method::POST,
+    "/oauth/v2/refresh",
+    Host::Api,
+);
 
-const MIGRATE_LEGACY_OAUTH_TOKEN: Operation<Spec> = Operation {
-    id: "migrateLegacyOauthToken",
-    method: Method::POST,
-    path: "/oauth/token/migrate_v2",
-    host: Host::Api,
-    security: Security::NONE,
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
-};
+const MIGRATE_LEGACY_OAUTH_TOKEN: Operation<Spec> = Operation::new(
+    "migrateLegacyOauthToken",
+    &Method::POST,
+    "/oauth/token/migrate_v2",
+    Host::Api,
+);
 
 const GET_API_ACCESS_KEY: Operation<Spec> = Operation {
-    id: "getApiAccessKey",
-    method: Method::GET,
-    path: "/pakms/apikey",
-    host: Host::Ecommerce,
     security: Security::required(&[&["bearerAuth"]]),
-    forwarded_for: None,
-    idempotency_key: None,
     replay: Replay::Safe,
+    ..Operation::new("getApiAccessKey", &Method::GET, "/pakms/apikey", Host::Ecommerce)
 };
 
 const CREATE_TOKEN: Operation<Spec> = Operation {
-    id: "createToken",
-    method: Method::POST,
-    path: "/v1/tokens",
-    host: Host::Token,
     security: Security::required(&[&["apiKeyAuth"]]),
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
+    ..Operation::new("createToken", &Method::POST, "/v1/tokens", Host::Token)
 };
 
 const LIST_CHARGES: Operation<Spec> = Operation {
-    id: "listCharges",
-    method: Method::GET,
-    path: "/v1/charges",
-    host: Host::Ecommerce,
     security: Security::required(&[&["bearerAuth"]]),
-    forwarded_for: None,
-    idempotency_key: None,
     replay: Replay::Safe,
+    ..Operation::new("listCharges", &Method::GET, "/v1/charges", Host::Ecommerce)
 };
 
 const CREATE_CHARGE: Operation<Spec> = Operation {
-    id: "createCharge",
-    method: Method::POST,
-    path: "/v1/charges",
-    host: Host::Ecommerce,
     security: Security::required(&[&["bearerAuth"]]),
-    forwarded_for: Some(ForwardedFor {
-        header: "x-forwarded-for",
-        required: true,
-    }),
+    forwarded_for: Some(ForwardedFor::required("x-forwarded-for")),
     idempotency_key: Some("idempotency-key"),
     replay: Replay::Safe,
+    ..Operation::new("createCharge", &Method::POST, "/v1/charges", Host::Ecommerce)
 };
 
 const FINALIZE_PAYMENT: Operation<Spec> = Operation {
-    id: "finalizePayment",
-    method: Method::POST,
-    path: "/v1/charges/finalize_payment",
-    host: Host::Ecommerce,
     security: Security::required(&[&["bearerAuth"]]),
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
+    ..Operation::new(
+        "finalizePayment",
+        &Method::POST,
+        "/v1/charges/finalize_payment",
+        Host::Ecommerce,
+    )
 };
 
 const GET_CHARGE: Operation<Spec> = Operation {
-    id: "getCharge",
-    method: Method::GET,
-    path: "/v1/charges/{chargeId}",
-    host: Host::Ecommerce,
     security: Security::required(&[&["bearerAuth"]]),
-    forwarded_for: None,
-    idempotency_key: None,
     replay: Replay::Safe,
+    ..Operation::new(
+        "getCharge",
+        &Method::GET,
+        "/v1/charges/{chargeId}",
+        Host::Ecommerce,
+    )
 };
 
 const CAPTURE_CHARGE: Operation<Spec> = Operation {
-    id: "captureCharge",
-    method: Method::POST,
-    path: "/v1/charges/{chargeId}/capture",
-    host: Host::Ecommerce,
     security: Security::required(&[&["bearerAuth"]]),
-    forwarded_for: Some(ForwardedFor {
-        header: "x-forwarded-for",
-        required: false,
-    }),
+    forwarded_for: Some(ForwardedFor::optional("x-forwarded-for")),
     idempotency_key: Some("idempotency-key"),
     replay: Replay::Safe,
+    ..Operation::new(
+        "captureCharge",
+        &Method::POST,
+        "/v1/charges/{chargeId}/capture",
+        Host::Ecommerce,
+    )
 };
 
 const LIST_REFUNDS: Operation<Spec> = Operation {
-    id: "listRefunds",
-    method: Method::GET,
-    path: "/v1/refunds",
-    host: Host::Ecommerce,
     security: Security::required(&[&["bearerAuth"]]),
-    forwarded_for: None,
-    idempotency_key: None,
     replay: Replay::Safe,
+    ..Operation::new("listRefunds", &Method::GET, "/v1/refunds", Host::Ecommerce)
 };
 
 const CREATE_REFUND: Operation<Spec> = Operation {
-    id: "createRefund",
-    method: Method::POST,
-    path: "/v1/refunds",
-    host: Host::Ecommerce,
     security: Security::required(&[&["bearerAuth"]]),
-    forwarded_for: Some(ForwardedFor {
-        header: "x-forwarded-for",
-        required: false,
-    }),
+    forwarded_for: Some(ForwardedFor::optional("x-forwarded-for")),
     idempotency_key: Some("idempotency-key"),
     replay: Replay::Safe,
+    ..Operation::new("createRefund", &Method::POST, "/v1/refunds", Host::Ecommerce)
 };
 
 const GET_REFUND: Operation<Spec> = Operation {
-    id: "getRefund",
-    method: Method::GET,
-    path: "/v1/refunds/{refundId}",
-    host: Host::Ecommerce,
     security: Security::required(&[&["bearerAuth"]]),
-    forwarded_for: None,
-    idempotency_key: None,
     replay: Replay::Safe,
+    ..Operation::new(
+        "getRefund",
+        &Method::GET,
+        "/v1/refunds/{refundId}",
+        Host::Ecommerce,
+    )
 };
 
 const CANCEL_REFUND: Operation<Spec> = Operation {
-    id: "cancelRefund",
-    method: Method::POST,
-    path: "/v1/refunds/{refundId}/cancel",
-    host: Host::Ecommerce,
     security: Security::required(&[&["bearerAuth"]]),
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
+    ..Operation::new(
+        "cancelRefund",
+        &Method::POST,
+        "/v1/refunds/{refundId}/cancel",
+        Host::Ecommerce,
+    )
 };
 
 const CREATE_CUSTOMER: Operation<Spec> = Operation {
-    id: "createCustomer",
-    method: Method::POST,
-    path: "/v1/customers",
-    host: Host::Ecommerce,
     security: Security::required(&[&["bearerAuth"]]),
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
+    ..Operation::new("createCustomer", &Method::POST, "/v1/customers", Host::Ecommerce)
 };
 
 const UPDATE_CUSTOMER: Operation<Spec> = Operation {
-    id: "updateCustomer",
-    method: Method::PUT,
-    path: "/v1/customers/{customerId}",
-    host: Host::Ecommerce,
     security: Security::required(&[&["bearerAuth"]]),
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
+    ..Operation::new(
+        "updateCustomer",
+        &Method::PUT,
+        "/v1/customers/{customerId}",
+        Host::Ecommerce,
+    )
 };
 
 const REVOKE_CUSTOMER_SOURCE: Operation<Spec> = Operation {
-    id: "revokeCustomerSource",
-    method: Method::DELETE,
-    path: "/v1/customers/{customerId}/sources/{sourceId}",
-    host: Host::Ecommerce,
     security: Security::required(&[&["bearerAuth"]]),
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
+    ..Operation::new(
+        "revokeCustomerSource",
+        &Method::DELETE,
+        "/v1/customers/{customerId}/sources/{sourceId}",
+        Host::Ecommerce,
+    )
 };
 
 const LIST_ORDERS: Operation<Spec> = Operation {
-    id: "listOrders",
-    method: Method::GET,
-    path: "/v1/orders",
-    host: Host::Ecommerce,
     security: Security::required(&[&["bearerAuth"]]),
-    forwarded_for: None,
-    idempotency_key: None,
     replay: Replay::Safe,
+    ..Operation::new("listOrders", &Method::GET, "/v1/orders", Host::Ecommerce)
 };
 
 const CREATE_ORDER: Operation<Spec> = Operation {
-    id: "createOrder",
-    method: Method::POST,
-    path: "/v1/orders",
-    host: Host::Ecommerce,
     security: Security::required(&[&["bearerAuth"]]),
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
+    ..Operation::new("createOrder", &Method::POST, "/v1/orders", Host::Ecommerce)
 };
 
 const GET_ORDER: Operation<Spec> = Operation {
-    id: "getOrder",
-    method: Method::GET,
-    path: "/v1/orders/{orderId}",
-    host: Host::Ecommerce,
     security: Security::required(&[&["bearerAuth"]]),
-    forwarded_for: None,
-    idempotency_key: None,
     replay: Replay::Safe,
+    ..Operation::new("getOrder", &Method::GET, "/v1/orders/{orderId}", Host::Ecommerce)
 };
 
 const PAY_ORDER: Operation<Spec> = Operation {
-    id: "payOrder",
-    method: Method::POST,
-    path: "/v1/orders/{orderId}/pay",
-    host: Host::Ecommerce,
     security: Security::required(&[&["bearerAuth"]]),
-    forwarded_for: Some(ForwardedFor {
-        header: "x-forwarded-for",
-        required: true,
-    }),
+    forwarded_for: Some(ForwardedFor::required("x-forwarded-for")),
     idempotency_key: Some("idempotency-key"),
     replay: Replay::Safe,
+    ..Operation::new(
+        "payOrder",
+        &Method::POST,
+        "/v1/orders/{orderId}/pay",
+        Host::Ecommerce,
+    )
 };
 
 const RETURN_ORDER: Operation<Spec> = Operation {
-    id: "returnOrder",
-    method: Method::POST,
-    path: "/v1/orders/{orderId}/returns",
-    host: Host::Ecommerce,
     security: Security::required(&[&["bearerAuth"]]),
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
+    ..Operation::new(
+        "returnOrder",
+        &Method::POST,
+        "/v1/orders/{orderId}/returns",
+        Host::Ecommerce,
+    )
 };
 
 const ACTIVATE_GIFT_CARD: Operation<Spec> = Operation {
-    id: "activateGiftCard",
-    method: Method::POST,
-    path: "/v1/activate",
-    host: Host::Ecommerce,
     security: Security::required(&[&["bearerAuth"]]),
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
+    ..Operation::new("activateGiftCard", &Method::POST, "/v1/activate", Host::Ecommerce)
 };
 
 const RELOAD_GIFT_CARD: Operation<Spec> = Operation {
-    id: "reloadGiftCard",
-    method: Method::POST,
-    path: "/v1/reload",
-    host: Host::Ecommerce,
     security: Security::required(&[&["bearerAuth"]]),
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
+    ..Operation::new("reloadGiftCard", &Method::POST, "/v1/reload", Host::Ecommerce)
 };
 
 const GIFT_CARD_BALANCE: Operation<Spec> = Operation {
-    id: "giftCardBalance",
-    method: Method::POST,
-    path: "/v1/balance_inquiry",
-    host: Host::Ecommerce,
     security: Security::required(&[&["bearerAuth"]]),
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
+    ..Operation::new(
+        "giftCardBalance",
+        &Method::POST,
+        "/v1/balance_inquiry",
+        Host::Ecommerce,
+    )
 };
 
 const CASH_OUT_GIFT_CARD: Operation<Spec> = Operation {
-    id: "cashOutGiftCard",
-    method: Method::POST,
-    path: "/v1/cashout",
-    host: Host::Ecommerce,
     security: Security::required(&[&["bearerAuth"]]),
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
+    ..Operation::new("cashOutGiftCard", &Method::POST, "/v1/cashout", Host::Ecommerce)
 };
 
 const CREATE_CHECKOUT_SESSION: Operation<Spec> = Operation {
-    id: "createCheckoutSession",
-    method: Method::POST,
-    path: "/invoicingcheckoutservice/v1/checkouts",
-    host: Host::Api,
     security: Security::required(&[&["bearerAuth"]]),
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
+    ..Operation::new(
+        "createCheckoutSession",
+        &Method::POST,
+        "/invoicingcheckoutservice/v1/checkouts",
+        Host::Api,
+    )
 };
 
 const CREATE_PLAN: Operation<Spec> = Operation {
-    id: "createPlan",
-    method: Method::POST,
-    path: "/recurring/v1/plans",
-    host: Host::Api,
     security: Security::required(&[&["bearerAuth"]]),
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
+    ..Operation::new("createPlan", &Method::POST, "/recurring/v1/plans", Host::Api)
 };
 
 const CREATE_SUBSCRIPTION: Operation<Spec> = Operation {
-    id: "createSubscription",
-    method: Method::POST,
-    path: "/recurring/v1/plans/{planId}/subscriptions",
-    host: Host::Api,
     security: Security::required(&[&["bearerAuth"]]),
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
+    ..Operation::new(
+        "createSubscription",
+        &Method::POST,
+        "/recurring/v1/plans/{planId}/subscriptions",
+        Host::Api,
+    )
 };
 
 impl clover_api_runtime::Page for models::ChargeList {

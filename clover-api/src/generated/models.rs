@@ -57,42 +57,23 @@ pub struct ErrorDetail {
     pub doc_url: Option<String>,
 }
 
-/// Broad category of an error. Clover lists seven; the set is open, so other values are kept
-/// as they are.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorType {
-    /// `api_connection_error`
-    ApiConnectionError,
-    /// `api_error`
-    ApiError,
-    /// `authentication_error`
-    AuthenticationError,
-    /// `card_error`
-    CardError,
-    /// `idempotency_error`
-    IdempotencyError,
-    /// `invalid_request_error`
-    InvalidRequestError,
-    /// `rate_limit_error`
-    RateLimitError,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(String),
+runtime::open_enum! {
+    /// Broad category of an error. Clover lists seven; the set is open, so other values are kept
+    /// as they are.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorType {
+        ApiConnectionError = "api_connection_error",
+        ApiError = "api_error",
+        AuthenticationError = "authentication_error",
+        CardError = "card_error",
+        IdempotencyError = "idempotency_error",
+        InvalidRequestError = "invalid_request_error",
+        RateLimitError = "rate_limit_error",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(String),
+    }
 }
-
-impl runtime::OpenEnum for ErrorType {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::ApiConnectionError, "api_connection_error"),
-        (Self::ApiError, "api_error"),
-        (Self::AuthenticationError, "authentication_error"),
-        (Self::CardError, "card_error"),
-        (Self::IdempotencyError, "idempotency_error"),
-        (Self::InvalidRequestError, "invalid_request_error"),
-        (Self::RateLimitError, "rate_limit_error"),
-    ];
-}
-
-runtime::open_enum!(ErrorType);
 
 impl ErrorType {
     /// Whether the value means the server failed while handling the
@@ -102,98 +83,45 @@ impl ErrorType {
     }
 }
 
-/// Specific error condition. Validation codes: `incorrect_cvc`, `invalid_cvc`,
-/// `invalid_expiry_month`, `invalid_expiry_year`, `invalid_number`, `invalid_tax_amount`.
-/// Runtime codes cover declines, state conflicts and limits; `amount_too_large` means the
-/// amount exceeds $999,999.99, `missing` signals an upstream tokenization failure and
-/// `token_already_used` means a single-use token was reused (create a new one). Never retry
-/// `charge_already_captured` or `charge_already_refunded`. The set is open: codes not listed
-/// here are kept.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorCode {
-    /// `incorrect_cvc`
-    IncorrectCvc,
-    /// `invalid_cvc`
-    InvalidCvc,
-    /// `invalid_expiry_month`
-    InvalidExpiryMonth,
-    /// `invalid_expiry_year`
-    InvalidExpiryYear,
-    /// `invalid_number`
-    InvalidNumber,
-    /// `invalid_tax_amount`
-    InvalidTaxAmount,
-    /// `amount_too_large`
-    AmountTooLarge,
-    /// `card_declined`
-    CardDeclined,
-    /// `card_on_file_missing`
-    CardOnFileMissing,
-    /// `charge_already_captured`
-    ChargeAlreadyCaptured,
-    /// `charge_already_refunded`
-    ChargeAlreadyRefunded,
-    /// `email_invalid`
-    EmailInvalid,
-    /// `expired_card`
-    ExpiredCard,
-    /// `incorrect_number`
-    IncorrectNumber,
-    /// `invalid_card_type`
-    InvalidCardType,
-    /// `invalid_charge_amount`
-    InvalidChargeAmount,
-    /// `invalid_request`
-    InvalidRequest,
-    /// `invalid_tip_amount`
-    InvalidTipAmount,
-    /// `missing`
-    Missing,
-    /// `order_already_paid`
-    OrderAlreadyPaid,
-    /// `processing_error`
-    ProcessingError,
-    /// `rate_limit`
-    RateLimit,
-    /// `resource_missing`
-    ResourceMissing,
-    /// `token_already_used`
-    TokenAlreadyUsed,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(String),
+runtime::open_enum! {
+    /// Specific error condition. Validation codes: `incorrect_cvc`, `invalid_cvc`,
+    /// `invalid_expiry_month`, `invalid_expiry_year`, `invalid_number`, `invalid_tax_amount`.
+    /// Runtime codes cover declines, state conflicts and limits; `amount_too_large` means the
+    /// amount exceeds $999,999.99, `missing` signals an upstream tokenization failure and
+    /// `token_already_used` means a single-use token was reused (create a new one). Never retry
+    /// `charge_already_captured` or `charge_already_refunded`. The set is open: codes not listed
+    /// here are kept.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        IncorrectCvc = "incorrect_cvc",
+        InvalidCvc = "invalid_cvc",
+        InvalidExpiryMonth = "invalid_expiry_month",
+        InvalidExpiryYear = "invalid_expiry_year",
+        InvalidNumber = "invalid_number",
+        InvalidTaxAmount = "invalid_tax_amount",
+        AmountTooLarge = "amount_too_large",
+        CardDeclined = "card_declined",
+        CardOnFileMissing = "card_on_file_missing",
+        ChargeAlreadyCaptured = "charge_already_captured",
+        ChargeAlreadyRefunded = "charge_already_refunded",
+        EmailInvalid = "email_invalid",
+        ExpiredCard = "expired_card",
+        IncorrectNumber = "incorrect_number",
+        InvalidCardType = "invalid_card_type",
+        InvalidChargeAmount = "invalid_charge_amount",
+        InvalidRequest = "invalid_request",
+        InvalidTipAmount = "invalid_tip_amount",
+        Missing = "missing",
+        OrderAlreadyPaid = "order_already_paid",
+        ProcessingError = "processing_error",
+        RateLimit = "rate_limit",
+        ResourceMissing = "resource_missing",
+        TokenAlreadyUsed = "token_already_used",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(String),
+    }
 }
-
-impl runtime::OpenEnum for ErrorCode {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::IncorrectCvc, "incorrect_cvc"),
-        (Self::InvalidCvc, "invalid_cvc"),
-        (Self::InvalidExpiryMonth, "invalid_expiry_month"),
-        (Self::InvalidExpiryYear, "invalid_expiry_year"),
-        (Self::InvalidNumber, "invalid_number"),
-        (Self::InvalidTaxAmount, "invalid_tax_amount"),
-        (Self::AmountTooLarge, "amount_too_large"),
-        (Self::CardDeclined, "card_declined"),
-        (Self::CardOnFileMissing, "card_on_file_missing"),
-        (Self::ChargeAlreadyCaptured, "charge_already_captured"),
-        (Self::ChargeAlreadyRefunded, "charge_already_refunded"),
-        (Self::EmailInvalid, "email_invalid"),
-        (Self::ExpiredCard, "expired_card"),
-        (Self::IncorrectNumber, "incorrect_number"),
-        (Self::InvalidCardType, "invalid_card_type"),
-        (Self::InvalidChargeAmount, "invalid_charge_amount"),
-        (Self::InvalidRequest, "invalid_request"),
-        (Self::InvalidTipAmount, "invalid_tip_amount"),
-        (Self::Missing, "missing"),
-        (Self::OrderAlreadyPaid, "order_already_paid"),
-        (Self::ProcessingError, "processing_error"),
-        (Self::RateLimit, "rate_limit"),
-        (Self::ResourceMissing, "resource_missing"),
-        (Self::TokenAlreadyUsed, "token_already_used"),
-    ];
-}
-
-runtime::open_enum!(ErrorCode);
 
 impl ErrorCode {
     /// Whether the value means the server failed while handling the
@@ -754,75 +682,44 @@ impl runtime::Validate for AchDetails {
     }
 }
 
-/// Whether the account is a personal or a business account.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AchCheckType {
-    /// `personal_check`
-    PersonalCheck,
-    /// `corporate_check`
-    CorporateCheck,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(String),
+runtime::open_enum! {
+    /// Whether the account is a personal or a business account.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum AchCheckType {
+        PersonalCheck = "personal_check",
+        CorporateCheck = "corporate_check",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(String),
+    }
 }
 
-impl runtime::OpenEnum for AchCheckType {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::PersonalCheck, "personal_check"),
-        (Self::CorporateCheck, "corporate_check"),
-    ];
+runtime::open_enum! {
+    /// Kind of bank account.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum AchAccountType {
+        Checking = "checking",
+        Savings = "savings",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(String),
+    }
 }
 
-runtime::open_enum!(AchCheckType);
-
-/// Kind of bank account.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AchAccountType {
-    /// `checking`
-    Checking,
-    /// `savings`
-    Savings,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(String),
+runtime::open_enum! {
+    /// Kind of identification document the account holder gave. The guide gives these as
+    /// examples, not a closed list.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum AchCustomerIdType {
+        DriverLicense = "driver_license",
+        Ssn = "ssn",
+        TaxId = "tax_id",
+        MilitaryId = "military_id",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(String),
+    }
 }
-
-impl runtime::OpenEnum for AchAccountType {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::Checking, "checking"),
-        (Self::Savings, "savings"),
-    ];
-}
-
-runtime::open_enum!(AchAccountType);
-
-/// Kind of identification document the account holder gave. The guide gives these as
-/// examples, not a closed list.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AchCustomerIdType {
-    /// `driver_license`
-    DriverLicense,
-    /// `ssn`
-    Ssn,
-    /// `tax_id`
-    TaxId,
-    /// `military_id`
-    MilitaryId,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(String),
-}
-
-impl runtime::OpenEnum for AchCustomerIdType {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::DriverLicense, "driver_license"),
-        (Self::Ssn, "ssn"),
-        (Self::TaxId, "tax_id"),
-        (Self::MilitaryId, "military_id"),
-    ];
-}
-
-runtime::open_enum!(AchCustomerIdType);
 
 /// The payment authorization the account holder accepted. Clover publishes a generic
 /// agreement ID for the sandbox (`2c74dcc0-61ad-4f08-8764-a29aeb98f4a4`) and one for
@@ -1286,36 +1183,21 @@ pub struct TokenAch {
     pub routing_last4: Option<String>,
 }
 
-/// Card network as Clover names it. Clover publishes no complete list, so the set is open; an
-/// unsupported value in a request yields `invalid_card_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CardBrand {
-    /// `VISA`
-    Visa,
-    /// `MC`
-    Mc,
-    /// `DISCOVER`
-    Discover,
-    /// `AMEX`
-    Amex,
-    /// `GIFT_CARD`
-    GiftCard,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(String),
+runtime::open_enum! {
+    /// Card network as Clover names it. Clover publishes no complete list, so the set is open; an
+    /// unsupported value in a request yields `invalid_card_type`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum CardBrand {
+        Visa = "VISA",
+        Mc = "MC",
+        Discover = "DISCOVER",
+        Amex = "AMEX",
+        GiftCard = "GIFT_CARD",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(String),
+    }
 }
-
-impl runtime::OpenEnum for CardBrand {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::Visa, "VISA"),
-        (Self::Mc, "MC"),
-        (Self::Discover, "DISCOVER"),
-        (Self::Amex, "AMEX"),
-        (Self::GiftCard, "GIFT_CARD"),
-    ];
-}
-
-runtime::open_enum!(CardBrand);
 
 /// Body for creating a charge (or an authorization when `capture` is false).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1490,46 +1372,30 @@ impl runtime::Validate for CreateChargeRequest {
     }
 }
 
-/// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
-/// is left out) or the merchant (`moto`, mail or telephone order).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Ecomind {
-    /// `ecom`
-    Ecom,
-    /// `moto`
-    Moto,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(String),
+runtime::open_enum! {
+    /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
+    /// is left out) or the merchant (`moto`, mail or telephone order).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Ecomind {
+        Ecom = "ecom",
+        Moto = "moto",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(String),
+    }
 }
 
-impl runtime::OpenEnum for Ecomind {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::Ecom, "ecom"),
-        (Self::Moto, "moto"),
-    ];
+runtime::open_enum! {
+    /// Purpose flag for the charge; `save_credential_on_file` keeps the card for future
+    /// card-on-file payments. The set is open.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ChargeIntent {
+        SaveCredentialOnFile = "save_credential_on_file",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(String),
+    }
 }
-
-runtime::open_enum!(Ecomind);
-
-/// Purpose flag for the charge; `save_credential_on_file` keeps the card for future
-/// card-on-file payments. The set is open.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ChargeIntent {
-    /// `save_credential_on_file`
-    SaveCredentialOnFile,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(String),
-}
-
-impl runtime::OpenEnum for ChargeIntent {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::SaveCredentialOnFile, "save_credential_on_file"),
-    ];
-}
-
-runtime::open_enum!(ChargeIntent);
 
 /// Business details printed on the shopper's card statement instead of the merchant's record.
 /// Merchants whose setup does not support this get a warning, not an error.
@@ -1619,70 +1485,43 @@ impl StoredCredentials {
     runtime::setter!(installment_info: impl Into<InstallmentInfo>);
 }
 
-/// Whether this is the first stored-credential payment or a later one. Open set; upper case
-/// is sent.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StoredCredentialSequence {
-    /// `FIRST`
-    First,
-    /// `SUBSEQUENT`
-    Subsequent,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(String),
+runtime::open_enum! {
+    /// Whether this is the first stored-credential payment or a later one. Open set; upper case
+    /// is sent.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum StoredCredentialSequence {
+        First = "FIRST",
+        Subsequent = "SUBSEQUENT",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(String),
+    }
 }
 
-impl runtime::OpenEnum for StoredCredentialSequence {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::First, "FIRST"),
-        (Self::Subsequent, "SUBSEQUENT"),
-    ];
+runtime::open_enum! {
+    /// Who started the payment. Open set; upper case is sent.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum StoredCredentialInitiator {
+        Merchant = "MERCHANT",
+        Cardholder = "CARDHOLDER",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(String),
+    }
 }
 
-runtime::open_enum!(StoredCredentialSequence);
-
-/// Who started the payment. Open set; upper case is sent.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StoredCredentialInitiator {
-    /// `MERCHANT`
-    Merchant,
-    /// `CARDHOLDER`
-    Cardholder,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(String),
+runtime::open_enum! {
+    /// Kind of bill payment; Canadian merchants must send `RECURRING`. Open set; upper case is
+    /// sent.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum BillPayIndicator {
+        Installment = "INSTALLMENT",
+        Recurring = "RECURRING",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(String),
+    }
 }
-
-impl runtime::OpenEnum for StoredCredentialInitiator {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::Merchant, "MERCHANT"),
-        (Self::Cardholder, "CARDHOLDER"),
-    ];
-}
-
-runtime::open_enum!(StoredCredentialInitiator);
-
-/// Kind of bill payment; Canadian merchants must send `RECURRING`. Open set; upper case is
-/// sent.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BillPayIndicator {
-    /// `INSTALLMENT`
-    Installment,
-    /// `RECURRING`
-    Recurring,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(String),
-}
-
-impl runtime::OpenEnum for BillPayIndicator {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::Installment, "INSTALLMENT"),
-        (Self::Recurring, "RECURRING"),
-    ];
-}
-
-runtime::open_enum!(BillPayIndicator);
 
 /// Details of an installment plan.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1889,26 +1728,17 @@ impl ThreeDsRequest {
     runtime::setter!(browser_info: impl Into<BrowserInfo>);
 }
 
-/// Who performed the 3-D Secure authentication.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ThreeDsSource {
-    /// `CLOVER`
-    Clover,
-    /// `NON_CLOVER`
-    NonClover,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(String),
+runtime::open_enum! {
+    /// Who performed the 3-D Secure authentication.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ThreeDsSource {
+        Clover = "CLOVER",
+        NonClover = "NON_CLOVER",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(String),
+    }
 }
-
-impl runtime::OpenEnum for ThreeDsSource {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::Clover, "CLOVER"),
-        (Self::NonClover, "NON_CLOVER"),
-    ];
-}
-
-runtime::open_enum!(ThreeDsSource);
 
 /// Outcome of an externally performed 3-D Secure authentication.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -1935,35 +1765,20 @@ impl ThreeDsAuthenticationResult {
     runtime::setter!(threeds_version: impl Into<String>);
 }
 
-/// Result reported by the 3DS server. Open set.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ThreeDsAuthenticationStatus {
-    /// `SUCCESS`
-    Success,
-    /// `FAILED`
-    Failed,
-    /// `ATTEMPTED`
-    Attempted,
-    /// `UNAVAILABLE`
-    Unavailable,
-    /// `REJECTED`
-    Rejected,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(String),
+runtime::open_enum! {
+    /// Result reported by the 3DS server. Open set.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ThreeDsAuthenticationStatus {
+        Success = "SUCCESS",
+        Failed = "FAILED",
+        Attempted = "ATTEMPTED",
+        Unavailable = "UNAVAILABLE",
+        Rejected = "REJECTED",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(String),
+    }
 }
-
-impl runtime::OpenEnum for ThreeDsAuthenticationStatus {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::Success, "SUCCESS"),
-        (Self::Failed, "FAILED"),
-        (Self::Attempted, "ATTEMPTED"),
-        (Self::Unavailable, "UNAVAILABLE"),
-        (Self::Rejected, "REJECTED"),
-    ];
-}
-
-runtime::open_enum!(ThreeDsAuthenticationStatus);
 
 /// Shopper browser data Clover needs to run 3-D Secure itself. Numeric values are sent as
 /// strings, as Clover's JavaScript helper does.
@@ -2289,57 +2104,33 @@ pub struct Charge {
     pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
-/// Processing status of a charge. Open set.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ChargeStatus {
-    /// `succeeded`
-    Succeeded,
-    /// `pending`
-    Pending,
-    /// `failed`
-    Failed,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(String),
+runtime::open_enum! {
+    /// Processing status of a charge. Open set.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ChargeStatus {
+        Succeeded = "succeeded",
+        Pending = "pending",
+        Failed = "failed",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(String),
+    }
 }
 
-impl runtime::OpenEnum for ChargeStatus {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::Succeeded, "succeeded"),
-        (Self::Pending, "pending"),
-        (Self::Failed, "failed"),
-    ];
+runtime::open_enum! {
+    /// Kind of payment method, as a plain string rather than an object. `card` and `giftCard`
+    /// appear in Clover's docs; `ach` and `paypal` only in an unofficial spec. Open set.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum PaymentMethodKind {
+        Card = "card",
+        GiftCard = "giftCard",
+        Ach = "ach",
+        Paypal = "paypal",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(String),
+    }
 }
-
-runtime::open_enum!(ChargeStatus);
-
-/// Kind of payment method, as a plain string rather than an object. `card` and `giftCard`
-/// appear in Clover's docs; `ach` and `paypal` only in an unofficial spec. Open set.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentMethodKind {
-    /// `card`
-    Card,
-    /// `giftCard`
-    GiftCard,
-    /// `ach`
-    Ach,
-    /// `paypal`
-    Paypal,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(String),
-}
-
-impl runtime::OpenEnum for PaymentMethodKind {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::Card, "card"),
-        (Self::GiftCard, "giftCard"),
-        (Self::Ach, "ach"),
-        (Self::Paypal, "paypal"),
-    ];
-}
-
-runtime::open_enum!(PaymentMethodKind);
 
 /// How the card network and Clover judged the charge.
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
@@ -2422,53 +2213,31 @@ pub struct ThreeDsResult {
     pub data: Option<ThreeDsFlowData>,
 }
 
-/// Where a 3-D Secure authentication stands. Open set.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ThreeDsValidationResult {
-    /// `AUTHENTICATION_SUCCESSFUL`
-    AuthenticationSuccessful,
-    /// `THREEDS_METHOD_FLOW_REQUIRED`
-    ThreedsMethodFlowRequired,
-    /// `CHALLENGE_FLOW_REQUIRED`
-    ChallengeFlowRequired,
-    /// `AUTHENTICATION_STATUS_UNKNOWN`
-    AuthenticationStatusUnknown,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(String),
+runtime::open_enum! {
+    /// Where a 3-D Secure authentication stands. Open set.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ThreeDsValidationResult {
+        AuthenticationSuccessful = "AUTHENTICATION_SUCCESSFUL",
+        ThreedsMethodFlowRequired = "THREEDS_METHOD_FLOW_REQUIRED",
+        ChallengeFlowRequired = "CHALLENGE_FLOW_REQUIRED",
+        AuthenticationStatusUnknown = "AUTHENTICATION_STATUS_UNKNOWN",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(String),
+    }
 }
 
-impl runtime::OpenEnum for ThreeDsValidationResult {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::AuthenticationSuccessful, "AUTHENTICATION_SUCCESSFUL"),
-        (Self::ThreedsMethodFlowRequired, "THREEDS_METHOD_FLOW_REQUIRED"),
-        (Self::ChallengeFlowRequired, "CHALLENGE_FLOW_REQUIRED"),
-        (Self::AuthenticationStatusUnknown, "AUTHENTICATION_STATUS_UNKNOWN"),
-    ];
+runtime::open_enum! {
+    /// Whether fraud liability shifted away from the merchant. Open set.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum LiabilityProtectionStatus {
+        Protected = "PROTECTED",
+        NotProtected = "NOT_PROTECTED",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(String),
+    }
 }
-
-runtime::open_enum!(ThreeDsValidationResult);
-
-/// Whether fraud liability shifted away from the merchant. Open set.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LiabilityProtectionStatus {
-    /// `PROTECTED`
-    Protected,
-    /// `NOT_PROTECTED`
-    NotProtected,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(String),
-}
-
-impl runtime::OpenEnum for LiabilityProtectionStatus {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::Protected, "PROTECTED"),
-        (Self::NotProtected, "NOT_PROTECTED"),
-    ];
-}
-
-runtime::open_enum!(LiabilityProtectionStatus);
 
 /// Values needed to continue a Clover-run 3-D Secure method or challenge flow.
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
@@ -2647,29 +2416,18 @@ pub struct Refund {
     pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
-/// Whether the refund went through. Open set.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RefundStatus {
-    /// `succeeded`
-    Succeeded,
-    /// `failed`
-    Failed,
-    /// `pending`
-    Pending,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(String),
+runtime::open_enum! {
+    /// Whether the refund went through. Open set.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum RefundStatus {
+        Succeeded = "succeeded",
+        Failed = "failed",
+        Pending = "pending",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(String),
+    }
 }
-
-impl runtime::OpenEnum for RefundStatus {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::Succeeded, "succeeded"),
-        (Self::Failed, "failed"),
-        (Self::Pending, "pending"),
-    ];
-}
-
-runtime::open_enum!(RefundStatus);
 
 /// Body for voiding a refund or a gift-card reload.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -3065,32 +2823,19 @@ impl runtime::Validate for OrderTaxRate {
     }
 }
 
-/// Kind of order line. Clover adds `tax` lines itself. Open set.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OrderItemType {
-    /// `sku`
-    Sku,
-    /// `tax`
-    Tax,
-    /// `shipping`
-    Shipping,
-    /// `discount`
-    Discount,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(String),
+runtime::open_enum! {
+    /// Kind of order line. Clover adds `tax` lines itself. Open set.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum OrderItemType {
+        Sku = "sku",
+        Tax = "tax",
+        Shipping = "shipping",
+        Discount = "discount",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(String),
+    }
 }
-
-impl runtime::OpenEnum for OrderItemType {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::Sku, "sku"),
-        (Self::Tax, "tax"),
-        (Self::Shipping, "shipping"),
-        (Self::Discount, "discount"),
-    ];
-}
-
-runtime::open_enum!(OrderItemType);
 
 /// One line of an order as Clover returns it.
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
@@ -3116,35 +2861,20 @@ pub struct OrderItem {
     pub quantity: Option<i32>,
 }
 
-/// Where an order stands. Open set.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OrderStatus {
-    /// `created`
-    Created,
-    /// `paid`
-    Paid,
-    /// `fulfilled`
-    Fulfilled,
-    /// `returned`
-    Returned,
-    /// `refunded`
-    Refunded,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(String),
+runtime::open_enum! {
+    /// Where an order stands. Open set.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum OrderStatus {
+        Created = "created",
+        Paid = "paid",
+        Fulfilled = "fulfilled",
+        Returned = "returned",
+        Refunded = "refunded",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(String),
+    }
 }
-
-impl runtime::OpenEnum for OrderStatus {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::Created, "created"),
-        (Self::Paid, "paid"),
-        (Self::Fulfilled, "fulfilled"),
-        (Self::Returned, "returned"),
-        (Self::Refunded, "refunded"),
-    ];
-}
-
-runtime::open_enum!(OrderStatus);
 
 impl runtime::ParamValue for OrderStatus {
     fn append_to(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
@@ -3796,32 +3526,19 @@ impl runtime::Validate for CreatePlanRequest {
     }
 }
 
-/// Unit of a plan's billing period. Open set.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PlanInterval {
-    /// `DAY`
-    Day,
-    /// `WEEK`
-    Week,
-    /// `MONTH`
-    Month,
-    /// `YEAR`
-    Year,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(String),
+runtime::open_enum! {
+    /// Unit of a plan's billing period. Open set.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum PlanInterval {
+        Day = "DAY",
+        Week = "WEEK",
+        Month = "MONTH",
+        Year = "YEAR",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(String),
+    }
 }
-
-impl runtime::OpenEnum for PlanInterval {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::Day, "DAY"),
-        (Self::Week, "WEEK"),
-        (Self::Month, "MONTH"),
-        (Self::Year, "YEAR"),
-    ];
-}
-
-runtime::open_enum!(PlanInterval);
 
 /// A recurring-payment plan. Only the fields whose types Clover documents are modelled; the
 /// record also carries timestamps whose format is not documented.
@@ -3931,24 +3648,17 @@ impl runtime::Validate for CreateSubscriptionRequest {
     }
 }
 
-/// How a subscription collects payment; only `CHARGE_AUTOMATICALLY` is allowed today. Open
-/// set.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CollectionMethod {
-    /// `CHARGE_AUTOMATICALLY`
-    ChargeAutomatically,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(String),
+runtime::open_enum! {
+    /// How a subscription collects payment; only `CHARGE_AUTOMATICALLY` is allowed today. Open
+    /// set.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum CollectionMethod {
+        ChargeAutomatically = "CHARGE_AUTOMATICALLY",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(String),
+    }
 }
-
-impl runtime::OpenEnum for CollectionMethod {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::ChargeAutomatically, "CHARGE_AUTOMATICALLY"),
-    ];
-}
-
-runtime::open_enum!(CollectionMethod);
 
 /// Statement details for the subscription's charges; the same fields as a charge's
 /// `soft_descriptor`, written in camelCase.

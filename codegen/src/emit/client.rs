@@ -129,7 +129,13 @@ fn page_impl(pagination: &Pagination) -> TokenStream {
 /// The runtime's items the client uses, and `models` when it names one.
 fn imports(api: &Api, names_models: bool) -> TokenStream {
     let operations = || api.operations.iter();
-    let mut runtime = vec!["Operation", "Replay", "Request", "Security"];
+    let mut runtime = vec!["Operation", "Request"];
+    if operations().any(|operation| !operation.security.alternatives.is_empty()) {
+        runtime.push("Security");
+    }
+    if operations().any(|operation| operation.replay == Replay::Safe) {
+        runtime.push("Replay");
+    }
     if operations().any(|operation| operation.forwarded_for.is_some()) {
         runtime.push("ForwardedFor");
     }
@@ -179,42 +185,44 @@ fn constant_name(operation: &Operation) -> proc_macro2::Ident {
     format_ident!("{}", operation.method_name.to_shouty_snake_case())
 }
 
+/// `const NAME: Operation<Spec> = Operation { … };`: what differs from
+/// `Operation::new` (no credential, no extra header, never replayed), then
+/// the operation's id, method, path and host.
 fn constant(operation: &Operation, schemes: &[SecurityScheme]) -> TokenStream {
     let name = constant_name(operation);
     let id = &operation.id;
     let template = &operation.path.template;
     let method = format_ident!("{}", operation.http_method.as_str());
     let host = format_ident!("{}", operation.host);
-    let security = security(operation, schemes);
-    let forwarded_for = match &operation.forwarded_for {
-        None => quote! { None },
-        Some(header) => {
-            let (wire, required) = (&header.wire_name, header.required);
-            quote! { Some(ForwardedFor { header: #wire, required: #required }) }
-        }
-    };
-    let replay = match operation.replay {
-        Replay::Safe => quote! { Replay::Safe },
-        Replay::Never => quote! { Replay::Never },
-    };
-    let idempotency_key = match &operation.idempotency_key {
-        None => quote! { None },
-        Some(header) => {
-            let wire = &header.wire_name;
-            quote! { Some(#wire) }
-        }
-    };
-    quote! {
-        const #name: Operation<Spec> = Operation {
-            id: #id,
-            method: Method::#method,
-            path: #template,
-            host: Host::#host,
-            security: #security,
-            forwarded_for: #forwarded_for,
-            idempotency_key: #idempotency_key,
-            replay: #replay,
+    let security = (!operation.security.alternatives.is_empty()).then(|| {
+        let security = security(operation, schemes);
+        quote! { security: #security, }
+    });
+    let forwarded_for = operation.forwarded_for.as_ref().map(|header| {
+        let wire = &header.wire_name;
+        let constructor = match header.required {
+            true => quote! { required },
+            false => quote! { optional },
         };
+        quote! { forwarded_for: Some(ForwardedFor::#constructor(#wire)), }
+    });
+    let idempotency_key = operation.idempotency_key.as_ref().map(|header| {
+        let wire = &header.wire_name;
+        quote! { idempotency_key: Some(#wire), }
+    });
+    let replay = (operation.replay == Replay::Safe).then(|| quote! { replay: Replay::Safe, });
+    let base = quote! { Operation::new(#id, &Method::#method, #template, Host::#host) };
+    match (&security, &forwarded_for, &idempotency_key, &replay) {
+        (None, None, None, None) => quote! { const #name: Operation<Spec> = #base; },
+        _ => quote! {
+            const #name: Operation<Spec> = Operation {
+                #security
+                #forwarded_for
+                #idempotency_key
+                #replay
+                ..#base
+            };
+        },
     }
 }
 
@@ -563,9 +571,6 @@ fn by_value(ty: &Type) -> bool {
 /// of its schemes.
 fn security(operation: &Operation, schemes: &[SecurityScheme]) -> TokenStream {
     let security = &operation.security;
-    if security.alternatives.is_empty() {
-        return quote! { Security::NONE };
-    }
     let alternatives = security.alternatives.iter().map(|alternative| {
         let keys = alternative.iter().map(|id| &schemes[id.0].key);
         quote! { &[#(#keys),*] }

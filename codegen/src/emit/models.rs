@@ -470,9 +470,9 @@ impl Emitter<'_> {
         }
     }
 
-    /// An open enum: its variants with their wire names, the
-    /// [`OpenEnum`](clover_api_runtime::OpenEnum) list that maps them, and
-    /// `open_enum!` for the rest.
+    /// An open enum: its variants with their wire names in one `open_enum!`,
+    /// which writes the enum, the
+    /// [`OpenEnum`](clover_api_runtime::OpenEnum) list and the rest.
     fn open_enum(&self, model: &Enum) -> TokenStream {
         let name = format_ident!("{}", model.name);
         let enum_doc = doc_opt(model.doc.as_deref());
@@ -486,7 +486,6 @@ impl Emitter<'_> {
             .iter()
             .map(|variant| &variant.wire_name)
             .collect();
-        let variant_docs = wires.iter().map(|wire| doc(&format!("`{wire}`")));
         let Prelude { string, vec, .. } = &self.prelude;
         let param_value = model.in_params.then(|| {
             quote! {
@@ -513,20 +512,16 @@ impl Emitter<'_> {
             }
         });
         quote! {
-            #enum_doc
-            #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-            #[non_exhaustive]
-            pub enum #name {
-                #(#variant_docs #variants,)*
-                /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-                Other(#string),
+            runtime::open_enum! {
+                #enum_doc
+                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+                #[non_exhaustive]
+                pub enum #name {
+                    #(#variants = #wires,)*
+                    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+                    Other(#string),
+                }
             }
-
-            impl runtime::OpenEnum for #name {
-                const VALUES: &'static [(Self, &'static str)] = &[#((Self::#variants, #wires)),*];
-            }
-
-            runtime::open_enum!(#name);
 
             #is_transient
             #param_value

@@ -326,215 +326,138 @@ impl Client {
 }
 
 const GET_ITEM: Operation<Spec> = Operation {
-    id: "getItem",
-    method: Method::GET,
-    path: "/v1/items/{itemId}/{kind}",
-    host: Host::Kitchen,
     security: Security::required(&[&["bearer"]]),
-    forwarded_for: None,
-    idempotency_key: None,
     replay: Replay::Safe,
+    ..Operation::new("getItem", &Method::GET, "/v1/items/{itemId}/{kind}", Host::Kitchen)
 };
 
 const DELETE_ITEM: Operation<Spec> = Operation {
-    id: "deleteItem",
-    method: Method::DELETE,
-    path: "/v1/items/{itemId}/{kind}",
-    host: Host::Kitchen,
     security: Security::required(&[&["bearer"]]),
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
+    ..Operation::new(
+        "deleteItem",
+        &Method::DELETE,
+        "/v1/items/{itemId}/{kind}",
+        Host::Kitchen,
+    )
 };
 
 const CREATE_WIDGET: Operation<Spec> = Operation {
-    id: "createWidget",
-    method: Method::POST,
-    path: "/v1/widgets",
-    host: Host::Token,
     security: Security::required(&[&["key"]]),
-    forwarded_for: Some(ForwardedFor {
-        header: "x-forwarded-for",
-        required: true,
-    }),
+    forwarded_for: Some(ForwardedFor::required("x-forwarded-for")),
     idempotency_key: Some("idempotency-key"),
     replay: Replay::Safe,
+    ..Operation::new("createWidget", &Method::POST, "/v1/widgets", Host::Token)
 };
 
 const LIST_PAYMENTS: Operation<Spec> = Operation {
-    id: "listPayments",
-    method: Method::GET,
-    path: "/v1/payments",
-    host: Host::Kitchen,
     security: Security::required(&[&["bearer"]]),
-    forwarded_for: None,
-    idempotency_key: None,
     replay: Replay::Safe,
+    ..Operation::new("listPayments", &Method::GET, "/v1/payments", Host::Kitchen)
 };
 
 const CREATE_PAYMENT: Operation<Spec> = Operation {
-    id: "createPayment",
-    method: Method::POST,
-    path: "/v1/payments",
-    host: Host::Kitchen,
     security: Security::required(&[&["bearer"]]),
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
+    ..Operation::new("createPayment", &Method::POST, "/v1/payments", Host::Kitchen)
 };
 
 const GET_ITEM_2: Operation<Spec> = Operation {
-    id: "get_item",
-    method: Method::GET,
-    path: "/v1/payments/{paymentId}",
-    host: Host::Kitchen,
     security: Security::required(&[&["bearer"]]),
-    forwarded_for: None,
-    idempotency_key: None,
     replay: Replay::Safe,
+    ..Operation::new("get_item", &Method::GET, "/v1/payments/{paymentId}", Host::Kitchen)
 };
 
 const REPLACE_PAYMENT: Operation<Spec> = Operation {
-    id: "replacePayment",
-    method: Method::PUT,
-    path: "/v1/payments/{paymentId}",
-    host: Host::Kitchen,
     security: Security::required(&[&["bearer"]]),
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
+    ..Operation::new(
+        "replacePayment",
+        &Method::PUT,
+        "/v1/payments/{paymentId}",
+        Host::Kitchen,
+    )
 };
 
 const ANNOTATE_PAYMENT: Operation<Spec> = Operation {
-    id: "annotatePayment",
-    method: Method::PATCH,
-    path: "/v1/payments/{paymentId}",
-    host: Host::Kitchen,
     security: Security::required(&[&["bearer"]]),
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
+    ..Operation::new(
+        "annotatePayment",
+        &Method::PATCH,
+        "/v1/payments/{paymentId}",
+        Host::Kitchen,
+    )
 };
 
 const GET_FILE: Operation<Spec> = Operation {
-    id: "getFile",
-    method: Method::GET,
-    path: "/v1/Accounts/{Sid}/Files/{name}-{version}.json",
-    host: Host::Kitchen,
-    security: Security::NONE,
-    forwarded_for: None,
-    idempotency_key: None,
     replay: Replay::Safe,
+    ..Operation::new(
+        "getFile",
+        &Method::GET,
+        "/v1/Accounts/{Sid}/Files/{name}-{version}.json",
+        Host::Kitchen,
+    )
 };
 
-const DELETE_FILE: Operation<Spec> = Operation {
-    id: "deleteFile",
-    method: Method::DELETE,
-    path: "/v1/Accounts/{Sid}/Files/{name}-{version}.json",
-    host: Host::Kitchen,
-    security: Security::NONE,
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
-};
+const DELETE_FILE: Operation<Spec> = Operation::new(
+    "deleteFile",
+    &Method::DELETE,
+    "/v1/Accounts/{Sid}/Files/{name}-{version}.json",
+    Host::Kitchen,
+);
 
 const GET_SHAPES: Operation<Spec> = Operation {
-    id: "getShapes",
-    method: Method::GET,
-    path: "/v1/shapes/{ids}",
-    host: Host::Kitchen,
-    security: Security::NONE,
-    forwarded_for: None,
-    idempotency_key: None,
     replay: Replay::Safe,
+    ..Operation::new("getShapes", &Method::GET, "/v1/shapes/{ids}", Host::Kitchen)
 };
 
-const PUT_RAW: Operation<Spec> = Operation {
-    id: "putRaw",
-    method: Method::PUT,
-    path: "/v1/uploads",
-    host: Host::Kitchen,
-    security: Security::NONE,
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
-};
+const PUT_RAW: Operation<Spec> = Operation::new(
+    "putRaw",
+    &Method::PUT,
+    "/v1/uploads",
+    Host::Kitchen,
+);
 
-const UPLOAD: Operation<Spec> = Operation {
-    id: "upload",
-    method: Method::POST,
-    path: "/v1/uploads",
-    host: Host::Kitchen,
-    security: Security::NONE,
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
-};
+const UPLOAD: Operation<Spec> = Operation::new(
+    "upload",
+    &Method::POST,
+    "/v1/uploads",
+    Host::Kitchen,
+);
 
-const REPLACE_NOTE: Operation<Spec> = Operation {
-    id: "replaceNote",
-    method: Method::PUT,
-    path: "/v1/notes",
-    host: Host::Kitchen,
-    security: Security::NONE,
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
-};
+const REPLACE_NOTE: Operation<Spec> = Operation::new(
+    "replaceNote",
+    &Method::PUT,
+    "/v1/notes",
+    Host::Kitchen,
+);
 
-const CREATE_NOTE: Operation<Spec> = Operation {
-    id: "createNote",
-    method: Method::POST,
-    path: "/v1/notes",
-    host: Host::Kitchen,
-    security: Security::NONE,
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
-};
+const CREATE_NOTE: Operation<Spec> = Operation::new(
+    "createNote",
+    &Method::POST,
+    "/v1/notes",
+    Host::Kitchen,
+);
 
-const PATCH_NOTE: Operation<Spec> = Operation {
-    id: "patchNote",
-    method: Method::PATCH,
-    path: "/v1/notes",
-    host: Host::Kitchen,
-    security: Security::NONE,
-    forwarded_for: None,
-    idempotency_key: None,
-    replay: Replay::Never,
-};
+const PATCH_NOTE: Operation<Spec> = Operation::new(
+    "patchNote",
+    &Method::PATCH,
+    "/v1/notes",
+    Host::Kitchen,
+);
 
 const GET_REPORT: Operation<Spec> = Operation {
-    id: "getReport",
-    method: Method::GET,
-    path: "/v1/reports",
-    host: Host::Kitchen,
     security: Security::required(&[&["basic"], &["queryKey", "cookieKey"], &["oauth"]]),
-    forwarded_for: None,
-    idempotency_key: None,
     replay: Replay::Safe,
+    ..Operation::new("getReport", &Method::GET, "/v1/reports", Host::Kitchen)
 };
 
 const GET_STATUS: Operation<Spec> = Operation {
-    id: "getStatus",
-    method: Method::GET,
-    path: "/v1/status",
-    host: Host::Kitchen,
     security: Security::optional(&[&["queryKey"], &["openId"]]),
-    forwarded_for: None,
-    idempotency_key: None,
     replay: Replay::Safe,
+    ..Operation::new("getStatus", &Method::GET, "/v1/status", Host::Kitchen)
 };
 
 const CHECK_HEALTH: Operation<Spec> = Operation {
-    id: "checkHealth",
-    method: Method::GET,
-    path: "/health",
-    host: Host::Status,
-    security: Security::NONE,
-    forwarded_for: None,
-    idempotency_key: None,
     replay: Replay::Safe,
+    ..Operation::new("checkHealth", &Method::GET, "/health", Host::Status)
 };
 
 impl FormFields for models::Filter {

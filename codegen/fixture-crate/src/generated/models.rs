@@ -12,25 +12,16 @@ pub struct Problem {
     pub retry_in: std::option::Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Reason {
-    /// `busy`
-    Busy,
-    /// `denied`
-    Denied,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(std::string::String),
+runtime::open_enum! {
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Reason {
+        Busy = "busy",
+        Denied = "denied",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(std::string::String),
+    }
 }
-
-impl runtime::OpenEnum for Reason {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::Busy, "busy"),
-        (Self::Denied, "denied"),
-    ];
-}
-
-runtime::open_enum!(Reason);
 
 impl Reason {
     /// Whether the value means the server failed while handling the
@@ -40,35 +31,20 @@ impl Reason {
     }
 }
 
-/// What an item is.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Kind {
-    /// `com.clover.tender.cash`
-    ComCloverTenderCash,
-    /// `NON_CLOVER`
-    NonClover,
-    /// `2`
-    V2,
-    /// `self`
-    SelfValue,
-    /// `other`
-    OtherValue,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(std::string::String),
+runtime::open_enum! {
+    /// What an item is.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Kind {
+        ComCloverTenderCash = "com.clover.tender.cash",
+        NonClover = "NON_CLOVER",
+        V2 = "2",
+        SelfValue = "self",
+        OtherValue = "other",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(std::string::String),
+    }
 }
-
-impl runtime::OpenEnum for Kind {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::ComCloverTenderCash, "com.clover.tender.cash"),
-        (Self::NonClover, "NON_CLOVER"),
-        (Self::V2, "2"),
-        (Self::SelfValue, "self"),
-        (Self::OtherValue, "other"),
-    ];
-}
-
-runtime::open_enum!(Kind);
 
 impl runtime::ParamValue for Kind {
     fn append_to(
@@ -99,25 +75,16 @@ pub struct Item {
     pub extra: std::option::Option<serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum WidgetSpeed {
-    /// `fast`
-    Fast,
-    /// `slow`
-    Slow,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(std::string::String),
+runtime::open_enum! {
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum WidgetSpeed {
+        Fast = "fast",
+        Slow = "slow",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(std::string::String),
+    }
 }
-
-impl runtime::OpenEnum for WidgetSpeed {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::Fast, "fast"),
-        (Self::Slow, "slow"),
-    ];
-}
-
-runtime::open_enum!(WidgetSpeed);
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WidgetDimensions {
@@ -265,25 +232,16 @@ impl String {
     runtime::setter!(value: impl Into<Option>);
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Option {
-    /// `some`
-    Some,
-    /// `none`
-    None,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(std::string::String),
+runtime::open_enum! {
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Option {
+        Some = "some",
+        None = "none",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(std::string::String),
+    }
 }
-
-impl runtime::OpenEnum for Option {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::Some, "some"),
-        (Self::None, "none"),
-    ];
-}
-
-runtime::open_enum!(Option);
 
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct From {
@@ -314,37 +272,20 @@ pub struct Clashes {
     pub mode: std::option::Option<ClashesMode>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ClashesMode {
-    /// `a-b`
-    AB,
-    /// `a_b`
-    AB2,
-    /// `+1`
-    V1,
-    /// `1`
-    V1_2,
-    /// ``
-    Empty,
-    /// `*`
-    Unnamed,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(std::string::String),
+runtime::open_enum! {
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ClashesMode {
+        AB = "a-b",
+        AB2 = "a_b",
+        V1 = "+1",
+        V1_2 = "1",
+        Empty = "",
+        Unnamed = "*",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(std::string::String),
+    }
 }
-
-impl runtime::OpenEnum for ClashesMode {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::AB, "a-b"),
-        (Self::AB2, "a_b"),
-        (Self::V1, "+1"),
-        (Self::V1_2, "1"),
-        (Self::Empty, ""),
-        (Self::Unnamed, "*"),
-    ];
-}
-
-runtime::open_enum!(ClashesMode);
 
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClashesMode2 {
@@ -358,26 +299,17 @@ pub type Identifier = std::string::String;
 
 pub type Tags = Vec<std::string::String>;
 
-/// Where a payment stands.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Status {
-    /// `pending`
-    Pending,
-    /// `paid`
-    Paid,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(std::string::String),
+runtime::open_enum! {
+    /// Where a payment stands.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Status {
+        Pending = "pending",
+        Paid = "paid",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(std::string::String),
+    }
 }
-
-impl runtime::OpenEnum for Status {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::Pending, "pending"),
-        (Self::Paid, "paid"),
-    ];
-}
-
-runtime::open_enum!(Status);
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Payment {
@@ -644,20 +576,15 @@ impl CashMethod {
     runtime::setter!(tendered: i64);
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum NoteText {
-    /// `hello`
-    Hello,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(std::string::String),
+runtime::open_enum! {
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum NoteText {
+        Hello = "hello",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(std::string::String),
+    }
 }
-
-impl runtime::OpenEnum for NoteText {
-    const VALUES: &'static [(Self, &'static str)] = &[(Self::Hello, "hello")];
-}
-
-runtime::open_enum!(NoteText);
 
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Note {
@@ -669,25 +596,16 @@ impl Note {
     runtime::setter!(text: impl Into<NoteText>);
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Color {
-    /// `red`
-    Red,
-    /// `green`
-    Green,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(std::string::String),
+runtime::open_enum! {
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Color {
+        Red = "red",
+        Green = "green",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(std::string::String),
+    }
 }
-
-impl runtime::OpenEnum for Color {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::Red, "red"),
-        (Self::Green, "green"),
-    ];
-}
-
-runtime::open_enum!(Color);
 
 impl runtime::ParamValue for Color {
     fn append_to(
@@ -962,40 +880,26 @@ pub struct ReadingNote {
     pub text: std::option::Option<std::string::String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReadingStatus {
-    /// `ok`
-    Ok,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(std::string::String),
+runtime::open_enum! {
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ReadingStatus {
+        Ok = "ok",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(std::string::String),
+    }
 }
 
-impl runtime::OpenEnum for ReadingStatus {
-    const VALUES: &'static [(Self, &'static str)] = &[(Self::Ok, "ok")];
+runtime::open_enum! {
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum FlavorsItem {
+        Sweet = "sweet",
+        Sour = "sour",
+        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+        Other(std::string::String),
+    }
 }
-
-runtime::open_enum!(ReadingStatus);
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FlavorsItem {
-    /// `sweet`
-    Sweet,
-    /// `sour`
-    Sour,
-    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-    Other(std::string::String),
-}
-
-impl runtime::OpenEnum for FlavorsItem {
-    const VALUES: &'static [(Self, &'static str)] = &[
-        (Self::Sweet, "sweet"),
-        (Self::Sour, "sour"),
-    ];
-}
-
-runtime::open_enum!(FlavorsItem);
 
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 pub struct Reading {
