@@ -35,6 +35,7 @@ pub mod validate;
 pub use api::{Api, ApiHost, ApiServer, ErrorFields, FieldsDisplay};
 pub use bytes::Bytes;
 pub use client::{BuildError, Client, ClientBuilder};
+pub use clover_api_macros::omit_none;
 pub use credentials::{BasicCredentials, BearerScheme, Credential, Scheme, Security, SentAs};
 pub use decode::DecodeFailure;
 pub use environment::{

@@ -11,24 +11,23 @@ use clover_api_runtime as runtime;
 /// top-level fields, keeping the HTTP status and raw body. Endpoints on the platform host
 /// (OAuth, hosted checkout, recurring) are not documented to use this layout and may return
 /// only `message`.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ErrorResponse {
     /// Short summary, usually the HTTP status line.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Machine-readable details of a failed request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorDetail>,
 }
 
 /// Machine-readable details of a failed request.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ErrorDetail {
     /// Broad category of an error. Clover lists seven; the set is open, so other values are kept
     /// as they are.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ErrorType>,
     /// Specific error condition. Validation codes: `incorrect_cvc`, `invalid_cvc`,
     /// `invalid_expiry_month`, `invalid_expiry_year`, `invalid_number`, `invalid_tax_amount`.
@@ -37,23 +36,17 @@ pub struct ErrorDetail {
     /// `token_already_used` means a single-use token was reused (create a new one). Never retry
     /// `charge_already_captured` or `charge_already_refunded`. The set is open: codes not listed
     /// here are kept.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<ErrorCode>,
     /// Reason given by the card issuer for a decline, when it supplies one. Clover does not
     /// publish the list of values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub decline_code: Option<String>,
     /// Human-readable explanation; for card errors it is suitable to show to the shopper.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Name of the request field that caused the error, when one did.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub param: Option<String>,
     /// ID of the failed charge, present on card errors.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub charge: Option<String>,
     /// Link to documentation about this error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub doc_url: Option<String>,
 }
 
@@ -132,20 +125,19 @@ impl ErrorCode {
 }
 
 /// Body for exchanging an OAuth v2 authorization code.
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct OauthTokenRequest {
     /// The app ID. Checked before sending: at least 1 character.
     pub client_id: String,
     /// App secret; sent by high-trust (server-side) apps, omitted by PKCE apps.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<runtime::Secret>,
     /// Authorization code from the OAuth redirect; it grants a token, so it is kept secret.
     /// Checked before sending: at least 1 character.
     pub code: runtime::Secret,
     /// PKCE verifier matching the `code_challenge` sent to the authorize page; used by low-trust
     /// apps.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_verifier: Option<runtime::Secret>,
 }
 
@@ -206,19 +198,17 @@ impl runtime::Validate for OauthRefreshRequest {
 
 /// OAuth v2 token pair with expirations expressed in Unix seconds (unlike payment timestamps,
 /// which are in milliseconds). Do not assume fixed lifetimes or token lengths.
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct OauthTokens {
     /// Expiring access token, used as the Bearer credential.
     pub access_token: runtime::Secret,
     /// When the access token expires, in Unix seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token_expiration: Option<i64>,
     /// Single-use refresh token. Absent when `no_refresh_token=true` was requested.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<runtime::Secret>,
     /// When the refresh token expires, in Unix seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token_expiration: Option<i64>,
 }
 
@@ -231,6 +221,7 @@ pub struct LegacyOauthToken {
 }
 
 /// Body for trading a legacy (non-expiring) token for a v2 authorization code.
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct OauthMigrateRequest {
@@ -241,7 +232,6 @@ pub struct OauthMigrateRequest {
     /// The legacy access token being migrated. Checked before sending: at least 1 character.
     pub auth_token: runtime::Secret,
     /// PKCE challenge (SHA-256 of the verifier); sent by apps that use PKCE for the exchange.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_challenge: Option<String>,
 }
 
@@ -273,38 +263,38 @@ impl runtime::Validate for OauthMigrateRequest {
 }
 
 /// Authorization code issued for the migration; exchange it with `exchangeOauthCode`.
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct OauthMigrateResult {
     /// Single-use authorization code for the v2 exchange.
     pub authorization_code: runtime::Secret,
     /// When the code expires, in Unix seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration: Option<i64>,
 }
 
 /// The merchant's public tokenization key as stored by PAKMS.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ApiAccessKey {
     /// Whether the key can currently be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Value for the `apikey` header of the tokenization endpoint (32 hexadecimal characters in
     /// examples).
-    #[serde(rename = "apiAccessKey", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "apiAccessKey")]
     pub api_access_key: Option<runtime::Secret>,
     /// Creation time in Unix epoch milliseconds.
-    #[serde(rename = "createdTime", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdTime")]
     pub created_time: Option<i64>,
     /// ID of the app the key belongs to.
-    #[serde(rename = "developerAppUuid", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "developerAppUuid")]
     pub developer_app_uuid: Option<String>,
     /// ID of the merchant the key belongs to.
-    #[serde(rename = "merchantUuid", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "merchantUuid")]
     pub merchant_uuid: Option<String>,
     /// Last modification time in Unix epoch milliseconds.
-    #[serde(rename = "modifiedTime", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "modifiedTime")]
     pub modified_time: Option<i64>,
 }
 
@@ -398,21 +388,19 @@ impl runtime::Validate for CardTokenRequest {
 /// Card data to tokenize. Exactly one of `number` and `encrypted_pan` is needed: either the
 /// plain card number, or its RSA ciphertext together with `transarmor_key_id`, `first6` and
 /// `last4`. Expiry fields and the CVV are digit strings.
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CardDetails {
     /// Primary account number, digits with optional dashes between groups. Required unless
     /// `encrypted_pan` is sent. Checked before sending: from 12 to 23 characters. Matches the
     /// pattern `^[0-9]+(-[0-9]+)*$`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<runtime::Secret>,
     /// Base64 RSA ciphertext of the card number (with Clover's prefix), encrypted with the
     /// TransArmor public key Clover publishes. Required unless `number` is sent. Checked before
     /// sending: at least 1 character.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted_pan: Option<runtime::Secret>,
     /// Identifier of the TransArmor key used to produce `encrypted_pan`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transarmor_key_id: Option<String>,
     /// Expiry month as two digits, `01` to `12`. Checked before sending: exactly 2 characters.
     /// Matches the pattern `^(0[1-9]|1[0-2])$`.
@@ -425,40 +413,29 @@ pub struct CardDetails {
     pub cvv: runtime::Secret,
     /// First six digits of the card number; needed with `encrypted_pan`. Checked before sending:
     /// exactly 6 characters. Matches the pattern `^[0-9]{6}$`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first6: Option<String>,
     /// Last four digits of the card number; needed with `encrypted_pan`. Checked before sending:
     /// exactly 4 characters. Matches the pattern `^[0-9]{4}$`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last4: Option<String>,
     /// Card network as Clover names it. Clover publishes no complete list, so the set is open; an
     /// unsupported value in a request yields `invalid_card_type`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub brand: Option<CardBrand>,
     /// Two-letter country code of the card's billing address. Checked before sending: exactly 2
     /// characters. Matches the pattern `^[A-Za-z]{2}$`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Cardholder name (Visa Secure 3-D Secure also needs an email or phone on file).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Billing street address, used for address verification.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line1: Option<String>,
     /// Second line of the billing address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// Billing city.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_city: Option<String>,
     /// Billing state or province.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_state: Option<String>,
     /// Billing postal or ZIP code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_zip: Option<String>,
     /// Billing country.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_country: Option<String>,
 }
 
@@ -552,6 +529,7 @@ impl runtime::Validate for AchTokenRequest {
 
 /// Bank account and account-holder details for an ACH token. Personal checks need
 /// `first_name` and `last_name`; corporate checks need `business_name`.
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct AchDetails {
@@ -562,7 +540,6 @@ pub struct AchDetails {
     /// least 1 character.
     pub bank_routing_number: String,
     /// Whether the account and routing numbers are sent encrypted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted: Option<bool>,
     /// Whether the account is a personal or a business account.
     pub check_type: AchCheckType,
@@ -577,25 +554,20 @@ pub struct AchDetails {
     /// Number of the identification document. Checked before sending: at least 1 character.
     pub customer_id: runtime::Secret,
     /// Account holder's first name (personal checks).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Account holder's last name (personal checks).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Business name (corporate checks).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_name: Option<String>,
     /// Account holder's email address. Checked before sending: at least 1 character.
     pub email: String,
     /// Account holder's phone number. Checked before sending: at least 1 character.
     pub phone: String,
     /// Identifier of the shopper's web session, for fraud screening.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Street address of the account holder. Checked before sending: at least 1 character.
     pub address_line1: String,
     /// Second address line.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// City. Checked before sending: at least 1 character.
     pub address_city: String,
@@ -604,7 +576,6 @@ pub struct AchDetails {
     /// ZIP code. Checked before sending: at least 1 character.
     pub address_zip: String,
     /// Country.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_country: Option<String>,
     /// The payment authorization the account holder accepted. Clover publishes a generic
     /// agreement ID for the sandbox (`2c74dcc0-61ad-4f08-8764-a29aeb98f4a4`) and one for
@@ -724,6 +695,7 @@ runtime::open_enum! {
 /// The payment authorization the account holder accepted. Clover publishes a generic
 /// agreement ID for the sandbox (`2c74dcc0-61ad-4f08-8764-a29aeb98f4a4`) and one for
 /// production (`4f77df6d-70c9-4f36-af1d-f8ad1ad7b0cc`).
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct AchAgreement {
@@ -731,13 +703,10 @@ pub struct AchAgreement {
     /// character.
     pub agreement_id: String,
     /// Kind of agreement, such as `E_CHECK_GENERIC`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Language of the agreement, such as `en_US`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// Values filled into the agreement template.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_data: Option<String>,
 }
 
@@ -789,6 +758,7 @@ impl runtime::Validate for GiftCardTokenRequest {
 }
 
 /// Gift card to tokenize.
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct GiftCardDetails {
@@ -797,10 +767,8 @@ pub struct GiftCardDetails {
     pub number: runtime::Secret,
     /// Security code printed on the card, 4 to 8 characters. Checked before sending: from 4 to 8
     /// characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_code: Option<runtime::Secret>,
     /// Access code of a card carried over from another gift-card program.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_access_code: Option<runtime::Secret>,
 }
 
@@ -991,46 +959,36 @@ impl runtime::Validate for ExternalTokenRequest {
 }
 
 /// A TransArmor token the merchant already holds, with its card details.
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ExternalToken {
     /// The TransArmor token. Checked before sending: at least 1 character.
     pub token_value: runtime::Secret,
     /// Expiry of the card behind a TransArmor token.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transarmor_token_attribute: Option<TransarmorTokenAttribute>,
     /// Cardholder name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Card network as Clover names it. Clover publishes no complete list, so the set is open; an
     /// unsupported value in a request yields `invalid_card_type`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub brand: Option<CardBrand>,
     /// First six digits of the card number. Checked before sending: exactly 6 characters. Matches
     /// the pattern `^[0-9]{6}$`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first6: Option<String>,
     /// Last four digits of the card number. Checked before sending: exactly 4 characters. Matches
     /// the pattern `^[0-9]{4}$`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last4: Option<String>,
     /// Billing street address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line1: Option<String>,
     /// Second line of the billing address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// Billing city.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_city: Option<String>,
     /// Billing state or province.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_state: Option<String>,
     /// Billing postal or ZIP code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_zip: Option<String>,
     /// Billing country.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_country: Option<String>,
 }
 
@@ -1079,16 +1037,15 @@ impl runtime::Validate for ExternalToken {
 }
 
 /// Expiry of the card behind a TransArmor token.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct TransarmorTokenAttribute {
     /// Expiry month as two digits, `01` to `12`. Checked before sending: exactly 2 characters.
     /// Matches the pattern `^(0[1-9]|1[0-2])$`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exp_month: Option<String>,
     /// Expiry year, two or four digits. Checked before sending: from 2 to 4 characters. Matches
     /// the pattern `^([0-9]{2}|[0-9]{4})$`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exp_year: Option<String>,
 }
 
@@ -1109,77 +1066,52 @@ impl runtime::Validate for TransarmorTokenAttribute {
 
 /// A source token. Card, ACH and Apple Pay tokens are single-use; a wrapped TransArmor token
 /// is multi-use. Only the card and ACH summaries are documented.
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Token {
     /// Token ID, alphanumeric and starting with `clv_`; pass it as a charge `source`.
     pub id: String,
     /// Object kind, `token`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// Non-sensitive summary of the tokenized card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card: Option<TokenCard>,
     /// Non-sensitive summary of the tokenized bank account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ach: Option<TokenAch>,
 }
 
 /// Non-sensitive summary of the tokenized card.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct TokenCard {
     /// Expiry month, read as two digits.
-    #[serde(
-        default,
-        deserialize_with = "runtime::lenient::Digits::<2>::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "runtime::lenient::Digits::<2>::optional")]
     pub exp_month: Option<String>,
     /// Expiry year, usually four digits.
-    #[serde(
-        default,
-        deserialize_with = "runtime::lenient::Digits::<2>::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "runtime::lenient::Digits::<2>::optional")]
     pub exp_year: Option<String>,
     /// First six digits of the card number.
-    #[serde(
-        default,
-        deserialize_with = "runtime::lenient::Digits::<6>::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "runtime::lenient::Digits::<6>::optional")]
     pub first6: Option<String>,
     /// Last four digits of the card number.
-    #[serde(
-        default,
-        deserialize_with = "runtime::lenient::Digits::<4>::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "runtime::lenient::Digits::<4>::optional")]
     pub last4: Option<String>,
     /// Card network as Clover names it. Clover publishes no complete list, so the set is open; an
     /// unsupported value in a request yields `invalid_card_type`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub brand: Option<CardBrand>,
 }
 
 /// Non-sensitive summary of the tokenized bank account.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct TokenAch {
     /// Last four digits of the account number.
-    #[serde(
-        default,
-        deserialize_with = "runtime::lenient::Digits::<4>::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "runtime::lenient::Digits::<4>::optional")]
     pub account_last4: Option<String>,
     /// Last four digits of the routing number.
-    #[serde(
-        default,
-        deserialize_with = "runtime::lenient::Digits::<4>::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "runtime::lenient::Digits::<4>::optional")]
     pub routing_last4: Option<String>,
 }
 
@@ -1200,6 +1132,7 @@ runtime::open_enum! {
 }
 
 /// Body for creating a charge (or an authorization when `capture` is false).
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CreateChargeRequest {
@@ -1216,80 +1149,61 @@ pub struct CreateChargeRequest {
     /// `tender`. Checked before sending: at least 1 character.
     pub source: String,
     /// Capture immediately (default) or only authorize when false.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture: Option<bool>,
     /// Allow approval for less than the requested amount (used for gift cards).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partial_redemption: Option<bool>,
     /// Free-text description of the charge, often shown to the shopper. Checked before sending:
     /// at most 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
     /// is left out) or the merchant (`moto`, mail or telephone order).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecomind: Option<Ecomind>,
     /// Merchant reference such as an invoice or purchase-order number, forwarded to the gateway
     /// and shown in settlement data: up to 12 letters and digits, with single or repeated spaces
     /// allowed between them but not at either end. Checked before sending: from 1 to 12
     /// characters. Matches the pattern `^[A-Za-z0-9]+( +[A-Za-z0-9]+)*$`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_reference_id: Option<String>,
     /// Customer number from the merchant's own order system.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_customer_reference: Option<String>,
     /// Address that receives the receipt once the charge is paid. The sandbox never sends
     /// receipts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_email: Option<String>,
     /// Merchant website shown with the transaction; letters, digits, dots and hyphens only,
     /// without protocol or `www`. Checked before sending: from 4 to 13 characters. Matches the
     /// pattern `^[A-Za-z0-9.-]+$`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_url: Option<String>,
     /// Arbitrary key-value data stored with the object, at most 500 characters in total. Values
     /// are not restricted to strings (Clover's own example uses a boolean).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Business details printed on the shopper's card statement instead of the merchant's record.
     /// Merchants whose setup does not support this get a warning, not an error.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub soft_descriptor: Option<SoftDescriptor>,
     /// Purpose flag for the charge; `save_credential_on_file` keeps the card for future
     /// card-on-file payments. The set is open.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub intent: Option<ChargeIntent>,
     /// Card-on-file indicators. Required when `source` is a multi-pay token; the charge response
     /// echoes them.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stored_credentials: Option<StoredCredentials>,
     /// Level 2 purchase-card data (US only, Visa and Mastercard). Merchants without purchase-card
     /// support have it ignored with a warning.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level2: Option<Level2>,
     /// Level 3 purchase-card data (US only, Visa and Mastercard), sent in addition to Level 2.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level3: Option<Level3>,
     /// 3-D Secure data for the charge. With `source: NON_CLOVER` the merchant ran its own 3DS
     /// server and passes the result in `authentication_result`; with `source: CLOVER`, Clover
     /// runs 3DS and needs `browser_info` (its absence is a 400 `invalid_request`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub threeds: Option<ThreeDsRequest>,
     /// ID of one of the merchant's tax rates (from the platform tax-rates endpoint). The tax is
     /// not added to `amount` automatically.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate_uuid: Option<String>,
     /// Tax included in `amount`, in cents. It is not added to `amount` automatically. Checked
     /// before sending: at least 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
     /// Tip in cents, added to the total by Clover when the transaction is finalized. Checked
     /// before sending: at least 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tip_amount: Option<i64>,
     /// Non-card tender used with `source: alternate_tender`. Identify it with a standard
     /// `label_key`, a custom tender `label`, or a tender `id`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tender: Option<Tender>,
 }
 
@@ -1399,30 +1313,24 @@ runtime::open_enum! {
 
 /// Business details printed on the shopper's card statement instead of the merchant's record.
 /// Merchants whose setup does not support this get a warning, not an error.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SoftDescriptor {
     /// Business name to display (letters and digits). Checked before sending: at most 38
     /// characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dba_name: Option<String>,
     /// Street address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
     /// City.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Two-letter US state code. Checked before sending: exactly 2 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Postal or ZIP code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// Three-digit numeric ISO country code, such as "840". Checked before sending: exactly 3
     /// characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Phone number or email address; Discover and Visa allow at most 13 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub merchant_contact_info: Option<String>,
 }
 
@@ -1447,31 +1355,25 @@ impl runtime::Validate for SoftDescriptor {
 
 /// Card-on-file indicators. Required when `source` is a multi-pay token; the charge response
 /// echoes them.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StoredCredentials {
     /// Whether this is the first stored-credential payment or a later one. Open set; upper case
     /// is sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sequence: Option<StoredCredentialSequence>,
     /// True for payments on a fixed schedule (recurring); false for installments or unscheduled
     /// payments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_scheduled: Option<bool>,
     /// Who started the payment. Open set; upper case is sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initiator: Option<StoredCredentialInitiator>,
     /// Kind of bill payment; Canadian merchants must send `RECURRING`. Open set; upper case is
     /// sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_pay_indicator: Option<BillPayIndicator>,
     /// Merchant invoice number for the payment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     /// Free-text description of the arrangement.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Details of an installment plan.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub installment_info: Option<InstallmentInfo>,
 }
 
@@ -1524,25 +1426,20 @@ runtime::open_enum! {
 }
 
 /// Details of an installment plan.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstallmentInfo {
     /// Number of installments in the plan.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Total amount of the plan in cents.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_amount: Option<i64>,
     /// Position of this payment within the plan.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sequence_number: Option<i32>,
     /// Whether installment amounts are fixed or variable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_type: Option<String>,
     /// Unit of time between installments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<String>,
     /// Number of interval units between installments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_count: Option<i32>,
 }
 
@@ -1557,45 +1454,34 @@ impl InstallmentInfo {
 
 /// Level 2 purchase-card data (US only, Visa and Mastercard). Merchants without purchase-card
 /// support have it ignored with a warning.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Level2 {
     /// Tax in cents; requires `pc_order_number`. Checked before sending: at least 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
     /// 0 = no tax information, 1 = tax amount provided, 2 = tax exempt. Checked before sending:
     /// from 0 to 2.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_indicator: Option<i32>,
     /// Purchase identifier assigned by the merchant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchase_identifier: Option<String>,
     /// Purchase-card order number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pc_order_number: Option<String>,
     /// Discount in cents. Checked before sending: at least 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
     /// Shipping cost in cents. Checked before sending: at least 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub freight_amount: Option<i64>,
     /// Duty in cents. Checked before sending: at least 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duty_amount: Option<i64>,
     /// Postal code the goods ship to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_postal_code: Option<String>,
     /// Postal code the goods ship from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_from_postal_code: Option<String>,
     /// Three-digit numeric ISO code of the destination country. Checked before sending: from 0 to
     /// 999.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_country_code: Option<i32>,
     /// Merchant tax identifier (Mastercard only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub merchant_tax_id: Option<String>,
     /// Description of the goods purchased.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_description: Option<String>,
 }
 
@@ -1627,17 +1513,16 @@ impl runtime::Validate for Level2 {
 }
 
 /// Level 3 purchase-card data (US only, Visa and Mastercard), sent in addition to Level 2.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Level3 {
     /// Service code from the card's track data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_code: Option<String>,
     /// True for transactions where the magnetic stripe was swiped. The mixed-case name is
     /// Clover's.
-    #[serde(rename = "magnetic_Stripe_Ind", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "magnetic_Stripe_Ind")]
     pub magnetic_stripe_ind: Option<bool>,
     /// Line items of the purchase.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level3_line_items: Option<Vec<Level3LineItem>>,
 }
 
@@ -1655,28 +1540,22 @@ impl runtime::Validate for Level3 {
 }
 
 /// One Level 3 line item. Mastercard and Visa each require a different subset of fields.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Level3LineItem {
     /// Item description; must not be blank or all zeros.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_description: Option<String>,
     /// Product code or UPC.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_code: Option<String>,
     /// Unit cost in cents.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<i64>,
     /// Item quantity with up to four decimal places.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Discount for the line in cents. Checked before sending: at least 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
     /// Unit-of-measure code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_of_measure: Option<String>,
     /// Classification code of the goods (required by Visa).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commodity_code: Option<String>,
 }
 
@@ -1700,17 +1579,16 @@ impl runtime::Validate for Level3LineItem {
 /// 3-D Secure data for the charge. With `source: NON_CLOVER` the merchant ran its own 3DS
 /// server and passes the result in `authentication_result`; with `source: CLOVER`, Clover
 /// runs 3DS and needs `browser_info` (its absence is a 400 `invalid_request`).
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ThreeDsRequest {
     /// Who performed the 3-D Secure authentication.
     pub source: ThreeDsSource,
     /// Outcome of an externally performed 3-D Secure authentication.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub authentication_result: Option<ThreeDsAuthenticationResult>,
     /// Shopper browser data Clover needs to run 3-D Secure itself. Numeric values are sent as
     /// strings, as Clover's JavaScript helper does.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_info: Option<BrowserInfo>,
 }
 
@@ -1741,20 +1619,17 @@ runtime::open_enum! {
 }
 
 /// Outcome of an externally performed 3-D Secure authentication.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ThreeDsAuthenticationResult {
     /// Result reported by the 3DS server. Open set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub authentication_status: Option<ThreeDsAuthenticationStatus>,
     /// 3DS transaction identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<String>,
     /// Authentication value from the issuer; mandatory for externally performed 3DS.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cryptogram: Option<String>,
     /// Protocol version; only 2.x is supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub threeds_version: Option<String>,
 }
 
@@ -1782,41 +1657,31 @@ runtime::open_enum! {
 
 /// Shopper browser data Clover needs to run 3-D Secure itself. Numeric values are sent as
 /// strings, as Clover's JavaScript helper does.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct BrowserInfo {
     /// Accept header of the shopper's browser.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_accept_header: Option<String>,
     /// IP address of the shopper's browser.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_ip: Option<String>,
     /// Whether JavaScript is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_javascript_enabled: Option<bool>,
     /// Whether Java is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_java_enabled: Option<bool>,
     /// Browser language tag.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_language: Option<String>,
     /// Screen height in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_screen_height: Option<String>,
     /// Screen width in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_screen_width: Option<String>,
     /// Offset from UTC in minutes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_tz: Option<String>,
     /// Screen colour depth in bits.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_color_depth: Option<String>,
     /// User-Agent string of the browser.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_user_agent: Option<String>,
     /// Origin of the page that collected the payment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_http_origin: Option<String>,
 }
 
@@ -1836,17 +1701,15 @@ impl BrowserInfo {
 
 /// Non-card tender used with `source: alternate_tender`. Identify it with a standard
 /// `label_key`, a custom tender `label`, or a tender `id`.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct Tender {
     /// Key of a standard tender, such as `com.clover.tender.cash` or `com.clover.tender.check`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label_key: Option<String>,
     /// Display name of a custom tender.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// ID of a tender configured for the merchant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
@@ -1858,20 +1721,18 @@ impl Tender {
 
 /// Body for capturing an authorized charge. Every field is optional; an empty object captures
 /// the full amount.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CaptureChargeRequest {
     /// Amount to capture in cents. Omit for the full authorization; a smaller value captures
     /// partially; 0 releases a gift-card lock without redeeming. Checked before sending: from 0
     /// to 99999999.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Address that receives the receipt.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_email: Option<String>,
     /// Level 2 purchase-card data (US only, Visa and Mastercard). Merchants without purchase-card
     /// support have it ignored with a warning.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level2: Option<Level2>,
 }
 
@@ -1955,152 +1816,105 @@ impl runtime::Validate for ThreeDsFinalize {
 /// A charge as returned by Clover. Only `id` is guaranteed; every other field may be absent.
 /// Some documentation examples send booleans or amounts as strings; the documented types are
 /// modelled.
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Charge {
     /// Charge ID (13-character Clover ID).
     pub id: String,
     /// Object kind, `charge`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// Charged or authorized amount in cents.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Amount refunded so far, in cents.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_refunded: Option<i64>,
     /// Amount captured, in cents.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_captured: Option<i64>,
     /// Tax included in the amount, in cents.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
     /// Tip added to the amount, in cents.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tip_amount: Option<i64>,
     /// Currency code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Creation time in Unix epoch milliseconds (some examples use shorter placeholder values).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
     /// Whether the charge has been captured.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub captured: Option<bool>,
     /// Whether the charge was approved and paid.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid: Option<bool>,
     /// Whether the charge has been fully refunded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refunded: Option<bool>,
     /// Whether the issuer approved only part of the amount.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partial_auth: Option<bool>,
     /// True for production, false for sandbox.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub livemode: Option<bool>,
     /// Processing status of a charge. Open set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ChargeStatus>,
     /// Kind of payment method, as a plain string rather than an object. `card` and `giftCard`
     /// appear in Clover's docs; `ach` and `paypal` only in an unofficial spec. Open set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method_details: Option<PaymentMethodKind>,
     /// Gateway reference number of the transaction, digits.
-    #[serde(
-        default,
-        deserialize_with = "runtime::lenient::Digits::<1>::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "runtime::lenient::Digits::<1>::optional")]
     pub ref_num: Option<String>,
     /// Issuer authorization code.
-    #[serde(
-        default,
-        deserialize_with = "runtime::lenient::Digits::<1>::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "runtime::lenient::Digits::<1>::optional")]
     pub auth_code: Option<String>,
     /// ID of the order Clover created for the charge.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
     /// ID of the card-on-file customer that was charged.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer: Option<String>,
     /// Description supplied when the charge was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Address the receipt was sent to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_email: Option<String>,
     /// Receipt number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_number: Option<String>,
     /// Link to the online receipt.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_url: Option<String>,
     /// Merchant reference supplied at creation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_reference_id: Option<String>,
     /// Customer reference supplied at creation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_customer_reference: Option<String>,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
     /// is left out) or the merchant (`moto`, mail or telephone order).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecomind: Option<Ecomind>,
     /// Merchant website supplied at creation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_url: Option<String>,
     /// Non-fatal notice on a successful charge, for example that Level 2 data or a soft
     /// descriptor was ignored.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warning_message: Option<String>,
     /// Error code for a failed charge.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_code: Option<String>,
     /// Explanation for a failed charge.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_message: Option<String>,
     /// Debt-repayment processing result (`approved`, `declined` or `not_processed`); seen only in
     /// an unofficial spec.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub debt_payment: Option<String>,
     /// Account the charge was made for; seen only in an unofficial spec.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_behalf_of: Option<String>,
     /// How the card network and Clover judged the charge.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<ChargeOutcome>,
     /// Summary of the card or token that was charged.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<ChargeSource>,
     /// Card-on-file indicators. Required when `source` is a multi-pay token; the charge response
     /// echoes them.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stored_credentials: Option<StoredCredentials>,
     /// 3-D Secure status of a charge. When Clover runs 3DS the first response may ask for a
     /// method or challenge flow, using the URLs in `data`, before the charge can be finalized.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub threeds: Option<ThreeDsResult>,
     /// Gift-card balance details returned with gift-card charges and refunds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gift_card: Option<GiftCardBalance>,
     /// Reference to the card stored for future card-on-file payments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub saved_credentials_on_file: Option<SavedCredentialsOnFile>,
     /// Business details printed on the shopper's card statement instead of the merchant's record.
     /// Merchants whose setup does not support this get a warning, not an error.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub soft_descriptor: Option<SoftDescriptor>,
     /// Level 2 purchase-card data (US only, Visa and Mastercard). Merchants without purchase-card
     /// support have it ignored with a warning.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level2: Option<Level2>,
     /// Level 3 purchase-card data (US only, Visa and Mastercard), sent in addition to Level 2.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level3: Option<Level3>,
     /// Key-value data attached to the charge; values may be any JSON type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
@@ -2133,83 +1947,59 @@ runtime::open_enum! {
 }
 
 /// How the card network and Clover judged the charge.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ChargeOutcome {
     /// Network decision, such as `approved_by_network`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_status: Option<String>,
     /// Outcome kind, such as `authorized`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
 
 /// Summary of the card or token that was charged.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ChargeSource {
     /// ID of the token or saved source that was charged.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Card network as Clover names it. Clover publishes no complete list, so the set is open; an
     /// unsupported value in a request yields `invalid_card_type`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub brand: Option<CardBrand>,
     /// Expiry month, read as two digits.
-    #[serde(
-        default,
-        deserialize_with = "runtime::lenient::Digits::<2>::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "runtime::lenient::Digits::<2>::optional")]
     pub exp_month: Option<String>,
     /// Expiry year, usually four digits.
-    #[serde(
-        default,
-        deserialize_with = "runtime::lenient::Digits::<2>::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "runtime::lenient::Digits::<2>::optional")]
     pub exp_year: Option<String>,
     /// First six digits of the card number.
-    #[serde(
-        default,
-        deserialize_with = "runtime::lenient::Digits::<6>::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "runtime::lenient::Digits::<6>::optional")]
     pub first6: Option<String>,
     /// Last four digits of the card number.
-    #[serde(
-        default,
-        deserialize_with = "runtime::lenient::Digits::<4>::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "runtime::lenient::Digits::<4>::optional")]
     pub last4: Option<String>,
     /// Result of the street-address verification.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line1_check: Option<String>,
     /// Billing postal code on file.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_zip: Option<String>,
     /// Result of the postal-code verification.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_zip_check: Option<String>,
 }
 
 /// 3-D Secure status of a charge. When Clover runs 3DS the first response may ask for a
 /// method or challenge flow, using the URLs in `data`, before the charge can be finalized.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ThreeDsResult {
     /// Who performed the 3-D Secure authentication.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<ThreeDsSource>,
     /// Where a 3-D Secure authentication stands. Open set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_result: Option<ThreeDsValidationResult>,
     /// Whether fraud liability shifted away from the merchant. Open set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub liability_protection_status: Option<LiabilityProtectionStatus>,
     /// Values needed to continue a Clover-run 3-D Secure method or challenge flow.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ThreeDsFlowData>,
 }
 
@@ -2240,87 +2030,70 @@ runtime::open_enum! {
 }
 
 /// Values needed to continue a Clover-run 3-D Secure method or challenge flow.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ThreeDsFlowData {
     /// Issuer URL for the 3DS method step.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub method_url: Option<String>,
     /// URL notified when the method step completes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub method_notification_url: Option<String>,
     /// Transaction ID assigned by the 3DS server.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub threeds_server_transaction_id: Option<String>,
     /// 3DS protocol version in use.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub threeds_protocol_version: Option<String>,
     /// Issuer access-control-server URL for the challenge.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub acs_url: Option<String>,
     /// Transaction ID assigned by the access control server.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub acs_transaction_id: Option<String>,
 }
 
 /// Gift-card balance details returned with gift-card charges and refunds.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct GiftCardBalance {
     /// Card expiry date as `yyyy-MM-dd`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<String>,
     /// Balance before the operation, in cents.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_balance: Option<i64>,
     /// Balance after the operation, in cents.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_balance: Option<i64>,
     /// Amount currently locked by an uncaptured redemption, in cents.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lock_amount: Option<i64>,
     /// Identifier of the lock, to unlock or redeem it later.
-    #[serde(
-        default,
-        deserialize_with = "runtime::lenient::Digits::<1>::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "runtime::lenient::Digits::<1>::optional")]
     pub lock_id: Option<String>,
     /// Security code of a newly issued virtual gift card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_card_value: Option<runtime::Secret>,
     /// Number of a newly issued virtual gift card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<runtime::Secret>,
 }
 
 /// Reference to the card stored for future card-on-file payments.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct SavedCredentialsOnFile {
     /// Kind of stored token, such as `TRANSARMOR`.
-    #[serde(rename = "tokenType", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tokenType")]
     pub token_type: Option<String>,
     /// Masked token value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
 /// One page of charges. Iterate while `has_more` is true.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct ChargeList {
     /// Object kind, `list`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// Path that produced the list.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Whether more charges exist beyond this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// The charges on this page, newest first.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Charge>>,
 }
 
@@ -2334,6 +2107,7 @@ pub type ExternalReferenceId = String;
 pub type Metadata = std::collections::BTreeMap<String, serde_json::Value>;
 
 /// Body for refunding a charge.
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CreateRefundRequest {
@@ -2341,14 +2115,11 @@ pub struct CreateRefundRequest {
     pub charge: String,
     /// Amount to refund in cents, up to what remains unrefunded. Omit for a full refund. Checked
     /// before sending: at least 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Why the money is returned, for example `requested_by_customer`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Merchant reference for the refund, up to 12 characters. Only reported by a third-party
     /// source. Checked before sending: at most 12 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_reference_id: Option<String>,
 }
 
@@ -2378,41 +2149,32 @@ impl runtime::Validate for CreateRefundRequest {
 }
 
 /// A refund (or void) of a charge. Only `id` is guaranteed.
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Refund {
     /// Refund ID.
     pub id: String,
     /// Object kind, `refund`, or `void_on_refund` for the void of a refund.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// Refunded amount in cents.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// ID of the refunded charge.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub charge: Option<String>,
     /// Creation time in Unix epoch milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
     /// Currency code; compare case-insensitively.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Whether the refund went through. Open set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<RefundStatus>,
     /// Reason supplied with the request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Receipt number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_number: Option<String>,
     /// Gift-card balance details returned with gift-card charges and refunds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gift_card: Option<GiftCardBalance>,
     /// Extra details about the refund, such as `refundType` (`VOID` when processed before
     /// settlement), `authCode`, `refNum` and `gatewayResponseCode`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
@@ -2430,11 +2192,11 @@ runtime::open_enum! {
 }
 
 /// Body for voiding a refund or a gift-card reload.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CancelRefundRequest {
     /// Why the refund is voided; the guide only shows `USER_CANCEL`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
@@ -2443,25 +2205,23 @@ impl CancelRefundRequest {
 }
 
 /// One page of refunds. Iterate while `has_more` is true.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct RefundList {
     /// Object kind, `list`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// Path that produced the list.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Whether more refunds exist beyond this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// The refunds on this page, newest first.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Refund>>,
 }
 
 /// Body for saving a card on file. Contact fields use camelCase (`firstName`) while the
 /// shipping address uses snake_case (`postal_code`), as Clover names them.
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CreateCustomerRequest {
@@ -2472,22 +2232,18 @@ pub struct CreateCustomerRequest {
     pub source: String,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
     /// is left out) or the merchant (`moto`, mail or telephone order).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecomind: Option<Ecomind>,
     /// Customer's first name.
-    #[serde(rename = "firstName", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "firstName")]
     pub first_name: Option<String>,
     /// Customer's last name.
-    #[serde(rename = "lastName", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "lastName")]
     pub last_name: Option<String>,
     /// Customer's full name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Customer's phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Where goods are sent, and to whom.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping: Option<Shipping>,
 }
 
@@ -2524,34 +2280,29 @@ impl runtime::Validate for CreateCustomerRequest {
 
 /// Body for changing a card-on-file customer; every field is optional and only the fields
 /// sent are changed. A new `source` attaches a new card (revoke the old one first).
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct UpdateCustomerRequest {
     /// New email address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Single-use token of the card or bank account to keep on file instead. Checked before
     /// sending: at least 1 character.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
     /// is left out) or the merchant (`moto`, mail or telephone order).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecomind: Option<Ecomind>,
     /// First name.
-    #[serde(rename = "firstName", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "firstName")]
     pub first_name: Option<String>,
     /// Last name.
-    #[serde(rename = "lastName", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "lastName")]
     pub last_name: Option<String>,
     /// Full name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Where goods are sent, and to whom.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping: Option<Shipping>,
 }
 
@@ -2574,16 +2325,14 @@ impl runtime::Validate for UpdateCustomerRequest {
 }
 
 /// Where goods are sent, and to whom.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Shipping {
     /// Recipient's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Recipient's phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Postal address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
 }
 
@@ -2594,25 +2343,20 @@ impl Shipping {
 }
 
 /// Postal address.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Address {
     /// Street address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// Apartment, suite or second address line.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// City.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// State or province.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Postal or ZIP code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// Country code, such as `US` or `CA`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
 
@@ -2626,67 +2370,58 @@ impl Address {
 }
 
 /// A card-on-file customer. Only `id` is guaranteed.
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Customer {
     /// Customer ID; it can be used as a charge `source`.
     pub id: String,
     /// Object kind, `customer`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// Creation time in Unix epoch milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
     /// Currency code; compare case-insensitively.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Customer's email address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Customer's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Customer's phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// The customer's saved sources, as a list envelope of multi-pay token IDs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sources: Option<CustomerSources>,
     /// Where goods are sent, and to whom.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping: Option<Shipping>,
 }
 
 /// The customer's saved sources, as a list envelope of multi-pay token IDs.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct CustomerSources {
     /// Object kind, `list`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// Whether more sources exist than are listed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// IDs of the saved sources.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<String>>,
 }
 
 /// Confirmation that a saved source was removed.
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct DeletedSource {
     /// ID of the removed source.
     pub id: String,
     /// Object kind, `deletedcard`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// True once the source is gone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
 }
 
 /// Body for creating an ecommerce order.
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CreateOrderRequest {
@@ -2694,20 +2429,15 @@ pub struct CreateOrderRequest {
     /// characters. Matches the pattern `^[a-z]{3}$`.
     pub currency: String,
     /// Shopper's email address; needed here unless it is sent when the order is paid.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// ID of a card-on-file customer to attach to the order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer: Option<String>,
     /// Line items of the order; an unofficial summary caps them at 25.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<NewOrderItem>>,
     /// Where goods are sent, and to whom.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping: Option<Shipping>,
     /// Arbitrary key-value data stored with the object, at most 500 characters in total. Values
     /// are not restricted to strings (Clover's own example uses a boolean).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
@@ -2741,30 +2471,24 @@ impl runtime::Validate for CreateOrderRequest {
 }
 
 /// One line of a new order.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct NewOrderItem {
     /// Kind of order line. Clover adds `tax` lines itself. Open set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<OrderItemType>,
     /// ID of the inventory item (or SKU) the line refers to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     /// Unit price in cents. Checked before sending: at least 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Lower-case ISO 4217 currency code of the line. Checked before sending: exactly 3
     /// characters. Matches the pattern `^[a-z]{3}$`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Text shown for the line.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Number of units. Checked before sending: at least 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i32>,
     /// Taxes that apply to the line.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rates: Option<Vec<OrderTaxRate>>,
 }
 
@@ -2790,21 +2514,18 @@ impl runtime::Validate for NewOrderItem {
 }
 
 /// A tax applied to a line: a merchant tax rate by ID, an ad-hoc rate, or a flat tax amount.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct OrderTaxRate {
     /// Name of the tax.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// ID of one of the merchant's tax rates.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate_uuid: Option<String>,
     /// Ad-hoc rate in units of 1/100,000 of a percent (1000000 is 10%). Checked before sending:
     /// at least 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate: Option<i64>,
     /// Flat tax in cents. Checked before sending: at least 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
 }
 
@@ -2838,26 +2559,21 @@ runtime::open_enum! {
 }
 
 /// One line of an order as Clover returns it.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct OrderItem {
     /// Kind of order line. Clover adds `tax` lines itself. Open set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<OrderItemType>,
     /// ID of the inventory item the line refers to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     /// Amount of the line in cents.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Currency code; compare case-insensitively.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Text shown for the line.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Number of units.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i32>,
 }
 
@@ -2883,192 +2599,144 @@ impl runtime::ParamValue for OrderStatus {
 }
 
 /// An ecommerce order, with payment fields once it has been paid. Only `id` is guaranteed.
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Order {
     /// Order ID.
     pub id: String,
     /// Object kind, `order`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// Order total in cents, tax included.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Tax in the total, in cents.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
     /// Amount paid so far, in cents.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_paid: Option<i64>,
     /// Tax paid so far, in cents.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_amount_paid: Option<i64>,
     /// Amount refunded through returns, in cents.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_returned: Option<i64>,
     /// Currency code; compare case-insensitively.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Creation time in Unix epoch milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
     /// ID of the attached customer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer: Option<String>,
     /// Shopper's email address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Where an order stands. Open set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<OrderStatus>,
     /// When the order changed state.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_transitions: Option<OrderStatusTransitions>,
     /// Lines of the order, including the tax lines Clover adds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<OrderItem>>,
     /// Where goods are sent, and to whom.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping: Option<Shipping>,
     /// ID of the charge that paid the order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub charge: Option<String>,
     /// Gateway reference number of the payment, digits.
-    #[serde(
-        default,
-        deserialize_with = "runtime::lenient::Digits::<1>::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "runtime::lenient::Digits::<1>::optional")]
     pub ref_num: Option<String>,
     /// Issuer authorization code of the payment.
-    #[serde(
-        default,
-        deserialize_with = "runtime::lenient::Digits::<1>::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "runtime::lenient::Digits::<1>::optional")]
     pub auth_code: Option<String>,
     /// Summary of the card or token that was charged.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<ChargeSource>,
     /// Earlier charges of an order paid in several parts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub past_charges: Option<Vec<Charge>>,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
     /// is left out) or the merchant (`moto`, mail or telephone order).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecomind: Option<Ecomind>,
     /// Non-fatal notice about the payment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warning_message: Option<String>,
     /// Reference to the card stored for future card-on-file payments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub saved_credentials_on_file: Option<SavedCredentialsOnFile>,
     /// Key-value data attached to the order; values may be any JSON type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
 /// When the order changed state.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct OrderStatusTransitions {
     /// When the order was paid, in Unix epoch milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid: Option<i64>,
 }
 
 /// One page of orders. Iterate while `has_more` is true.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct OrderList {
     /// Object kind, `list`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// Path that produced the list.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Whether more orders exist beyond this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// The orders on this page, newest first.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Order>>,
 }
 
 /// Body for paying an order. Give `source` or `customer` (or both, to charge a source on
 /// behalf of a customer); `amount` pays part of the order.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct PayOrderRequest {
     /// What to charge: a single-use token, a card-on-file customer ID, a multi-pay token (with
     /// `stored_credentials`) or `alternate_tender` (with `tender`). Checked before sending: at
     /// least 1 character.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// ID of the customer to charge instead of the order's customer. Checked before sending: from
     /// 1 to 5000 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer: Option<String>,
     /// Shopper's email address, if the order has none.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Part of the order total to pay now, in cents (split payments). Checked before sending:
     /// from 0 to 99999999.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Lower-case ISO 4217 currency code. Checked before sending: exactly 3 characters. Matches
     /// the pattern `^[a-z]{3}$`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
     /// is left out) or the merchant (`moto`, mail or telephone order).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecomind: Option<Ecomind>,
     /// Allow a gift card to pay less than requested.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partial_redemption: Option<bool>,
     /// Names of related objects to include in full in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
     /// Tip in cents, added on top of the payment. Checked before sending: at least 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tip_amount: Option<i64>,
     /// Merchant reference such as an invoice or purchase-order number, forwarded to the gateway
     /// and shown in settlement data: up to 12 letters and digits, with single or repeated spaces
     /// allowed between them but not at either end. Checked before sending: from 1 to 12
     /// characters. Matches the pattern `^[A-Za-z0-9]+( +[A-Za-z0-9]+)*$`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_reference_id: Option<String>,
     /// Customer number from the merchant's own order system.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_customer_reference: Option<String>,
     /// Arbitrary key-value data stored with the object, at most 500 characters in total. Values
     /// are not restricted to strings (Clover's own example uses a boolean).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Purpose flag for the charge; `save_credential_on_file` keeps the card for future
     /// card-on-file payments. The set is open.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub intent: Option<ChargeIntent>,
     /// Card-on-file indicators. Required when `source` is a multi-pay token; the charge response
     /// echoes them.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stored_credentials: Option<StoredCredentials>,
     /// Level 2 purchase-card data (US only, Visa and Mastercard). Merchants without purchase-card
     /// support have it ignored with a warning.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level2: Option<Level2>,
     /// Level 3 purchase-card data (US only, Visa and Mastercard), sent in addition to Level 2.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level3: Option<Level3>,
     /// 3-D Secure data for the charge. With `source: NON_CLOVER` the merchant ran its own 3DS
     /// server and passes the result in `authentication_result`; with `source: CLOVER`, Clover
     /// runs 3DS and needs `browser_info` (its absence is a 400 `invalid_request`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub threeds: Option<ThreeDsRequest>,
     /// Non-card tender used with `source: alternate_tender`. Identify it with a standard
     /// `label_key`, a custom tender `label`, or a tender `id`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tender: Option<Tender>,
 }
 
@@ -3115,11 +2783,11 @@ impl runtime::Validate for PayOrderRequest {
 }
 
 /// Lines to return; send no body to return the whole order.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ReturnOrderRequest {
     /// The lines being returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<ReturnItem>>,
 }
 
@@ -3135,6 +2803,7 @@ impl runtime::Validate for ReturnOrderRequest {
 }
 
 /// One returned line.
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ReturnItem {
@@ -3146,10 +2815,8 @@ pub struct ReturnItem {
     /// Kind of order line. Clover adds `tax` lines itself. Open set.
     pub r#type: OrderItemType,
     /// Text for the returned line.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Number of units returned. Checked before sending: at least 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i32>,
 }
 
@@ -3184,23 +2851,20 @@ impl runtime::Validate for ReturnItem {
 
 /// Body for activating a gift card: `source` for a physical card, or `promotion_code` for a
 /// new virtual card; `amount` and `currency` for a card without a fixed value.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct ActivateGiftCardRequest {
     /// Gift-card token of a physical card. Checked before sending: at least 1 character.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Code of the virtual-card promotion to issue a card from. Checked before sending: at least
     /// 1 character.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion_code: Option<String>,
     /// Value to load, in cents; must match the card's value when it has a fixed one. Checked
     /// before sending: at least 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Lower-case ISO 4217 currency code; sent with `amount`. Checked before sending: exactly 3
     /// characters. Matches the pattern `^[a-z]{3}$`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
 
@@ -3283,14 +2947,13 @@ impl runtime::Validate for GiftCardSourceRequest {
 }
 
 /// Result of a balance inquiry; `new_balance` is the current balance.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct GiftCardBalanceResult {
     /// Processing status of a charge. Open set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ChargeStatus>,
     /// Gift-card balance details returned with gift-card charges and refunds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gift_card: Option<GiftCardBalance>,
 }
 
@@ -3328,20 +2991,20 @@ impl runtime::Validate for CreateCheckoutRequest {
 
 /// Shopper details used to prefill the checkout page; may be empty. The email address
 /// receives the receipt.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CheckoutCustomer {
     /// First name.
-    #[serde(rename = "firstName", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "firstName")]
     pub first_name: Option<String>,
     /// Last name.
-    #[serde(rename = "lastName", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "lastName")]
     pub last_name: Option<String>,
     /// Email address that receives the receipt.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Phone number.
-    #[serde(rename = "phoneNumber", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "phoneNumber")]
     pub phone_number: Option<String>,
 }
 
@@ -3377,6 +3040,7 @@ impl runtime::Validate for ShoppingCart {
 }
 
 /// One item in the cart.
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CheckoutLineItem {
@@ -3388,10 +3052,9 @@ pub struct CheckoutLineItem {
     #[serde(rename = "unitQty")]
     pub unit_qty: i32,
     /// Extra detail about the item, such as a variant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Taxes that apply to the item.
-    #[serde(rename = "taxRates", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "taxRates")]
     pub tax_rates: Option<Vec<CheckoutTaxRate>>,
 }
 
@@ -3422,15 +3085,14 @@ impl runtime::Validate for CheckoutLineItem {
 }
 
 /// A tax on a checkout line.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CheckoutTaxRate {
     /// Name of the tax.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Rate in units of 1/100,000 of a percent (1000000 is 10%). Checked before sending: at least
     /// 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate: Option<i64>,
 }
 
@@ -3447,25 +3109,26 @@ impl runtime::Validate for CheckoutTaxRate {
 }
 
 /// A hosted checkout session; it expires 15 minutes after creation.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct CheckoutSession {
     /// URL of the checkout page to send the shopper to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
     /// ID of the session.
-    #[serde(rename = "checkoutSessionId", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "checkoutSessionId")]
     pub checkout_session_id: Option<String>,
     /// When the session was created, as Unix time (the unit is not documented; Clover's examples
     /// elsewhere use milliseconds).
-    #[serde(rename = "createdTime", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdTime")]
     pub created_time: Option<i64>,
     /// When the session expires, as Unix time in the same unit as `createdTime`.
-    #[serde(rename = "expirationTime", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "expirationTime")]
     pub expiration_time: Option<i64>,
 }
 
 /// Body for creating a recurring-payment plan.
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CreatePlanRequest {
@@ -3481,13 +3144,12 @@ pub struct CreatePlanRequest {
     pub interval_count: i64,
     /// Free text about the plan, up to 255 characters. Checked before sending: at most 255
     /// characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// IDs of merchant tax rates to apply; together at most 255 characters.
-    #[serde(rename = "taxRateUuids", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "taxRateUuids")]
     pub tax_rate_uuids: Option<Vec<String>>,
     /// Tip added each period, in cents. Checked before sending: at least 0.
-    #[serde(rename = "tipAmount", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tipAmount")]
     pub tip_amount: Option<i64>,
 }
 
@@ -3542,38 +3204,35 @@ runtime::open_enum! {
 
 /// A recurring-payment plan. Only the fields whose types Clover documents are modelled; the
 /// record also carries timestamps whose format is not documented.
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Plan {
     /// Plan ID, used to subscribe customers.
     pub id: String,
     /// Plan name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Amount billed each period, in cents.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Unit of a plan's billing period. Open set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<PlanInterval>,
     /// Number of `interval` units per billing period.
-    #[serde(rename = "intervalCount", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "intervalCount")]
     pub interval_count: Option<i64>,
     /// Free text about the plan.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// IDs of the merchant tax rates applied.
-    #[serde(rename = "taxRateUuids", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "taxRateUuids")]
     pub tax_rate_uuids: Option<Vec<String>>,
     /// Tip added each period, in cents.
-    #[serde(rename = "tipAmount", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tipAmount")]
     pub tip_amount: Option<i64>,
     /// Whether the plan can take new subscriptions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
 }
 
 /// Body for subscribing a customer to a plan.
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct CreateSubscriptionRequest {
@@ -3587,26 +3246,24 @@ pub struct CreateSubscriptionRequest {
     pub collection_method: CollectionMethod,
     /// First billing date in ISO 8601 form; it must lie in the future and defaults to the next
     /// day.
-    #[serde(rename = "startDate", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "startDate")]
     pub start_date: Option<String>,
     /// Last billing date in ISO 8601 form.
-    #[serde(rename = "endDate", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "endDate")]
     pub end_date: Option<String>,
     /// Amount per period in cents, replacing the plan's. Checked before sending: at least 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Tip per period in cents, replacing the plan's. Checked before sending: at least 0.
-    #[serde(rename = "tipAmount", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tipAmount")]
     pub tip_amount: Option<i64>,
     /// Note replacing the plan's.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Tax rate IDs replacing the plan's.
-    #[serde(rename = "taxRateUuids", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "taxRateUuids")]
     pub tax_rate_uuids: Option<Vec<String>>,
     /// Statement details for the subscription's charges; the same fields as a charge's
     /// `soft_descriptor`, written in camelCase.
-    #[serde(rename = "softDescriptor", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "softDescriptor")]
     pub soft_descriptor: Option<SubscriptionSoftDescriptor>,
 }
 
@@ -3662,29 +3319,27 @@ runtime::open_enum! {
 
 /// Statement details for the subscription's charges; the same fields as a charge's
 /// `soft_descriptor`, written in camelCase.
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Deserialize))]
 pub struct SubscriptionSoftDescriptor {
     /// Business name to display. Checked before sending: at most 38 characters.
-    #[serde(rename = "dbaName", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "dbaName")]
     pub dba_name: Option<String>,
     /// Street address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
     /// City.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Two-letter US state code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Postal or ZIP code.
-    #[serde(rename = "postalCode", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "postalCode")]
     pub postal_code: Option<String>,
     /// Three-digit numeric ISO country code.
-    #[serde(rename = "countryCode", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "countryCode")]
     pub country_code: Option<String>,
     /// Phone number or email address.
-    #[serde(rename = "merchantContactInfo", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "merchantContactInfo")]
     pub merchant_contact_info: Option<String>,
 }
 
@@ -3707,6 +3362,7 @@ impl runtime::Validate for SubscriptionSoftDescriptor {
 
 /// A customer's subscription to a plan. Only fields whose types Clover's guides show are
 /// modelled.
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "sandbox", derive(serde::Serialize))]
 pub struct Subscription {
@@ -3714,32 +3370,29 @@ pub struct Subscription {
     pub id: String,
     /// Whether the subscription is billing; Clover deactivates it after five failed attempts on
     /// one invoice.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Amount per period, in cents.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Tip per period, in cents.
-    #[serde(rename = "tipAmount", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tipAmount")]
     pub tip_amount: Option<i64>,
     /// Note on the subscription.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// How a subscription collects payment; only `CHARGE_AUTOMATICALLY` is allowed today. Open
     /// set.
-    #[serde(rename = "collectionMethod", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "collectionMethod")]
     pub collection_method: Option<CollectionMethod>,
     /// ID of the subscribed customer.
-    #[serde(rename = "customerUuid", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "customerUuid")]
     pub customer_uuid: Option<String>,
     /// First billing date, ISO 8601.
-    #[serde(rename = "startDate", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "startDate")]
     pub start_date: Option<String>,
     /// Last billing date, ISO 8601.
-    #[serde(rename = "endDate", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "endDate")]
     pub end_date: Option<String>,
     /// Tax rate IDs applied.
-    #[serde(rename = "taxRateUuids", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "taxRateUuids")]
     pub tax_rate_uuids: Option<Vec<String>>,
 }
 

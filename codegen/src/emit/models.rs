@@ -99,8 +99,12 @@ impl Emitter<'_> {
             .map(|field| self.field(field, serde, model.sent));
         let builder = model.sent.then(|| self.builder(model));
         let validation = model.validated.then(|| self.validation(model));
+        // Absent optional fields are left out of the JSON sent.
+        let omit_none = (serde.serialized && model.fields.iter().any(|field| !field.required))
+            .then(|| quote! { #[runtime::omit_none] });
         quote! {
             #doc
+            #omit_none
             #derives
             #mirror
             pub struct #name {
@@ -166,13 +170,12 @@ impl Emitter<'_> {
                 );
                 attributes.push(quote! { deserialize_with = #path });
             }
-            if serde.serialized && !field.required {
-                let is_none = self.prelude.is_none;
-                attributes.push(quote! { skip_serializing_if = #is_none });
-            }
         }
         let attributes = (!attributes.is_empty()).then(|| quote! { #[serde(#(#attributes),*)] });
-        quote! { #doc #attributes pub #name: #ty }
+        // `#[runtime::omit_none]` leaves every other `Option` out when `None`.
+        let send_null = (serde.serialized && field.required && field.nullable && !field.flatten)
+            .then(|| quote! { #[send_null] });
+        quote! { #doc #attributes #send_null pub #name: #ty }
     }
 
     /// `new(required…)` (or `Default`) and one chained setter per optional

@@ -37,8 +37,6 @@ pub struct Prelude {
     pub result: TokenStream,
     pub ok: TokenStream,
     pub err: TokenStream,
-    /// `Option::is_none`, as text for `skip_serializing_if`.
-    pub is_none: &'static str,
 }
 
 impl Prelude {
@@ -79,10 +77,6 @@ impl Prelude {
             result: name("Result", quote! { std::result::Result }),
             ok: name("Ok", quote! { std::result::Result::Ok }),
             err: name("Err", quote! { std::result::Result::Err }),
-            is_none: match shadowed.contains("Option") {
-                true => "std::option::Option::is_none",
-                false => "Option::is_none",
-            },
         }
     }
 }

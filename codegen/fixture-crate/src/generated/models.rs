@@ -107,6 +107,7 @@ impl runtime::Validate for WidgetDimensions {
 }
 
 /// A thing to send.
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Widget {
     /// Checked before sending: from 1 to 12 characters.
@@ -115,29 +116,21 @@ pub struct Widget {
     /// Checked before sending: at most 8 characters.
     pub secret: runtime::Secret,
     /// Checked before sending: at most 4 characters.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub speed: std::option::Option<WidgetSpeed>,
     /// Checked before sending: from 1 to 10.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub count: std::option::Option<i32>,
     /// Checked before sending: at most 3 items.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub tags: std::option::Option<Vec<std::string::String>>,
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub metadata: std::option::Option<
         std::collections::BTreeMap<std::string::String, serde_json::Value>,
     >,
     /// Checked before sending: at least 1 item.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub parts: std::option::Option<Vec<Part>>,
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub named_parts: std::option::Option<
         std::collections::BTreeMap<std::string::String, Part>,
     >,
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub dimensions: std::option::Option<WidgetDimensions>,
     /// Sent, so every bound below is checked.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub gauge: std::option::Option<Gauge>,
 }
 
@@ -216,15 +209,15 @@ pub struct Receipt {
     pub reading: std::option::Option<Reading>,
 }
 
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Result {
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub ok: std::option::Option<bool>,
 }
 
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct String {
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub value: std::option::Option<Option>,
 }
 
@@ -243,15 +236,15 @@ runtime::open_enum! {
     }
 }
 
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct From {
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub into: std::option::Option<Result>,
 }
 
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Client {
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub name: std::option::Option<std::string::String>,
 }
 
@@ -287,9 +280,9 @@ runtime::open_enum! {
     }
 }
 
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClashesMode2 {
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub mode: std::option::Option<std::string::String>,
 }
 
@@ -311,31 +304,22 @@ runtime::open_enum! {
     }
 }
 
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Payment {
     /// Checked before sending: at least 2 characters.
     pub id: std::string::String,
     /// Where a payment stands.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub status: std::option::Option<Status>,
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub note: std::option::Option<std::string::String>,
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub annotation: std::option::Option<Note>,
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub voided_at: std::option::Option<i64>,
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub refunds: std::option::Option<Vec<Payment>>,
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub parent: std::option::Option<Box<Payment>>,
     /// What pays.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub source: std::option::Option<PaymentSource>,
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub method: std::option::Option<Method>,
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub tags: std::option::Option<Vec<std::string::String>>,
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub owner: std::option::Option<String>,
 }
 
@@ -462,6 +446,7 @@ pub struct CardBase {
     pub number: runtime::Secret,
 }
 
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CardDetails {
     /// Checked before sending: matches the pattern `^[0-9]{12,19}$`.
@@ -469,7 +454,6 @@ pub struct CardDetails {
     /// Checked before sending: from 1 to 12.
     pub exp_month: i64,
     /// Checked before sending: at least 2 characters.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub nickname: std::option::Option<std::string::String>,
 }
 
@@ -557,10 +541,10 @@ impl WalletMethod {
     }
 }
 
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CashMethod {
     pub kind: std::string::String,
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub tendered: std::option::Option<i64>,
 }
 
@@ -586,9 +570,9 @@ runtime::open_enum! {
     }
 }
 
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Note {
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub text: std::option::Option<NoteText>,
 }
 
@@ -617,13 +601,12 @@ impl runtime::ParamValue for Color {
     }
 }
 
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Filter {
     /// Checked before sending: at most 8 characters.
     pub name: std::string::String,
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub colors: std::option::Option<Vec<Color>>,
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub size: std::option::Option<i64>,
 }
 
@@ -648,11 +631,10 @@ impl runtime::Validate for Filter {
     }
 }
 
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Point {
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub x: std::option::Option<i64>,
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub y: std::option::Option<i64>,
 }
 
@@ -661,17 +643,14 @@ impl Point {
     runtime::setter!(y: i64);
 }
 
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Upload {
     pub title: std::string::String,
     pub data: runtime::Binary,
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub thumbnail: std::option::Option<runtime::Binary>,
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub tags: std::option::Option<Vec<std::string::String>>,
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub color: std::option::Option<Color>,
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub origin: std::option::Option<Point>,
 }
 
@@ -697,9 +676,9 @@ impl Upload {
     runtime::setter!(origin: impl Into<Point>);
 }
 
+#[runtime::omit_none]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GaugeValuePair {
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub a: std::option::Option<std::string::String>,
 }
 
@@ -762,26 +741,20 @@ impl std::convert::From<Vec<i64>> for GaugeIds {
 }
 
 /// Sent, so every bound below is checked.
+#[runtime::omit_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Gauge {
     /// Checked before sending: more than 0 and at most 1.5.
     pub level: f64,
     /// Checked before sending: at least -1 and at most 1.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub ratio: std::option::Option<f64>,
     /// Checked before sending: one of 1, 2, 3.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub mode: std::option::Option<i64>,
     /// Checked before sending: each item: at most 3 characters.
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub labels: std::option::Option<Vec<std::option::Option<std::string::String>>>,
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub grid: std::option::Option<Vec<Vec<Cell>>>,
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub value: std::option::Option<GaugeValue>,
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub ids: std::option::Option<GaugeIds>,
-    #[serde(skip_serializing_if = "std::option::Option::is_none")]
     pub anything_but_text: std::option::Option<serde_json::Value>,
     /// The properties not named above. Checked before sending: each item: at most 5 characters.
     #[serde(flatten)]
