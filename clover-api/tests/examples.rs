@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use clover_api::models;
-use clover_api_runtime::validate::Validate;
+use clover_api_runtime::validate::{Checks, Validate};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -65,7 +65,7 @@ fn round_trip_checked<T: DeserializeOwned + Serialize + Validate>(
 ) -> Result<Value, String> {
     let model = decode::<T>(example)?;
     model
-        .validate("")
+        .validate(Checks::at(""))
         .map_err(|invalid| format!("decodes but the client would refuse to send it: {invalid}"))?;
     encode(&model)
 }

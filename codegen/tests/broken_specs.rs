@@ -1085,7 +1085,7 @@ components:
         .expect(models)..];
     let checks = &checks[..checks.find("\n}\n").expect(checks)];
     assert!(
-        checks.contains(r#"fields.range("count", &self.count, 1..)"#),
+        checks.contains(r#"checks.range("count", &self.count, 1..)"#),
         "{checks}"
     );
     assert!(!checks.contains("seed"), "{checks}");
@@ -1210,9 +1210,9 @@ paths:
         models.contains("/// Checked before sending: at most 19 characters. The server expects the pattern\n    /// `^(?!0)[0-9]+$`, whose syntax this client does not check."),
         "{models}"
     );
-    assert!(models.contains(r#"fields.pattern("name""#), "{models}");
-    assert!(!models.contains(r#"fields.pattern("pan""#), "{models}");
-    assert!(models.contains(r#"fields.length("pan""#), "{models}");
+    assert!(models.contains(r#"checks.pattern("name""#), "{models}");
+    assert!(!models.contains(r#"checks.pattern("pan""#), "{models}");
+    assert!(models.contains(r#"checks.length("pan""#), "{models}");
 }
 
 /// GitHub's spec has arrays without `items` (3.0 asks for it) and a root

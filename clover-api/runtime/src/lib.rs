@@ -51,7 +51,7 @@ pub use reqwest;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use token::{Refresh, RefreshFuture, Tokens};
-pub use validate::{InvalidInput, Validate};
+pub use validate::{Checks, InvalidInput, Validate};
 
 /// serde, for the impls [`open_enum!`] writes in generated crates.
 #[doc(hidden)]

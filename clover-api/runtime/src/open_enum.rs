@@ -1,10 +1,9 @@
 //! String enums that keep the values the spec does not list.
 //!
 //! A generated enum is one [`open_enum!`](crate::open_enum!) invocation: the
-//! enum with each variant's wire name (`Paid = "paid"`) and its
-//! `Other(String)` variant. The macro writes the enum, its [`OpenEnum`]
-//! list and the rest: `as_str`, `From<&str>`, `Display` and serde in both
-//! directions.
+//! enum with each variant's wire name (`Paid = "paid"`). The macro writes
+//! the enum with its `Other(String)` variant, its [`OpenEnum`] list and the
+//! rest: `as_str`, `From<&str>`, `Display` and serde in both directions.
 
 /// A string enum whose listed values are known, and whose `Other` variant
 /// keeps any other value as sent, so a new value from the server never breaks
@@ -34,24 +33,23 @@ pub fn listed<T: OpenEnum>(wire: &str) -> Option<T> {
 /// Defines an open enum from its variants and their wire names, then
 /// implements [`OpenEnum`] and, from that list: `as_str`, `From<&str>`,
 /// `Display`, `Serialize` and `Deserialize` (as the wire string), and the
-/// length and pattern checks' [`Text`](crate::validate::Text). Each listed
-/// variant is documented with its wire name; the last variant,
-/// `Other(String)`, documented, keeps any other value.
+/// length and pattern checks' [`Text`](crate::validate::Text). The enum
+/// derives `Debug`, `Clone`, `PartialEq`, `Eq` and `Hash`, is
+/// `#[non_exhaustive]`, documents each listed variant with its wire name, and
+/// gets a last variant, `Other(String)`, that keeps any other value as sent.
 ///
 /// ```
 /// clover_api_runtime::open_enum! {
 ///     /// Where a payment stands.
-///     #[derive(Debug, Clone, PartialEq)]
 ///     pub enum Status {
 ///         Paid = "paid",
 ///         Refunded = "refunded",
-///         /// Any other value, kept as sent.
-///         Other(String),
 ///     }
 /// }
 ///
 /// assert_eq!(Status::from("paid"), Status::Paid);
 /// assert_eq!(Status::Refunded.as_str(), "refunded");
+/// assert_eq!(Status::from("held"), Status::Other("held".to_owned()));
 /// ```
 #[macro_export]
 macro_rules! open_enum {
@@ -59,15 +57,15 @@ macro_rules! open_enum {
         $(#[$meta:meta])*
         $vis:vis enum $name:ident {
             $($variant:ident = $wire:literal,)*
-            $(#[$other_meta:meta])+
-            Other($other:ty),
         }
     ) => {
         $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         $vis enum $name {
             $(#[doc = concat!("`", $wire, "`")] $variant,)*
-            $(#[$other_meta])+
-            Other($other),
+            /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+            Other(::std::string::String),
         }
 
         impl $crate::OpenEnum for $name {
@@ -125,17 +123,14 @@ macro_rules! open_enum {
 
 #[cfg(test)]
 mod tests {
-    use crate::validate::{Fields, Text};
+    use crate::validate::{Checks, Text};
 
     use super::OpenEnum;
 
     crate::open_enum! {
-        #[derive(Debug, Clone, PartialEq, Eq)]
         enum Status {
             Paid = "paid",
             Refunded = "refunded",
-            /// Any other value.
-            Other(String),
         }
     }
 
@@ -169,7 +164,7 @@ mod tests {
 
     #[test]
     fn checks_read_the_wire_name() {
-        let error = Fields::at("")
+        let error = Checks::at("")
             .length("status", &Status::Refunded, ..=4)
             .unwrap_err();
         assert_eq!(

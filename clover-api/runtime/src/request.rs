@@ -226,15 +226,15 @@ impl<A: Api> Request<A> {
 
     /// Runs the checks of a body, or of a parameter struct, that has any.
     pub fn validate<V: Validate + ?Sized>(&mut self, value: &V) {
-        self.check(|_| value.validate(""));
+        self.check(|_| value.validate(validate::Checks::at("")));
     }
 
     /// Runs the checks of a parameter, given the fields at the top level:
     /// `request.check(|fields| fields.length("code", code, 1..))`. The first
     /// failure refuses the call, and later checks do not run.
-    pub fn check(&mut self, check: impl FnOnce(validate::Fields<'_>) -> Result<(), InvalidInput>) {
+    pub fn check(&mut self, check: impl FnOnce(validate::Checks<'_>) -> Result<(), InvalidInput>) {
         if self.refusal.is_none() {
-            self.refusal = check(validate::Fields::at(""))
+            self.refusal = check(validate::Checks::at(""))
                 .err()
                 .map(Refusal::InvalidInput);
         }

@@ -1,7 +1,7 @@
 //! Checks of the spec's declared bounds, run before a request is sent.
 //!
 //! A generated `Validate` impl is one line per check, each a method of
-//! [`Fields`]; a failure names the field by its wire path
+//! [`Checks`]; a failure names the field by its wire path
 //! (`soft_descriptor.dba_name`), the way Clover's `param` does, and never
 //! repeats the value, which may be a secret. An absent optional value passes
 //! every check.
@@ -33,54 +33,54 @@ impl fmt::Display for InvalidInput {
 /// Implemented by every generated type that a request sends and that has
 /// something to check, itself or in a model it holds.
 pub trait Validate {
-    /// Checks the value; `path` is the wire path of the value itself ("" at the top).
-    fn validate(&self, path: &str) -> Result<(), InvalidInput>;
+    /// Checks the value with `checks` at its wire path ("" at the top).
+    fn validate(&self, checks: Checks<'_>) -> Result<(), InvalidInput>;
 }
 
 /// An absent value has nothing to check.
 impl<T: Validate> Validate for Option<T> {
-    fn validate(&self, path: &str) -> Result<(), InvalidInput> {
-        self.as_ref().map_or(Ok(()), |value| value.validate(path))
+    fn validate(&self, checks: Checks<'_>) -> Result<(), InvalidInput> {
+        self.as_ref().map_or(Ok(()), |value| value.validate(checks))
     }
 }
 
 impl<T: Validate + ?Sized> Validate for Box<T> {
-    fn validate(&self, path: &str) -> Result<(), InvalidInput> {
-        (**self).validate(path)
+    fn validate(&self, checks: Checks<'_>) -> Result<(), InvalidInput> {
+        (**self).validate(checks)
     }
 }
 
 /// Each item, at `path[index]`.
 impl<T: Validate> Validate for [T] {
-    fn validate(&self, path: &str) -> Result<(), InvalidInput> {
-        self.try_each(path, |at, item| item.validate(at))
+    fn validate(&self, checks: Checks<'_>) -> Result<(), InvalidInput> {
+        self.try_each(checks.path, |at, item| item.validate(Checks::at(at)))
     }
 }
 
 impl<T: Validate> Validate for Vec<T> {
-    fn validate(&self, path: &str) -> Result<(), InvalidInput> {
-        self.as_slice().validate(path)
+    fn validate(&self, checks: Checks<'_>) -> Result<(), InvalidInput> {
+        self.as_slice().validate(checks)
     }
 }
 
 /// Each value, at `path.key`.
 impl<T: Validate> Validate for BTreeMap<String, T> {
-    fn validate(&self, path: &str) -> Result<(), InvalidInput> {
-        self.try_each(path, |at, value| value.validate(at))
+    fn validate(&self, checks: Checks<'_>) -> Result<(), InvalidInput> {
+        self.try_each(checks.path, |at, value| value.validate(Checks::at(at)))
     }
 }
 
 /// The fields of one value at `path`, which a generated `Validate` checks one
-/// by one: `fields.length("currency", &self.currency, 3..=3)?`.
+/// by one: `checks.length("currency", &self.currency, 3..=3)?`.
 #[derive(Debug, Clone, Copy)]
-pub struct Fields<'a> {
+pub struct Checks<'a> {
     path: &'a str,
 }
 
-impl<'a> Fields<'a> {
+impl<'a> Checks<'a> {
     /// The fields of the value at `path` ("" for a request body or a parameter).
     pub fn at(path: &'a str) -> Self {
-        Fields { path }
+        Checks { path }
     }
 
     /// Length in characters, as the spec's `minLength`/`maxLength` count it.
@@ -179,7 +179,7 @@ impl<'a> Fields<'a> {
 
     /// The checks of a nested model (or of each one in a list or map).
     pub fn nested<T: Validate + ?Sized>(self, field: &str, value: &T) -> Result<(), InvalidInput> {
-        value.validate(&join(self.path, field))
+        value.validate(Checks::at(&join(self.path, field)))
     }
 
     fn bounded<T: PartialOrd + fmt::Display>(
@@ -392,7 +392,7 @@ mod tests {
 
     #[test]
     fn bounds_name_the_field_and_not_the_value() {
-        let error = Fields::at("card")
+        let error = Checks::at("card")
             .length("number", "4242424242424242", ..=12)
             .unwrap_err();
         assert_eq!(error.field, "card.number");
@@ -402,13 +402,13 @@ mod tests {
         );
         assert!(!error.to_string().contains("4242"));
         assert_eq!(
-            Fields::at("")
+            Checks::at("")
                 .range("limit", &0_i64, 1..=100)
                 .unwrap_err()
                 .to_string(),
             "`limit` is 0; at least 1 allowed"
         );
-        let items = Fields::at("level3")
+        let items = Checks::at("level3")
             .items("items", &vec![1, 2, 3], ..=2)
             .unwrap_err();
         assert_eq!(
@@ -419,7 +419,7 @@ mod tests {
 
     #[test]
     fn values_on_the_bounds_pass() {
-        let top = Fields::at("");
+        let top = Checks::at("");
         assert!(top.length("currency", "usd", 3..=3).is_ok());
         assert!(
             top.length("x", "ü", 1..=1).is_ok(),
@@ -431,7 +431,7 @@ mod tests {
 
     #[test]
     fn absent_optional_values_pass_every_check() {
-        let top = Fields::at("");
+        let top = Checks::at("");
         assert!(top.length("name", &None::<String>, 1..).is_ok());
         assert!(top.range("limit", &None::<i64>, 1..).is_ok());
         assert!(top.one_of("size", &None::<i64>, &[1]).is_ok());
@@ -442,7 +442,7 @@ mod tests {
 
     #[test]
     fn secrets_are_checked_but_never_shown() {
-        let error = Fields::at("card")
+        let error = Checks::at("card")
             .length("cvv", &Secret::new("12345"), 3..=4)
             .unwrap_err();
         assert_eq!(
@@ -453,7 +453,7 @@ mod tests {
 
     #[test]
     fn patterns_name_the_field_and_the_pattern_but_not_the_value() {
-        let order = Fields::at("order");
+        let order = Checks::at("order");
         assert!(order.pattern("currency", "usd", "^[a-z]{3}$").is_ok());
         let error = order.pattern("currency", "USD", "^[a-z]{3}$").unwrap_err();
         assert_eq!(
@@ -468,7 +468,7 @@ mod tests {
 
     #[test]
     fn number_bounds_inclusive_and_exclusive() {
-        let top = Fields::at("");
+        let top = Checks::at("");
         assert!(top.range("ratio", &0.5, 0.5..=1.0).is_ok());
         assert_eq!(
             top.range("ratio", &1.5, 0.5..=1.0).unwrap_err().to_string(),
@@ -477,7 +477,7 @@ mod tests {
         let above_zero = (Bound::Excluded(0.0), Bound::Unbounded);
         assert!(top.range("ratio", &0.1, above_zero).is_ok());
         assert_eq!(
-            Fields::at("a")
+            Checks::at("a")
                 .range("ratio", &0.0, (Bound::Excluded(0.0), Bound::Excluded(2.0)))
                 .unwrap_err()
                 .to_string(),
@@ -488,7 +488,7 @@ mod tests {
 
     #[test]
     fn integer_enums_list_what_is_allowed() {
-        let top = Fields::at("");
+        let top = Checks::at("");
         assert!(top.one_of("dimensions", &512_i32, &[256, 512]).is_ok());
         assert_eq!(
             top.one_of("dimensions", &100_i64, &[256, 512])
@@ -501,7 +501,7 @@ mod tests {
     #[test]
     fn item_checks_name_each_item() {
         let tags = Some(vec!["ok".to_owned(), "far too long".to_owned()]);
-        let order = Fields::at("order");
+        let order = Checks::at("order");
         let error = order
             .each("tags", &tags, |field, tag| order.length(field, tag, ..=4))
             .unwrap_err();
@@ -531,14 +531,14 @@ mod tests {
     struct Positive(i64);
 
     impl Validate for Positive {
-        fn validate(&self, path: &str) -> Result<(), InvalidInput> {
-            Fields::at(path).range("value", &self.0, 1..)
+        fn validate(&self, checks: Checks<'_>) -> Result<(), InvalidInput> {
+            checks.range("value", &self.0, 1..)
         }
     }
 
     #[test]
     fn nested_models_nest_their_paths_with_dots_and_indexes() {
-        let top = Fields::at("");
+        let top = Checks::at("");
         let list = vec![Positive(1), Positive(0)];
         assert_eq!(
             top.nested("items", &list).unwrap_err().field,
@@ -546,7 +546,7 @@ mod tests {
         );
         let map = BTreeMap::from([("b".to_owned(), Positive(-1))]);
         assert_eq!(
-            Fields::at("level3")
+            Checks::at("level3")
                 .nested("extra", &map)
                 .unwrap_err()
                 .field,

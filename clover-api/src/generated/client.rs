@@ -63,11 +63,11 @@ impl Client {
         code: &clover_api_runtime::Secret,
     ) -> Call<'_, models::LegacyOauthToken> {
         let mut request = Request::new(&EXCHANGE_LEGACY_OAUTH_CODE, &[]);
-        request.check(|fields| fields.length("client_id", client_id, 1..));
+        request.check(|checks| checks.length("client_id", client_id, 1..));
         request.query("client_id", client_id);
-        request.check(|fields| fields.length("client_secret", client_secret, 1..));
+        request.check(|checks| checks.length("client_secret", client_secret, 1..));
         request.query("client_secret", client_secret);
-        request.check(|fields| fields.length("code", code, 1..));
+        request.check(|checks| checks.length("code", code, 1..));
         request.query("code", code);
         self.0.call(request)
     }
@@ -287,7 +287,7 @@ impl Client {
         params: &models::GetChargeParams,
     ) -> Call<'_, models::Charge> {
         let mut request = Request::new(&GET_CHARGE, &[&charge_id]);
-        request.check(|fields| fields.length("chargeId", charge_id, 1..));
+        request.check(|checks| checks.length("chargeId", charge_id, 1..));
         request.query("expand", &params.expand);
         self.0.call(request)
     }
@@ -316,7 +316,7 @@ impl Client {
         body: &models::CaptureChargeRequest,
     ) -> Call<'_, models::Charge> {
         let mut request = Request::new(&CAPTURE_CHARGE, &[&charge_id]);
-        request.check(|fields| fields.length("chargeId", charge_id, 1..));
+        request.check(|checks| checks.length("chargeId", charge_id, 1..));
         request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
@@ -404,7 +404,7 @@ impl Client {
     /// - `refund_id`: ID of the refund.
     pub fn get_refund(&self, refund_id: &str) -> Call<'_, models::Refund> {
         let mut request = Request::new(&GET_REFUND, &[&refund_id]);
-        request.check(|fields| fields.length("refundId", refund_id, 1..));
+        request.check(|checks| checks.length("refundId", refund_id, 1..));
         self.0.call(request)
     }
 
@@ -428,7 +428,7 @@ impl Client {
         body: &models::CancelRefundRequest,
     ) -> Call<'_, models::Refund> {
         let mut request = Request::new(&CANCEL_REFUND, &[&refund_id]);
-        request.check(|fields| fields.length("refundId", refund_id, 1..));
+        request.check(|checks| checks.length("refundId", refund_id, 1..));
         request.json("application/json", body);
         self.0.call(request)
     }
@@ -478,7 +478,7 @@ impl Client {
         body: &models::UpdateCustomerRequest,
     ) -> Call<'_, models::Customer> {
         let mut request = Request::new(&UPDATE_CUSTOMER, &[&customer_id]);
-        request.check(|fields| fields.length("customerId", customer_id, 1..));
+        request.check(|checks| checks.length("customerId", customer_id, 1..));
         request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
@@ -509,8 +509,8 @@ impl Client {
             &REVOKE_CUSTOMER_SOURCE,
             &[&customer_id, &source_id],
         );
-        request.check(|fields| fields.length("customerId", customer_id, 1..));
-        request.check(|fields| fields.length("sourceId", source_id, 1..));
+        request.check(|checks| checks.length("customerId", customer_id, 1..));
+        request.check(|checks| checks.length("sourceId", source_id, 1..));
         self.0.call(request)
     }
 
@@ -594,7 +594,7 @@ impl Client {
     /// - `order_id`: ID of the ecommerce order.
     pub fn get_order(&self, order_id: &str) -> Call<'_, models::Order> {
         let mut request = Request::new(&GET_ORDER, &[&order_id]);
-        request.check(|fields| fields.length("orderId", order_id, 1..=5000));
+        request.check(|checks| checks.length("orderId", order_id, 1..=5000));
         self.0.call(request)
     }
 
@@ -624,7 +624,7 @@ impl Client {
         body: &models::PayOrderRequest,
     ) -> Call<'_, models::Order> {
         let mut request = Request::new(&PAY_ORDER, &[&order_id]);
-        request.check(|fields| fields.length("orderId", order_id, 1..=5000));
+        request.check(|checks| checks.length("orderId", order_id, 1..=5000));
         request.validate(body);
         request.json("application/json", body);
         self.0.call(request)
@@ -651,7 +651,7 @@ impl Client {
         body: Option<&models::ReturnOrderRequest>,
     ) -> Call<'_, models::Order> {
         let mut request = Request::new(&RETURN_ORDER, &[&order_id]);
-        request.check(|fields| fields.length("orderId", order_id, 1..=5000));
+        request.check(|checks| checks.length("orderId", order_id, 1..=5000));
         if let Some(body) = body {
             request.validate(body);
             request.json("application/json", body);
@@ -768,8 +768,8 @@ impl Client {
     ) -> Call<'_, models::CheckoutSession> {
         let mut request = Request::new(&CREATE_CHECKOUT_SESSION, &[]);
         request
-            .check(|fields| {
-                fields.length("x-clover-merchant-id", x_clover_merchant_id, 1..)
+            .check(|checks| {
+                checks.length("x-clover-merchant-id", x_clover_merchant_id, 1..)
             });
         request.header("x-clover-merchant-id", x_clover_merchant_id);
         request.validate(body);
@@ -801,8 +801,8 @@ impl Client {
     ) -> Call<'_, models::Plan> {
         let mut request = Request::new(&CREATE_PLAN, &[]);
         request
-            .check(|fields| {
-                fields.length("x-clover-merchant-id", x_clover_merchant_id, 1..)
+            .check(|checks| {
+                checks.length("x-clover-merchant-id", x_clover_merchant_id, 1..)
             });
         request.header("x-clover-merchant-id", x_clover_merchant_id);
         request.validate(body);
@@ -835,10 +835,10 @@ impl Client {
         body: &models::CreateSubscriptionRequest,
     ) -> Call<'_, models::Subscription> {
         let mut request = Request::new(&CREATE_SUBSCRIPTION, &[&plan_id]);
-        request.check(|fields| fields.length("planId", plan_id, 1..));
+        request.check(|checks| checks.length("planId", plan_id, 1..));
         request
-            .check(|fields| {
-                fields.length("x-clover-merchant-id", x_clover_merchant_id, 1..)
+            .check(|checks| {
+                checks.length("x-clover-merchant-id", x_clover_merchant_id, 1..)
             });
         request.header("x-clover-merchant-id", x_clover_merchant_id);
         request.validate(body);

@@ -53,8 +53,6 @@ pub struct ErrorDetail {
 runtime::open_enum! {
     /// Broad category of an error. Clover lists seven; the set is open, so other values are kept
     /// as they are.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum ErrorType {
         ApiConnectionError = "api_connection_error",
         ApiError = "api_error",
@@ -63,8 +61,6 @@ runtime::open_enum! {
         IdempotencyError = "idempotency_error",
         InvalidRequestError = "invalid_request_error",
         RateLimitError = "rate_limit_error",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -84,8 +80,6 @@ runtime::open_enum! {
     /// `token_already_used` means a single-use token was reused (create a new one). Never retry
     /// `charge_already_captured` or `charge_already_refunded`. The set is open: codes not listed
     /// here are kept.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum ErrorCode {
         IncorrectCvc = "incorrect_cvc",
         InvalidCvc = "invalid_cvc",
@@ -111,8 +105,6 @@ runtime::open_enum! {
         RateLimit = "rate_limit",
         ResourceMissing = "resource_missing",
         TokenAlreadyUsed = "token_already_used",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -157,10 +149,9 @@ impl OauthTokenRequest {
 }
 
 impl runtime::Validate for OauthTokenRequest {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("client_id", &self.client_id, 1..)?;
-        fields.length("code", &self.code, 1..)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("client_id", &self.client_id, 1..)?;
+        checks.length("code", &self.code, 1..)
     }
 }
 
@@ -189,10 +180,9 @@ impl OauthRefreshRequest {
 }
 
 impl runtime::Validate for OauthRefreshRequest {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("client_id", &self.client_id, 1..)?;
-        fields.length("refresh_token", &self.refresh_token, 1..)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("client_id", &self.client_id, 1..)?;
+        checks.length("refresh_token", &self.refresh_token, 1..)
     }
 }
 
@@ -254,11 +244,10 @@ impl OauthMigrateRequest {
 }
 
 impl runtime::Validate for OauthMigrateRequest {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("merchant_uuid", &self.merchant_uuid, 1..)?;
-        fields.length("app_uuid", &self.app_uuid, 1..)?;
-        fields.length("auth_token", &self.auth_token, 1..)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("merchant_uuid", &self.merchant_uuid, 1..)?;
+        checks.length("app_uuid", &self.app_uuid, 1..)?;
+        checks.length("auth_token", &self.auth_token, 1..)
     }
 }
 
@@ -350,13 +339,13 @@ impl From<ExternalTokenRequest> for TokenRequest {
 }
 
 impl runtime::Validate for TokenRequest {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
         match self {
-            Self::Card(value) => runtime::Validate::validate(value, path),
-            Self::Ach(value) => runtime::Validate::validate(value, path),
-            Self::GiftCard(value) => runtime::Validate::validate(value, path),
-            Self::ApplePay(value) => runtime::Validate::validate(value, path),
-            Self::External(value) => runtime::Validate::validate(value, path),
+            Self::Card(value) => runtime::Validate::validate(value, checks),
+            Self::Ach(value) => runtime::Validate::validate(value, checks),
+            Self::GiftCard(value) => runtime::Validate::validate(value, checks),
+            Self::ApplePay(value) => runtime::Validate::validate(value, checks),
+            Self::External(value) => runtime::Validate::validate(value, checks),
         }
     }
 }
@@ -379,9 +368,8 @@ impl CardTokenRequest {
 }
 
 impl runtime::Validate for CardTokenRequest {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.nested("card", &self.card)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.nested("card", &self.card)
     }
 }
 
@@ -484,23 +472,22 @@ impl CardDetails {
 }
 
 impl runtime::Validate for CardDetails {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("number", &self.number, 12..=23)?;
-        fields.pattern("number", &self.number, "^[0-9]+(-[0-9]+)*$")?;
-        fields.length("encrypted_pan", &self.encrypted_pan, 1..)?;
-        fields.length("exp_month", &self.exp_month, 2..=2)?;
-        fields.pattern("exp_month", &self.exp_month, "^(0[1-9]|1[0-2])$")?;
-        fields.length("exp_year", &self.exp_year, 2..=4)?;
-        fields.pattern("exp_year", &self.exp_year, "^([0-9]{2}|[0-9]{4})$")?;
-        fields.length("cvv", &self.cvv, 3..=4)?;
-        fields.pattern("cvv", &self.cvv, "^[0-9]{3,4}$")?;
-        fields.length("first6", &self.first6, 6..=6)?;
-        fields.pattern("first6", &self.first6, "^[0-9]{6}$")?;
-        fields.length("last4", &self.last4, 4..=4)?;
-        fields.pattern("last4", &self.last4, "^[0-9]{4}$")?;
-        fields.length("country", &self.country, 2..=2)?;
-        fields.pattern("country", &self.country, "^[A-Za-z]{2}$")
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("number", &self.number, 12..=23)?;
+        checks.pattern("number", &self.number, "^[0-9]+(-[0-9]+)*$")?;
+        checks.length("encrypted_pan", &self.encrypted_pan, 1..)?;
+        checks.length("exp_month", &self.exp_month, 2..=2)?;
+        checks.pattern("exp_month", &self.exp_month, "^(0[1-9]|1[0-2])$")?;
+        checks.length("exp_year", &self.exp_year, 2..=4)?;
+        checks.pattern("exp_year", &self.exp_year, "^([0-9]{2}|[0-9]{4})$")?;
+        checks.length("cvv", &self.cvv, 3..=4)?;
+        checks.pattern("cvv", &self.cvv, "^[0-9]{3,4}$")?;
+        checks.length("first6", &self.first6, 6..=6)?;
+        checks.pattern("first6", &self.first6, "^[0-9]{6}$")?;
+        checks.length("last4", &self.last4, 4..=4)?;
+        checks.pattern("last4", &self.last4, "^[0-9]{4}$")?;
+        checks.length("country", &self.country, 2..=2)?;
+        checks.pattern("country", &self.country, "^[A-Za-z]{2}$")
     }
 }
 
@@ -521,9 +508,8 @@ impl AchTokenRequest {
 }
 
 impl runtime::Validate for AchTokenRequest {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.nested("ach", &self.ach)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.nested("ach", &self.ach)
     }
 }
 
@@ -637,58 +623,45 @@ impl AchDetails {
 }
 
 impl runtime::Validate for AchDetails {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("bank_account_number", &self.bank_account_number, 1..)?;
-        fields.length("bank_routing_number", &self.bank_routing_number, 1..)?;
-        fields.length("customer_id_state", &self.customer_id_state, 1..)?;
-        fields.length("customer_id", &self.customer_id, 1..)?;
-        fields.length("email", &self.email, 1..)?;
-        fields.length("phone", &self.phone, 1..)?;
-        fields.length("address_line1", &self.address_line1, 1..)?;
-        fields.length("address_city", &self.address_city, 1..)?;
-        fields.length("address_state", &self.address_state, 1..)?;
-        fields.length("address_zip", &self.address_zip, 1..)?;
-        fields.nested("agreement", &self.agreement)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("bank_account_number", &self.bank_account_number, 1..)?;
+        checks.length("bank_routing_number", &self.bank_routing_number, 1..)?;
+        checks.length("customer_id_state", &self.customer_id_state, 1..)?;
+        checks.length("customer_id", &self.customer_id, 1..)?;
+        checks.length("email", &self.email, 1..)?;
+        checks.length("phone", &self.phone, 1..)?;
+        checks.length("address_line1", &self.address_line1, 1..)?;
+        checks.length("address_city", &self.address_city, 1..)?;
+        checks.length("address_state", &self.address_state, 1..)?;
+        checks.length("address_zip", &self.address_zip, 1..)?;
+        checks.nested("agreement", &self.agreement)
     }
 }
 
 runtime::open_enum! {
     /// Whether the account is a personal or a business account.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum AchCheckType {
         PersonalCheck = "personal_check",
         CorporateCheck = "corporate_check",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
 runtime::open_enum! {
     /// Kind of bank account.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum AchAccountType {
         Checking = "checking",
         Savings = "savings",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
 runtime::open_enum! {
     /// Kind of identification document the account holder gave. The guide gives these as
     /// examples, not a closed list.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum AchCustomerIdType {
         DriverLicense = "driver_license",
         Ssn = "ssn",
         TaxId = "tax_id",
         MilitaryId = "military_id",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -727,9 +700,8 @@ impl AchAgreement {
 }
 
 impl runtime::Validate for AchAgreement {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("agreement_id", &self.agreement_id, 1..)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("agreement_id", &self.agreement_id, 1..)
     }
 }
 
@@ -751,9 +723,8 @@ impl GiftCardTokenRequest {
 }
 
 impl runtime::Validate for GiftCardTokenRequest {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.nested("gift_card", &self.gift_card)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.nested("gift_card", &self.gift_card)
     }
 }
 
@@ -787,16 +758,15 @@ impl GiftCardDetails {
 }
 
 impl runtime::Validate for GiftCardDetails {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("number", &self.number, 6..=19)?;
-        fields
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("number", &self.number, 6..=19)?;
+        checks
             .pattern(
                 "number",
                 &self.number,
                 "^([0-9]{6}|[0-9]{13}|[0-9]{16}|[0-9]{19})$",
             )?;
-        fields.length("security_code", &self.security_code, 4..=8)
+        checks.length("security_code", &self.security_code, 4..=8)
     }
 }
 
@@ -820,9 +790,8 @@ impl ApplePayTokenRequest {
 }
 
 impl runtime::Validate for ApplePayTokenRequest {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.nested("encryptedWallet", &self.encrypted_wallet)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.nested("encryptedWallet", &self.encrypted_wallet)
     }
 }
 
@@ -845,9 +814,8 @@ impl EncryptedWallet {
 }
 
 impl runtime::Validate for EncryptedWallet {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.nested("applePayPaymentData", &self.apple_pay_payment_data)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.nested("applePayPaymentData", &self.apple_pay_payment_data)
     }
 }
 
@@ -883,12 +851,11 @@ impl ApplePayPaymentData {
 }
 
 impl runtime::Validate for ApplePayPaymentData {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("version", &self.version, 1..)?;
-        fields.length("data", &self.data, 1..)?;
-        fields.length("signature", &self.signature, 1..)?;
-        fields.nested("header", &self.header)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("version", &self.version, 1..)?;
+        checks.length("data", &self.data, 1..)?;
+        checks.length("signature", &self.signature, 1..)?;
+        checks.nested("header", &self.header)
     }
 }
 
@@ -926,11 +893,10 @@ impl ApplePayHeader {
 }
 
 impl runtime::Validate for ApplePayHeader {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("ephemeralPublicKey", &self.ephemeral_public_key, 1..)?;
-        fields.length("publicKeyHash", &self.public_key_hash, 1..)?;
-        fields.length("transactionId", &self.transaction_id, 1..)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("ephemeralPublicKey", &self.ephemeral_public_key, 1..)?;
+        checks.length("publicKeyHash", &self.public_key_hash, 1..)?;
+        checks.length("transactionId", &self.transaction_id, 1..)
     }
 }
 
@@ -952,9 +918,8 @@ impl ExternalTokenRequest {
 }
 
 impl runtime::Validate for ExternalTokenRequest {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.nested("external_token", &self.external_token)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.nested("external_token", &self.external_token)
     }
 }
 
@@ -1025,14 +990,13 @@ impl ExternalToken {
 }
 
 impl runtime::Validate for ExternalToken {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("token_value", &self.token_value, 1..)?;
-        fields.nested("transarmor_token_attribute", &self.transarmor_token_attribute)?;
-        fields.length("first6", &self.first6, 6..=6)?;
-        fields.pattern("first6", &self.first6, "^[0-9]{6}$")?;
-        fields.length("last4", &self.last4, 4..=4)?;
-        fields.pattern("last4", &self.last4, "^[0-9]{4}$")
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("token_value", &self.token_value, 1..)?;
+        checks.nested("transarmor_token_attribute", &self.transarmor_token_attribute)?;
+        checks.length("first6", &self.first6, 6..=6)?;
+        checks.pattern("first6", &self.first6, "^[0-9]{6}$")?;
+        checks.length("last4", &self.last4, 4..=4)?;
+        checks.pattern("last4", &self.last4, "^[0-9]{4}$")
     }
 }
 
@@ -1055,12 +1019,11 @@ impl TransarmorTokenAttribute {
 }
 
 impl runtime::Validate for TransarmorTokenAttribute {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("exp_month", &self.exp_month, 2..=2)?;
-        fields.pattern("exp_month", &self.exp_month, "^(0[1-9]|1[0-2])$")?;
-        fields.length("exp_year", &self.exp_year, 2..=4)?;
-        fields.pattern("exp_year", &self.exp_year, "^([0-9]{2}|[0-9]{4})$")
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("exp_month", &self.exp_month, 2..=2)?;
+        checks.pattern("exp_month", &self.exp_month, "^(0[1-9]|1[0-2])$")?;
+        checks.length("exp_year", &self.exp_year, 2..=4)?;
+        checks.pattern("exp_year", &self.exp_year, "^([0-9]{2}|[0-9]{4})$")
     }
 }
 
@@ -1118,16 +1081,12 @@ pub struct TokenAch {
 runtime::open_enum! {
     /// Card network as Clover names it. Clover publishes no complete list, so the set is open; an
     /// unsupported value in a request yields `invalid_card_type`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum CardBrand {
         Visa = "VISA",
         Mc = "MC",
         Discover = "DISCOVER",
         Amex = "AMEX",
         GiftCard = "GIFT_CARD",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -1262,52 +1221,43 @@ impl CreateChargeRequest {
 }
 
 impl runtime::Validate for CreateChargeRequest {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.range("amount", &self.amount, 0..=99999999)?;
-        fields.length("currency", &self.currency, 3..=3)?;
-        fields.pattern("currency", &self.currency, "^[a-z]{3}$")?;
-        fields.length("source", &self.source, 1..)?;
-        fields.length("description", &self.description, ..=255)?;
-        fields.length("external_reference_id", &self.external_reference_id, 1..=12)?;
-        fields
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.range("amount", &self.amount, 0..=99999999)?;
+        checks.length("currency", &self.currency, 3..=3)?;
+        checks.pattern("currency", &self.currency, "^[a-z]{3}$")?;
+        checks.length("source", &self.source, 1..)?;
+        checks.length("description", &self.description, ..=255)?;
+        checks.length("external_reference_id", &self.external_reference_id, 1..=12)?;
+        checks
             .pattern(
                 "external_reference_id",
                 &self.external_reference_id,
                 "^[A-Za-z0-9]+( +[A-Za-z0-9]+)*$",
             )?;
-        fields.length("site_url", &self.site_url, 4..=13)?;
-        fields.pattern("site_url", &self.site_url, "^[A-Za-z0-9.-]+$")?;
-        fields.nested("soft_descriptor", &self.soft_descriptor)?;
-        fields.nested("level2", &self.level2)?;
-        fields.nested("level3", &self.level3)?;
-        fields.range("tax_amount", &self.tax_amount, 0..)?;
-        fields.range("tip_amount", &self.tip_amount, 0..)
+        checks.length("site_url", &self.site_url, 4..=13)?;
+        checks.pattern("site_url", &self.site_url, "^[A-Za-z0-9.-]+$")?;
+        checks.nested("soft_descriptor", &self.soft_descriptor)?;
+        checks.nested("level2", &self.level2)?;
+        checks.nested("level3", &self.level3)?;
+        checks.range("tax_amount", &self.tax_amount, 0..)?;
+        checks.range("tip_amount", &self.tip_amount, 0..)
     }
 }
 
 runtime::open_enum! {
     /// Who keyed in the card data: the shopper online (`ecom`, what Clover assumes when the field
     /// is left out) or the merchant (`moto`, mail or telephone order).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum Ecomind {
         Ecom = "ecom",
         Moto = "moto",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
 runtime::open_enum! {
     /// Purpose flag for the charge; `save_credential_on_file` keeps the card for future
     /// card-on-file payments. The set is open.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum ChargeIntent {
         SaveCredentialOnFile = "save_credential_on_file",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -1345,11 +1295,10 @@ impl SoftDescriptor {
 }
 
 impl runtime::Validate for SoftDescriptor {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("dba_name", &self.dba_name, ..=38)?;
-        fields.length("region", &self.region, 2..=2)?;
-        fields.length("country_code", &self.country_code, 3..=3)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("dba_name", &self.dba_name, ..=38)?;
+        checks.length("region", &self.region, 2..=2)?;
+        checks.length("country_code", &self.country_code, 3..=3)
     }
 }
 
@@ -1390,38 +1339,26 @@ impl StoredCredentials {
 runtime::open_enum! {
     /// Whether this is the first stored-credential payment or a later one. Open set; upper case
     /// is sent.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum StoredCredentialSequence {
         First = "FIRST",
         Subsequent = "SUBSEQUENT",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
 runtime::open_enum! {
     /// Who started the payment. Open set; upper case is sent.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum StoredCredentialInitiator {
         Merchant = "MERCHANT",
         Cardholder = "CARDHOLDER",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
 runtime::open_enum! {
     /// Kind of bill payment; Canadian merchants must send `RECURRING`. Open set; upper case is
     /// sent.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum BillPayIndicator {
         Installment = "INSTALLMENT",
         Recurring = "RECURRING",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -1501,14 +1438,13 @@ impl Level2 {
 }
 
 impl runtime::Validate for Level2 {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.range("tax_amount", &self.tax_amount, 0..)?;
-        fields.range("tax_indicator", &self.tax_indicator, 0..=2)?;
-        fields.range("discount_amount", &self.discount_amount, 0..)?;
-        fields.range("freight_amount", &self.freight_amount, 0..)?;
-        fields.range("duty_amount", &self.duty_amount, 0..)?;
-        fields.range("destination_country_code", &self.destination_country_code, 0..=999)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.range("tax_amount", &self.tax_amount, 0..)?;
+        checks.range("tax_indicator", &self.tax_indicator, 0..=2)?;
+        checks.range("discount_amount", &self.discount_amount, 0..)?;
+        checks.range("freight_amount", &self.freight_amount, 0..)?;
+        checks.range("duty_amount", &self.duty_amount, 0..)?;
+        checks.range("destination_country_code", &self.destination_country_code, 0..=999)
     }
 }
 
@@ -1533,9 +1469,8 @@ impl Level3 {
 }
 
 impl runtime::Validate for Level3 {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.nested("level3_line_items", &self.level3_line_items)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.nested("level3_line_items", &self.level3_line_items)
     }
 }
 
@@ -1570,9 +1505,8 @@ impl Level3LineItem {
 }
 
 impl runtime::Validate for Level3LineItem {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.range("discount_amount", &self.discount_amount, 0..)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.range("discount_amount", &self.discount_amount, 0..)
     }
 }
 
@@ -1608,13 +1542,9 @@ impl ThreeDsRequest {
 
 runtime::open_enum! {
     /// Who performed the 3-D Secure authentication.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum ThreeDsSource {
         Clover = "CLOVER",
         NonClover = "NON_CLOVER",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -1642,16 +1572,12 @@ impl ThreeDsAuthenticationResult {
 
 runtime::open_enum! {
     /// Result reported by the 3DS server. Open set.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum ThreeDsAuthenticationStatus {
         Success = "SUCCESS",
         Failed = "FAILED",
         Attempted = "ATTEMPTED",
         Unavailable = "UNAVAILABLE",
         Rejected = "REJECTED",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -1743,10 +1669,9 @@ impl CaptureChargeRequest {
 }
 
 impl runtime::Validate for CaptureChargeRequest {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.range("amount", &self.amount, 0..=99999999)?;
-        fields.nested("level2", &self.level2)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.range("amount", &self.amount, 0..=99999999)?;
+        checks.nested("level2", &self.level2)
     }
 }
 
@@ -1774,10 +1699,9 @@ impl FinalizePaymentRequest {
 }
 
 impl runtime::Validate for FinalizePaymentRequest {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("charge_id", &self.charge_id, 1..)?;
-        fields.nested("threeds", &self.threeds)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("charge_id", &self.charge_id, 1..)?;
+        checks.nested("threeds", &self.threeds)
     }
 }
 
@@ -1807,9 +1731,8 @@ impl ThreeDsFinalize {
 }
 
 impl runtime::Validate for ThreeDsFinalize {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("flow_status", &self.flow_status, 1..)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("flow_status", &self.flow_status, 1..)
     }
 }
 
@@ -1920,29 +1843,21 @@ pub struct Charge {
 
 runtime::open_enum! {
     /// Processing status of a charge. Open set.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum ChargeStatus {
         Succeeded = "succeeded",
         Pending = "pending",
         Failed = "failed",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
 runtime::open_enum! {
     /// Kind of payment method, as a plain string rather than an object. `card` and `giftCard`
     /// appear in Clover's docs; `ach` and `paypal` only in an unofficial spec. Open set.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum PaymentMethodKind {
         Card = "card",
         GiftCard = "giftCard",
         Ach = "ach",
         Paypal = "paypal",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -2005,27 +1920,19 @@ pub struct ThreeDsResult {
 
 runtime::open_enum! {
     /// Where a 3-D Secure authentication stands. Open set.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum ThreeDsValidationResult {
         AuthenticationSuccessful = "AUTHENTICATION_SUCCESSFUL",
         ThreedsMethodFlowRequired = "THREEDS_METHOD_FLOW_REQUIRED",
         ChallengeFlowRequired = "CHALLENGE_FLOW_REQUIRED",
         AuthenticationStatusUnknown = "AUTHENTICATION_STATUS_UNKNOWN",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
 runtime::open_enum! {
     /// Whether fraud liability shifted away from the merchant. Open set.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum LiabilityProtectionStatus {
         Protected = "PROTECTED",
         NotProtected = "NOT_PROTECTED",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -2140,11 +2047,10 @@ impl CreateRefundRequest {
 }
 
 impl runtime::Validate for CreateRefundRequest {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("charge", &self.charge, 1..)?;
-        fields.range("amount", &self.amount, 1..)?;
-        fields.length("external_reference_id", &self.external_reference_id, ..=12)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("charge", &self.charge, 1..)?;
+        checks.range("amount", &self.amount, 1..)?;
+        checks.length("external_reference_id", &self.external_reference_id, ..=12)
     }
 }
 
@@ -2180,14 +2086,10 @@ pub struct Refund {
 
 runtime::open_enum! {
     /// Whether the refund went through. Open set.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum RefundStatus {
         Succeeded = "succeeded",
         Failed = "failed",
         Pending = "pending",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -2271,10 +2173,9 @@ impl CreateCustomerRequest {
 }
 
 impl runtime::Validate for CreateCustomerRequest {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("email", &self.email, 1..)?;
-        fields.length("source", &self.source, 1..)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("email", &self.email, 1..)?;
+        checks.length("source", &self.source, 1..)
     }
 }
 
@@ -2318,9 +2219,8 @@ impl UpdateCustomerRequest {
 }
 
 impl runtime::Validate for UpdateCustomerRequest {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("source", &self.source, 1..)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("source", &self.source, 1..)
     }
 }
 
@@ -2462,11 +2362,10 @@ impl CreateOrderRequest {
 }
 
 impl runtime::Validate for CreateOrderRequest {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("currency", &self.currency, 3..=3)?;
-        fields.pattern("currency", &self.currency, "^[a-z]{3}$")?;
-        fields.nested("items", &self.items)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("currency", &self.currency, 3..=3)?;
+        checks.pattern("currency", &self.currency, "^[a-z]{3}$")?;
+        checks.nested("items", &self.items)
     }
 }
 
@@ -2503,13 +2402,12 @@ impl NewOrderItem {
 }
 
 impl runtime::Validate for NewOrderItem {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.range("amount", &self.amount, 0..)?;
-        fields.length("currency", &self.currency, 3..=3)?;
-        fields.pattern("currency", &self.currency, "^[a-z]{3}$")?;
-        fields.range("quantity", &self.quantity, 1..)?;
-        fields.nested("tax_rates", &self.tax_rates)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.range("amount", &self.amount, 0..)?;
+        checks.length("currency", &self.currency, 3..=3)?;
+        checks.pattern("currency", &self.currency, "^[a-z]{3}$")?;
+        checks.range("quantity", &self.quantity, 1..)?;
+        checks.nested("tax_rates", &self.tax_rates)
     }
 }
 
@@ -2537,24 +2435,19 @@ impl OrderTaxRate {
 }
 
 impl runtime::Validate for OrderTaxRate {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.range("rate", &self.rate, 0..)?;
-        fields.range("tax_amount", &self.tax_amount, 0..)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.range("rate", &self.rate, 0..)?;
+        checks.range("tax_amount", &self.tax_amount, 0..)
     }
 }
 
 runtime::open_enum! {
     /// Kind of order line. Clover adds `tax` lines itself. Open set.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum OrderItemType {
         Sku = "sku",
         Tax = "tax",
         Shipping = "shipping",
         Discount = "discount",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -2579,16 +2472,12 @@ pub struct OrderItem {
 
 runtime::open_enum! {
     /// Where an order stands. Open set.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum OrderStatus {
         Created = "created",
         Paid = "paid",
         Fulfilled = "fulfilled",
         Returned = "returned",
         Refunded = "refunded",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -2762,23 +2651,22 @@ impl PayOrderRequest {
 }
 
 impl runtime::Validate for PayOrderRequest {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("source", &self.source, 1..)?;
-        fields.length("customer", &self.customer, 1..=5000)?;
-        fields.range("amount", &self.amount, 0..=99999999)?;
-        fields.length("currency", &self.currency, 3..=3)?;
-        fields.pattern("currency", &self.currency, "^[a-z]{3}$")?;
-        fields.range("tip_amount", &self.tip_amount, 0..)?;
-        fields.length("external_reference_id", &self.external_reference_id, 1..=12)?;
-        fields
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("source", &self.source, 1..)?;
+        checks.length("customer", &self.customer, 1..=5000)?;
+        checks.range("amount", &self.amount, 0..=99999999)?;
+        checks.length("currency", &self.currency, 3..=3)?;
+        checks.pattern("currency", &self.currency, "^[a-z]{3}$")?;
+        checks.range("tip_amount", &self.tip_amount, 0..)?;
+        checks.length("external_reference_id", &self.external_reference_id, 1..=12)?;
+        checks
             .pattern(
                 "external_reference_id",
                 &self.external_reference_id,
                 "^[A-Za-z0-9]+( +[A-Za-z0-9]+)*$",
             )?;
-        fields.nested("level2", &self.level2)?;
-        fields.nested("level3", &self.level3)
+        checks.nested("level2", &self.level2)?;
+        checks.nested("level3", &self.level3)
     }
 }
 
@@ -2796,9 +2684,8 @@ impl ReturnOrderRequest {
 }
 
 impl runtime::Validate for ReturnOrderRequest {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.nested("items", &self.items)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.nested("items", &self.items)
     }
 }
 
@@ -2841,11 +2728,10 @@ impl ReturnItem {
 }
 
 impl runtime::Validate for ReturnItem {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("parent", &self.parent, 1..)?;
-        fields.range("amount", &self.amount, 0..)?;
-        fields.range("quantity", &self.quantity, 1..)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("parent", &self.parent, 1..)?;
+        checks.range("amount", &self.amount, 0..)?;
+        checks.range("quantity", &self.quantity, 1..)
     }
 }
 
@@ -2876,13 +2762,12 @@ impl ActivateGiftCardRequest {
 }
 
 impl runtime::Validate for ActivateGiftCardRequest {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("source", &self.source, 1..)?;
-        fields.length("promotion_code", &self.promotion_code, 1..)?;
-        fields.range("amount", &self.amount, 0..)?;
-        fields.length("currency", &self.currency, 3..=3)?;
-        fields.pattern("currency", &self.currency, "^[a-z]{3}$")
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("source", &self.source, 1..)?;
+        checks.length("promotion_code", &self.promotion_code, 1..)?;
+        checks.range("amount", &self.amount, 0..)?;
+        checks.length("currency", &self.currency, 3..=3)?;
+        checks.pattern("currency", &self.currency, "^[a-z]{3}$")
     }
 }
 
@@ -2915,12 +2800,11 @@ impl ReloadGiftCardRequest {
 }
 
 impl runtime::Validate for ReloadGiftCardRequest {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("source", &self.source, 1..)?;
-        fields.range("amount", &self.amount, 1..)?;
-        fields.length("currency", &self.currency, 3..=3)?;
-        fields.pattern("currency", &self.currency, "^[a-z]{3}$")
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("source", &self.source, 1..)?;
+        checks.range("amount", &self.amount, 1..)?;
+        checks.length("currency", &self.currency, 3..=3)?;
+        checks.pattern("currency", &self.currency, "^[a-z]{3}$")
     }
 }
 
@@ -2940,9 +2824,8 @@ impl GiftCardSourceRequest {
 }
 
 impl runtime::Validate for GiftCardSourceRequest {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("source", &self.source, 1..)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("source", &self.source, 1..)
     }
 }
 
@@ -2983,9 +2866,8 @@ impl CreateCheckoutRequest {
 }
 
 impl runtime::Validate for CreateCheckoutRequest {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.nested("shoppingCart", &self.shopping_cart)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.nested("shoppingCart", &self.shopping_cart)
     }
 }
 
@@ -3032,10 +2914,9 @@ impl ShoppingCart {
 }
 
 impl runtime::Validate for ShoppingCart {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.items("lineItems", &self.line_items, 1..)?;
-        fields.nested("lineItems", &self.line_items)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.items("lineItems", &self.line_items, 1..)?;
+        checks.nested("lineItems", &self.line_items)
     }
 }
 
@@ -3075,12 +2956,11 @@ impl CheckoutLineItem {
 }
 
 impl runtime::Validate for CheckoutLineItem {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("name", &self.name, 1..)?;
-        fields.range("price", &self.price, 0..)?;
-        fields.range("unitQty", &self.unit_qty, 1..)?;
-        fields.nested("taxRates", &self.tax_rates)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("name", &self.name, 1..)?;
+        checks.range("price", &self.price, 0..)?;
+        checks.range("unitQty", &self.unit_qty, 1..)?;
+        checks.nested("taxRates", &self.tax_rates)
     }
 }
 
@@ -3102,9 +2982,8 @@ impl CheckoutTaxRate {
 }
 
 impl runtime::Validate for CheckoutTaxRate {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.range("rate", &self.rate, 0..)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.range("rate", &self.rate, 0..)
     }
 }
 
@@ -3178,27 +3057,22 @@ impl CreatePlanRequest {
 }
 
 impl runtime::Validate for CreatePlanRequest {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("name", &self.name, 3..=127)?;
-        fields.range("amount", &self.amount, 0..)?;
-        fields.range("intervalCount", &self.interval_count, 1..)?;
-        fields.length("note", &self.note, ..=255)?;
-        fields.range("tipAmount", &self.tip_amount, 0..)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("name", &self.name, 3..=127)?;
+        checks.range("amount", &self.amount, 0..)?;
+        checks.range("intervalCount", &self.interval_count, 1..)?;
+        checks.length("note", &self.note, ..=255)?;
+        checks.range("tipAmount", &self.tip_amount, 0..)
     }
 }
 
 runtime::open_enum! {
     /// Unit of a plan's billing period. Open set.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum PlanInterval {
         Day = "DAY",
         Week = "WEEK",
         Month = "MONTH",
         Year = "YEAR",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -3296,24 +3170,19 @@ impl CreateSubscriptionRequest {
 }
 
 impl runtime::Validate for CreateSubscriptionRequest {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("customerId", &self.customer_id, 1..)?;
-        fields.range("amount", &self.amount, 0..)?;
-        fields.range("tipAmount", &self.tip_amount, 0..)?;
-        fields.nested("softDescriptor", &self.soft_descriptor)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("customerId", &self.customer_id, 1..)?;
+        checks.range("amount", &self.amount, 0..)?;
+        checks.range("tipAmount", &self.tip_amount, 0..)?;
+        checks.nested("softDescriptor", &self.soft_descriptor)
     }
 }
 
 runtime::open_enum! {
     /// How a subscription collects payment; only `CHARGE_AUTOMATICALLY` is allowed today. Open
     /// set.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum CollectionMethod {
         ChargeAutomatically = "CHARGE_AUTOMATICALLY",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -3354,9 +3223,8 @@ impl SubscriptionSoftDescriptor {
 }
 
 impl runtime::Validate for SubscriptionSoftDescriptor {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("dbaName", &self.dba_name, ..=38)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.length("dbaName", &self.dba_name, ..=38)
     }
 }
 
@@ -3454,9 +3322,8 @@ impl ListChargesParams {
 }
 
 impl runtime::Validate for ListChargesParams {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.range("limit", &self.limit, 1..=100)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.range("limit", &self.limit, 1..=100)
     }
 }
 
@@ -3507,9 +3374,8 @@ impl ListRefundsParams {
 }
 
 impl runtime::Validate for ListRefundsParams {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.range("limit", &self.limit, 1..=100)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.range("limit", &self.limit, 1..=100)
     }
 }
 
@@ -3551,8 +3417,7 @@ impl ListOrdersParams {
 }
 
 impl runtime::Validate for ListOrdersParams {
-    fn validate(&self, path: &str) -> Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.range("limit", &self.limit, 1..=100)
+    fn validate(&self, checks: runtime::Checks) -> Result<(), runtime::InvalidInput> {
+        checks.range("limit", &self.limit, 1..=100)
     }
 }

@@ -3,7 +3,7 @@
 
 use std::str::FromStr;
 
-use clover_api_runtime::validate::Validate;
+use clover_api_runtime::validate::{Checks, Validate};
 use hyper::body::Bytes;
 use hyper::{HeaderMap, Method, StatusCode};
 use serde::Serialize;
@@ -102,7 +102,7 @@ impl Exchange {
 /// `value` if it keeps the spec's bounds, else 400 naming the field.
 pub(crate) fn validated<T: Validate>(value: T) -> Result<T, Failure> {
     value
-        .validate("")
+        .validate(Checks::at(""))
         .map_err(|invalid| Failure::invalid(invalid.field.clone(), invalid.to_string()))?;
     Ok(value)
 }

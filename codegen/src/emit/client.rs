@@ -253,9 +253,9 @@ fn method(operation: &Operation, api: &Api) -> TokenStream {
         } else {
             quote! { #name }
         };
-        let fields = quote! { fields };
-        for check in bound_checks(&param.constraints, &fields, &value, &quote! { #wire }) {
-            statements.push(quote! { #request.check(|#fields| #check); });
+        let checker = quote! { checks };
+        for check in bound_checks(&param.constraints, &checker, &value, &quote! { #wire }) {
+            statements.push(quote! { #request.check(|#checker| #check); });
         }
         if object_style(param.location).is_some() && holds_checks(api, &param.ty) {
             statements.push(quote! { #request.validate(#value); });

@@ -237,7 +237,7 @@ impl Emitter<'_> {
     /// line each.
     fn validation(&self, model: &Struct) -> TokenStream {
         let name = format_ident!("{}", model.name);
-        let fields = quote! { fields };
+        let checker = quote! { checks };
         let checks = model.fields.iter().flat_map(|field| {
             let name = ident(&field.rust_name);
             let value = quote! { &self.#name };
@@ -249,8 +249,8 @@ impl Emitter<'_> {
             let wire = quote! { #wire };
             let nested = self
                 .holds_validated(&field.ty)
-                .then(|| quote! { #fields.nested(#wire, #value) });
-            bound_checks(&field.constraints, &fields, &value, &wire)
+                .then(|| quote! { #checker.nested(#wire, #value) });
+            bound_checks(&field.constraints, &checker, &value, &wire)
                 .into_iter()
                 .chain(nested)
         });
@@ -260,8 +260,7 @@ impl Emitter<'_> {
         let result = &self.prelude.result;
         quote! {
             impl runtime::Validate for #name {
-                fn validate(&self, path: &str) -> #result<(), runtime::InvalidInput> {
-                    let #fields = runtime::validate::Fields::at(path);
+                fn validate(&self, #checker: runtime::Checks) -> #result<(), runtime::InvalidInput> {
                     #(#checks?;)*
                     #last
                 }
@@ -425,9 +424,9 @@ impl Emitter<'_> {
         let result = &self.prelude.result;
         quote! {
             impl runtime::Validate for #name {
-                fn validate(&self, path: &str) -> #result<(), runtime::InvalidInput> {
+                fn validate(&self, checks: runtime::Checks) -> #result<(), runtime::InvalidInput> {
                     match self {
-                        #(Self::#checked(value) => runtime::Validate::validate(value, path),)*
+                        #(Self::#checked(value) => runtime::Validate::validate(value, checks),)*
                         #unchecked
                     }
                 }
@@ -517,12 +516,8 @@ impl Emitter<'_> {
         quote! {
             runtime::open_enum! {
                 #enum_doc
-                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-                #[non_exhaustive]
                 pub enum #name {
                     #(#variants = #wires,)*
-                    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-                    Other(#string),
                 }
             }
 
@@ -550,12 +545,12 @@ fn setter(field: &Field, ty: &TokenStream, converts: bool) -> TokenStream {
 }
 
 /// The checks of one value's declared bounds, each an expression such as
-/// `fields.length("wire", value, 1..=12)` of type `Result<(), InvalidInput>`,
-/// where `fields` is a `validate::Fields`, `value` a reference and `wire` the
+/// `checks.length("wire", value, 1..=12)` of type `Result<(), InvalidInput>`,
+/// where `checks` is a `runtime::Checks`, `value` a reference and `wire` the
 /// field's name (a string, or a variable holding an item's).
 pub(super) fn bound_checks(
     constraints: &Constraints,
-    fields: &TokenStream,
+    checker: &TokenStream,
     value: &TokenStream,
     wire: &TokenStream,
 ) -> Vec<TokenStream> {
@@ -575,10 +570,10 @@ pub(super) fn bound_checks(
         unsigned(constraints.min_length),
         unsigned(constraints.max_length),
     ) {
-        checks.push(quote! { #fields.length(#wire, #value, #bounds) });
+        checks.push(quote! { #checker.length(#wire, #value, #bounds) });
     }
     if let Some(pattern) = &constraints.pattern {
-        checks.push(quote! { #fields.pattern(#wire, #value, #pattern) });
+        checks.push(quote! { #checker.pattern(#wire, #value, #pattern) });
     }
     let ranges = [
         range(signed(constraints.minimum), signed(constraints.maximum)),
@@ -588,7 +583,7 @@ pub(super) fn bound_checks(
         ),
     ];
     for bounds in ranges.into_iter().flatten() {
-        checks.push(quote! { #fields.range(#wire, #value, #bounds) });
+        checks.push(quote! { #checker.range(#wire, #value, #bounds) });
     }
     if !constraints.values.is_empty() {
         let values = constraints
@@ -596,23 +591,23 @@ pub(super) fn bound_checks(
             .iter()
             .copied()
             .map(Literal::i64_unsuffixed);
-        checks.push(quote! { #fields.one_of(#wire, #value, &[#(#values),*]) });
+        checks.push(quote! { #checker.one_of(#wire, #value, &[#(#values),*]) });
     }
     if let Some(bounds) = range(
         unsigned(constraints.min_items),
         unsigned(constraints.max_items),
     ) {
-        checks.push(quote! { #fields.items(#wire, #value, #bounds) });
+        checks.push(quote! { #checker.items(#wire, #value, #bounds) });
     }
     if let Some(items) = &constraints.items {
-        let mut inner = bound_checks(items, fields, &quote! { item }, &quote! { field });
+        let mut inner = bound_checks(items, checker, &quote! { item }, &quote! { field });
         let last = inner.pop();
         let body = match inner.is_empty() {
             true => quote! { #last },
             false => quote! { { #(#inner?;)* #last } },
         };
         if last.is_some() {
-            checks.push(quote! { #fields.each(#wire, #value, |field, item| #body) });
+            checks.push(quote! { #checker.each(#wire, #value, |field, item| #body) });
         }
     }
     checks

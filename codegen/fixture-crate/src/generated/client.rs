@@ -139,7 +139,7 @@ impl Client {
         body: &models::PaymentSource,
     ) -> Call<'_, models::Payment> {
         let mut request = Request::new(&CREATE_PAYMENT, &[]);
-        request.check(|fields| fields.pattern("currency", currency, "^[a-z]{3}$"));
+        request.check(|checks| checks.pattern("currency", currency, "^[a-z]{3}$"));
         request.query("currency", currency);
         request.validate(body);
         request.json("application/json", body);

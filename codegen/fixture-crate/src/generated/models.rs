@@ -13,13 +13,9 @@ pub struct Problem {
 }
 
 runtime::open_enum! {
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum Reason {
         Busy = "busy",
         Denied = "denied",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(std::string::String),
     }
 }
 
@@ -33,16 +29,12 @@ impl Reason {
 
 runtime::open_enum! {
     /// What an item is.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum Kind {
         ComCloverTenderCash = "com.clover.tender.cash",
         NonClover = "NON_CLOVER",
         V2 = "2",
         SelfValue = "self",
         OtherValue = "other",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(std::string::String),
     }
 }
 
@@ -76,13 +68,9 @@ pub struct Item {
 }
 
 runtime::open_enum! {
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum WidgetSpeed {
         Fast = "fast",
         Slow = "slow",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(std::string::String),
     }
 }
 
@@ -100,9 +88,11 @@ impl WidgetDimensions {
 }
 
 impl runtime::Validate for WidgetDimensions {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.range("width", &self.width, 0..)
+    fn validate(
+        &self,
+        checks: runtime::Checks,
+    ) -> std::result::Result<(), runtime::InvalidInput> {
+        checks.range("width", &self.width, 0..)
     }
 }
 
@@ -167,18 +157,20 @@ impl Widget {
 }
 
 impl runtime::Validate for Widget {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("name", &self.name, 1..=12)?;
-        fields.length("secret", &self.secret, ..=8)?;
-        fields.length("speed", &self.speed, ..=4)?;
-        fields.range("count", &self.count, 1..=10)?;
-        fields.items("tags", &self.tags, ..=3)?;
-        fields.items("parts", &self.parts, 1..)?;
-        fields.nested("parts", &self.parts)?;
-        fields.nested("named_parts", &self.named_parts)?;
-        fields.nested("dimensions", &self.dimensions)?;
-        fields.nested("gauge", &self.gauge)
+    fn validate(
+        &self,
+        checks: runtime::Checks,
+    ) -> std::result::Result<(), runtime::InvalidInput> {
+        checks.length("name", &self.name, 1..=12)?;
+        checks.length("secret", &self.secret, ..=8)?;
+        checks.length("speed", &self.speed, ..=4)?;
+        checks.range("count", &self.count, 1..=10)?;
+        checks.items("tags", &self.tags, ..=3)?;
+        checks.items("parts", &self.parts, 1..)?;
+        checks.nested("parts", &self.parts)?;
+        checks.nested("named_parts", &self.named_parts)?;
+        checks.nested("dimensions", &self.dimensions)?;
+        checks.nested("gauge", &self.gauge)
     }
 }
 
@@ -196,9 +188,11 @@ impl Part {
 }
 
 impl runtime::Validate for Part {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("code", &self.code, ..=4)
+    fn validate(
+        &self,
+        checks: runtime::Checks,
+    ) -> std::result::Result<(), runtime::InvalidInput> {
+        checks.length("code", &self.code, ..=4)
     }
 }
 
@@ -226,13 +220,9 @@ impl String {
 }
 
 runtime::open_enum! {
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum Option {
         Some = "some",
         None = "none",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(std::string::String),
     }
 }
 
@@ -266,8 +256,6 @@ pub struct Clashes {
 }
 
 runtime::open_enum! {
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum ClashesMode {
         AB = "a-b",
         AB2 = "a_b",
@@ -275,8 +263,6 @@ runtime::open_enum! {
         V1_2 = "1",
         Empty = "",
         Unnamed = "*",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(std::string::String),
     }
 }
 
@@ -294,13 +280,9 @@ pub type Tags = Vec<std::string::String>;
 
 runtime::open_enum! {
     /// Where a payment stands.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum Status {
         Pending = "pending",
         Paid = "paid",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(std::string::String),
     }
 }
 
@@ -354,12 +336,14 @@ impl Payment {
 }
 
 impl runtime::Validate for Payment {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("id", &self.id, 2..)?;
-        fields.nested("refunds", &self.refunds)?;
-        fields.nested("parent", &self.parent)?;
-        fields.nested("source", &self.source)
+    fn validate(
+        &self,
+        checks: runtime::Checks,
+    ) -> std::result::Result<(), runtime::InvalidInput> {
+        checks.length("id", &self.id, 2..)?;
+        checks.nested("refunds", &self.refunds)?;
+        checks.nested("parent", &self.parent)?;
+        checks.nested("source", &self.source)
     }
 }
 
@@ -394,10 +378,13 @@ impl std::convert::From<BankPaymentSource> for PaymentSource {
 }
 
 impl runtime::Validate for PaymentSource {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
+    fn validate(
+        &self,
+        checks: runtime::Checks,
+    ) -> std::result::Result<(), runtime::InvalidInput> {
         match self {
-            Self::Card(value) => runtime::Validate::validate(value, path),
-            Self::Bank(value) => runtime::Validate::validate(value, path),
+            Self::Card(value) => runtime::Validate::validate(value, checks),
+            Self::Bank(value) => runtime::Validate::validate(value, checks),
         }
     }
 }
@@ -415,9 +402,11 @@ impl CardPaymentSource {
 }
 
 impl runtime::Validate for CardPaymentSource {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.nested("card", &self.card)
+    fn validate(
+        &self,
+        checks: runtime::Checks,
+    ) -> std::result::Result<(), runtime::InvalidInput> {
+        checks.nested("card", &self.card)
     }
 }
 
@@ -435,9 +424,11 @@ impl BankPaymentSource {
 }
 
 impl runtime::Validate for BankPaymentSource {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.pattern("account", &self.account, "^[0-9]{4,17}$")
+    fn validate(
+        &self,
+        checks: runtime::Checks,
+    ) -> std::result::Result<(), runtime::InvalidInput> {
+        checks.pattern("account", &self.account, "^[0-9]{4,17}$")
     }
 }
 
@@ -471,11 +462,13 @@ impl CardDetails {
 }
 
 impl runtime::Validate for CardDetails {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.pattern("number", &self.number, "^[0-9]{12,19}$")?;
-        fields.range("exp_month", &self.exp_month, 1..=12)?;
-        fields.length("nickname", &self.nickname, 2..)
+    fn validate(
+        &self,
+        checks: runtime::Checks,
+    ) -> std::result::Result<(), runtime::InvalidInput> {
+        checks.pattern("number", &self.number, "^[0-9]{12,19}$")?;
+        checks.range("exp_month", &self.exp_month, 1..=12)?;
+        checks.length("nickname", &self.nickname, 2..)
     }
 }
 
@@ -561,12 +554,8 @@ impl CashMethod {
 }
 
 runtime::open_enum! {
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum NoteText {
         Hello = "hello",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(std::string::String),
     }
 }
 
@@ -581,13 +570,9 @@ impl Note {
 }
 
 runtime::open_enum! {
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum Color {
         Red = "red",
         Green = "green",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(std::string::String),
     }
 }
 
@@ -625,9 +610,11 @@ impl Filter {
 }
 
 impl runtime::Validate for Filter {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("name", &self.name, ..=8)
+    fn validate(
+        &self,
+        checks: runtime::Checks,
+    ) -> std::result::Result<(), runtime::InvalidInput> {
+        checks.length("name", &self.name, ..=8)
     }
 }
 
@@ -802,28 +789,30 @@ impl Gauge {
 }
 
 impl runtime::Validate for Gauge {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields
+    fn validate(
+        &self,
+        checks: runtime::Checks,
+    ) -> std::result::Result<(), runtime::InvalidInput> {
+        checks
             .range(
                 "level",
                 &self.level,
                 (std::ops::Bound::Excluded(0.0), std::ops::Bound::Included(1.5)),
             )?;
-        fields.range("ratio", &self.ratio, -1.0..=1.0)?;
-        fields.one_of("mode", &self.mode, &[1, 2, 3])?;
-        fields
+        checks.range("ratio", &self.ratio, -1.0..=1.0)?;
+        checks.one_of("mode", &self.mode, &[1, 2, 3])?;
+        checks
             .each(
                 "labels",
                 &self.labels,
-                |field, item| fields.length(field, item, ..=3),
+                |field, item| checks.length(field, item, ..=3),
             )?;
-        fields.nested("grid", &self.grid)?;
-        fields
+        checks.nested("grid", &self.grid)?;
+        checks
             .each(
                 "",
                 &self.other_properties,
-                |field, item| fields.length(field, item, ..=5),
+                |field, item| checks.length(field, item, ..=5),
             )
     }
 }
@@ -842,9 +831,11 @@ impl Cell {
 }
 
 impl runtime::Validate for Cell {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.length("code", &self.code, ..=2)
+    fn validate(
+        &self,
+        checks: runtime::Checks,
+    ) -> std::result::Result<(), runtime::InvalidInput> {
+        checks.length("code", &self.code, ..=2)
     }
 }
 
@@ -854,23 +845,15 @@ pub struct ReadingNote {
 }
 
 runtime::open_enum! {
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum ReadingStatus {
         Ok = "ok",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(std::string::String),
     }
 }
 
 runtime::open_enum! {
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum FlavorsItem {
         Sweet = "sweet",
         Sour = "sour",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(std::string::String),
     }
 }
 
@@ -938,9 +921,11 @@ impl GetItemParams {
 }
 
 impl runtime::Validate for GetItemParams {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.range("limit", &self.limit, 1..=100)
+    fn validate(
+        &self,
+        checks: runtime::Checks,
+    ) -> std::result::Result<(), runtime::InvalidInput> {
+        checks.range("limit", &self.limit, 1..=100)
     }
 }
 
@@ -958,9 +943,11 @@ impl ListPaymentsParams {
 }
 
 impl runtime::Validate for ListPaymentsParams {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.range("limit", &self.limit, 1..=100)
+    fn validate(
+        &self,
+        checks: runtime::Checks,
+    ) -> std::result::Result<(), runtime::InvalidInput> {
+        checks.range("limit", &self.limit, 1..=100)
     }
 }
 
@@ -987,9 +974,11 @@ impl GetFileParams {
 }
 
 impl runtime::Validate for GetFileParams {
-    fn validate(&self, path: &str) -> std::result::Result<(), runtime::InvalidInput> {
-        let fields = runtime::validate::Fields::at(path);
-        fields.nested("filter", &self.filter)
+    fn validate(
+        &self,
+        checks: runtime::Checks,
+    ) -> std::result::Result<(), runtime::InvalidInput> {
+        checks.nested("filter", &self.filter)
     }
 }
 
