@@ -250,6 +250,8 @@ pub struct Enum {
 pub struct Variant {
     pub rust_name: String,
     pub wire_name: String,
+    /// What the value means, when the spec says (a `oneOf` member's `description`).
+    pub doc: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,10 +1,9 @@
 //! String enums that keep the values the spec does not list.
 //!
 //! A generated enum is one [`open_enum!`](crate::open_enum!) invocation: the
-//! enum with each variant's wire name (`Paid = "paid"`) and its
-//! `Other(String)` variant. The macro writes the enum, its [`OpenEnum`]
-//! list and the rest: `as_str`, `From<&str>`, `Display` and serde in both
-//! directions.
+//! enum with each variant's wire name (`Paid = "paid"`). The macro writes
+//! the enum with an `Other(String)` variant, its [`OpenEnum`] list and the
+//! rest: `as_str`, `From<&str>`, `Display` and serde in both directions.
 
 /// A string enum whose listed values are known, and whose `Other` variant
 /// keeps any other value as sent, so a new value from the server never breaks
@@ -35,8 +34,8 @@ pub fn listed<T: OpenEnum>(wire: &str) -> Option<T> {
 /// implements [`OpenEnum`] and, from that list: `as_str`, `From<&str>`,
 /// `Display`, `Serialize` and `Deserialize` (as the wire string), and the
 /// length and pattern checks' [`Text`](crate::validate::Text). Each listed
-/// variant is documented with its wire name; the last variant,
-/// `Other(String)`, documented, keeps any other value.
+/// variant is documented with its wire name, then its own docs; the macro
+/// adds the last variant, `Other(String)`, which keeps any other value.
 ///
 /// ```
 /// clover_api_runtime::open_enum! {
@@ -44,30 +43,29 @@ pub fn listed<T: OpenEnum>(wire: &str) -> Option<T> {
 ///     #[derive(Debug, Clone, PartialEq)]
 ///     pub enum Status {
 ///         Paid = "paid",
+///         ///
+///         /// Given back to the payer.
 ///         Refunded = "refunded",
-///         /// Any other value, kept as sent.
-///         Other(String),
 ///     }
 /// }
 ///
 /// assert_eq!(Status::from("paid"), Status::Paid);
 /// assert_eq!(Status::Refunded.as_str(), "refunded");
+/// assert_eq!(Status::from("disputed"), Status::Other("disputed".to_owned()));
 /// ```
 #[macro_export]
 macro_rules! open_enum {
     (
         $(#[$meta:meta])*
         $vis:vis enum $name:ident {
-            $($variant:ident = $wire:literal,)*
-            $(#[$other_meta:meta])+
-            Other($other:ty),
+            $($(#[$variant_meta:meta])* $variant:ident = $wire:literal,)*
         }
     ) => {
         $(#[$meta])*
         $vis enum $name {
-            $(#[doc = concat!("`", $wire, "`")] $variant,)*
-            $(#[$other_meta])+
-            Other($other),
+            $(#[doc = concat!("`", $wire, "`")] $(#[$variant_meta])* $variant,)*
+            /// A value the spec does not list, kept as sent: a new value never breaks decoding.
+            Other(::std::string::String),
         }
 
         impl $crate::OpenEnum for $name {
@@ -134,8 +132,6 @@ mod tests {
         enum Status {
             Paid = "paid",
             Refunded = "refunded",
-            /// Any other value.
-            Other(String),
         }
     }
 

@@ -70,8 +70,6 @@ runtime::open_enum! {
         IdempotencyError = "idempotency_error",
         InvalidRequestError = "invalid_request_error",
         RateLimitError = "rate_limit_error",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -118,8 +116,6 @@ runtime::open_enum! {
         RateLimit = "rate_limit",
         ResourceMissing = "resource_missing",
         TokenAlreadyUsed = "token_already_used",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -689,8 +685,6 @@ runtime::open_enum! {
     pub enum AchCheckType {
         PersonalCheck = "personal_check",
         CorporateCheck = "corporate_check",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -701,8 +695,6 @@ runtime::open_enum! {
     pub enum AchAccountType {
         Checking = "checking",
         Savings = "savings",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -716,8 +708,6 @@ runtime::open_enum! {
         Ssn = "ssn",
         TaxId = "tax_id",
         MilitaryId = "military_id",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -1194,8 +1184,6 @@ runtime::open_enum! {
         Discover = "DISCOVER",
         Amex = "AMEX",
         GiftCard = "GIFT_CARD",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -1380,8 +1368,6 @@ runtime::open_enum! {
     pub enum Ecomind {
         Ecom = "ecom",
         Moto = "moto",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -1392,8 +1378,6 @@ runtime::open_enum! {
     #[non_exhaustive]
     pub enum ChargeIntent {
         SaveCredentialOnFile = "save_credential_on_file",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -1493,8 +1477,6 @@ runtime::open_enum! {
     pub enum StoredCredentialSequence {
         First = "FIRST",
         Subsequent = "SUBSEQUENT",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -1505,8 +1487,6 @@ runtime::open_enum! {
     pub enum StoredCredentialInitiator {
         Merchant = "MERCHANT",
         Cardholder = "CARDHOLDER",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -1518,8 +1498,6 @@ runtime::open_enum! {
     pub enum BillPayIndicator {
         Installment = "INSTALLMENT",
         Recurring = "RECURRING",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -1735,8 +1713,6 @@ runtime::open_enum! {
     pub enum ThreeDsSource {
         Clover = "CLOVER",
         NonClover = "NON_CLOVER",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -1775,8 +1751,6 @@ runtime::open_enum! {
         Attempted = "ATTEMPTED",
         Unavailable = "UNAVAILABLE",
         Rejected = "REJECTED",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -2112,8 +2086,6 @@ runtime::open_enum! {
         Succeeded = "succeeded",
         Pending = "pending",
         Failed = "failed",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -2127,8 +2099,6 @@ runtime::open_enum! {
         GiftCard = "giftCard",
         Ach = "ach",
         Paypal = "paypal",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -2222,8 +2192,6 @@ runtime::open_enum! {
         ThreedsMethodFlowRequired = "THREEDS_METHOD_FLOW_REQUIRED",
         ChallengeFlowRequired = "CHALLENGE_FLOW_REQUIRED",
         AuthenticationStatusUnknown = "AUTHENTICATION_STATUS_UNKNOWN",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -2234,8 +2202,6 @@ runtime::open_enum! {
     pub enum LiabilityProtectionStatus {
         Protected = "PROTECTED",
         NotProtected = "NOT_PROTECTED",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -2424,8 +2390,6 @@ runtime::open_enum! {
         Succeeded = "succeeded",
         Failed = "failed",
         Pending = "pending",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -2832,8 +2796,6 @@ runtime::open_enum! {
         Tax = "tax",
         Shipping = "shipping",
         Discount = "discount",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -2871,8 +2833,6 @@ runtime::open_enum! {
         Fulfilled = "fulfilled",
         Returned = "returned",
         Refunded = "refunded",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -3535,8 +3495,6 @@ runtime::open_enum! {
         Week = "WEEK",
         Month = "MONTH",
         Year = "YEAR",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 
@@ -3655,8 +3613,6 @@ runtime::open_enum! {
     #[non_exhaustive]
     pub enum CollectionMethod {
         ChargeAutomatically = "CHARGE_AUTOMATICALLY",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(String),
     }
 }
 

@@ -471,7 +471,7 @@ impl Emitter<'_> {
     }
 
     /// An open enum: its variants with their wire names in one `open_enum!`,
-    /// which writes the enum, the
+    /// which writes the enum with its `Other` variant, the
     /// [`OpenEnum`](clover_api_runtime::OpenEnum) list and the rest.
     fn open_enum(&self, model: &Enum) -> TokenStream {
         let name = format_ident!("{}", model.name);
@@ -479,7 +479,15 @@ impl Emitter<'_> {
         let variants: Vec<_> = model
             .variants
             .iter()
-            .map(|variant| format_ident!("{}", variant.rust_name))
+            .map(|variant| {
+                let rust_name = format_ident!("{}", variant.rust_name);
+                // A paragraph of its own, after the wire name the macro writes.
+                let doc = variant.doc.as_deref().map(|text| {
+                    let lines = doc(text);
+                    quote! { #[doc = ""] #lines }
+                });
+                quote! { #doc #rust_name }
+            })
             .collect();
         let wires: Vec<_> = model
             .variants
@@ -518,8 +526,6 @@ impl Emitter<'_> {
                 #[non_exhaustive]
                 pub enum #name {
                     #(#variants = #wires,)*
-                    /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-                    Other(#string),
                 }
             }
 

@@ -190,7 +190,7 @@ impl<'a> Lowering<'a> {
         }
         match &schema.schema_kind {
             SchemaKind::Type(SchemaType::String(string)) if !string.enumeration.is_empty() => {
-                self.string_enum(context, schema, string, pointer)
+                self.string_enum(context, schema, listed(string, pointer, None), pointer)
             }
             SchemaKind::Type(SchemaType::String(_)) if sensitive => Ok(Type::Secret),
             SchemaKind::Type(SchemaType::String(string))
@@ -237,12 +237,16 @@ impl<'a> Lowering<'a> {
                 self.object(vec![part], description(schema), pointer, context)
             }
             SchemaKind::AllOf { all_of } => self.all_of(schema, None, all_of, pointer, context),
-            SchemaKind::OneOf { one_of } => match digits(one_of) {
-                Some(ty) => Ok(ty),
-                None => self.union(one_of, schema, pointer, "oneOf", context),
+            SchemaKind::OneOf { one_of } => match (digits(one_of), enum_members(one_of, pointer)) {
+                (Some(ty), _) => Ok(ty),
+                (None, Some(values)) => self.string_enum(context, schema, values, pointer),
+                (None, None) => self.union(one_of, schema, pointer, "oneOf", context),
             },
             SchemaKind::AnyOf { any_of } => match open_enum(any_of) {
-                Some(string) => self.string_enum(context, schema, string, pointer),
+                Some(string) => {
+                    let values = listed(string, &pointer.join("anyOf").join(0), None);
+                    self.string_enum(context, schema, values, pointer)
+                }
                 None => self.union(any_of, schema, pointer, "anyOf", context),
             },
             SchemaKind::Any(any) if *any == Default::default() => Ok(Type::Json),
@@ -644,23 +648,26 @@ impl<'a> Lowering<'a> {
         Ok(Type::Named(name))
     }
 
+    /// An open enum of the `values`; a value listed twice is one variant.
     fn string_enum(
         &mut self,
         name: &str,
         schema: &Schema,
-        string: &StringType,
+        values: Vec<Listed<'_>>,
         pointer: &Pointer,
     ) -> Result<Type, SpecError> {
         let name = self.model_name(name, pointer);
         let mut variants: Vec<Variant> = Vec::new();
         let mut variant_names = names::Namespace::default();
         variant_names.reserve(CATCH_ALL);
-        for (index, value) in string.enumeration.iter().enumerate() {
-            let at = pointer.join("enum").join(index);
+        for Listed { value, doc, at } in values {
             // `null` means the field may be `null` (see `admits_null`); its `Option` holds it.
-            let Some(wire_name) = value.clone() else {
+            let Some(wire_name) = value.map(str::to_owned) else {
                 continue;
             };
+            if variants.iter().any(|known| known.wire_name == wire_name) {
+                continue;
+            }
             // The catch-all's name reads as a value's with `Value` after it.
             let proposed = match names::type_name(&wire_name) {
                 catch_all if catch_all == CATCH_ALL => format!("{CATCH_ALL}Value"),
@@ -670,6 +677,7 @@ impl<'a> Lowering<'a> {
             variants.push(Variant {
                 rust_name,
                 wire_name,
+                doc,
             });
         }
         let transient = transient_variants(schema, &variants, pointer)?;
@@ -1178,6 +1186,54 @@ fn enum_type(values: &[serde_json::Value]) -> Option<&'static str> {
         ("integer" | "number", "integer" | "number") => Some("number"),
         _ => None,
     })
+}
+
+/// One value of a string enum, with what it means and where it is listed.
+struct Listed<'s> {
+    value: Option<&'s str>,
+    doc: Option<String>,
+    at: Pointer,
+}
+
+/// The values of one string `enum` at `pointer`, each documented with `doc`.
+fn listed<'s>(string: &'s StringType, pointer: &Pointer, doc: Option<String>) -> Vec<Listed<'s>> {
+    string
+        .enumeration
+        .iter()
+        .enumerate()
+        .map(|(index, value)| Listed {
+            value: value.as_deref(),
+            doc: doc.clone(),
+            at: pointer.join("enum").join(index),
+        })
+        .collect()
+}
+
+/// The values of a `oneOf` whose members are all inline string enums, as
+/// schemars writes a Rust enum with documented variants: in effect one
+/// string enum, each value documented by its member's `description`.
+fn enum_members<'s>(
+    one_of: &'s [ReferenceOr<Schema>],
+    pointer: &Pointer,
+) -> Option<Vec<Listed<'s>>> {
+    if one_of.is_empty() {
+        return None;
+    }
+    let mut values = Vec::new();
+    for (index, member) in one_of.iter().enumerate() {
+        let ReferenceOr::Item(member) = member else {
+            return None;
+        };
+        let SchemaKind::Type(SchemaType::String(string)) = &member.schema_kind else {
+            return None;
+        };
+        if string.enumeration.is_empty() {
+            return None;
+        }
+        let at = pointer.join("oneOf").join(index);
+        values.extend(listed(string, &at, description(member)));
+    }
+    Some(values)
 }
 
 /// An enum that admits other strings too, written as

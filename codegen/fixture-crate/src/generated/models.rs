@@ -18,8 +18,6 @@ runtime::open_enum! {
     pub enum Reason {
         Busy = "busy",
         Denied = "denied",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(std::string::String),
     }
 }
 
@@ -41,8 +39,6 @@ runtime::open_enum! {
         V2 = "2",
         SelfValue = "self",
         OtherValue = "other",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(std::string::String),
     }
 }
 
@@ -81,8 +77,6 @@ runtime::open_enum! {
     pub enum WidgetSpeed {
         Fast = "fast",
         Slow = "slow",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(std::string::String),
     }
 }
 
@@ -238,8 +232,6 @@ runtime::open_enum! {
     pub enum Option {
         Some = "some",
         None = "none",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(std::string::String),
     }
 }
 
@@ -282,8 +274,6 @@ runtime::open_enum! {
         V1_2 = "1",
         Empty = "",
         Unnamed = "*",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(std::string::String),
     }
 }
 
@@ -306,8 +296,6 @@ runtime::open_enum! {
     pub enum Status {
         Pending = "pending",
         Paid = "paid",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(std::string::String),
     }
 }
 
@@ -581,8 +569,6 @@ runtime::open_enum! {
     #[non_exhaustive]
     pub enum NoteText {
         Hello = "hello",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(std::string::String),
     }
 }
 
@@ -602,8 +588,6 @@ runtime::open_enum! {
     pub enum Color {
         Red = "red",
         Green = "green",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(std::string::String),
     }
 }
 
@@ -885,8 +869,6 @@ runtime::open_enum! {
     #[non_exhaustive]
     pub enum ReadingStatus {
         Ok = "ok",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(std::string::String),
     }
 }
 
@@ -896,8 +878,6 @@ runtime::open_enum! {
     pub enum FlavorsItem {
         Sweet = "sweet",
         Sour = "sour",
-        /// A value the spec does not list, kept as sent: a new value never breaks decoding.
-        Other(std::string::String),
     }
 }
 
