@@ -346,6 +346,18 @@ impl Emitter<'_> {
         let (serde, tagged) = self.union_serde(model);
         let how = doc(&how);
         let validate = model.validated.then(|| self.union_validation(model));
+        let param_value = model.in_params.then(|| {
+            let Prelude { string, vec, .. } = &self.prelude;
+            quote! {
+                impl runtime::ParamValue for #name {
+                    fn append_to(&self, name: &'static str, out: &mut #vec<(&'static str, #string)>) {
+                        match self {
+                            #(Self::#variants(value) => runtime::ParamValue::append_to(value, name, out),)*
+                        }
+                    }
+                }
+            }
+        });
         quote! {
             #union_doc
             ///
@@ -360,6 +372,7 @@ impl Emitter<'_> {
 
             #tagged
             #validate
+            #param_value
         }
     }
 

@@ -643,6 +643,7 @@ impl<'a> Lowering<'a> {
             received: false,
             loose: false,
             validated: false,
+            in_params: false,
         };
         self.add_model(Model::Union(model), pointer)?;
         Ok(Type::Named(name))
@@ -692,11 +693,27 @@ impl<'a> Lowering<'a> {
         Ok(Type::Named(name))
     }
 
-    /// Records that a named type is used as a parameter.
-    pub(super) fn mark_param_enum(&mut self, ty: &Type) {
+    /// Records that a named type is sent as text: an enum, or a union and
+    /// the enums its variants hold.
+    pub(super) fn mark_param_model(&mut self, ty: &Type) {
         let Type::Named(name) = ty else { return };
-        if let Some(Model::Enum(model)) = self.model_mut(name) {
-            model.in_params = true;
+        let held: Vec<Type> = match self.model_mut(name) {
+            Some(Model::Enum(model)) => {
+                model.in_params = true;
+                Vec::new()
+            }
+            Some(Model::Union(model)) => {
+                model.in_params = true;
+                model
+                    .variants
+                    .iter()
+                    .map(|variant| variant.ty.clone())
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        for ty in held {
+            self.mark_text_enums(&ty);
         }
     }
 }
