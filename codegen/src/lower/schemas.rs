@@ -250,6 +250,8 @@ impl<'a> Lowering<'a> {
                 None => self.union(any_of, schema, pointer, "anyOf", context),
             },
             SchemaKind::Any(any) if *any == Default::default() => Ok(Type::Json),
+            // schemars' `()`: no type to hold, and any value decodes as `null`.
+            SchemaKind::Any(any) if only_null(any) => Ok(Type::Json),
             SchemaKind::Any(any) => match &any.typ {
                 Some(typ) => self.typed_any(schema, any, typ, pointer, context),
                 None => Err(SpecError::new(pointer, shapeless(any))),
@@ -1122,6 +1124,18 @@ fn admits_null(schema: &Schema) -> bool {
             }
             _ => false,
         }
+}
+
+/// An untyped schema whose only keyword is an `enum` of `null` alone.
+fn only_null(any: &AnySchema) -> bool {
+    let enumeration = any.enumeration.clone();
+    !enumeration.is_empty()
+        && enumeration.iter().all(serde_json::Value::is_null)
+        && *any
+            == AnySchema {
+                enumeration,
+                ..AnySchema::default()
+            }
 }
 
 /// A member that only admits `null` (`type: 'null'`, from OpenAPI 3.1).
