@@ -252,9 +252,16 @@ impl<'a> Lowering<'a> {
             SchemaKind::Any(any) if *any == Default::default() => Ok(Type::Json),
             // schemars' `()`: no type to hold, and any value decodes as `null`.
             SchemaKind::Any(any) if only_null(any) => Ok(Type::Json),
-            SchemaKind::Any(any) => match &any.typ {
-                Some(typ) => self.typed_any(schema, any, typ, pointer, context),
-                None => Err(SpecError::new(pointer, shapeless(any))),
+            SchemaKind::Any(any) => match (&any.typ, without_trivial_unions(any)) {
+                (Some(typ), _) => self.typed_any(schema, any, typ, pointer, context),
+                (None, Some(schema_kind)) => {
+                    let schema = Schema {
+                        schema_data: schema.schema_data.clone(),
+                        schema_kind,
+                    };
+                    self.type_of_schema(&schema, pointer, context)
+                }
+                (None, None) => Err(SpecError::new(pointer, shapeless(any))),
             },
             // What a value must not be never changes its Rust type.
             SchemaKind::Not { .. } => Ok(Type::Json),
@@ -1124,6 +1131,25 @@ fn admits_null(schema: &Schema) -> bool {
             }
             _ => false,
         }
+}
+
+/// The schema without a `oneOf`/`anyOf` that every value passes (one
+/// member `{}`, as schemars writes beside an `allOf`), read again as what
+/// is left; `None` when it has no such keyword.
+fn without_trivial_unions(any: &AnySchema) -> Option<SchemaKind> {
+    let one_of = matches!(&any.one_of[..], [only] if is_any(only));
+    let any_of = any.any_of.iter().any(is_any);
+    if !one_of && !any_of {
+        return None;
+    }
+    let mut rest = any.clone();
+    if one_of {
+        rest.one_of.clear();
+    }
+    if any_of {
+        rest.any_of.clear();
+    }
+    serde_json::from_value(serde_json::to_value(rest).ok()?).ok()
 }
 
 /// An untyped schema whose only keyword is an `enum` of `null` alone.
