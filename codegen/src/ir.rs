@@ -124,6 +124,9 @@ pub struct Union {
     pub loose: bool,
     /// Sent, with something to check before sending (see [`Model::validated`]).
     pub validated: bool,
+    /// Used as a parameter or form field: it is sent as the text of the
+    /// variant it holds (each variant is text, or a list of texts).
+    pub in_params: bool,
 }
 
 #[derive(Debug)]
@@ -250,6 +253,8 @@ pub struct Enum {
 pub struct Variant {
     pub rust_name: String,
     pub wire_name: String,
+    /// What the value means, when the spec says (a `oneOf` member's `description`).
+    pub doc: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -614,6 +614,14 @@ fn unsendable_bodies_and_parameter_styles_are_refused_with_a_pointer() {
             "a parameter of this type",
         ),
         (
+            "a union parameter that may hold an object",
+            with_params(
+                "        - { name: p, in: header, schema: { oneOf: [{ type: string }, { $ref: '#/components/schemas/Point' }] } }",
+            ),
+            format!("{get}/parameters/1/schema"),
+            "a parameter of this type",
+        ),
+        (
             "an object parameter holding an object",
             with_params(
                 "        - { name: p, in: query, style: deepObject, schema: { $ref: '#/components/schemas/Deep' } }",

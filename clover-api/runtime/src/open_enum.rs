@@ -34,15 +34,18 @@ pub fn listed<T: OpenEnum>(wire: &str) -> Option<T> {
 /// implements [`OpenEnum`] and, from that list: `as_str`, `From<&str>`,
 /// `Display`, `Serialize` and `Deserialize` (as the wire string), and the
 /// length and pattern checks' [`Text`](crate::validate::Text). The enum
-/// derives `Debug`, `Clone`, `PartialEq`, `Eq` and `Hash`, is
-/// `#[non_exhaustive]`, documents each listed variant with its wire name, and
-/// gets a last variant, `Other(String)`, that keeps any other value as sent.
+/// derives `Debug`, `Clone`, `PartialEq`, `Eq` and `Hash` and is
+/// `#[non_exhaustive]`; each listed variant is documented with its wire name,
+/// then its own docs; the macro adds the last variant, `Other(String)`, which
+/// keeps any other value as sent.
 ///
 /// ```
 /// clover_api_runtime::open_enum! {
 ///     /// Where a payment stands.
 ///     pub enum Status {
 ///         Paid = "paid",
+///         ///
+///         /// Given back to the payer.
 ///         Refunded = "refunded",
 ///     }
 /// }
@@ -56,14 +59,14 @@ macro_rules! open_enum {
     (
         $(#[$meta:meta])*
         $vis:vis enum $name:ident {
-            $($variant:ident = $wire:literal,)*
+            $($(#[$variant_meta:meta])* $variant:ident = $wire:literal,)*
         }
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         $vis enum $name {
-            $(#[doc = concat!("`", $wire, "`")] $variant,)*
+            $(#[doc = concat!("`", $wire, "`")] $(#[$variant_meta])* $variant,)*
             /// A value the spec does not list, kept as sent: a new value never breaks decoding.
             Other(::std::string::String),
         }

@@ -5,7 +5,9 @@ mod common;
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
 
-use fixture_crate::models::{GetItemParams, Kind, Part, Widget};
+use fixture_crate::models::{
+    GetItemParams, GetThingParams, Kind, Part, ThingRef, ThingSort, Widget,
+};
 use fixture_crate::{Client, Error, Refusal, Secret, schemes};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -158,6 +160,36 @@ async fn a_bodyless_success_decodes_as_unit() {
         .delete_item(&Secret::new("id"), &Kind::V2)
         .await
         .unwrap();
+}
+
+/// A union of texts is sent as the variant it holds: a number in the path,
+/// a list as the parameter repeated; a `oneOf` of one-value enums is one enum.
+#[tokio::test]
+async fn a_union_parameter_sends_the_variant_it_holds() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/things/42"))
+        .and(query_param("sort_by", "oldest"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let params = GetThingParams::default()
+        .tags(vec!["a".to_owned(), "b".to_owned()])
+        .sort_by(ThingSort::Oldest);
+    client(&server)
+        .await
+        .get_thing(&ThingRef::from(42_i64), &params)
+        .await
+        .unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let tags: Vec<_> = requests[0]
+        .url
+        .query_pairs()
+        .filter(|(name, _)| name == "tags")
+        .map(|(_, value)| value.into_owned())
+        .collect();
+    assert_eq!(tags, ["a", "b"]);
 }
 
 /// This spec's error body is flat and has none of Clover's fields: the

@@ -348,6 +348,18 @@ impl Emitter<'_> {
         let (serde, tagged) = self.union_serde(model);
         let how = doc(&how);
         let validate = model.validated.then(|| self.union_validation(model));
+        let param_value = model.in_params.then(|| {
+            let Prelude { string, vec, .. } = &self.prelude;
+            quote! {
+                impl runtime::ParamValue for #name {
+                    fn append_to(&self, name: &'static str, out: &mut #vec<(&'static str, #string)>) {
+                        match self {
+                            #(Self::#variants(value) => runtime::ParamValue::append_to(value, name, out),)*
+                        }
+                    }
+                }
+            }
+        });
         quote! {
             #union_doc
             ///
@@ -362,6 +374,7 @@ impl Emitter<'_> {
 
             #tagged
             #validate
+            #param_value
         }
     }
 
@@ -473,7 +486,7 @@ impl Emitter<'_> {
     }
 
     /// An open enum: its variants with their wire names in one `open_enum!`,
-    /// which writes the enum, the
+    /// which writes the enum with its `Other` variant, the
     /// [`OpenEnum`](clover_api_runtime::OpenEnum) list and the rest.
     fn open_enum(&self, model: &Enum) -> TokenStream {
         let name = format_ident!("{}", model.name);
@@ -481,7 +494,15 @@ impl Emitter<'_> {
         let variants: Vec<_> = model
             .variants
             .iter()
-            .map(|variant| format_ident!("{}", variant.rust_name))
+            .map(|variant| {
+                let rust_name = format_ident!("{}", variant.rust_name);
+                // A paragraph of its own, after the wire name the macro writes.
+                let doc = variant.doc.as_deref().map(|text| {
+                    let lines = doc(text);
+                    quote! { #[doc = ""] #lines }
+                });
+                quote! { #doc #rust_name }
+            })
             .collect();
         let wires: Vec<_> = model
             .variants

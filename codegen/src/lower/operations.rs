@@ -380,7 +380,7 @@ impl<'a> Lowering<'a> {
         Ok(())
     }
 
-    /// Parameters are strings, numbers, booleans, string enums, lists of
+    /// Parameters are strings, numbers, booleans, string enums, unions of those, lists of
     /// those, and in a query objects of those.
     fn check_param_type(
         &mut self,
@@ -407,7 +407,7 @@ impl<'a> Lowering<'a> {
         if !accepted {
             return Err(SpecError::unsupported(
                 pointer,
-                "a parameter of this type (use a string, number, boolean, string enum, a list of those or, in a query, an object of those)",
+                "a parameter of this type (use a string, number, boolean, string enum, a `oneOf` of those, a list of those or, in a query, an object of those)",
             ));
         }
         self.mark_text_enums(ty);
@@ -417,17 +417,37 @@ impl<'a> Lowering<'a> {
         Ok(())
     }
 
-    /// An enum sent as text, or a list of them, gets its `ParamValue`.
+    /// An enum or union sent as text, or a list of them, gets its `ParamValue`.
     pub(super) fn mark_text_enums(&mut self, ty: &Type) {
         match ty {
-            Type::List(item) => self.mark_param_enum(item),
-            other => self.mark_param_enum(other),
+            Type::List(item) => self.mark_param_model(item),
+            other => self.mark_param_model(other),
         }
     }
 
-    /// Sent as one text: a string, number, boolean, string enum, or a value
-    /// of any type (an object as its JSON text).
+    /// Sent as text: a string, number, boolean, string enum, a value of any
+    /// type (an object as its JSON text), or a union of those and lists of
+    /// those (NameOrId: a UUID or a name), sent as the variant it holds.
     pub(super) fn is_text(&self, ty: &Type) -> bool {
+        let Type::Named(name) = ty else {
+            return self.is_scalar_text(ty);
+        };
+        match self.model(name) {
+            Some(Model::Enum(_)) => true,
+            Some(Model::Union(model)) => {
+                model.discriminator.is_none()
+                    && model.variants.iter().all(|variant| match &variant.ty {
+                        Type::List(item) => self.is_scalar_text(item),
+                        held => self.is_scalar_text(held),
+                    })
+            }
+            _ => false,
+        }
+    }
+
+    /// One text that is not a union: a string, number, boolean, string
+    /// enum, or a value of any type.
+    fn is_scalar_text(&self, ty: &Type) -> bool {
         match ty {
             Type::String
             | Type::Secret

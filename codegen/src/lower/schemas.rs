@@ -190,7 +190,7 @@ impl<'a> Lowering<'a> {
         }
         match &schema.schema_kind {
             SchemaKind::Type(SchemaType::String(string)) if !string.enumeration.is_empty() => {
-                self.string_enum(context, schema, string, pointer)
+                self.string_enum(context, schema, listed(string, pointer, None), pointer)
             }
             SchemaKind::Type(SchemaType::String(_)) if sensitive => Ok(Type::Secret),
             SchemaKind::Type(SchemaType::String(string))
@@ -237,18 +237,31 @@ impl<'a> Lowering<'a> {
                 self.object(vec![part], description(schema), pointer, context)
             }
             SchemaKind::AllOf { all_of } => self.all_of(schema, None, all_of, pointer, context),
-            SchemaKind::OneOf { one_of } => match digits(one_of) {
-                Some(ty) => Ok(ty),
-                None => self.union(one_of, schema, pointer, "oneOf", context),
+            SchemaKind::OneOf { one_of } => match (digits(one_of), enum_members(one_of, pointer)) {
+                (Some(ty), _) => Ok(ty),
+                (None, Some(values)) => self.string_enum(context, schema, values, pointer),
+                (None, None) => self.union(one_of, schema, pointer, "oneOf", context),
             },
             SchemaKind::AnyOf { any_of } => match open_enum(any_of) {
-                Some(string) => self.string_enum(context, schema, string, pointer),
+                Some(string) => {
+                    let values = listed(string, &pointer.join("anyOf").join(0), None);
+                    self.string_enum(context, schema, values, pointer)
+                }
                 None => self.union(any_of, schema, pointer, "anyOf", context),
             },
             SchemaKind::Any(any) if *any == Default::default() => Ok(Type::Json),
-            SchemaKind::Any(any) => match &any.typ {
-                Some(typ) => self.typed_any(schema, any, typ, pointer, context),
-                None => Err(SpecError::new(pointer, shapeless(any))),
+            // schemars' `()`: no type to hold, and any value decodes as `null`.
+            SchemaKind::Any(any) if only_null(any) => Ok(Type::Json),
+            SchemaKind::Any(any) => match (&any.typ, without_trivial_unions(any)) {
+                (Some(typ), _) => self.typed_any(schema, any, typ, pointer, context),
+                (None, Some(schema_kind)) => {
+                    let schema = Schema {
+                        schema_data: schema.schema_data.clone(),
+                        schema_kind,
+                    };
+                    self.type_of_schema(&schema, pointer, context)
+                }
+                (None, None) => Err(SpecError::new(pointer, shapeless(any))),
             },
             // What a value must not be never changes its Rust type.
             SchemaKind::Not { .. } => Ok(Type::Json),
@@ -639,28 +652,32 @@ impl<'a> Lowering<'a> {
             received: false,
             loose: false,
             validated: false,
+            in_params: false,
         };
         self.add_model(Model::Union(model), pointer)?;
         Ok(Type::Named(name))
     }
 
+    /// An open enum of the `values`; a value listed twice is one variant.
     fn string_enum(
         &mut self,
         name: &str,
         schema: &Schema,
-        string: &StringType,
+        values: Vec<Listed<'_>>,
         pointer: &Pointer,
     ) -> Result<Type, SpecError> {
         let name = self.model_name(name, pointer);
         let mut variants: Vec<Variant> = Vec::new();
         let mut variant_names = names::Namespace::default();
         variant_names.reserve(CATCH_ALL);
-        for (index, value) in string.enumeration.iter().enumerate() {
-            let at = pointer.join("enum").join(index);
+        for Listed { value, doc, at } in values {
             // `null` means the field may be `null` (see `admits_null`); its `Option` holds it.
-            let Some(wire_name) = value.clone() else {
+            let Some(wire_name) = value.map(str::to_owned) else {
                 continue;
             };
+            if variants.iter().any(|known| known.wire_name == wire_name) {
+                continue;
+            }
             // The catch-all's name reads as a value's with `Value` after it.
             let proposed = match names::type_name(&wire_name) {
                 catch_all if catch_all == CATCH_ALL => format!("{CATCH_ALL}Value"),
@@ -670,6 +687,7 @@ impl<'a> Lowering<'a> {
             variants.push(Variant {
                 rust_name,
                 wire_name,
+                doc,
             });
         }
         let transient = transient_variants(schema, &variants, pointer)?;
@@ -684,11 +702,27 @@ impl<'a> Lowering<'a> {
         Ok(Type::Named(name))
     }
 
-    /// Records that a named type is used as a parameter.
-    pub(super) fn mark_param_enum(&mut self, ty: &Type) {
+    /// Records that a named type is sent as text: an enum, or a union and
+    /// the enums its variants hold.
+    pub(super) fn mark_param_model(&mut self, ty: &Type) {
         let Type::Named(name) = ty else { return };
-        if let Some(Model::Enum(model)) = self.model_mut(name) {
-            model.in_params = true;
+        let held: Vec<Type> = match self.model_mut(name) {
+            Some(Model::Enum(model)) => {
+                model.in_params = true;
+                Vec::new()
+            }
+            Some(Model::Union(model)) => {
+                model.in_params = true;
+                model
+                    .variants
+                    .iter()
+                    .map(|variant| variant.ty.clone())
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        for ty in held {
+            self.mark_text_enums(&ty);
         }
     }
 }
@@ -1099,6 +1133,37 @@ fn admits_null(schema: &Schema) -> bool {
         }
 }
 
+/// The schema without a `oneOf`/`anyOf` that every value passes (one
+/// member `{}`, as schemars writes beside an `allOf`), read again as what
+/// is left; `None` when it has no such keyword.
+fn without_trivial_unions(any: &AnySchema) -> Option<SchemaKind> {
+    let one_of = matches!(&any.one_of[..], [only] if is_any(only));
+    let any_of = any.any_of.iter().any(is_any);
+    if !one_of && !any_of {
+        return None;
+    }
+    let mut rest = any.clone();
+    if one_of {
+        rest.one_of.clear();
+    }
+    if any_of {
+        rest.any_of.clear();
+    }
+    serde_json::from_value(serde_json::to_value(rest).ok()?).ok()
+}
+
+/// An untyped schema whose only keyword is an `enum` of `null` alone.
+fn only_null(any: &AnySchema) -> bool {
+    let enumeration = any.enumeration.clone();
+    !enumeration.is_empty()
+        && enumeration.iter().all(serde_json::Value::is_null)
+        && *any
+            == AnySchema {
+                enumeration,
+                ..AnySchema::default()
+            }
+}
+
 /// A member that only admits `null` (`type: 'null'`, from OpenAPI 3.1).
 fn is_null(member: &ReferenceOr<Schema>) -> bool {
     matches!(member, ReferenceOr::Item(schema) if matches!(&schema.schema_kind, SchemaKind::Any(any) if any.typ.as_deref() == Some("null")))
@@ -1178,6 +1243,54 @@ fn enum_type(values: &[serde_json::Value]) -> Option<&'static str> {
         ("integer" | "number", "integer" | "number") => Some("number"),
         _ => None,
     })
+}
+
+/// One value of a string enum, with what it means and where it is listed.
+struct Listed<'s> {
+    value: Option<&'s str>,
+    doc: Option<String>,
+    at: Pointer,
+}
+
+/// The values of one string `enum` at `pointer`, each documented with `doc`.
+fn listed<'s>(string: &'s StringType, pointer: &Pointer, doc: Option<String>) -> Vec<Listed<'s>> {
+    string
+        .enumeration
+        .iter()
+        .enumerate()
+        .map(|(index, value)| Listed {
+            value: value.as_deref(),
+            doc: doc.clone(),
+            at: pointer.join("enum").join(index),
+        })
+        .collect()
+}
+
+/// The values of a `oneOf` whose members are all inline string enums, as
+/// schemars writes a Rust enum with documented variants: in effect one
+/// string enum, each value documented by its member's `description`.
+fn enum_members<'s>(
+    one_of: &'s [ReferenceOr<Schema>],
+    pointer: &Pointer,
+) -> Option<Vec<Listed<'s>>> {
+    if one_of.is_empty() {
+        return None;
+    }
+    let mut values = Vec::new();
+    for (index, member) in one_of.iter().enumerate() {
+        let ReferenceOr::Item(member) = member else {
+            return None;
+        };
+        let SchemaKind::Type(SchemaType::String(string)) = &member.schema_kind else {
+            return None;
+        };
+        if string.enumeration.is_empty() {
+            return None;
+        }
+        let at = pointer.join("oneOf").join(index);
+        values.extend(listed(string, &at, description(member)));
+    }
+    Some(values)
 }
 
 /// An enum that admits other strings too, written as
