@@ -1250,3 +1250,54 @@ paths:
     let client = generated(&files, "client.rs");
     assert!(client.contains(r#""/""#), "{client}");
 }
+
+/// GitHub's request bodies narrow their declared properties per `oneOf`
+/// member (which are present, a narrower `status`, none at all); the
+/// struct is the declared properties, and which combination holds is the
+/// server's to check. A member that adds a property is still refused.
+#[test]
+fn members_that_only_narrow_declared_properties_leave_the_struct() {
+    let spec = |members: &str| {
+        format!(
+            r#"openapi: 3.0.3
+info: {{ title: t, version: "1" }}
+servers: [{{ url: "https://example.com" }}]
+paths:
+  /runs:
+    post:
+      operationId: createRun
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [name]
+              properties:
+                name: {{ type: string }}
+                status: {{ type: string, enum: [queued, completed] }}
+                conclusion: {{ type: string }}
+              {members}
+      responses: {{ "204": {{ description: created }} }}
+"#
+        )
+    };
+    let narrowing = spec(
+        "oneOf: [{ properties: { status: { enum: [completed] } }, required: [status, conclusion], additionalProperties: true }, { properties: { status: { enum: [queued] } } }, { type: object, maxProperties: 0 }]",
+    );
+    let files =
+        codegen::generate(&narrowing, "runs.yaml").unwrap_or_else(|error| panic!("{error}"));
+    let models = generated(&files, "models.rs");
+    assert!(
+        models.contains("pub conclusion: Option<String>"),
+        "{models}"
+    );
+    let adding = spec("anyOf: [{ properties: { extra: { type: string } } }]");
+    let error = codegen::generate(&adding, "runs.yaml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("`properties` beside a `oneOf`/`anyOf`"),
+        "{error}"
+    );
+}

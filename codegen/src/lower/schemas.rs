@@ -283,8 +283,13 @@ impl<'a> Lowering<'a> {
         let object = (typ == "object").then(|| own_object(any));
         let has_properties = object.as_ref().is_some_and(has_fields);
         let unions = || any.one_of.iter().chain(&any.any_of);
-        if has_properties && unions().next().is_some() && unions().all(presence_only) {
-            // Which properties must be present together is the server's to check.
+        let narrows = |member| {
+            object
+                .as_ref()
+                .is_some_and(|object| narrows_only(member, object))
+        };
+        if has_properties && unions().next().is_some() && unions().all(narrows) {
+            // Which properties go together is the server's to check.
             return self.retyped(schema, any, typ, pointer, context);
         }
         let kind = match (&any.all_of[..], &any.one_of[..], &any.any_of[..]) {
@@ -1087,26 +1092,44 @@ fn reads_as_object(any: &AnySchema) -> bool {
     any.typ.as_deref() == Some("object")
 }
 
-/// A `oneOf`/`anyOf` member that only says which properties must be present.
-fn presence_only(member: &ReferenceOr<Schema>) -> bool {
+/// A `oneOf`/`anyOf` member beside `properties` that only narrows them:
+/// which must be present, how many there may be, or a narrower statement of
+/// one already declared (GitHub's `status` per variant).
+fn narrows_only(member: &ReferenceOr<Schema>, declared: &ObjectType) -> bool {
     let ReferenceOr::Item(schema) = member else {
         return false;
     };
-    match &schema.schema_kind {
-        SchemaKind::Any(any) => {
-            *any == AnySchema {
-                required: any.required.clone(),
-                ..AnySchema::default()
+    let object = match &schema.schema_kind {
+        SchemaKind::Any(any) if any.typ.is_none() || reads_as_object(any) => {
+            let object = own_object(any);
+            let only_object_keywords = *any
+                == AnySchema {
+                    typ: any.typ.clone(),
+                    ..into_any(&object)
+                };
+            if !only_object_keywords {
+                return false;
             }
+            object
         }
-        SchemaKind::Type(SchemaType::Object(object)) => {
-            *object
-                == ObjectType {
-                    required: object.required.clone(),
-                    ..ObjectType::default()
-                }
-        }
-        _ => false,
+        SchemaKind::Type(SchemaType::Object(object)) => object.clone(),
+        _ => return false,
+    };
+    object
+        .properties
+        .keys()
+        .all(|name| declared.properties.contains_key(name))
+}
+
+/// An object's keywords as a schema `openapiv3` did not classify.
+fn into_any(object: &ObjectType) -> AnySchema {
+    AnySchema {
+        properties: object.properties.clone(),
+        required: object.required.clone(),
+        additional_properties: object.additional_properties.clone(),
+        min_properties: object.min_properties,
+        max_properties: object.max_properties,
+        ..AnySchema::default()
     }
 }
 
