@@ -236,8 +236,9 @@ impl Bench<'_> {
             .map(|(generator, runs)| {
                 let runs = runs?;
                 let (crate_dir, sources) = generator.crate_dir(self.work, self.operations);
-                if !matches!(generator, Generator::Progenitor(_)) {
-                    self.lock_like_ours(&crate_dir)?;
+                match generator {
+                    Generator::Progenitor(_) => own_workspace(&crate_dir)?,
+                    _ => self.lock_like_ours(&crate_dir)?,
                 }
                 self.figures(&runs.whole, &runs.in_process, &sources, &crate_dir)
             })
@@ -306,6 +307,17 @@ fn compile_time(crate_dir: &Path, target: &Path, runs: usize) -> Result<Duration
         times.push(build()?.wall);
     }
     Ok(median(&mut times))
+}
+
+/// Makes progenitor's crate a workspace of its own, as ours is, so cargo
+/// builds it inside this workspace's target folder.
+fn own_workspace(crate_dir: &Path) -> Result<(), String> {
+    let manifest = crate_dir.join("Cargo.toml");
+    let text = fs::read_to_string(&manifest).map_err(|error| error.to_string())?;
+    if text.lines().any(|line| line.trim() == "[workspace]") {
+        return Ok(());
+    }
+    write_file(&manifest, &format!("{text}\n[workspace]\n"))
 }
 
 /// Non-blank lines of the `.rs` files under `dir`.
