@@ -99,9 +99,14 @@ impl Emitter<'_> {
             .map(|field| self.field(field, serde, model.sent));
         let builder = model.sent.then(|| self.builder(model));
         let validation = model.validated.then(|| self.validation(model));
-        // Absent optional fields are left out of the JSON sent.
-        let omit_none = (serde.serialized && model.fields.iter().any(|field| !field.required))
-            .then(|| quote! { #[runtime::omit_none] });
+        // Absent optional fields are left out of the JSON sent; a required
+        // one that may be null is marked `#[send_null]` under it.
+        let omit_none = serde.serialized
+            && model
+                .fields
+                .iter()
+                .any(|field| field.optional() && !field.flatten);
+        let omit_none = omit_none.then(|| quote! { #[runtime::omit_none] });
         quote! {
             #doc
             #omit_none
