@@ -164,14 +164,16 @@ fn continuation(line: &str) -> Option<String> {
     }
     let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
     let marker = match digits {
-        0 => ["- ", "* ", "+ "]
-            .iter()
-            .find(|marker| text.starts_with(**marker))?
-            .len(),
-        1..=9 if text[digits..].starts_with(". ") || text[digits..].starts_with(") ") => digits + 2,
+        0 if text.starts_with(['-', '*', '+']) => 1,
+        1..=9 if text[digits..].starts_with(['.', ')']) => digits + 1,
         _ => return None,
     };
-    Some(" ".repeat(indent + marker))
+    // The item's text starts after the spaces that follow the marker (`*   text`).
+    let spaces = text[marker..].len() - text[marker..].trim_start_matches(' ').len();
+    if spaces == 0 {
+        return None;
+    }
+    Some(" ".repeat(indent + marker + spaces))
 }
 
 /// Splits a line at spaces to fit `width`; the lines after the first start
@@ -261,7 +263,7 @@ mod tests {
     /// Adyen's descriptions continue list items and quotes lazily.
     #[test]
     fn lazy_continuations_are_indented_or_marked() {
-        let text = "Intro:\n* one\ncontinued\n1. two\n  more\n\nAfter\n> quote\nrest\n```\n- code\nas is\n```";
+        let text = "Intro:\n* one\ncontinued\n1. two\n  more\n*   wide\nitem\n\nAfter\n> quote\nrest\n```\n- code\nas is\n```";
         assert_eq!(
             markdown_lines(text),
             [
@@ -270,6 +272,8 @@ mod tests {
                 "  continued",
                 "1. two",
                 "   more",
+                "*   wide",
+                "    item",
                 "",
                 "After",
                 "> quote",
