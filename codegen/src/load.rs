@@ -7,6 +7,7 @@
 //! deeper than [`MAX_DEPTH`], whose schemas [`schemas::normalize`] settles
 //! before `openapiv3` reads it.
 
+mod entries;
 mod locate;
 mod schemas;
 mod sections;
@@ -14,12 +15,13 @@ mod sections;
 use std::cell::Cell;
 use std::fmt;
 
-use openapiv3::{Components, OpenAPI, Paths};
+use openapiv3::OpenAPI;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use crate::error::{Error, Pointer};
+use entries::Entries;
 
 /// How deeply a document may nest objects and lists. Real specs stay well
 /// under it (a schema five objects deep inside a response is about 20);
@@ -31,6 +33,9 @@ pub const MAX_DEPTH: usize = 64;
 /// Reads a spec into the `openapiv3` model. A structural error carries the
 /// pointer of the deepest node that does not read ([`locate`]).
 pub fn parse(spec_text: &str) -> Result<OpenAPI, Error> {
+    if let Some(document) = parse_in_parts(spec_text, crate::parallel::threads()) {
+        return Ok(document);
+    }
     // Locating a failure reads nodes again and again; a document that reads
     // cleanly never needs it, so only a failure reads the text again.
     deserialize(normalized(spec_text)?).or_else(|error| {
@@ -40,81 +45,26 @@ pub fn parse(spec_text: &str) -> Result<OpenAPI, Error> {
     })
 }
 
-/// The document as `openapiv3` reads it, with its paths and its components
-/// (most of any spec) read apart, on two threads. Read apart, neither is
-/// first buffered whole, as `OpenAPI`'s flattened extensions make serde do
-/// with everything inside it. The result is the same.
-fn deserialize(document: Value) -> Result<OpenAPI, serde_json::Error> {
-    let Value::Object(mut document) = document else {
-        return OpenAPI::deserialize(document);
-    };
-    let Some(paths) = document.shift_remove("paths") else {
-        return OpenAPI::deserialize(Value::Object(document));
-    };
-    let components = document.shift_remove("components");
-    document.insert("paths".to_owned(), Value::Object(serde_json::Map::new()));
-    std::thread::scope(|scope| {
-        let components = std::thread::Builder::new()
-            .name("codegen-components".to_owned())
-            .stack_size(crate::STACK_BYTES)
-            .spawn_scoped(scope, || {
-                components.map_or(Ok(None), Option::<Components>::deserialize)
-            })
-            .expect("spawning a thread to read the components");
-        let paths = Paths::deserialize(paths);
-        let rest = OpenAPI::deserialize(Value::Object(document));
-        let components = components
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        Ok(OpenAPI {
-            paths: paths?,
-            components: components?,
-            ..rest?
-        })
-    })
-}
-
-/// The document as a JSON value whose schemas are settled.
-fn normalized(spec_text: &str) -> Result<Value, Error> {
-    let mut value = read(spec_text)?;
-    schemas::normalize(&mut value).map_err(Error::Spec)?;
-    Ok(value)
-}
-
-/// The document as a JSON value, from JSON or YAML text.
-fn read(spec_text: &str) -> Result<Value, Error> {
-    let text = spec_text.trim_start_matches('\u{feff}');
-    if text.trim_start().starts_with('{') {
-        let budget = budget(text);
-        let mut reader = serde_json::Deserializer::from_str(text);
-        return Node::new(&budget)
-            .deserialize(&mut reader)
-            .and_then(|value| reader.end().map(|()| value))
-            .map_err(|error| at_root(format!("invalid JSON: {error}")));
+/// YAML text read as its top-level [`sections`], in up to `parts` parts, each
+/// part read, settled and turned into its [`Entries`] on its own thread:
+/// the YAML reader, the slowest step, reads one character at a time.
+/// `None` when the text does not split or a part fails in any way, for the
+/// caller to read it whole and report the failure where the whole text has it.
+fn parse_in_parts(spec_text: &str, parts: usize) -> Option<OpenAPI> {
+    let text = without_bom(spec_text);
+    if is_json(text) {
+        return None;
     }
-    match read_in_parts(text) {
-        Some(document) => Ok(document),
-        None => read_yaml(text),
-    }
-}
-
-/// YAML text read whole.
-fn read_yaml(text: &str) -> Result<Value, Error> {
-    check_flow_depth(text)?;
-    let budget = budget(text);
-    Node::new(&budget)
-        .deserialize(serde_yaml_ng::Deserializer::from_str(text))
-        .map_err(|error| at_root(format!("invalid YAML: {error}")))
-}
-
-/// YAML text read as its top-level [`sections`], one part per thread: the
-/// YAML reader is the slowest step and reads one character at a time.
-/// `None` when the text does not split or a part fails, for the caller to
-/// read it whole and report the failure where it is in the whole text.
-fn read_in_parts(text: &str) -> Option<Value> {
-    let parts = sections::split(text, crate::parallel::threads())?;
-    let read = |part: &str| read_yaml(part).ok();
-    let values = std::thread::scope(|scope| {
+    let parts = sections::split(text, parts)?;
+    let read = |part: &str| {
+        let mut value = read_yaml(part).ok()?;
+        schemas::normalize(&mut value).ok()?;
+        let Value::Object(entries) = value else {
+            return None;
+        };
+        Entries::read(entries).ok()
+    };
+    let entries = std::thread::scope(|scope| {
         let others: Vec<_> = parts[1..]
             .iter()
             .map(|part| {
@@ -135,7 +85,54 @@ fn read_in_parts(text: &str) -> Option<Value> {
             .chain(others)
             .collect::<Option<Vec<_>>>()
     })?;
-    sections::join(values)
+    Entries::join(entries)?.into_openapi().ok()
+}
+
+/// The whole document as `openapiv3` reads it.
+fn deserialize(document: Value) -> Result<OpenAPI, serde_json::Error> {
+    match document {
+        Value::Object(entries) => Entries::read(entries)?.into_openapi(),
+        other => OpenAPI::deserialize(other),
+    }
+}
+
+/// The document as a JSON value whose schemas are settled.
+fn normalized(spec_text: &str) -> Result<Value, Error> {
+    let mut value = read(spec_text)?;
+    schemas::normalize(&mut value).map_err(Error::Spec)?;
+    Ok(value)
+}
+
+fn without_bom(spec_text: &str) -> &str {
+    spec_text.trim_start_matches('\u{feff}')
+}
+
+/// Whether the text is JSON: its first non-blank character is `{`.
+fn is_json(text: &str) -> bool {
+    text.trim_start().starts_with('{')
+}
+
+/// The whole document as a JSON value, from JSON or YAML text.
+fn read(spec_text: &str) -> Result<Value, Error> {
+    let text = without_bom(spec_text);
+    if !is_json(text) {
+        return read_yaml(text);
+    }
+    let budget = budget(text);
+    let mut reader = serde_json::Deserializer::from_str(text);
+    Node::new(&budget)
+        .deserialize(&mut reader)
+        .and_then(|value| reader.end().map(|()| value))
+        .map_err(|error| at_root(format!("invalid JSON: {error}")))
+}
+
+/// YAML text read whole.
+fn read_yaml(text: &str) -> Result<Value, Error> {
+    check_flow_depth(text)?;
+    let budget = budget(text);
+    Node::new(&budget)
+        .deserialize(serde_yaml_ng::Deserializer::from_str(text))
+        .map_err(|error| at_root(format!("invalid YAML: {error}")))
 }
 
 /// The values a text may hold: one per two bytes, and the allowance.
@@ -354,4 +351,18 @@ fn check_flow_depth(text: &str) -> Result<(), Error> {
 fn opens_quote(previous: char, significant: char) -> bool {
     (previous.is_whitespace() || matches!(previous, '[' | '{' | ','))
         && matches!(significant, '\n' | ':' | '-' | '?' | '[' | '{' | ',')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Our spec's last key, `components`, starts before the middle of the
+    /// text, after a long `paths`: it still splits, and reads as the whole.
+    #[test]
+    fn a_spec_read_in_parts_is_the_spec_read_whole() {
+        let spec = include_str!("../../spec/clover-ecommerce.yaml");
+        let whole = deserialize(normalized(spec).unwrap()).unwrap();
+        assert_eq!(parse_in_parts(spec, 2), Some(whole));
+    }
 }

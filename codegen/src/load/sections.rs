@@ -9,8 +9,6 @@
 //! document's. The caller rereads the whole text when any part fails, so a
 //! failure is reported as if the text had been read whole.
 
-use serde_json::{Map, Value};
-
 /// Splits `text` into at most `parts` contiguous parts of about equal
 /// length, each starting at a top-level key, or `None` when the text is not
 /// a plain block mapping (directives, document markers, a top-level list or
@@ -35,35 +33,21 @@ pub fn split(text: &str, parts: usize) -> Option<Vec<&str>> {
     starts[0] = 0;
     let mut bounds = vec![0];
     for part in 1..parts {
+        // The key nearest the ideal boundary, on either side: a spec's last
+        // key often starts well before the middle, after a long `paths`.
         let target = text.len() * part / parts;
+        let previous = *bounds.last().expect("starts with 0");
         let next = starts
             .iter()
             .copied()
-            .find(|&start| start >= target)
-            .filter(|&start| start > *bounds.last().expect("starts with 0"));
+            .filter(|&start| start > previous)
+            .min_by_key(|&start| start.abs_diff(target));
         bounds.extend(next);
     }
     bounds.push(text.len());
     bounds.dedup();
     let parts: Vec<&str> = bounds.windows(2).map(|at| &text[at[0]..at[1]]).collect();
     (parts.len() > 1).then_some(parts)
-}
-
-/// The parts' mappings joined in order, or `None` when a part is not a
-/// mapping or repeats another's key (the whole text's reading reports it).
-pub fn join(parts: Vec<Value>) -> Option<Value> {
-    let mut document = Map::new();
-    for part in parts {
-        let Value::Object(entries) = part else {
-            return None;
-        };
-        for (key, value) in entries {
-            if document.insert(key, value).is_some() {
-                return None;
-            }
-        }
-    }
-    Some(Value::Object(document))
 }
 
 #[cfg(test)]
@@ -101,5 +85,12 @@ mod tests {
             assert_eq!(split(text, 2), None, "{text:?}");
         }
         assert_eq!(split("a: 1\nb: 2\n", 1), None);
+    }
+
+    #[test]
+    fn a_last_key_before_the_middle_still_splits() {
+        let text = format!("a: 1\npaths: {{}}\ncomponents:\n{}", "  x: {}\n".repeat(50));
+        let parts = split(&text, 2).unwrap();
+        assert_eq!(parts, ["a: 1\npaths: {}\n", &text[15..]]);
     }
 }
