@@ -17,7 +17,7 @@ use crate::names::unraw;
 
 /// `models.rs`: one piece per model.
 pub fn emit<'a>(models: &'a [Model], options: &'a Options) -> Emission<'a> {
-    let shadowed = Prelude::shadowed(models);
+    let prelude = Prelude::new(models);
     let mirror = options.mirror_feature.as_deref();
     let validated: HashSet<&str> = models
         .iter()
@@ -29,7 +29,7 @@ pub fn emit<'a>(models: &'a [Model], options: &'a Options) -> Emission<'a> {
         pieces: models.len(),
         piece: Box::new(move |index| {
             let emitter = Emitter {
-                prelude: Prelude::new(&shadowed),
+                prelude,
                 mirror,
                 validated: &validated,
             };

@@ -7,8 +7,8 @@
 
 use std::collections::HashSet;
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{ToTokens, format_ident, quote};
 
 use crate::ir::{IntegerWidth, Model, Type};
 
@@ -21,86 +21,98 @@ pub enum Scope<'a> {
     Client,
 }
 
-/// The standard items `models.rs` uses, each by its prelude name unless a
-/// model of that name shadows it.
-#[derive(Debug)]
+/// A standard item as generated code names it: by its prelude name, or by
+/// its path where a model of that name would shadow it.
+#[derive(Debug, Clone, Copy)]
+pub struct StdItem {
+    /// The path's segments, the prelude name last.
+    path: &'static [&'static str],
+    by_path: bool,
+}
+
+impl ToTokens for StdItem {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let (name, module) = self.path.split_last().expect("a path names an item");
+        if self.by_path {
+            for segment in module {
+                let segment = Ident::new(segment, Span::call_site());
+                tokens.extend(quote! { #segment:: });
+            }
+        }
+        Ident::new(name, Span::call_site()).to_tokens(tokens);
+    }
+}
+
+/// The standard items generated code uses. Built once per file and shared
+/// by the threads that emit it: its items are plain data, not tokens.
+#[derive(Debug, Clone, Copy)]
 pub struct Prelude {
-    pub option: TokenStream,
-    pub some: TokenStream,
-    pub none: TokenStream,
-    pub string: TokenStream,
-    pub vec: TokenStream,
-    pub boxed: TokenStream,
-    pub into: TokenStream,
-    pub from: TokenStream,
-    pub default: TokenStream,
-    pub result: TokenStream,
-    pub ok: TokenStream,
-    pub err: TokenStream,
+    pub option: StdItem,
+    pub some: StdItem,
+    pub none: StdItem,
+    pub string: StdItem,
+    pub vec: StdItem,
+    pub boxed: StdItem,
+    pub into: StdItem,
+    pub from: StdItem,
+    pub default: StdItem,
+    pub result: StdItem,
+    pub ok: StdItem,
+    pub err: StdItem,
 }
 
 impl Prelude {
-    /// The prelude names that a model takes, which are then written as paths.
-    pub fn shadowed(models: &[Model]) -> HashSet<&'static str> {
+    /// The items as `models.rs` names them: by path only where a model's
+    /// name is the item's.
+    pub fn new(models: &[Model]) -> Self {
         let taken: HashSet<&str> = models.iter().map(Model::name).collect();
-        let names = [
-            "Option", "Some", "None", "String", "Vec", "Box", "Into", "From", "Default", "Result",
-            "Ok", "Err",
-        ];
-        names
-            .into_iter()
-            .filter(|name| taken.contains(name))
-            .collect()
+        Prelude::with(|name| taken.contains(name))
     }
 
-    /// The names in scope when the `shadowed` ones are taken. Tokens cannot
-    /// cross threads, so each thread that emits models builds its own.
-    pub fn new(shadowed: &HashSet<&str>) -> Self {
-        let name = |short: &str, path: TokenStream| {
-            if shadowed.contains(short) {
-                path
-            } else {
-                let short = format_ident!("{short}");
-                quote! { #short }
-            }
+    /// Every item by path, as `client.rs` names them beside `models::…`.
+    pub fn by_path() -> Self {
+        Prelude::with(|_| true)
+    }
+
+    fn with(by_path: impl Fn(&str) -> bool) -> Self {
+        let item = |path: &'static [&'static str]| StdItem {
+            path,
+            by_path: by_path(path[path.len() - 1]),
         };
         Prelude {
-            option: name("Option", quote! { std::option::Option }),
-            some: name("Some", quote! { std::option::Option::Some }),
-            none: name("None", quote! { std::option::Option::None }),
-            string: name("String", quote! { std::string::String }),
-            vec: name("Vec", quote! { std::vec::Vec }),
-            boxed: name("Box", quote! { std::boxed::Box }),
-            into: name("Into", quote! { std::convert::Into }),
-            from: name("From", quote! { std::convert::From }),
-            default: name("Default", quote! { std::default::Default }),
-            result: name("Result", quote! { std::result::Result }),
-            ok: name("Ok", quote! { std::result::Result::Ok }),
-            err: name("Err", quote! { std::result::Result::Err }),
+            option: item(&["std", "option", "Option"]),
+            some: item(&["std", "option", "Option", "Some"]),
+            none: item(&["std", "option", "Option", "None"]),
+            string: item(&["std", "string", "String"]),
+            vec: item(&["std", "vec", "Vec"]),
+            boxed: item(&["std", "boxed", "Box"]),
+            into: item(&["std", "convert", "Into"]),
+            from: item(&["std", "convert", "From"]),
+            default: item(&["std", "default", "Default"]),
+            result: item(&["std", "result", "Result"]),
+            ok: item(&["std", "result", "Result", "Ok"]),
+            err: item(&["std", "result", "Result", "Err"]),
         }
     }
 }
 
 /// The type of a struct field or a response.
 pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
-    let (string, vec, option) = match scope {
-        Scope::Models(prelude) => (
-            prelude.string.clone(),
-            prelude.vec.clone(),
-            prelude.option.clone(),
-        ),
-        Scope::Client => (
-            quote! { std::string::String },
-            quote! { std::vec::Vec },
-            quote! { std::option::Option },
-        ),
+    let Prelude {
+        string,
+        vec,
+        option,
+        ..
+    } = match scope {
+        Scope::Models(prelude) => *prelude,
+        Scope::Client => Prelude::by_path(),
     };
     let runtime = match scope {
         Scope::Models(_) => quote! { runtime },
         Scope::Client => quote! { clover_api_runtime },
     };
     match ty {
-        Type::String | Type::Digits { .. } => string,
+        Type::String | Type::Digits { .. } => string.to_token_stream(),
         Type::Secret => quote! { #runtime::Secret },
         Type::Integer(IntegerWidth::I32) => quote! { i32 },
         Type::Integer(IntegerWidth::I64) => quote! { i64 },
