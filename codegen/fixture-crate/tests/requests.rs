@@ -163,19 +163,22 @@ async fn a_bodyless_success_decodes_as_unit() {
 }
 
 /// A union of texts is sent as the variant it holds: a number in the path,
-/// a list as the parameter repeated; a `oneOf` of one-value enums is one enum.
+/// a list as the parameter repeated or, with `explode: false`, as one value
+/// joined by commas; a `oneOf` of one-value enums is one enum.
 #[tokio::test]
 async fn a_union_parameter_sends_the_variant_it_holds() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v1/things/42"))
         .and(query_param("sort_by", "oldest"))
+        .and(query_param("labels", "x,y"))
         .respond_with(ResponseTemplate::new(204))
         .expect(1)
         .mount(&server)
         .await;
     let params = GetThingParams::default()
         .tags(vec!["a".to_owned(), "b".to_owned()])
+        .labels(vec!["x".to_owned(), "y".to_owned()])
         .sort_by(ThingSort::Oldest);
     client(&server)
         .await

@@ -365,9 +365,10 @@ impl Emitter<'_> {
                 }
             }
         });
+        let gap = model.doc.is_some().then(|| quote! { #[doc = ""] });
         quote! {
             #union_doc
-            ///
+            #gap
             #how
             #serde
             pub enum #name {

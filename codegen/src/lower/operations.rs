@@ -475,6 +475,22 @@ impl<'a> Lowering<'a> {
         }
     }
 
+    /// Whether a value of the type can be a list: a union with a list
+    /// variant is written as a list when it holds one.
+    fn may_be_list(&self, ty: &Type) -> bool {
+        match ty {
+            Type::List(_) => true,
+            Type::Named(name) => match self.model(name) {
+                Some(Model::Union(union)) => union
+                    .variants
+                    .iter()
+                    .any(|variant| matches!(variant.ty, Type::List(_))),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
     pub(super) fn model(&self, name: &str) -> Option<&Model> {
         self.models.iter().find(|model| model.name() == name)
     }
@@ -489,7 +505,7 @@ impl<'a> Lowering<'a> {
     ) -> Result<QueryStyle, SpecError> {
         use openapiv3::QueryStyle as Spec;
         let object = self.text_fields(ty).is_some();
-        let list = matches!(ty, Type::List(_));
+        let list = self.may_be_list(ty);
         match (style, object, list, explode) {
             (Spec::Form, true, _, true) => Ok(QueryStyle::ObjectExploded),
             (Spec::Form, true, _, false) => Ok(QueryStyle::ObjectJoined),
