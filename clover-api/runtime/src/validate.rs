@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::ops::{Bound, RangeBounds};
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use regex_lite::Regex;
 
@@ -373,17 +373,21 @@ fn join(path: &str, field: &str) -> String {
     }
 }
 
-/// Whether `text` contains a match of `pattern`, compiling each pattern once.
+/// Whether `text` contains a match of `pattern`, compiling each pattern
+/// once. The lock is held only to find the compiled pattern, so requests
+/// checked on several threads match at the same time.
 fn matches(pattern: &'static str, text: &str) -> bool {
-    static COMPILED: OnceLock<Mutex<HashMap<&'static str, Regex>>> = OnceLock::new();
-    let mut compiled = COMPILED
+    static COMPILED: OnceLock<Mutex<HashMap<&'static str, Arc<Regex>>>> = OnceLock::new();
+    let regex = COMPILED
         .get_or_init(Mutex::default)
         .lock()
-        .unwrap_or_else(PoisonError::into_inner);
-    compiled
+        .unwrap_or_else(PoisonError::into_inner)
         .entry(pattern)
-        .or_insert_with(|| Regex::new(pattern).expect("the generator compiles every pattern"))
-        .is_match(text)
+        .or_insert_with(|| {
+            Arc::new(Regex::new(pattern).expect("the generator compiles every pattern"))
+        })
+        .clone();
+    regex.is_match(text)
 }
 
 #[cfg(test)]
