@@ -57,7 +57,7 @@ const SCHEMA_LISTS: &[&str] = &["allOf", "oneOf", "anyOf"];
 /// Settles every schema of the document in place, or lists what cannot be.
 pub(super) fn normalize(document: &mut Value) -> Result<(), Vec<SpecError>> {
     let mut errors = Vec::new();
-    walk_document(document, &Pointer::root(), &mut errors);
+    walk_document(document, At::Root, &mut errors);
     match errors.is_empty() {
         true => Ok(()),
         false => Err(errors),
@@ -66,28 +66,52 @@ pub(super) fn normalize(document: &mut Value) -> Result<(), Vec<SpecError>> {
 
 /// A node that is not a schema: its `schema` entries are, and so are the
 /// entries of `components/schemas`. Examples and extensions are data.
-fn walk_document(value: &mut Value, pointer: &Pointer, errors: &mut Vec<SpecError>) {
+fn walk_document(value: &mut Value, at: At, errors: &mut Vec<SpecError>) {
     match value {
         Value::Object(map) => {
-            let schema_map = pointer.as_str() == "#/components";
+            let schema_map = matches!(at, At::Key(At::Root, "components"));
             for (key, child) in map.iter_mut() {
-                let at = pointer.join(key);
+                let at = At::Key(&at, key);
                 match key.as_str() {
-                    "schemas" if schema_map => each_entry(child, &at, errors),
-                    "schema" => schema(child, &at, errors),
+                    "schemas" if schema_map => each_entry(child, at, errors),
+                    "schema" => schema(child, at, errors),
                     "security" => no_scopes_as_empty(child),
                     "example" | "examples" => {}
                     _ if key.starts_with("x-") => {}
-                    _ => walk_document(child, &at, errors),
+                    _ => walk_document(child, at, errors),
                 }
             }
         }
         Value::Array(items) => {
             for (index, item) in items.iter_mut().enumerate() {
-                walk_document(item, &pointer.join(index), errors);
+                walk_document(item, At::Index(&at, index), errors);
             }
         }
         _ => {}
+    }
+}
+
+/// Where a node is. The walk passes every key of the spec, so the node's
+/// [`Pointer`] is written out only for an error.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    Root,
+    Key(&'a At<'a>, &'a str),
+    Index(&'a At<'a>, usize),
+}
+
+impl At<'_> {
+    fn pointer(self) -> Pointer {
+        match self {
+            At::Root => Pointer::root(),
+            At::Key(parent, key) => parent.pointer().join(key),
+            At::Index(parent, index) => parent.pointer().join(index),
+        }
+    }
+
+    /// The pointer of the node's entry `key`.
+    fn join(self, key: &str) -> Pointer {
+        self.pointer().join(key)
     }
 }
 
@@ -106,50 +130,50 @@ fn no_scopes_as_empty(security: &mut Value) {
     }
 }
 
-fn each_entry(value: &mut Value, pointer: &Pointer, errors: &mut Vec<SpecError>) {
+fn each_entry(value: &mut Value, at: At, errors: &mut Vec<SpecError>) {
     if let Value::Object(map) = value {
         for (key, child) in map.iter_mut() {
-            schema(child, &pointer.join(key), errors);
+            schema(child, At::Key(&at, key), errors);
         }
     }
 }
 
-fn schema(value: &mut Value, pointer: &Pointer, errors: &mut Vec<SpecError>) {
+fn schema(value: &mut Value, at: At, errors: &mut Vec<SpecError>) {
     let Value::Object(map) = value else { return };
     if let Some(reference) = map.get("$ref").and_then(Value::as_str)
         && !reference.starts_with("#/components/")
     {
         errors.push(SpecError::unsupported(
-            &pointer.join("$ref"),
+            &at.join("$ref"),
             format!("`$ref` {reference} (only `#/components/...` references are)"),
         ));
     }
     for keyword in NO_3_0_MEANING {
         if map.contains_key(*keyword) {
             errors.push(SpecError::new(
-                &pointer.join(keyword),
+                &at.join(keyword),
                 format!("`{keyword}` has no OpenAPI 3.0 meaning, and ignoring it would change what the client accepts"),
             ));
         }
     }
-    if let Err(error) = rewrite(map, pointer) {
+    if let Err(error) = rewrite(map, at) {
         errors.push(error);
     }
     infer_type(map);
     integer_bounds(map);
     for (key, child) in map.iter_mut() {
-        let at = pointer.join(key);
+        let at = At::Key(&at, key);
         match key.as_str() {
-            "properties" => each_entry(child, &at, errors),
+            "properties" => each_entry(child, at, errors),
             "items" if child.is_array() => errors.push(SpecError::unsupported(
-                &at,
+                &at.pointer(),
                 "a list of `items` (a tuple; OpenAPI 3.0 has one `items` schema)",
             )),
-            _ if ONE_SCHEMA.contains(&key.as_str()) => schema(child, &at, errors),
+            _ if ONE_SCHEMA.contains(&key.as_str()) => schema(child, at, errors),
             _ if SCHEMA_LISTS.contains(&key.as_str()) => {
                 if let Value::Array(members) = child {
                     for (index, member) in members.iter_mut().enumerate() {
-                        schema(member, &at.join(index), errors);
+                        schema(member, At::Index(&at, index), errors);
                     }
                 }
             }
@@ -159,8 +183,8 @@ fn schema(value: &mut Value, pointer: &Pointer, errors: &mut Vec<SpecError>) {
 }
 
 /// The OpenAPI 3.1 spellings that have a 3.0 one.
-fn rewrite(map: &mut Map<String, Value>, pointer: &Pointer) -> Result<(), SpecError> {
-    type_list(map, pointer)?;
+fn rewrite(map: &mut Map<String, Value>, at: At) -> Result<(), SpecError> {
+    type_list(map, at)?;
     null_member(map);
     if let Some(Value::Array(examples)) = map.remove("examples")
         && !map.contains_key("example")
@@ -177,7 +201,7 @@ fn rewrite(map: &mut Map<String, Value>, pointer: &Pointer) -> Result<(), SpecEr
     if let Some(value) = map.remove("const") {
         if map.contains_key("enum") {
             return Err(SpecError::unsupported(
-                &pointer.join("const"),
+                &at.join("const"),
                 "`const` beside `enum`",
             ));
         }
@@ -188,8 +212,7 @@ fn rewrite(map: &mut Map<String, Value>, pointer: &Pointer) -> Result<(), SpecEr
 
 /// `type: [T, "null"]` → `type: T, nullable: true`; a list of two other
 /// types has no 3.0 spelling.
-fn type_list(map: &mut Map<String, Value>, pointer: &Pointer) -> Result<(), SpecError> {
-    let at = pointer.join("type");
+fn type_list(map: &mut Map<String, Value>, at: At) -> Result<(), SpecError> {
     let types: Vec<Value> = match map.get("type") {
         Some(Value::Array(types)) => types.clone(),
         Some(Value::String(only)) if only == "null" => vec![Value::String(only.clone())],
@@ -207,11 +230,11 @@ fn type_list(map: &mut Map<String, Value>, pointer: &Pointer) -> Result<(), Spec
             Ok(())
         }
         Err(others) if others.is_empty() => Err(SpecError::unsupported(
-            &at,
+            &at.join("type"),
             "a schema whose only type is `null`",
         )),
         Err(_) => Err(SpecError::unsupported(
-            &at,
+            &at.join("type"),
             "a list of several types other than `null` (use `oneOf`)",
         )),
     }
