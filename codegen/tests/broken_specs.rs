@@ -4,14 +4,9 @@ use std::path::Path;
 
 use codegen::Error;
 
-/// The text of the generated file `name`.
-fn generated<'a>(files: &'a [codegen::GeneratedFile], name: &str) -> &'a str {
-    &files
-        .iter()
-        .find(|file| file.name == name)
-        .unwrap_or_else(|| panic!("no {name} generated"))
-        .contents
-}
+mod common;
+
+use common::generated;
 
 fn generate(name: &str) -> Error {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))

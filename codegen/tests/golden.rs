@@ -3,14 +3,9 @@
 
 use std::path::Path;
 
-/// The text of the generated file `name`.
-fn generated<'a>(files: &'a [codegen::GeneratedFile], name: &str) -> &'a str {
-    &files
-        .iter()
-        .find(|file| file.name == name)
-        .unwrap_or_else(|| panic!("no {name} generated"))
-        .contents
-}
+mod common;
+
+use common::generated;
 
 fn check_fixture(name: &str) {
     check_file(name, "yaml");
