@@ -1,6 +1,8 @@
 //! Rust names from wire names: case conversion, keywords, and validity.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::thread::LocalKey;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -20,6 +22,10 @@ const RESERVED: &[&str] = &["crate", "self", "super", "Self", "_"];
 /// `created.gt` → `created_gt`, `type` → `r#type`, `self` → `self_`,
 /// `3ds` → `v3ds`. Every wire name has one; see [`words`].
 pub fn field_name(wire: &str) -> String {
+    memoized(&FIELD_NAMES, wire, convert_field_name)
+}
+
+fn convert_field_name(wire: &str) -> String {
     let snake = match words(wire).to_snake_case() {
         empty if empty.is_empty() => placeholder(wire).to_owned(),
         digit if digit.starts_with(|c: char| c.is_ascii_digit()) => format!("v{digit}"),
@@ -38,6 +44,10 @@ pub fn field_name(wire: &str) -> String {
 /// Values starting with a digit get a `V` prefix (`2` → `V2`), and `self`
 /// becomes `SelfValue`. Every wire name has one; see [`words`].
 pub fn type_name(wire: &str) -> String {
+    memoized(&TYPE_NAMES, wire, convert_type_name)
+}
+
+fn convert_type_name(wire: &str) -> String {
     let camel = words(wire).to_upper_camel_case();
     match camel.chars().next() {
         None => placeholder(wire).to_upper_camel_case(),
@@ -45,6 +55,33 @@ pub fn type_name(wire: &str) -> String {
         _ if camel == "Self" => "SelfValue".to_owned(),
         _ => camel,
     }
+}
+
+type Memo = RefCell<HashMap<String, String>>;
+
+thread_local! {
+    // Specs repeat their property names by the hundred, and heck converts a
+    // character at a time: each wire name is converted once per thread.
+    static FIELD_NAMES: Memo = RefCell::default();
+    static TYPE_NAMES: Memo = RefCell::default();
+}
+
+/// Names a memo holds at most; past it, the memo starts again, so a
+/// long-lived thread that lowers many specs does not keep every name.
+const MEMO_CAPACITY: usize = 16_384;
+
+fn memoized(memo: &'static LocalKey<Memo>, wire: &str, convert: fn(&str) -> String) -> String {
+    memo.with_borrow_mut(|names| {
+        if let Some(name) = names.get(wire) {
+            return name.clone();
+        }
+        if names.len() >= MEMO_CAPACITY {
+            names.clear();
+        }
+        let name = convert(wire);
+        names.insert(wire.to_owned(), name.clone());
+        name
+    })
 }
 
 /// The words of a wire name, ASCII only: a letter or digit outside ASCII
@@ -185,6 +222,19 @@ mod tests {
         for (wire, rust) in cases {
             assert_eq!(type_name(wire), rust, "{wire}");
         }
+    }
+
+    #[test]
+    fn names_stay_right_when_the_memo_starts_again() {
+        for index in 0..MEMO_CAPACITY + 10 {
+            assert_eq!(
+                field_name(&format!("field{index}Name")),
+                format!("field{index}_name")
+            );
+        }
+        assert_eq!(field_name("apiAccessKey"), "api_access_key");
+        assert_eq!(field_name("apiAccessKey"), "api_access_key");
+        assert_eq!(type_name("NON_CLOVER"), "NonClover");
     }
 
     #[test]
