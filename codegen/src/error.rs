@@ -21,7 +21,7 @@ impl Pointer {
 
     /// The pointer to a child node, escaping `~` and `/` in the key.
     pub fn join(&self, key: impl fmt::Display) -> Self {
-        // One allocation: loading joins a pointer for every key of the spec.
+        // One allocation: lowering joins a pointer for most nodes it reads.
         let mut pointer = String::with_capacity(self.0.len() + 24);
         pointer.push_str(&self.0);
         pointer.push('/');

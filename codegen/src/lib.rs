@@ -2,10 +2,11 @@
 //! 3.1 one that uses only what 3.0 can say) in, the formatted Rust source of a
 //! crate's `src/generated/` out (and, once, the crate around it: [`crate_shell`]).
 //!
-//! The pipeline is `load` (JSON or YAML → `openapiv3`), [`lower`] (checks and
-//! resolves the spec into the small model in [`ir`]), `emit` (model → tokens,
-//! one module per file, each file in pieces) and `format` (tokens →
-//! `syn::File` → `prettyplease`), the last two piece by piece on several cores.
+//! The pipeline is `load` (JSON or YAML → `openapiv3`, a YAML text in parts
+//! on several cores), [`lower`] (checks and resolves the spec into the small
+//! model in [`ir`]), `emit` (model → tokens, one module per file, each file in
+//! pieces) and `format` (tokens → `syn::File` → `prettyplease`), the last two
+//! piece by piece on several cores.
 //! It is a pure function: nothing here touches the file system.
 
 mod emit;

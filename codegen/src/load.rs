@@ -5,7 +5,10 @@
 //! YAML away from `openapiv3`, which panics on some of them). Either way it
 //! becomes a JSON value in document order (`200:` keys become `"200"`), no
 //! deeper than [`MAX_DEPTH`], whose schemas [`schemas::normalize`] settles
-//! before `openapiv3` reads it.
+//! before `openapiv3` reads it ([`entries`]). A YAML text is first tried in
+//! parts ([`sections`]), each read on a thread of its own; anything a part
+//! cannot read alone sends the whole text down the one-thread path, which
+//! reports every failure.
 
 mod entries;
 mod locate;
@@ -52,12 +55,13 @@ pub fn parse(spec_text: &str) -> Result<OpenAPI, Error> {
 /// caller to read it whole and report the failure where the whole text has it.
 fn parse_in_parts(spec_text: &str, parts: usize) -> Option<OpenAPI> {
     let text = without_bom(spec_text);
-    if is_json(text) {
+    // The whole text's depth, as a part alone may not show it.
+    if is_json(text) || check_flow_depth(text).is_err() {
         return None;
     }
     let parts = sections::split(text, parts)?;
-    let read = |part: &str| {
-        let mut value = read_yaml(part).ok()?;
+    let read_part = |part: &str| {
+        let mut value = read_yaml(part, budget_share(part, text)).ok()?;
         schemas::normalize(&mut value).ok()?;
         let Value::Object(entries) = value else {
             return None;
@@ -71,11 +75,11 @@ fn parse_in_parts(spec_text: &str, parts: usize) -> Option<OpenAPI> {
                 std::thread::Builder::new()
                     .name("codegen-read".to_owned())
                     .stack_size(crate::STACK_BYTES)
-                    .spawn_scoped(scope, move || read(part))
+                    .spawn_scoped(scope, move || read_part(part))
                     .expect("spawning a thread to read part of the spec")
             })
             .collect();
-        let first = read(parts[0]);
+        let first = read_part(parts[0]);
         let others = others.into_iter().map(|other| {
             other
                 .join()
@@ -103,6 +107,7 @@ fn normalized(spec_text: &str) -> Result<Value, Error> {
     Ok(value)
 }
 
+/// The text after a byte order mark, which some editors write first.
 fn without_bom(spec_text: &str) -> &str {
     spec_text.trim_start_matches('\u{feff}')
 }
@@ -116,7 +121,8 @@ fn is_json(text: &str) -> bool {
 fn read(spec_text: &str) -> Result<Value, Error> {
     let text = without_bom(spec_text);
     if !is_json(text) {
-        return read_yaml(text);
+        check_flow_depth(text)?;
+        return read_yaml(text, budget(text));
     }
     let budget = budget(text);
     let mut reader = serde_json::Deserializer::from_str(text);
@@ -126,10 +132,8 @@ fn read(spec_text: &str) -> Result<Value, Error> {
         .map_err(|error| at_root(format!("invalid JSON: {error}")))
 }
 
-/// YAML text read whole.
-fn read_yaml(text: &str) -> Result<Value, Error> {
-    check_flow_depth(text)?;
-    let budget = budget(text);
+/// YAML text whose flow depth is checked, read into at most `budget` values.
+fn read_yaml(text: &str, budget: Cell<usize>) -> Result<Value, Error> {
     Node::new(&budget)
         .deserialize(serde_yaml_ng::Deserializer::from_str(text))
         .map_err(|error| at_root(format!("invalid YAML: {error}")))
@@ -138,6 +142,13 @@ fn read_yaml(text: &str) -> Result<Value, Error> {
 /// The values a text may hold: one per two bytes, and the allowance.
 fn budget(text: &str) -> Cell<usize> {
     Cell::new(text.len() / 2 + EXPANSION_ALLOWANCE)
+}
+
+/// A part's values: one per two of its bytes, and its share of the whole
+/// text's allowance, so the parts together may hold what the whole may.
+fn budget_share(part: &str, whole: &str) -> Cell<usize> {
+    let allowance = EXPANSION_ALLOWANCE * part.len() / whole.len().max(1);
+    Cell::new(part.len() / 2 + allowance)
 }
 
 /// How many values a document may hold beyond one per two bytes of text,
@@ -364,5 +375,43 @@ mod tests {
         let spec = include_str!("../../spec/clover-ecommerce.yaml");
         let whole = deserialize(normalized(spec).unwrap()).unwrap();
         assert_eq!(parse_in_parts(spec, 2), Some(whole));
+    }
+
+    #[test]
+    fn components_with_no_value_are_none_whole_or_in_parts() {
+        let spec = "openapi: 3.0.3\ninfo: { title: t, version: '1' }\npaths: {}\ncomponents:\n";
+        assert_eq!(parse(spec).unwrap().components, None);
+        assert_eq!(parse_in_parts(spec, 2).unwrap().components, None);
+    }
+
+    /// Each part is within the limits and the whole is not: the whole decides.
+    #[test]
+    fn limits_are_the_whole_texts_not_each_parts() {
+        let notes = "  - Range [0, 1)\n".repeat(40);
+        let spec = format!(
+            "openapi: 3.0.3\nx-a:\n{notes}info: {{ title: t, version: '1' }}\npaths: {{}}\nx-b:\n{notes}"
+        );
+        assert_eq!(sections::split(&spec, 2).map(|parts| parts.len()), Some(2));
+        assert_eq!(parse_in_parts(&spec, 2), None);
+        let Err(Error::Structure { message, .. }) = parse(&spec) else {
+            panic!("a text nested too deeply must be refused");
+        };
+        assert!(message.contains("nests deeper than 64"), "{message}");
+
+        // Aliases that expand past the whole text's allowance, half in each part.
+        let expansions = |key: &str| {
+            let aliases = "  - *many\n".repeat(EXPANSION_ALLOWANCE / 2 / 1_000 + 1);
+            format!("{key}:\n  - &many [{}]\n{aliases}", "1, ".repeat(1_000))
+        };
+        let spec = format!(
+            "openapi: 3.0.3\n{}info: {{ title: t, version: '1' }}\npaths: {{}}\n{}",
+            expansions("x-a"),
+            expansions("x-b")
+        );
+        assert_eq!(parse_in_parts(&spec, 2), None);
+        let Err(Error::Structure { message, .. }) = parse(&spec) else {
+            panic!("aliases past the allowance must be refused");
+        };
+        assert!(message.contains("aliases expand"), "{message}");
     }
 }

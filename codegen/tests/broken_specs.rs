@@ -540,11 +540,7 @@ fn replay_safety_comes_from_the_method_and_the_spec() {
             "",
         );
         let files = codegen::generate(&spec, "case.yaml").expect("generates");
-        files
-            .into_iter()
-            .find(|file| file.name == "client.rs")
-            .expect("a client file")
-            .contents
+        generated(&files, "client.rs").to_owned()
     };
     assert!(client("").contains("replay: Replay::Safe"));
     // `Operation::new` is never replayed; only a safe operation says so.
@@ -789,12 +785,8 @@ const MINIMAL_JSON: &str = r#"{
 #[test]
 fn json_is_read_as_json() {
     let files = codegen::generate(MINIMAL_JSON, "case.json").unwrap();
-    let models = files.iter().find(|file| file.name == "models.rs").unwrap();
-    assert!(
-        models.contents.contains("/// 👍 or not"),
-        "{}",
-        models.contents
-    );
+    let models = generated(&files, "models.rs");
+    assert!(models.contains("/// 👍 or not"), "{models}");
 }
 
 #[test]

@@ -54,8 +54,10 @@ fn compositions_with_a_mirror_feature() {
         mirror_feature: Some("sandbox".to_owned()),
     };
     let files = codegen::generate_with(&spec, "compositions.yaml", &options).unwrap();
-    let models = files.iter().find(|file| file.name == "models.rs").unwrap();
-    insta::assert_snapshot!("compositions_mirrored__models.rs", models.contents);
+    insta::assert_snapshot!(
+        "compositions_mirrored__models.rs",
+        generated(&files, "models.rs")
+    );
 }
 
 #[test]
@@ -83,18 +85,10 @@ paths:
       responses: { "204": { description: ok } }
 "#;
     let files = codegen::generate(spec, "open.yaml").unwrap();
-    let client = files.iter().find(|file| file.name == "client.rs").unwrap();
+    let client = generated(&files, "client.rs");
     // `Operation::new` sends no credential; only an operation with one says so.
-    assert!(
-        !client.contents.contains("security:"),
-        "{}",
-        client.contents
-    );
-    assert!(
-        client.contents.contains("with no credential."),
-        "{}",
-        client.contents
-    );
+    assert!(!client.contains("security:"), "{}", client);
+    assert!(client.contains("with no credential."), "{}", client);
 }
 
 #[test]

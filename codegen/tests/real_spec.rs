@@ -2,6 +2,10 @@
 
 use std::path::Path;
 
+mod common;
+
+use common::generated;
+
 fn spec() -> String {
     std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/clover-ecommerce.yaml"),
@@ -85,8 +89,7 @@ fn split_docs(contents: &str) -> (Vec<&str>, String) {
 #[test]
 fn every_model_field_is_documented() {
     let files = generate(&spec());
-    let models = files.iter().find(|file| file.name == "models.rs").unwrap();
-    let parsed = syn::parse_file(&models.contents).unwrap();
+    let parsed = syn::parse_file(generated(&files, "models.rs")).unwrap();
     let mut undocumented = Vec::new();
     for item in &parsed.items {
         let syn::Item::Struct(model) = item else {

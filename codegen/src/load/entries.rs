@@ -15,7 +15,8 @@ use serde_json::{Map, Value};
 #[derive(Default)]
 pub struct Entries {
     paths: Option<Paths>,
-    components: Option<Components>,
+    /// `Some` when the key is there, even with no value (`components:`).
+    components: Option<Option<Components>>,
     /// Every other entry, in document order.
     rest: Map<String, Value>,
 }
@@ -27,7 +28,11 @@ impl Entries {
         let paths = entries.shift_remove("paths");
         let components = entries.shift_remove("components");
         let (paths, components) = std::thread::scope(|scope| {
-            let read_components = || components.map(Components::deserialize).transpose();
+            let read_components = || {
+                components
+                    .map(Option::<Components>::deserialize)
+                    .transpose()
+            };
             let (paths, components) = match paths {
                 Some(paths) => {
                     let components = std::thread::Builder::new()
@@ -82,7 +87,7 @@ impl Entries {
         rest.insert("paths".to_owned(), Value::Object(Map::new()));
         Ok(OpenAPI {
             paths,
-            components,
+            components: components.flatten(),
             ..OpenAPI::deserialize(Value::Object(rest))?
         })
     }

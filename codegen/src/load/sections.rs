@@ -9,8 +9,8 @@
 //! document's. The caller rereads the whole text when any part fails, so a
 //! failure is reported as if the text had been read whole.
 
-/// Splits `text` into at most `parts` contiguous parts of about equal
-/// length, each starting at a top-level key, or `None` when the text is not
+/// Splits `text` into at most `parts` contiguous parts, each starting at a
+/// top-level key, at the keys nearest to equal lengths, or `None` when the text is not
 /// a plain block mapping (directives, document markers, a top-level list or
 /// flow collection, anchors or tags at the top) or has one key.
 pub fn split(text: &str, parts: usize) -> Option<Vec<&str>> {
@@ -45,9 +45,7 @@ pub fn split(text: &str, parts: usize) -> Option<Vec<&str>> {
         bounds.extend(next);
     }
     bounds.push(text.len());
-    bounds.dedup();
-    let parts: Vec<&str> = bounds.windows(2).map(|at| &text[at[0]..at[1]]).collect();
-    (parts.len() > 1).then_some(parts)
+    Some(bounds.windows(2).map(|at| &text[at[0]..at[1]]).collect())
 }
 
 #[cfg(test)]
