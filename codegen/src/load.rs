@@ -374,7 +374,13 @@ mod tests {
     fn a_spec_read_in_parts_is_the_spec_read_whole() {
         let spec = include_str!("../../spec/clover-ecommerce.yaml");
         let whole = deserialize(normalized(spec).unwrap()).unwrap();
-        assert_eq!(parse_in_parts(spec, 2), Some(whole));
+        assert_eq!(parse_in_parts(spec, 2), Some(whole.clone()));
+
+        // As a serializer writes it: lists at their key's indentation.
+        let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(spec).unwrap();
+        let reserialized = serde_yaml_ng::to_string(&value).unwrap();
+        assert!(reserialized.contains("\n- name: "));
+        assert_eq!(parse_in_parts(&reserialized, 2), Some(whole));
     }
 
     #[test]

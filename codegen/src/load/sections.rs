@@ -19,6 +19,9 @@ pub fn split(text: &str, parts: usize) -> Option<Vec<&str>> {
     for line in text.split_inclusive('\n') {
         match line.as_bytes().first() {
             None | Some(b' ' | b'\t' | b'\r' | b'\n' | b'#') => {}
+            // An item of the list under the key above, written at the key's
+            // own indentation (`tags:\n- name: a`, as serializers do).
+            Some(b'-') if is_list_item(line) && !starts.is_empty() => {}
             Some(b'%' | b'-' | b'.' | b'[' | b'{' | b'?' | b'&' | b'!' | b'*' | b'|' | b'>') => {
                 return None;
             }
@@ -46,6 +49,14 @@ pub fn split(text: &str, parts: usize) -> Option<Vec<&str>> {
     }
     bounds.push(text.len());
     Some(bounds.windows(2).map(|at| &text[at[0]..at[1]]).collect())
+}
+
+/// Whether a line is a block list item: a `-` then a space or nothing.
+fn is_list_item(line: &str) -> bool {
+    matches!(
+        line.as_bytes().get(1),
+        None | Some(b' ' | b'\t' | b'\r' | b'\n')
+    )
 }
 
 #[cfg(test)]
@@ -83,6 +94,15 @@ mod tests {
             assert_eq!(split(text, 2), None, "{text:?}");
         }
         assert_eq!(split("a: 1\nb: 2\n", 1), None);
+    }
+
+    #[test]
+    fn a_list_at_its_keys_indentation_stays_with_the_key() {
+        let text = "openapi: 3.0.3\ntags:\n- name: a\n-\n  name: b\npaths: {}\ncomponents: {}\n";
+        let parts = split(text, 2).unwrap();
+        assert_eq!(parts.concat(), text);
+        assert!(parts.iter().all(|part| !part.starts_with('-')), "{parts:?}");
+        assert_eq!(split("- a\n- b\nc: 1\n", 2), None);
     }
 
     #[test]
