@@ -62,8 +62,10 @@ pub fn run(workspace: &Path, options: &Options) -> Result<ExitCode, String> {
     let base = synthetic::operation_count(&spec);
 
     println!(
-        "generation: median of {} runs of the whole process; compile: median of {} non-incremental rebuilds of the generated crate alone (dev profile, dependencies built)",
-        options.runs, options.compile_runs
+        "generation: median of {} runs of the whole process ({} under {SMALL_SPEC} operations); compile: median of {} non-incremental rebuilds of the generated crate alone (dev profile, dependencies built)",
+        options.runs,
+        options.runs * SMALL_SPEC_RUNS,
+        options.compile_runs
     );
     match &progenitor {
         Some(path) => println!("peer: {}", path.display()),
@@ -210,12 +212,25 @@ impl Generator<'_> {
     }
 }
 
+/// Specs with fewer operations are generated [`SMALL_SPEC_RUNS`] times as
+/// often: a run takes milliseconds there, and one hiccup of a shared
+/// machine moves a median of few such runs.
+const SMALL_SPEC: usize = 100;
+const SMALL_SPEC_RUNS: usize = 5;
+
 impl Bench<'_> {
+    fn runs(&self) -> usize {
+        match self.operations < SMALL_SPEC {
+            true => self.options.runs * SMALL_SPEC_RUNS,
+            false => self.options.runs,
+        }
+    }
+
     /// Each generator's figures, their runs taking turns.
     fn measure(&self, generators: &[Generator]) -> Vec<Result<Figures, String>> {
         let mut results: Vec<Result<Runs, String>> =
             generators.iter().map(|_| Ok(Runs::default())).collect();
-        for _ in 0..self.options.runs {
+        for _ in 0..self.runs() {
             for (generator, result) in generators.iter().zip(&mut results) {
                 let Ok(runs) = result else { continue };
                 let (crate_dir, _) = generator.crate_dir(self.work, self.operations);
